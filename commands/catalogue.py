@@ -1,0 +1,3 @@
+"""Imports every command module, so that their declarations reach the registry."""
+
+from commands import help, plan, updates  # noqa: F401

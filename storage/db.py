@@ -1,0 +1,151 @@
+"""The SQLite database: opening it, its schema and migrations, and transactions.
+
+    >>> db = open_db(":memory:")
+    >>> schema_version(db)
+    2
+
+Writes go through `transaction(db)` with plain SQL: sqlite-utils' table helpers commit on their
+own, which would break the one-command-one-transaction rule, so they are used for reads and for
+creating the schema only.
+"""
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    """The plan, its pilots, the append-only history and the transport bookkeeping."""
+    db["strategic_objectives"].create(
+        {"number": int, "title": str, "volet": str}, pk="number", not_null={"title"}
+    )
+    db["operational_objectives"].create(
+        {"number": str, "os_number": int, "title": str, "position": int},
+        pk="number",
+        foreign_keys=[("os_number", "strategic_objectives", "number")],
+        not_null={"title", "os_number"},
+    )
+    db["actions"].create(
+        {
+            "number": int,
+            "oo_number": str,
+            "title": str,
+            "indicators": str,
+            "deadline": str,
+            "start_date": str,
+            "end_date": str,
+            "status": str,
+            "progress": int,
+            "health": str,
+            "indicator_value": str,
+            "last_comment": str,
+            "updated_at": str,
+        },
+        pk="number",
+        foreign_keys=[("oo_number", "operational_objectives", "number")],
+        not_null={"title", "status"},
+        defaults={"status": "à démarrer", "indicators": "", "deadline": ""},
+    )
+    db["action_pilots"].create(
+        {"action_number": int, "pilot": str, "position": int},
+        pk=("action_number", "pilot"),
+        foreign_keys=[("action_number", "actions", "number")],
+    )
+    db["action_pilots"].create_index(["pilot"])
+    # Append-only: one row per change, never updated nor deleted.
+    db["updates"].create(
+        {
+            "id": int,
+            "action_number": int,
+            "at": str,
+            "who": str,
+            "kind": str,
+            "old_status": str,
+            "new_status": str,
+            "old_progress": int,
+            "new_progress": int,
+            "comment": str,
+            "value": str,
+            "source_id": str,
+        },
+        pk="id",
+        foreign_keys=[("action_number", "actions", "number")],
+        not_null={"action_number", "at", "who", "kind"},
+    )
+    db["updates"].create_index(["action_number", "id"])
+    db["updates"].create_index(["who", "id"])
+    # Directory changes made in chat, audited like the history.
+    db["pilot_links"].create(
+        {"pilot": str, "chat_id": str}, pk=("pilot", "chat_id"), not_null={"pilot", "chat_id"}
+    )
+    db["directory_audit"].create(
+        {"id": int, "at": str, "who": str, "change": str, "pilot": str, "chat_id": str}, pk="id"
+    )
+    # Exactly-once delivery: an event id is stored in the same transaction as its effect.
+    db["handled_events"].create(
+        {"event_id": str, "at": str, "reply": str, "delivered": int},
+        pk="event_id",
+        defaults={"delivered": 0},
+    )
+    db["kv"].create({"key": str, "value": str}, pk="key")
+
+
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Accent-insensitive full-text search over titles and indicators."""
+    db["actions"].enable_fts(
+        ["title", "indicators"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating and migrating if needed) the PST database at `path`."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    if str(path) != ":memory:":
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA busy_timeout = 5000")
+    migrate(db)
+    return db
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply the migrations the database has not seen yet, each in its own transaction."""
+    for version, step in enumerate(MIGRATIONS, start=1):
+        if schema_version(db) >= version:
+            continue
+        with transaction(db):
+            step(db)
+            db.execute(f"PRAGMA user_version = {version}")
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """All or nothing: commit when the block ends, roll back if it raises.
+
+    Nested calls join the outer transaction.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
