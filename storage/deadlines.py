@@ -14,10 +14,11 @@ cell like "2020 pour entrant - 2022 pour sortant" means. Text without any date g
 (None, None); this function never raises.
 """
 
-import calendar
 import re
 import unicodedata
 from datetime import date
+
+from dateutil.relativedelta import relativedelta
 
 Period = tuple[date, date]
 
@@ -137,5 +138,5 @@ def _year(year: int) -> Period:
 
 def _month(year: int, month: int) -> Period:
     _year(year)
-    last_day = calendar.monthrange(year, month)[1]
-    return date(year, month, 1), date(year, month, last_day)
+    first = date(year, month, 1)
+    return first, first + relativedelta(months=1, days=-1)
