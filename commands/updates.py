@@ -30,10 +30,7 @@ def parse_change(ctx: Context, args: str) -> Change:
             texts.MISSING_ARGUMENT.format(what=f"le statut ({accepted_words()})", example=EXAMPLE)
         )
     status, rest = split_status(words)
-    value = progress(rest[0]) if rest else None
-    if value is not None:
-        rest = rest[1:]
-    elif status is None:
+    if status is None:
         # A bare percentage means the action is under way: "!maj 29 40%".
         value = progress(words[0])
         if value is None:
@@ -43,6 +40,10 @@ def parse_change(ctx: Context, args: str) -> Change:
         rest = words[1:]
         if action["status"] != IN_PROGRESS:
             status = IN_PROGRESS
+    else:
+        value = progress(rest[0]) if rest else None
+        if value is not None:
+            rest = rest[1:]
     if not ctx.user.may_update(action["pilots"]):
         pilots = ", ".join(action["pilots"]) or "aucun"
         raise NotAllowed(texts.NOT_PILOT.format(number=action["number"], pilots=pilots))

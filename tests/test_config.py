@@ -1,0 +1,56 @@
+"""Configuration: one clear error naming the wrong key; secrets from the environment."""
+
+import pytest
+
+from bot.config import ConfigError, load_config, parse_config
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+MATRIX = {"homeserver": "https://matrix.example.org", "user_id": "@pst-bot:example.org"}
+
+
+def test_example_config_is_valid(monkeypatch):
+    settings = load_config(ROOT / "config.example.toml")
+    assert settings.matrix.user_id.startswith("@")
+    assert settings.directory().identify(settings.access.admins[0]).is_admin
+
+
+def test_unknown_key_is_named():
+    with pytest.raises(ConfigError, match="clé inconnue « matrix.homeservr »"):
+        parse_config({"matrix": {**MATRIX, "password": "x", "homeservr": "y"}})
+
+
+def test_missing_key_is_named():
+    with pytest.raises(ConfigError, match="clé manquante « matrix.user_id »"):
+        parse_config({"matrix": {"homeserver": "https://m.org", "password": "x"}})
+
+
+def test_missing_credentials_say_how_to_give_them():
+    with pytest.raises(ConfigError, match="PST_BOT_MATRIX_PASSWORD"):
+        parse_config({"matrix": MATRIX})
+
+
+def test_password_may_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PST_BOT_MATRIX_PASSWORD", "s3cret")
+    assert parse_config({"matrix": MATRIX}).matrix.password == "s3cret"
+
+
+def test_bad_homeserver_url_is_explained():
+    with pytest.raises(ConfigError, match="matrix.homeserver"):
+        parse_config({"matrix": {**MATRIX, "homeserver": "matrix.org", "password": "x"}})
+
+
+def test_missing_file_and_bad_toml_are_clear(tmp_path):
+    with pytest.raises(ConfigError, match="introuvable"):
+        load_config(tmp_path / "nope.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[matrix\n")
+    with pytest.raises(ConfigError, match="TOML invalide"):
+        load_config(bad)
+
+
+def test_pilot_list_links_a_group_to_several_people():
+    settings = parse_config({"pilots": {"chefs de service": ["@a:x", "@b:x"], "SV": "@s:x"}})
+    directory = settings.directory()
+    assert directory.identify("@a:x").pilots == frozenset({"chefs de service"})
+    assert directory.identify("@s:x").role == "pilot"
