@@ -1,3 +1,11 @@
 """Imports every command module, so that their declarations reach the registry."""
 
-from commands import help, plan, updates  # noqa: F401
+from commands import (  # noqa: F401
+    directory,
+    help,
+    history,
+    plan,
+    progress,
+    reading,
+    updates,
+)

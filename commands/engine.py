@@ -19,7 +19,7 @@ from datetime import date, datetime
 import sqlite_utils
 
 from commands import texts
-from commands.access import Directory, Identity
+from commands.access import Directory, Identity, effective_directory
 from commands.errors import NotAllowed, UnknownCommand, UserError
 from commands.registry import REGISTRY, Command, Registry
 from storage import store
@@ -123,7 +123,9 @@ class Engine:
         import commands.catalogue  # noqa: F401
 
         self.db = db
-        self.directory = directory
+        # The configuration's directory; links and roles changed in chat are applied on top.
+        self.base_directory = directory
+        self.directory = effective_directory(db, directory)
         self.registry = registry
         self.clock = clock
 
@@ -149,6 +151,8 @@ class Engine:
             store.mark_delivered(self.db, event_id)
 
     def _run(self, message: Message, text: str) -> Reply:
+        # Re-read at every message: an admin may have changed the directory in chat.
+        self.directory = effective_directory(self.db, self.base_directory)
         ctx = Context(
             db=self.db,
             user=self.directory.identify(message.sender),
@@ -185,7 +189,7 @@ class Engine:
 
     def _check_role(self, cmd: Command, user: Identity) -> None:
         if cmd.roles and user.role not in cmd.roles:
-            raise NotAllowed(texts.role_refusal(cmd.name, cmd.roles))
+            raise NotAllowed(texts.role_refusal(cmd.name, cmd.roles, self.directory.admins))
 
     def _remember(self, message: Message, reply: Reply, cmd: Command) -> None:
         if not message.event_id:

@@ -2,7 +2,7 @@
 
     >>> db = open_db(":memory:")
     >>> schema_version(db)
-    2
+    3
 
 Writes go through `transaction(db)` with plain SQL: sqlite-utils' table helpers commit on their
 own, which would break the one-command-one-transaction rule, so they are used for reads and for
@@ -100,7 +100,22 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Directory and roles changed in chat; the value a deadline change replaced."""
+    # linked = 0 records that an admin removed a link the configuration makes.
+    db.execute("alter table pilot_links add column linked integer not null default 1")
+    db["roles"].create(
+        {"chat_id": str, "role": str, "at": str, "who": str}, pk="chat_id", not_null={"role"}
+    )
+    db.execute("alter table directory_audit add column role text")
+    db.execute("alter table updates add column old_value text")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

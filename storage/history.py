@@ -1,0 +1,217 @@
+"""The append-only history beyond status updates: deadline changes, undo, a person's changes.
+
+    >>> record_deadline(db, 52, "@dg:x", deadline="2025-06", at=now)["old_value"]
+    '2020 pour entrant - 2022 pour sortant'
+    >>> [e["kind"] for e in last_undoable(db, "@dg:x")]
+    ['deadline']
+    >>> undo = record_undo(db, last_undoable(db, "@dg:x"), "@dg:x", at=now, comments={})
+
+Nothing is ever deleted: an undo is a new entry of kind "undo" whose `value` is the id of the
+entry it cancels. An entry can be undone only while every later entry of its action is itself
+undone or an undo, so an undo never overwrites somebody else's newer change.
+"""
+
+from datetime import datetime
+
+import sqlite_utils
+
+from storage.deadlines import parse_deadline
+
+#: The kinds of entries a person may undo (not imports, not undos).
+UNDOABLE = ("status", "note", "indicator", "health", "deadline")
+
+
+def changes_by(db: sqlite_utils.Database, who: str, limit: int = 30) -> list[dict]:
+    """A person's latest history entries, newest first."""
+    sql = "select * from updates where who = ? order by id desc limit ?"
+    return list(db.query(sql, [who, limit]))
+
+
+def count_changes_by(db: sqlite_utils.Database, who: str) -> int:
+    return db.execute("select count(*) from updates where who = ?", [who]).fetchone()[0]
+
+
+def record_deadline(
+    db: sqlite_utils.Database,
+    number: int,
+    who: str,
+    *,
+    deadline: str,
+    at: datetime,
+    comment: str | None = None,
+    source_id: str | None = None,
+) -> dict:
+    """Change an action's deadline (text, start and end) and append the change to its history."""
+    current = db.execute(
+        "select status, progress, deadline from actions where number = ?", [number]
+    ).fetchone()
+    if current is None:
+        raise KeyError(number)
+    status, progress, old_deadline = current
+    entry = _append(
+        db,
+        number,
+        who,
+        "deadline",
+        at,
+        status=(status, status),
+        progress=(progress, progress),
+        comment=comment,
+        value=deadline,
+        old_value=old_deadline or "",
+        source_id=source_id,
+    )
+    _set_deadline(db, number, deadline)
+    db.execute(
+        "update actions set updated_at = ?, last_comment = coalesce(?, last_comment)"
+        " where number = ?",
+        [at.isoformat(), comment, number],
+    )
+    return entry
+
+
+def last_undoable(db: sqlite_utils.Database, who: str) -> list[dict]:
+    """The entries of `who`'s latest command not undone yet (several for a grouped !maj)."""
+    undone = undone_ids(db)
+    marks = ",".join("?" * len(UNDOABLE))
+    rows = db.query(
+        f"select * from updates where who = ? and kind in ({marks}) order by id desc limit 200",
+        [who, *UNDOABLE],
+    )
+    candidates = [row for row in rows if row["id"] not in undone]
+    if not candidates:
+        return []
+    latest = candidates[0]
+    if latest["source_id"] is None:
+        return [latest]
+    return sorted(
+        (row for row in candidates if row["source_id"] == latest["source_id"]),
+        key=lambda row: row["id"],
+    )
+
+
+def undone_ids(db: sqlite_utils.Database) -> set[int]:
+    rows = db.execute("select value from updates where kind = 'undo'")
+    return {int(row[0]) for row in rows if row[0] and row[0].isdigit()}
+
+
+def newer_change(db: sqlite_utils.Database, entry: dict, ignore: set[int]) -> dict | None:
+    """A later, still effective entry of the same action (that an undo would overwrite)."""
+    undone = undone_ids(db) | ignore
+    later = db.query(
+        "select * from updates where action_number = ? and id > ? order by id",
+        [entry["action_number"], entry["id"]],
+    )
+    for row in later:
+        if row["kind"] != "undo" and row["id"] not in undone:
+            return row
+    return None
+
+
+def value_before(db: sqlite_utils.Database, entry: dict, kind: str) -> str | None:
+    """The indicator value or health (by `kind`) the action had just before `entry`."""
+    undone = undone_ids(db)
+    rows = db.execute(
+        "select id, value from updates where action_number = ? and id < ? and kind = ?"
+        " order by id desc",
+        [entry["action_number"], entry["id"], kind],
+    )
+    return next((value for id_, value in rows if id_ not in undone), None)
+
+
+def comment_before(db: sqlite_utils.Database, entry: dict) -> str | None:
+    undone = undone_ids(db)
+    rows = db.execute(
+        "select id, comment from updates where action_number = ? and id < ?"
+        " and kind != 'undo' and comment is not null order by id desc",
+        [entry["action_number"], entry["id"]],
+    )
+    return next((comment for id_, comment in rows if id_ not in undone), None)
+
+
+def record_undo(
+    db: sqlite_utils.Database,
+    entries: list[dict],
+    who: str,
+    *,
+    at: datetime,
+    comments: dict[int, str],
+    source_id: str | None = None,
+) -> list[dict]:
+    """Put each action back as it was before `entries`, newest first; return the undo entries.
+
+    `comments` gives, per undone entry id, the text the undo entry carries ("annulation : ...").
+    """
+    done = []
+    for entry in sorted(entries, key=lambda e: e["id"], reverse=True):
+        number = entry["action_number"]
+        status, progress = db.execute(
+            "select status, progress from actions where number = ?", [number]
+        ).fetchone()
+        restored = {"status": entry["old_status"], "progress": entry["old_progress"]}
+        if entry["kind"] == "health":
+            restored["health"] = value_before(db, entry, "health")
+        if entry["kind"] == "indicator":
+            restored["indicator_value"] = value_before(db, entry, "indicator")
+        if entry["comment"] is not None:
+            restored["last_comment"] = comment_before(db, entry)
+        done.append(
+            _append(
+                db,
+                number,
+                who,
+                "undo",
+                at,
+                status=(status, entry["old_status"]),
+                progress=(progress, entry["old_progress"]),
+                comment=comments.get(entry["id"]),
+                value=str(entry["id"]),
+                old_value=None,
+                source_id=source_id,
+            )
+        )
+        if entry["kind"] == "deadline":
+            _set_deadline(db, number, entry["old_value"] or "")
+        assignments = ", ".join(f"{column} = ?" for column in restored)
+        db.execute(
+            f"update actions set {assignments}, updated_at = ? where number = ?",
+            [*restored.values(), at.isoformat(), number],
+        )
+    return done
+
+
+def _set_deadline(db, number: int, deadline: str) -> None:
+    start, end = parse_deadline(deadline)
+    db.execute(
+        "update actions set deadline = ?, start_date = ?, end_date = ? where number = ?",
+        [
+            deadline,
+            start.isoformat() if start else None,
+            end.isoformat() if end else None,
+            number,
+        ],
+    )
+
+
+def _append(
+    db, number, who, kind, at, *, status, progress, comment, value, old_value, source_id
+) -> dict:
+    entry = {
+        "action_number": number,
+        "at": at.isoformat(),
+        "who": who,
+        "kind": kind,
+        "old_status": status[0],
+        "new_status": status[1],
+        "old_progress": progress[0],
+        "new_progress": progress[1],
+        "comment": comment,
+        "value": value,
+        "old_value": old_value,
+        "source_id": source_id,
+    }
+    cursor = db.execute(
+        f"insert into updates ({', '.join(entry)}) values ({', '.join('?' * len(entry))})",
+        list(entry.values()),
+    )
+    return {"id": cursor.lastrowid, **entry}

@@ -1,0 +1,71 @@
+"""The pilot directory and roles changed in chat, stored and audited.
+
+    >>> link_pilot(db, "AB", "@anne:x", who="@dg:x", at=now)
+    >>> stored_links(db)
+    [('AB', '@anne:x', True)]
+
+The configuration is the starting point; what is stored here wins over it. Removing a link the
+configuration makes is stored too (linked = 0). Every change appends to `directory_audit`.
+Call these inside the command's transaction: they write with plain SQL and never commit.
+"""
+
+from datetime import datetime
+
+import sqlite_utils
+
+
+def stored_links(db: sqlite_utils.Database) -> list[tuple[str, str, bool]]:
+    """(pilot, chat id, linked?) for every link changed in chat."""
+    rows = db.execute("select pilot, chat_id, linked from pilot_links order by pilot, chat_id")
+    return [(pilot, chat_id, bool(linked)) for pilot, chat_id, linked in rows]
+
+
+def stored_roles(db: sqlite_utils.Database) -> dict[str, str]:
+    """chat id -> role, for every role given in chat."""
+    return dict(db.execute("select chat_id, role from roles order by chat_id").fetchall())
+
+
+def link_pilot(db: sqlite_utils.Database, pilot: str, chat_id: str, *, who: str, at: datetime):
+    _set_link(db, pilot, chat_id, True)
+    _audit(db, who, at, "link", pilot=pilot, chat_id=chat_id)
+
+
+def unlink_pilot(db: sqlite_utils.Database, pilot: str, chat_id: str, *, who: str, at: datetime):
+    _set_link(db, pilot, chat_id, False)
+    _audit(db, who, at, "unlink", pilot=pilot, chat_id=chat_id)
+
+
+def set_role(db: sqlite_utils.Database, chat_id: str, role: str, *, who: str, at: datetime):
+    db.execute(
+        "insert into roles (chat_id, role, at, who) values (?, ?, ?, ?) on conflict(chat_id)"
+        " do update set role = excluded.role, at = excluded.at, who = excluded.who",
+        [chat_id, role, at.isoformat(), who],
+    )
+    _audit(db, who, at, "role", chat_id=chat_id, role=role)
+
+
+def clear_role(db: sqlite_utils.Database, chat_id: str, *, who: str, at: datetime):
+    """Forget the role given in chat: the configuration decides again."""
+    db.execute("delete from roles where chat_id = ?", [chat_id])
+    _audit(db, who, at, "role-reset", chat_id=chat_id)
+
+
+def audit_log(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
+    """The latest directory changes, newest first."""
+    return list(db.query("select * from directory_audit order by id desc limit ?", [limit]))
+
+
+def _set_link(db, pilot: str, chat_id: str, linked: bool) -> None:
+    db.execute(
+        "insert into pilot_links (pilot, chat_id, linked) values (?, ?, ?)"
+        " on conflict(pilot, chat_id) do update set linked = excluded.linked",
+        [pilot, chat_id, int(linked)],
+    )
+
+
+def _audit(db, who: str, at: datetime, change: str, *, pilot=None, chat_id=None, role=None):
+    db.execute(
+        "insert into directory_audit (at, who, change, pilot, chat_id, role)"
+        " values (?, ?, ?, ?, ?, ?)",
+        [at.isoformat(), who, change, pilot, chat_id, role],
+    )
