@@ -1,0 +1,205 @@
+"""Sending to Matrix: notices that reply to a command, files within the upload limit, CODIR posts.
+
+    sender = Sender(client, codir_room="!abc:example.org")
+    await sender.reply(incoming, reply)      # m.notice in reply (and thread), then the files
+    await sender.post(post, tx_id="$ev-post-0")
+
+Every send carries a transaction id derived from the command's event id, so sending again the
+answer of a command (after a crash, or a failed batch) is deduplicated by the homeserver. nio
+itself waits `retry_after_ms` on M_LIMIT_EXCEEDED and retries network errors with a capped
+back-off; an error the homeserver may get over (5xx) raises `SendFailed`, and the batch is
+synced again. Permanent refusals (not in the room, forbidden) are logged and skipped.
+"""
+
+import io
+import logging
+from dataclasses import dataclass
+
+from nio import (
+    AsyncClient,
+    ContentRepositoryConfigResponse,
+    ErrorResponse,
+    RoomSendResponse,
+    UploadResponse,
+)
+from nio.exceptions import LocalProtocolError
+
+from bot import matrix_texts as texts
+from commands.engine import Attachment, Post, Reply
+from commands.formatting import lines_to_html
+
+log = logging.getLogger(__name__)
+
+HTML_FORMAT = "org.matrix.custom.html"
+
+
+class SendFailed(Exception):
+    """A send failed in a way that may heal (server error, network): sync the batch again."""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A command as it arrived: where, who, what, and the thread it belongs to (if any)."""
+
+    room_id: str
+    event_id: str
+    sender: str
+    text: str
+    thread: str | None = None
+
+    def relates_to(self) -> dict:
+        """The m.relates_to of an answer: a reply, kept in the command's thread."""
+        in_reply_to = {"m.in_reply_to": {"event_id": self.event_id}}
+        if self.thread:
+            return {
+                "rel_type": "m.thread",
+                "event_id": self.thread,
+                "is_falling_back": False,
+                **in_reply_to,
+            }
+        return in_reply_to
+
+
+def notice_content(text: str, html: str, mentions: list[str]) -> dict:
+    """An m.notice with its HTML twin and explicit mentions (none means nobody is pinged)."""
+    return {
+        "msgtype": "m.notice",
+        "body": text,
+        "format": HTML_FORMAT,
+        "formatted_body": html or lines_to_html(text.splitlines()),
+        "m.mentions": {"user_ids": mentions},
+    }
+
+
+def is_transient(error: ErrorResponse) -> bool:
+    transport = getattr(error, "transport_response", None)
+    if transport is not None and transport.status >= 500:
+        return True
+    code = error.status_code or ""
+    return not code.startswith("M_") or code == "M_LIMIT_EXCEEDED"
+
+
+class Sender:
+    def __init__(self, client: AsyncClient, codir_room: str | None = None) -> None:
+        self.client = client
+        self.codir_room = codir_room
+        self._upload_limit: int | None = None
+        self._upload_limit_known = False
+
+    async def reply(self, incoming: Incoming, reply: Reply) -> None:
+        """The reply as a notice to the command, mentioning its sender, then its files."""
+        content = notice_content(reply.text, reply.html, [incoming.sender])
+        content["m.relates_to"] = incoming.relates_to()
+        await self.send(incoming.room_id, content, tx_id=f"{incoming.event_id}-reply")
+        for index, attachment in enumerate(reply.attachments):
+            await self.file(incoming, attachment, tx_id=f"{incoming.event_id}-file-{index}")
+
+    async def post(self, post: Post, tx_id: str) -> None:
+        """A post for another room; only "codir" exists."""
+        if post.room != "codir":
+            log.warning("Message pour un salon inconnu « %s » ignoré", post.room)
+            return
+        if not self.codir_room:
+            log.info("Pas de salon CODIR configuré (rooms.codir) : annonce non envoyée")
+            return
+        await self.send(self.codir_room, notice_content(post.text, post.html, []), tx_id=tx_id)
+
+    async def file(self, incoming: Incoming, attachment: Attachment, tx_id: str) -> None:
+        """Upload `attachment` and send it as m.file (m.image for PNG) in reply to the command;
+        a file over the server's limit becomes a notice saying so."""
+        data = attachment.data
+        limit = await self.upload_limit()
+        if limit is not None and len(data) > limit:
+            await self._file_refused(incoming, attachment, limit, tx_id)
+            return
+        encrypted = self._encrypted(incoming.room_id)
+        uploaded, keys = await self.client.upload(
+            io.BytesIO(data),
+            content_type=attachment.mimetype,
+            filename=attachment.filename,
+            encrypt=encrypted,
+            filesize=len(data),
+        )
+        if not isinstance(uploaded, UploadResponse):
+            if uploaded.status_code == "M_TOO_LARGE":
+                await self._file_refused(incoming, attachment, limit or len(data) - 1, tx_id)
+                return
+            if is_transient(uploaded):
+                raise SendFailed(f"envoi du fichier {attachment.filename} : {uploaded}")
+            reason = texts.FILE_NOT_SENT.format(filename=attachment.filename, reason=uploaded)
+            await self.send(incoming.room_id, self._answer(incoming, reason), tx_id=tx_id)
+            return
+        content = {
+            "msgtype": "m.image" if attachment.mimetype == "image/png" else "m.file",
+            "body": attachment.filename,
+            "filename": attachment.filename,
+            "info": {"mimetype": attachment.mimetype, "size": len(data)},
+            "m.mentions": {"user_ids": [incoming.sender]},
+            "m.relates_to": incoming.relates_to(),
+        }
+        if encrypted:
+            content["file"] = {**keys, "url": uploaded.content_uri}
+        else:
+            content["url"] = uploaded.content_uri
+        await self.send(incoming.room_id, content, tx_id=tx_id)
+        log.info(
+            "Fichier %s (%d octets) envoyé dans %s",
+            attachment.filename,
+            len(data),
+            incoming.room_id,
+        )
+
+    async def upload_limit(self) -> int | None:
+        """The server's m.upload.size in bytes (None if it sets none), asked once."""
+        if not self._upload_limit_known:
+            response = await self.client.content_repository_config()
+            if isinstance(response, ContentRepositoryConfigResponse):
+                self._upload_limit = response.upload_size
+                self._upload_limit_known = True
+                log.info("Limite d'envoi de fichiers du serveur : %s octets", self._upload_limit)
+        return self._upload_limit
+
+    async def send(self, room_id: str, content: dict, tx_id: str) -> str | None:
+        """room_send with a fixed transaction id; the event id, or None if refused for good."""
+        try:
+            response = await self.client.room_send(
+                room_id,
+                "m.room.message",
+                content,
+                tx_id=tx_id,
+                ignore_unverified_devices=True,
+            )
+        except LocalProtocolError as error:  # e.g. an encrypted room the bot has not joined
+            log.error("Envoi impossible dans %s : %s", room_id, error)
+            return None
+        if isinstance(response, RoomSendResponse):
+            return response.event_id
+        if is_transient(response):
+            raise SendFailed(f"envoi dans {room_id} : {response}")
+        log.error("Le serveur refuse l'envoi dans %s : %s", room_id, response)
+        return None
+
+    def _encrypted(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        return bool(room and room.encrypted and self.client.olm is not None)
+
+    def _answer(self, incoming: Incoming, text: str) -> dict:
+        content = notice_content(text, "", [incoming.sender])
+        content["m.relates_to"] = incoming.relates_to()
+        return content
+
+    async def _file_refused(
+        self, incoming: Incoming, attachment: Attachment, limit: int, tx_id: str
+    ) -> None:
+        log.warning(
+            "Fichier %s (%d octets) au-delà de la limite du serveur (%d octets)",
+            attachment.filename,
+            len(attachment.data),
+            limit,
+        )
+        text = texts.FILE_TOO_LARGE.format(
+            filename=attachment.filename,
+            size=texts.size(len(attachment.data)),
+            limit=texts.size(limit),
+        )
+        await self.send(incoming.room_id, self._answer(incoming, text), tx_id=tx_id)

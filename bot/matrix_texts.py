@@ -1,0 +1,25 @@
+"""What the Matrix transport itself says to users, in French (the engine's texts are in
+commands/texts.py)."""
+
+FILE_TOO_LARGE = (
+    "Le fichier « {filename} » ({size}) dépasse la limite d'envoi du serveur ({limit}) : "
+    "il n'a pas été envoyé. Demandez un export plus petit, ou à l'administrateur du serveur "
+    "de relever la limite."
+)
+FILE_NOT_SENT = "Le fichier « {filename} » n'a pas pu être envoyé ({reason})."
+CANNOT_DECRYPT = (
+    "Je n'ai pas pu déchiffrer votre message (clé de chiffrement non reçue). Renvoyez-le dans "
+    "un instant ; si cela persiste, vérifiez que votre application partage ses clés avec "
+    "l'appareil du bot."
+)
+INTERNAL_ERROR = (
+    "Une erreur interne m'a empêché de traiter cette commande. Elle est consignée dans le "
+    "journal du bot ; réessayez ou prévenez l'administrateur."
+)
+
+
+def size(n: int) -> str:
+    """12_345_678 -> "11,8 Mo"."""
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} Ko".replace(".", ",")
+    return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
