@@ -122,7 +122,9 @@ def pilot_directory(ctx: Context, args: str) -> Reply:
             removing, word = True, word[1:]
         lines.append(_change_link(ctx, code, chat_id(word), removing))
     if not lines:
-        raise MissingArgument(texts.PILOT_MISSING.format(example="!pilote AB retirer @anne:x"))
+        raise MissingArgument(
+            texts.PERSON_MISSING.format(example=f"!pilote {code} retirer @anne:x")
+        )
     return Reply(text=safe("\n".join(lines)))
 
 

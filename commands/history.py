@@ -4,7 +4,7 @@ from commands import texts
 from commands.arguments import action_number
 from commands.directory import ask_admins, chat_id
 from commands.engine import Context, Reply
-from commands.errors import MissingArgument, NotAllowed, UnknownAction, UserError
+from commands.errors import MissingArgument, NotAllowed, UnknownAction
 from commands.formatting import moment, safe, shorten
 from commands.plan import describe_update
 from commands.registry import command
@@ -68,7 +68,7 @@ def _person_history(ctx: Context, word: str) -> Reply:
         )
     entries = history.changes_by(ctx.db, person, SHOWN)
     if not entries:
-        raise UserError(texts.NO_PERSON_HISTORY.format(who=shorten(person, 60)))
+        return Reply(text=safe(texts.NO_PERSON_HISTORY.format(who=shorten(person, 60))))
     total = history.count_changes_by(ctx.db, person)
     head = f"Modifications de {person} : {total}"
     lines = [head + (f" ({SHOWN} dernières)" if total > SHOWN else "")]

@@ -36,6 +36,7 @@ def role_refusal(command: str, roles: frozenset[str], admins=()) -> str:
 # ---------------------------------------------------------------- directory and roles
 
 PILOT_MISSING = "Il manque les initiales du pilote. Exemple : {example}"
+PERSON_MISSING = "Il manque la personne (@…). Exemple : {example}"
 UNKNOWN_PILOT = "Pilote « {code} » inconnu du PST.{hint} La liste : !pilotes"
 DID_YOU_MEAN_PILOT = " Vouliez-vous dire « {code} » ?"
 BAD_CHAT_ID = (
