@@ -1,0 +1,80 @@
+"""Several `!maj` lines in one message: all applied or all refused, with one reply."""
+
+import pytest
+
+from commands.engine import Message
+from storage import store
+from tests.conftest import ADMIN, SYLVIE, snapshot
+
+
+def status(db, number: int) -> tuple:
+    action = store.get_action(db, number)
+    return action["status"], action["progress"]
+
+
+def test_every_line_is_applied_with_one_reply(say, db):
+    reply = say(SYLVIE, "!maj 23 fait\n!maj 24 en cours 50%\n!maj 25 suspendu attente SPW")
+    assert reply.text == (
+        "3 actions mises à jour :\n"
+        "• Action 23 : à démarrer → fait, 100 %\n"
+        "• Action 24 : à démarrer → en cours, 50 %\n"
+        "• Action 25 : à démarrer → suspendu"
+    )
+    assert status(db, 23) == ("fait", 100)
+    assert status(db, 24) == ("en cours", 50)
+    assert status(db, 25) == ("suspendu", None)
+    assert store.get_action(db, 25)["last_comment"] == "attente SPW"
+    assert [post.room for post in reply.posts] == ["codir"] * 3
+
+
+def test_lines_without_the_command_word_and_blank_lines_are_accepted(say, db):
+    reply = say(SYLVIE, "!maj 23 fait\n\n   \n24 en cours\n!update 25 40%")
+    assert reply.text.startswith("3 actions mises à jour")
+    assert status(db, 25) == ("en cours", 40)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("!maj 23 fait\n!maj 24 bof", "Ligne 2 : Statut « bof » inconnu"),
+        ("!maj 23 fait\n!maj 47 fait", "Ligne 2 : Vous n'êtes pas pilote de l'action 47"),
+        ("!maj 23 fait\n!maj 999 fait", "Ligne 2 : L'action 999 n'existe pas"),
+        ("!maj 23 fait\n!maj 24 en cours 120%", "Ligne 2 : Avancement « 120% » impossible"),
+        ("!maj 23 fait\n!maj 23 fait", "Ligne 2 : L'action 23 est déjà « fait »"),
+        ("!maj 23 fait\n!action 24", "un message groupé ne contient que des !maj"),
+        ("!maj 23 fait\n!maj", "Ligne 2 : Il manque le numéro"),
+    ],
+)
+def test_one_bad_line_refuses_the_whole_message(say, db, text, expected):
+    before = snapshot(db)
+    reply = say(SYLVIE, text)
+    assert reply.refused and expected in reply.text
+    assert reply.posts == []
+    assert snapshot(db) == before
+
+
+def test_refusal_says_that_nothing_was_applied(say):
+    text = say(SYLVIE, "!maj 23 fait\n!maj 24 fait\n!maj 24 zzz").text
+    assert text.endswith("Aucune des 3 mises à jour n'a été appliquée.")
+
+
+def test_admin_updates_actions_of_several_pilots_in_one_message(say, db):
+    reply = say(ADMIN, "!maj 23 fait\n!maj 47 en cours\n!maj 52 abandonné")
+    assert not reply.refused
+    assert [status(db, n)[0] for n in (23, 47, 52)] == ["fait", "en cours", "abandonné"]
+
+
+def test_every_line_shares_the_source_event_in_history(engine, db):
+    engine.handle(Message(sender=SYLVIE, text="!maj 23 fait\n!maj 24 fait", event_id="$b1"))
+    sources = [store.history(db, n)[-1]["source_id"] for n in (23, 24)]
+    assert sources == ["$b1", "$b1"]
+
+
+def test_replayed_grouped_message_is_not_applied_twice(engine, db):
+    message = Message(sender=SYLVIE, text="!maj 23 en cours 10%\n!maj 24 fait", event_id="$b2")
+    first = engine.handle(message)
+    again = engine.handle(message)
+    assert again.text == first.text
+    assert len(store.history(db, 23)) == len(store.history(db, 24)) == 1
+    engine.delivered("$b2")
+    assert engine.handle(message) is None
