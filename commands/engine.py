@@ -13,7 +13,7 @@ yet (the bot died before sending it), and None once it was.
 import base64
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 
 import sqlite_utils
@@ -110,6 +110,10 @@ class Context:
         return self.now.date()
 
 
+def _storable(text: str | None) -> str:
+    return (text or "").encode("utf-8", "replace").decode("utf-8")
+
+
 class Engine:
     def __init__(
         self,
@@ -131,7 +135,9 @@ class Engine:
 
     def handle(self, message: Message) -> Reply | None:
         """Run the command in `message`; None when it is no command or was already answered."""
-        text = (message.text or "").strip()
+        # Lone surrogates (possible in JSON) cannot be stored as UTF-8: they become "?".
+        message = replace(message, text=_storable(message.text), sender=_storable(message.sender))
+        text = message.text.strip()
         if not text.startswith("!"):
             return None
         if message.event_id:

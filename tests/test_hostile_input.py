@@ -1,0 +1,198 @@
+"""Bad input never hurts: thousands of random and hostile commands thrown at the engine.
+
+No exception escapes, every refusal is a short clear message, and a refused command leaves the
+database exactly as it was.
+"""
+
+import re
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from commands.access import Directory
+from commands.engine import MAX_MESSAGE, Engine, Message
+from commands.registry import REGISTRY
+from storage import store
+from storage.db import open_db
+from storage.importing import load_example
+from tests.conftest import ADMIN, LUC, NOW, STRANGER, SYLVIE
+
+CODIR_MEMBER = "@codir:example.org"
+
+HOSTILE = [
+    "'; drop table actions; --",
+    "1 or 1=1",
+    '" OR ""="',
+    "<script>alert(1)</script>",
+    "<b>gras</b> &amp; &lt;",
+    "@room",
+    "@everyone",
+    "\x00",
+    "\u202e\u200b\ufeff",
+    "%",
+    "100%",
+    "-5%",
+    "1e309",
+    "NaN",
+    "inf",
+    "٣",
+    "١٢%",
+    "²",
+    "½",
+    "𝟙𝟚",
+    "#23",
+    "23",
+    "2.1",
+    "0",
+    "-1",
+    "fait",
+    "en cours 50%",
+    "risque",
+    "2026-06",
+    "juin 2026",
+    "retirer",
+    "@anne:example.org",
+    "-@anne:example.org",
+    "chefs de service",
+    "NEAR(a b)",
+    "*",
+    "{number}",
+    "%s",
+    "\n",
+    "\r\n",
+    "   ",
+    "!maj",
+    "!annuler",
+    "\ud800",
+]
+
+words = st.sampled_from(sorted(REGISTRY.by_word) + ["", "!", "inconnu", "majj", "aid", "\ud800"])
+huge_numbers = st.integers(min_value=-(10**40), max_value=10**40).map(str)
+fragments = st.one_of(
+    st.sampled_from(HOSTILE),
+    huge_numbers,
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=20),
+)
+arguments = st.lists(fragments, max_size=8).map(" ".join)
+single = st.builds(lambda word, args: f"!{word} {args}", words, arguments)
+bulk = st.lists(single, min_size=2, max_size=6).map(lambda lines: "\n".join(lines))
+oversized = st.builds(
+    lambda word, filler: f"!{word} " + filler * (100_000 // max(1, len(filler))),
+    words,
+    st.sampled_from(["x", "é", "23 fait\n", "<b>", "\n"]),
+)
+messages = st.one_of(single, single, bulk, oversized, st.text(max_size=100))
+senders = st.sampled_from([ADMIN, CODIR_MEMBER, SYLVIE, LUC, STRANGER, "", "@room", "\ud800"])
+
+
+@pytest.fixture(scope="module")
+def template():
+    database = open_db(":memory:")
+    store.import_plan(database, load_example())
+    return database
+
+
+def fresh_copy(template):
+    database = open_db(":memory:")
+    template.conn.backup(database.conn)
+    return database
+
+
+def everything(db) -> tuple:
+    return tuple(
+        list(db.execute(f"select * from {table} order by rowid"))
+        for table in (
+            "actions",
+            "updates",
+            "action_pilots",
+            "pilot_links",
+            "roles",
+            "directory_audit",
+            "strategic_objectives",
+            "operational_objectives",
+        )
+    )
+
+
+def directory() -> Directory:
+    return Directory(
+        admins={ADMIN},
+        codir={CODIR_MEMBER},
+        links={"SV": {SYLVIE}, "LM": {LUC}, "chefs de service": {SYLVIE, LUC}},
+    )
+
+
+_LEAKS = re.compile(r"Traceback|Exception|sqlite|Error\b|\{[a-z_]+\}")
+
+
+def check_reply(db, sender: str, text: str) -> None:
+    engine = Engine(db, directory(), clock=lambda: NOW)
+    before = everything(db)
+    reply = engine.handle(Message(sender=sender, text=text))
+    if not text.strip().startswith("!"):
+        assert reply is None
+        return
+    assert reply is not None and reply.text.strip() and reply.html
+    if reply.refused:
+        assert everything(db) == before, f"refused {text[:80]!r} changed the database"
+        assert len(reply.text) <= 1500
+        assert not _LEAKS.search(reply.text) or _LEAKS.search(text), reply.text
+    db.execute("pragma integrity_check").fetchone()
+
+
+@settings(
+    max_examples=700,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sender=senders, text=messages)
+def test_random_and_hostile_commands_never_hurt(template, sender, text):
+    check_reply(fresh_copy(template), sender, text)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(script=st.lists(st.tuples(senders, single), min_size=2, max_size=8))
+def test_a_sequence_of_hostile_commands_never_hurts(template, script):
+    """State built by earlier commands (undo, roles, links) must not make later ones crash."""
+    db = fresh_copy(template)
+    for sender, text in script:
+        check_reply(db, sender, text)
+
+
+@pytest.mark.parametrize("size", [MAX_MESSAGE + 1, 100_000, 1_000_000])
+def test_oversized_message_is_refused_before_parsing(template, size):
+    db = fresh_copy(template)
+    before = everything(db)
+    reply = Engine(db, directory()).handle(Message(sender=ADMIN, text="!maj 23 " + "x" * size))
+    assert reply.refused
+    assert (
+        reply.text == f"Message trop long (plus de {MAX_MESSAGE} caractères) : rien n'a été fait."
+    )
+    assert everything(db) == before
+
+
+def test_lone_surrogates_are_stored_as_question_marks(template):
+    db = fresh_copy(template)
+    reply = Engine(db, directory()).handle(Message(sender=SYLVIE, text="!note 23 a\ud800b"))
+    assert not reply.refused
+    assert store.get_action(db, 23)["last_comment"] == "a?b"
+
+
+def test_a_refused_command_rolls_back_what_it_had_written(template):
+    """A grouped !maj whose last line fails had written the first ones: all are undone."""
+    db = fresh_copy(template)
+    before = everything(db)
+    reply = Engine(db, directory()).handle(
+        Message(sender=SYLVIE, text="!maj 23 fait\n!maj 24 fait\n!maj 47 fait")
+    )
+    assert reply.refused
+    assert everything(db) == before
+    with pytest.raises(sqlite3.OperationalError):
+        db.execute("commit")  # no transaction was left open
