@@ -88,9 +88,8 @@ def _pilot_summary(ctx: Context, code: str) -> list[str]:
     usage="XX [@personne…] [retirer @personne]",
     summary="Voir qui est lié à un pilote (initiales ou groupe), ou lier une personne.",
     details=(
-        "Voir : administrateurs et CODIR. Lier ou retirer : administrateurs. Un groupe "
-        "(« chefs de service ») peut être lié à plusieurs personnes. Les changements sont "
-        "enregistrés et priment sur la configuration."
+        "Un groupe (« chefs de service ») peut être lié à plusieurs personnes. Les changements "
+        "sont enregistrés et priment sur la configuration."
     ),
     examples=[LINK_EXAMPLE, "!pilote chefs de service @a:x @b:x", "!pilote AB retirer @anne:x"],
     roles=[ADMIN, CODIR],
@@ -156,7 +155,7 @@ def _show_pilot(ctx: Context, code: str) -> Reply:
     "pilotes",
     aliases=["pilots"],
     summary="L'annuaire : chaque pilote, ses actions et les personnes liées.",
-    details="Administrateurs et CODIR. Les pilotes sans personne liée sont listés à la fin.",
+    details="Les pilotes sans personne liée sont listés à la fin.",
     examples=["!pilotes"],
     roles=[ADMIN, CODIR],
 )
@@ -215,7 +214,7 @@ def who_am_i(ctx: Context, args: str) -> Reply:
     "role",
     aliases=["roles"],
     usage="[@personne [admin|codir|pilote|lecteur|defaut]]",
-    summary="Voir les rôles, ou changer le rôle d'une personne (administrateurs).",
+    summary="Voir les rôles, ou changer le rôle d'une personne.",
     details=(
         "Rôles : admin (DG, coordinateur PST), codir (lit tout, reçoit les synthèses), "
         "pilote (met à jour ses actions), lecteur. « defaut » rend la main à la configuration. "

@@ -23,6 +23,17 @@ SECTIONS = [
 ]
 OTHERS = "Autres commandes"
 
+#: Who may run a command whose rule is finer than its declared roles (checked in the handler).
+FINER_RULES = {
+    "update": "les pilotes de l'action et les administrateurs",
+    "note": "les pilotes de l'action et les administrateurs",
+    "indicateur": "les pilotes de l'action et les administrateurs",
+    "sante": "les pilotes de l'action et les administrateurs",
+    "annuler": "chacun, pour ses propres mises à jour",
+    "historique": "tout le monde ; celui d'une personne : administrateurs et elle-même",
+    "pilote": "voir : administrateurs et CODIR ; lier ou retirer : administrateurs",
+}
+
 
 def sections() -> list[tuple[str, list[Command]]]:
     """The declared commands grouped for display; every command appears exactly once."""
@@ -39,6 +50,8 @@ def sections() -> list[tuple[str, list[Command]]]:
 
 
 def who_may(cmd: Command) -> str:
+    if cmd.name in FINER_RULES:
+        return FINER_RULES[cmd.name]
     if not cmd.roles:
         return "tout le monde"
     return ", ".join(ROLE_NAMES[role] for role in sorted(cmd.roles))
@@ -48,8 +61,7 @@ def command_help(cmd: Command) -> list[str]:
     lines = [f"{cmd.signature()} — {cmd.summary}"]
     if cmd.aliases:
         lines.append("Aussi : " + ", ".join(f"!{a}" for a in cmd.aliases))
-    if cmd.roles:
-        lines.append(f"Réservée aux rôles : {who_may(cmd)}.")
+    lines.append(f"Qui : {who_may(cmd)}.")
     if cmd.details:
         lines.append(cmd.details)
     if cmd.examples:

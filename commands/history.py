@@ -27,10 +27,7 @@ def describe_entry(entry: dict) -> str:
     aliases=["history", "hist"],
     usage="N | @personne",
     summary="Toutes les modifications d'une action : qui, quand, quoi.",
-    details=(
-        "Avec @personne : ses modifications (administrateurs, ou la personne elle-même). "
-        "L'historique n'est jamais modifié ni effacé."
-    ),
+    details=("Avec @personne : ses modifications. L'historique n'est jamais modifié ni effacé."),
     examples=["!historique 12", "!historique @anne:example.org"],
 )
 def show_history(ctx: Context, args: str) -> Reply:

@@ -57,7 +57,6 @@ def _codir_post(ctx: Context, action: dict, what: str) -> Post:
     aliases=["commentaire"],
     usage="N texte",
     summary="Ajouter un commentaire à une action, sans changer son statut.",
-    details="Pilotes de l'action et administrateurs.",
     examples=["!note 12 réunion avec le SPW le 5 juin"],
     writes=True,
 )
@@ -83,7 +82,6 @@ def add_note(ctx: Context, args: str) -> Reply:
     aliases=["indicator", "ind"],
     usage="N valeur",
     summary="Noter la valeur atteinte de l'indicateur d'une action (ex. 12 audits).",
-    details="Pilotes de l'action et administrateurs.",
     examples=["!indicateur 6 4 audits réalisés"],
     writes=True,
 )
@@ -112,7 +110,7 @@ def record_indicator(ctx: Context, args: str) -> Reply:
     aliases=["health", "meteo"],
     usage="N bon|risque|bloque [commentaire]",
     summary="Dire si une action va bien, est à risque ou est bloquée.",
-    details="Pilotes de l'action et administrateurs. Risque et blocage sont signalés au CODIR.",
+    details="Risque et blocage sont signalés au CODIR.",
     examples=["!sante 12 risque marché public en retard", "!sante 12 bon"],
     writes=True,
 )
@@ -163,7 +161,7 @@ def split_deadline(words: list[str]) -> tuple[str, list[str]]:
     aliases=["deadline"],
     usage="N échéance [raison]",
     summary="Changer l'échéance d'une action ; l'ancienne reste dans l'historique.",
-    details="Administrateurs. Formats : 2025-06, juin 2025, 31/12/2025, 2025, 2024-2026.",
+    details="Formats : 2025-06, juin 2025, 31/12/2025, 2025, 2024-2026.",
     examples=["!echeance 12 2025-06", "!echeance 12 juin 2026 marché relancé"],
     roles=[ADMIN],
     writes=True,

@@ -1,0 +1,83 @@
+"""The README's command reference and !aide come from the same declarations: no drift."""
+
+import subprocess
+import sys
+
+from commands import catalogue  # noqa: F401  (declares the commands)
+from commands.help import FINER_RULES, SECTIONS, markdown_reference, sections
+from commands.reference import (
+    END,
+    HEADING,
+    README,
+    START,
+    current_block,
+    generated_block,
+    with_reference,
+)
+from commands.registry import REGISTRY
+from tests.conftest import STRANGER
+
+
+def test_readme_reference_is_up_to_date():
+    readme = README.read_text(encoding="utf-8")
+    assert current_block(readme) == generated_block(), (
+        "README.md: the command reference is out of date; run `python -m commands.reference`"
+    )
+
+
+def test_every_command_appears_once_in_the_reference_and_in_help(say):
+    reference = markdown_reference()
+    help_text = say(STRANGER, "!aide").text
+    for cmd in REGISTRY.commands.values():
+        assert reference.count(f"**`{cmd.signature()}`**") == 1
+        assert help_text.count(f"{cmd.signature()} — ") == 1
+
+
+def test_sections_name_only_declared_commands():
+    for _, names in SECTIONS:
+        assert set(names) <= set(REGISTRY.commands)
+    placed = [cmd.name for _, members in sections() for cmd in members]
+    assert sorted(placed) == sorted(REGISTRY.commands)
+
+
+def test_reference_says_who_may_run_each_command():
+    reference = markdown_reference()
+    assert "- **`!echeance N échéance [raison]`**" in reference
+    echeance = reference.split("**`!echeance")[1].split("- **")[0]
+    assert "Qui : administrateur." in echeance and "`!deadline`" in echeance
+    assert "Qui : tout le monde." in reference.split("**`!synthese`**")[1].split("- **")[0]
+
+
+def test_help_for_a_command_says_who_may_run_it(say):
+    assert "Qui : administrateur." in say(STRANGER, "!aide echeance").text
+    assert (
+        "Qui : les pilotes de l'action et les administrateurs." in say(STRANGER, "!aide maj").text
+    )
+
+
+def test_finer_rules_name_declared_commands():
+    assert set(FINER_RULES) <= set(REGISTRY.commands)
+
+
+def test_with_reference_replaces_only_the_marked_block():
+    readme = f"# Titre\n\nAvant.\n\n{START}\nvieux\n{END}\n\nAprès.\n"
+    updated = with_reference(readme)
+    assert updated.startswith("# Titre\n\nAvant.\n\n") and updated.endswith("\n\nAprès.\n")
+    assert current_block(updated) == generated_block()
+    assert with_reference(updated) == updated
+
+
+def test_with_reference_adds_heading_and_markers_at_the_end_when_missing():
+    updated = with_reference("# Titre\n\nTexte.")
+    assert updated.startswith(f"# Titre\n\nTexte.\n\n{HEADING}\n\n{START}\n")
+    assert updated.endswith(f"{END}\n")
+
+
+def test_check_mode_of_the_script_agrees_with_the_readme():
+    result = subprocess.run(
+        [sys.executable, "-m", "commands.reference", "--check"],
+        capture_output=True,
+        text=True,
+        cwd=README.parent,
+    )
+    assert result.returncode == 0, result.stdout
