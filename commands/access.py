@@ -18,8 +18,6 @@ from dataclasses import dataclass, field, replace
 ADMIN, CODIR, PILOT, READER = "admin", "codir", "pilot", "reader"
 ROLES = (ADMIN, CODIR, PILOT, READER)
 ROLE_NAMES = {ADMIN: "administrateur", CODIR: "CODIR", PILOT: "pilote", READER: "lecteur"}
-#: Roles everyone may read the whole plan with.
-EVERYONE = frozenset(ROLES)
 
 
 @dataclass(frozen=True)
@@ -77,11 +75,6 @@ class Directory:
 
     def people(self, pilot: str) -> set[str]:
         return set(self.links.get(pilot, set()))
-
-    def known_people(self) -> set[str]:
-        """Every chat id the directory names, whatever its role."""
-        linked = set().union(*self.links.values()) if self.links else set()
-        return self.admins | self.codir | set(self.roles) | linked
 
     def with_stored(self, links: list[tuple[str, str, bool]], roles: dict[str, str]) -> "Directory":
         """A copy with the links (pilot, chat id, linked?) and roles stored in chat applied."""
