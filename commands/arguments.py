@@ -22,16 +22,19 @@ def require_action(db, args: str, example: str) -> tuple[dict, list[str]]:
     words = args.split()
     if not words:
         raise MissingArgument(texts.MISSING_ARGUMENT.format(what="le numéro", example=example))
-    number = action_number(words[0], example)
+    return lookup_action(db, action_number(words[0], example)), words[1:]
+
+
+def lookup_action(db, number: int) -> dict:
+    """The action numbered `number`; refuses with the valid range when there is none."""
     action = store.get_action(db, number)
     if action is None:
         bounds = store.action_range(db)
         if bounds is None:
             raise UnknownAction(texts.EMPTY_PLAN)
-        raise UnknownAction(
-            texts.UNKNOWN_ACTION.format(number=number, low=bounds[0], high=bounds[1])
-        )
-    return action, words[1:]
+        low, high = bounds
+        raise UnknownAction(texts.UNKNOWN_ACTION.format(number=number, low=low, high=high))
+    return action
 
 
 def progress(word: str) -> int | None:

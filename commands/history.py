@@ -1,11 +1,11 @@
 """!historique: every change of an action, or a person's changes. The history is append-only."""
 
 from commands import texts
-from commands.arguments import action_number
+from commands.arguments import action_number, lookup_action
 from commands.directory import ask_admins, chat_id
 from commands.engine import Context, Reply
-from commands.errors import MissingArgument, NotAllowed, UnknownAction
-from commands.formatting import moment, safe, shorten
+from commands.errors import MissingArgument, NotAllowed
+from commands.formatting import safe, shorten
 from commands.plan import describe_update
 from commands.registry import command
 from storage import history, store
@@ -13,13 +13,6 @@ from storage import history, store
 #: Entries shown at most; the oldest are summarised by a count.
 SHOWN = 40
 EXAMPLE = "!historique 12"
-
-
-def describe_entry(entry: dict) -> str:
-    """One history line: when, who, what. An undo says what it cancelled."""
-    if entry["kind"] == "undo":
-        return safe(f"{moment(entry['at'])} {entry['who']} : {entry['comment'] or 'annulation'}")
-    return describe_update(entry)
 
 
 @command(
@@ -37,21 +30,14 @@ def show_history(ctx: Context, args: str) -> Reply:
     if words[0].startswith("@") or words[0] == ctx.user.chat_id:
         return _person_history(ctx, words[0])
     number = action_number(words[0], EXAMPLE)
-    action = store.get_action(ctx.db, number)
-    if action is None:
-        bounds = store.action_range(ctx.db)
-        if bounds is None:
-            raise UnknownAction(texts.EMPTY_PLAN)
-        raise UnknownAction(
-            texts.UNKNOWN_ACTION.format(number=number, low=bounds[0], high=bounds[1])
-        )
+    action = lookup_action(ctx.db, number)
     entries = store.history(ctx.db, number)
     if not entries:
         return Reply(text=texts.NO_HISTORY.format(number=number))
     lines = [f"Historique de l'action {number} — {shorten(action['title'], 60)}"]
     if len(entries) > SHOWN:
         lines.append(f"({len(entries) - SHOWN} modifications plus anciennes non affichées)")
-    lines += [f"• {describe_entry(entry)}" for entry in entries[-SHOWN:]]
+    lines += [f"• {describe_update(entry)}" for entry in entries[-SHOWN:]]
     return Reply(text=safe("\n".join(lines)))
 
 
@@ -69,5 +55,5 @@ def _person_history(ctx: Context, word: str) -> Reply:
     total = history.count_changes_by(ctx.db, person)
     head = f"Modifications de {person} : {total}"
     lines = [head + (f" ({SHOWN} dernières)" if total > SHOWN else "")]
-    lines += [f"• {entry['action_number']} — {describe_entry(entry)}" for entry in entries]
+    lines += [f"• {entry['action_number']} — {describe_update(entry)}" for entry in entries]
     return Reply(text=safe("\n".join(lines)))

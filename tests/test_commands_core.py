@@ -215,3 +215,12 @@ def test_user_text_is_escaped_in_html_and_room_mentions_neutralised(say):
     post = reply.posts[0]
     assert "<script>" not in post.html and "&lt;script&gt;" in post.html
     assert "@room" not in post.text and "@room" not in post.html
+
+
+def test_action_describes_every_kind_of_update_in_french(say):
+    say(SYLVIE, "!indicateur 23 12 audits")
+    say(SYLVIE, "!sante 23 risque")
+    say(SYLVIE, "!annuler")
+    text = say(SYLVIE, "!action 23").text.split("Dernières mises à jour :")[1]
+    assert "indicateur : 12 audits" in text and "santé : risque" in text
+    assert "indicator" not in text and "health" not in text and "undo" not in text
