@@ -21,20 +21,32 @@ def status_line(action: dict, today) -> str:
     return " — ".join(parts)
 
 
+#: How each kind of history entry reads when it changes no status.
+KIND_LABELS = {
+    "status": "mise à jour",
+    "note": "note",
+    "indicator": "indicateur",
+    "health": "santé",
+    "deadline": "échéance",
+    "import": "import",
+    "undo": "annulation",
+}
+
+
 def describe_update(entry: dict) -> str:
     """One history entry as "23/11/2026 10:40 LM : à démarrer → fait, 100 % — comment"."""
+    when_who = f"{moment(entry['at'])} {entry['who']} : "
+    if entry["kind"] == "undo":
+        # An undo's comment says what it cancelled.
+        return safe(when_who + (entry["comment"] or KIND_LABELS["undo"]))
     what = []
     if entry["old_status"] != entry["new_status"]:
         what.append(f"{entry['old_status']} → {entry['new_status']}")
     if entry["new_progress"] is not None and entry["new_progress"] != entry["old_progress"]:
         what.append(percent(entry["new_progress"]))
-    if entry["kind"] == "indicator" and entry["value"]:
-        what.append(f"indicateur : {entry['value']}")
-    if entry["kind"] == "health" and entry["value"]:
-        what.append(f"santé : {entry['value']}")
-    if entry["kind"] == "deadline" and entry["value"]:
-        what.append(f"échéance : {entry['value']}")
-    text = f"{moment(entry['at'])} {entry['who']} : " + (", ".join(what) or entry["kind"])
+    if entry["kind"] in ("indicator", "health", "deadline") and entry["value"]:
+        what.append(f"{KIND_LABELS[entry['kind']]} : {entry['value']}")
+    text = when_who + (", ".join(what) or KIND_LABELS.get(entry["kind"], entry["kind"]))
     if entry["comment"]:
         text += f" — {entry['comment']}"
     return safe(text)
@@ -129,9 +141,9 @@ def consolidated_table(ctx: Context, args: str) -> Reply:
         raise UserError(texts.EMPTY_PLAN)
     summary = status_summary(rows)
     lines = [f"Tableau consolidé : {len(rows)} actions au {ctx.today.strftime('%d/%m/%Y')}."]
-    lines.append(_counts(summary["total"]))
-    for os_number, counts in summary["by_os"].items():
-        lines.append(f"OS {os_number} : {_counts(counts)}")
+    lines.append(f"{_counts(summary['by_status'])} ({summary['done_percent']:g} % faites).")
+    for group in summary["by_os"]:
+        lines.append(f"OS {group['os_number']} : {_counts(group['by_status'])}")
     attachment = Attachment(
         filename=f"pst-tableau-{ctx.today.isoformat()}.csv",
         data=table_csv(rows),
@@ -140,5 +152,5 @@ def consolidated_table(ctx: Context, args: str) -> Reply:
     return Reply(text="\n".join(lines), attachments=[attachment])
 
 
-def _counts(counts: dict) -> str:
-    return ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES if counts.get(s, 0))
+def _counts(by_status: dict) -> str:
+    return ", ".join(f"{by_status[s]} {s}" for s in STATUSES if by_status.get(s))
