@@ -145,11 +145,10 @@ class MatrixBot:
             if token is None:
                 return 0
             first = False
-            self._check_codir(codir)
         else:
             first = True  # full state rebuilds the rooms nio forgot when we stopped
             log.info("Reprise depuis le dernier lot traité")
-        backoff = 1
+        backoff, checked_codir = 1, False
         while not self.stopping.is_set():
             try:
                 response = await self._sync(token, full_state=first)
@@ -160,10 +159,14 @@ class MatrixBot:
                         log.error("Le serveur ne reconnaît plus la session du bot : %s", response)
                         return 1
                     raise SendFailed(f"synchronisation refusée : {response}")
-                if first:
+                if not checked_codir:
+                    # After a first start too: rooms joined on invite appear in this batch.
                     self._check_codir(codir)
+                    checked_codir = True
+                log.debug("Lot %s : %d salons", response.next_batch, len(response.rooms.join))
                 await self._fill_gaps(response, token)
                 await self.router.handle_batch(response)
+                log.debug("Lot traité")
             except (SendFailed, aiohttp.ClientError, TimeoutError) as error:
                 # The token is unchanged: the same batch comes again, nothing is lost.
                 log.warning("%s ; nouvel essai dans %d s", error, backoff)
@@ -171,6 +174,7 @@ class MatrixBot:
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
             await self._crypto_housekeeping()
+            log.debug("Clés à jour")
             store.set_value(self.db, key, response.next_batch)
             token, first, backoff = response.next_batch, False, 1
         log.info("Arrêt propre : dernier lot traité enregistré")
@@ -196,6 +200,7 @@ class MatrixBot:
 
     async def _sync(self, since, full_state, timeout=SYNC_TIMEOUT_MS, sync_filter=SYNC_FILTER):
         """One /sync, or None if a stop was requested while waiting for it."""
+        log.debug("Sync depuis %s (full_state=%s)", since, full_state)
         syncing = asyncio.ensure_future(
             self.client.sync(
                 timeout=timeout, since=since, full_state=full_state, sync_filter=sync_filter
@@ -218,6 +223,7 @@ class MatrixBot:
             if not info.timeline.limited or not info.timeline.prev_batch:
                 continue
             missing, start = [], info.timeline.prev_batch
+            log.debug("Trou dans %s : de %s à %s", room_id, start, since)
             while True:
                 page = await self.client.room_messages(
                     room_id, start=start, end=since, direction=MessageDirection.back, limit=100

@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from nio import AsyncClient, AsyncClientConfig, LoginResponse
 
+from .botproc import BotProcess
+from .chat import Chat
 from .synapse import Homeserver, unique_name
 
 PASSWORD = "correct horse battery staple"
@@ -80,3 +83,66 @@ async def make_client(homeserver: Homeserver) -> AsyncIterator[MakeClient]:
     yield make
     for client in clients:
         await client.close()
+
+
+# --- the real bot, shared by the tests of test_matrix_bot.py ---------------------------------
+
+
+@dataclass
+class Team:
+    """The bot process and the people around it (see `pst_bot`)."""
+
+    bot: BotProcess
+    dg: Chat  # admin, invites the bot; member of the CODIR room
+    lm: Chat  # pilot LM
+    sv: Chat  # pilot SV
+    reader: Chat  # allowed to invite, pilots nothing
+    outsider: Chat  # may not invite the bot
+    codir_room: str
+    group_room: str  # dg, lm, sv, reader and the bot
+    before_start: str  # event id of a command sent in the CODIR room before the bot started
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def pst_bot(homeserver: Homeserver, tmp_path_factory) -> AsyncIterator[Team]:
+    """One bot process for the session, with a CODIR room it was invited to before it started
+    and a group room with two pilots and a reader."""
+    workdir = tmp_path_factory.mktemp("pst-bot")
+    bot_password = "bot-" + unique_name("pw")
+    bot_id = await asyncio.to_thread(homeserver.register, unique_name("pst-bot"), bot_password)
+    dg, lm, sv, reader, outsider = [
+        await Chat.login(homeserver, prefix) for prefix in ("dg", "lm", "sv", "reader", "outsider")
+    ]
+    codir_room = await dg.create_room([bot_id], name="CODIR")
+    before_start = await dg.send(codir_room, "!aide")
+    bot = BotProcess(
+        workdir,
+        homeserver.base_url,
+        bot_id,
+        bot_password,
+        access={
+            "admins": [dg.user_id],
+            "codir": [],
+            "allowed_inviters": [dg.user_id, lm.user_id, sv.user_id, reader.user_id],
+        },
+        pilots={"LM": lm.user_id, "SV": sv.user_id},
+        codir_room=codir_room,
+    )
+    bot.seed()
+    bot.start()
+    chats = [dg, lm, sv, reader, outsider]
+    try:
+        await dg.until(lambda: dg.is_member(codir_room, bot_id) or not bot.running, 30, "bot up")
+        assert bot.running, bot.log_text()
+        members = [bot_id, lm.user_id, sv.user_id, reader.user_id]
+        group_room = await dg.create_room(members, name="Pilotes")
+        for chat in (lm, sv, reader):
+            chat.accept_invites = True
+            await chat.until(lambda c=chat: group_room in c.client.rooms, 10, "group room")
+        await dg.until(lambda: all(dg.is_member(group_room, u) for u in members), 20, "joins")
+        yield Team(bot, dg, lm, sv, reader, outsider, codir_room, group_room, before_start)
+    finally:
+        exit_code = bot.terminate()
+        for chat in chats:
+            await chat.close()
+    assert exit_code == 0, bot.log_text()

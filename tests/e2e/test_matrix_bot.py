@@ -1,0 +1,188 @@
+"""The real bot (`python -m bot.cli run`) against a real Synapse, driven by real nio clients.
+
+One bot process serves every test here (the `pst_bot` fixture); the restart test in
+test_matrix_restart.py runs its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from nio import RoomMessageFile, RoomMessageNotice
+
+from bot.matrix_events import may_invite, strip_reply_fallback
+
+from .chat import in_reply_to, relates_to
+
+
+def content(event) -> dict:
+    return event.source["content"]
+
+
+async def test_action_is_answered_with_a_notice_in_reply(pst_bot):
+    team = pst_bot
+    command = await team.lm.send(team.group_room, "!action 29")
+    answer = await team.lm.reply_to(command)
+    assert isinstance(answer, RoomMessageNotice)
+    assert answer.sender == team.bot.user_id
+    assert answer.body.startswith("Action 29 — ")
+    assert content(answer)["format"] == "org.matrix.custom.html"
+    assert "<b>Action 29 — " in content(answer)["formatted_body"]
+    assert in_reply_to(answer) == command
+    assert content(answer)["m.mentions"] == {"user_ids": [team.lm.user_id]}
+
+
+async def test_update_is_applied_and_posted_in_codir(pst_bot):
+    team = pst_bot
+    command = await team.lm.send(team.group_room, "!update 52 en cours 40% devis reçus")
+    answer = await team.lm.reply_to(command)
+    assert answer.body == "Action 52 : à démarrer → en cours, 40 %."
+
+    def codir_post():
+        return [
+            e
+            for e in team.dg.in_room(team.codir_room)
+            if "l'action 52" in e.body and "devis reçus" in e.body
+        ]
+
+    await team.dg.until(codir_post, what="CODIR post")
+    (post,) = codir_post()
+    assert isinstance(post, RoomMessageNotice)
+    assert post.body.startswith(f"{team.lm.user_id} a mis à jour l'action 52")
+    assert content(post)["m.mentions"] == {"user_ids": []}
+    rows = team.bot.query("select who, new_status, source_id from updates where action_number=52")
+    assert rows == [(team.lm.user_id, "en cours", command)]
+
+
+async def test_user_text_is_escaped_and_room_ping_neutralised(pst_bot):
+    team = pst_bot
+    await team.sv.command(team.group_room, "!maj 32 en cours <b>gras</b> @room")
+
+    def codir_post():
+        return [e for e in team.dg.in_room(team.codir_room) if "l'action 32" in e.body]
+
+    await team.dg.until(codir_post, what="CODIR post")
+    (post,) = codir_post()
+    assert "&lt;b&gt;gras&lt;/b&gt;" in content(post)["formatted_body"]
+    assert "<b>gras" not in content(post)["formatted_body"]
+    assert "@room" not in post.body and "@room" not in content(post)["formatted_body"]
+
+
+async def test_mine_lists_the_pilots_actions(pst_bot):
+    team = pst_bot
+    answer = await team.sv.command(team.group_room, "!mine")
+    assert answer.body.startswith("Actions de SV : 12")
+
+
+async def test_update_refused_for_non_pilot(pst_bot):
+    team = pst_bot
+    answer = await team.reader.command(team.group_room, "!update 29 fait")
+    assert "pilote" in answer.body.lower()
+    assert team.bot.query(
+        "select count(*) from updates where action_number = 29 and who = ?", [team.reader.user_id]
+    ) == [(0,)]
+
+
+async def test_table_arrives_as_a_csv_file(pst_bot):
+    team = pst_bot
+    command = await team.dg.send(team.group_room, "!table")
+    summary = await team.dg.reply_to(command)
+    assert summary.body.startswith("Tableau consolidé : 127 actions")
+    await team.dg.until(
+        lambda: any(isinstance(e, RoomMessageFile) for e in team.dg.replies_to(command)),
+        what="file",
+    )
+    (file_event,) = [e for e in team.dg.replies_to(command) if isinstance(e, RoomMessageFile)]
+    assert content(file_event)["info"]["mimetype"] == "text/csv"
+    downloaded = await team.dg.client.download(file_event.url)
+    text = downloaded.body.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert len(rows) == 1 + 127
+    assert any(row and "52" in row[:6] for row in rows)
+
+
+async def test_reply_fallback_is_stripped_and_threads_are_kept(pst_bot):
+    team = pst_bot
+    root = await team.lm.send(team.group_room, "Question pour le bot")
+    body = f"> <{team.lm.user_id}> Question pour le bot\n\n!action 3"
+    reply_command = await team.lm.send(
+        team.group_room,
+        content={
+            "msgtype": "m.text",
+            "body": body,
+            "m.relates_to": {"m.in_reply_to": {"event_id": root}},
+        },
+    )
+    answer = await team.lm.reply_to(reply_command)
+    assert answer.body.startswith("Action 3 — ")
+
+    in_thread = await team.lm.send(
+        team.group_room,
+        content={
+            "msgtype": "m.text",
+            "body": "!action 4",
+            "m.relates_to": {
+                "rel_type": "m.thread",
+                "event_id": root,
+                "is_falling_back": True,
+                "m.in_reply_to": {"event_id": root},
+            },
+        },
+    )
+    answer = await team.lm.reply_to(in_thread)
+    assert answer.body.startswith("Action 4 — ")
+    assert relates_to(answer)["rel_type"] == "m.thread"
+    assert relates_to(answer)["event_id"] == root
+
+
+async def test_edits_notices_and_history_are_ignored(pst_bot):
+    team = pst_bot
+    original = await team.lm.send(team.group_room, "!action 5")
+    edit = await team.lm.send(
+        team.group_room,
+        content={
+            "msgtype": "m.text",
+            "body": "* !action 6",
+            "m.new_content": {"msgtype": "m.text", "body": "!action 6"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": original},
+        },
+    )
+    notice = await team.lm.send(team.group_room, content={"msgtype": "m.notice", "body": "!aide"})
+    # The bot answers a room's commands in order: once the last is answered, so are the others.
+    await team.lm.command(team.group_room, "!action 7")
+    assert len(team.lm.replies_to(original)) == 1
+    assert team.lm.replies_to(edit) == []
+    assert team.lm.replies_to(notice) == []
+    # Sent in the CODIR room before the bot's first start: history, not a command.
+    assert team.dg.replies_to(team.before_start) == []
+
+
+async def test_direct_message_works(pst_bot, homeserver):
+    team = pst_bot
+    room = await team.sv.room_with(team.bot.user_id, is_direct=True)
+    answer = await team.sv.command(room, "!mine")
+    assert answer.body.startswith("Actions de SV")
+
+
+async def test_invite_from_a_non_allowed_user_is_ignored(pst_bot):
+    team = pst_bot
+    room_id = await team.outsider.create_room([team.bot.user_id])
+
+    def invite_answered() -> bool:
+        room = team.outsider.client.rooms.get(room_id)
+        return room is not None and team.bot.user_id not in room.invited_users
+
+    await team.outsider.until(invite_answered, what="invite declined")
+    assert not team.outsider.is_member(room_id, team.bot.user_id)
+    assert "refusée" in team.bot.log_text()
+
+
+def test_invite_policy_and_fallback_rules():
+    allowed = ["@dg:cpas.be", "*:commune.be"]
+    assert may_invite("@dg:cpas.be", allowed)
+    assert may_invite("@anyone:commune.be", allowed)
+    assert not may_invite("@other:cpas.be", allowed)
+    assert not may_invite("@x:evil.commune.be", allowed)
+    assert strip_reply_fallback("> <@a:b> x\n> y\n\n!maj 3 fait") == "!maj 3 fait"
+    assert strip_reply_fallback("!maj 3 > 2") == "!maj 3 > 2"
