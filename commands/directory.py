@@ -84,6 +84,7 @@ def _pilot_summary(ctx: Context, code: str) -> list[str]:
 
 @command(
     "pilote",
+    who="voir : administrateurs et CODIR ; lier ou retirer : administrateurs",
     aliases=["pilot"],
     usage="XX [@personne…] [retirer @personne]",
     summary="Voir qui est lié à un pilote (initiales ou groupe), ou lier une personne.",

@@ -23,18 +23,6 @@ SECTIONS = [
 ]
 OTHERS = "Autres commandes"
 
-#: Who may run a command whose rule is finer than its declared roles (checked in the handler).
-FINER_RULES = {
-    "update": "les pilotes de l'action et les administrateurs",
-    "note": "les pilotes de l'action et les administrateurs",
-    "indicateur": "les pilotes de l'action et les administrateurs",
-    "sante": "les pilotes de l'action et les administrateurs",
-    "annuler": "chacun, pour ses propres mises à jour",
-    "historique": "tout le monde ; celui d'une personne : administrateurs et elle-même",
-    "pilote": "voir : administrateurs et CODIR ; lier ou retirer : administrateurs",
-}
-
-
 def sections() -> list[tuple[str, list[Command]]]:
     """The declared commands grouped for display; every command appears exactly once."""
     placed, groups = set(), []
@@ -50,8 +38,8 @@ def sections() -> list[tuple[str, list[Command]]]:
 
 
 def who_may(cmd: Command) -> str:
-    if cmd.name in FINER_RULES:
-        return FINER_RULES[cmd.name]
+    if cmd.who:
+        return cmd.who
     if not cmd.roles:
         return "tout le monde"
     return ", ".join(ROLE_NAMES[role] for role in sorted(cmd.roles))

@@ -17,6 +17,7 @@ EXAMPLE = "!historique 12"
 
 @command(
     "historique",
+    who="tout le monde ; celui d'une personne : administrateurs et elle-même",
     aliases=["history", "hist"],
     usage="N | @personne",
     summary="Toutes les modifications d'une action : qui, quand, quoi.",

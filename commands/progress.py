@@ -54,6 +54,7 @@ def _codir_post(ctx: Context, action: dict, what: str) -> Post:
 
 @command(
     "note",
+    who="les pilotes de l'action et les administrateurs",
     aliases=["commentaire"],
     usage="N texte",
     summary="Ajouter un commentaire à une action, sans changer son statut.",
@@ -79,6 +80,7 @@ def add_note(ctx: Context, args: str) -> Reply:
 
 @command(
     "indicateur",
+    who="les pilotes de l'action et les administrateurs",
     aliases=["indicator", "ind"],
     usage="N valeur",
     summary="Noter la valeur atteinte de l'indicateur d'une action (ex. 12 audits).",
@@ -107,6 +109,7 @@ def record_indicator(ctx: Context, args: str) -> Reply:
 
 @command(
     "sante",
+    who="les pilotes de l'action et les administrateurs",
     aliases=["health", "meteo"],
     usage="N bon|risque|bloque [commentaire]",
     summary="Dire si une action va bien, est à risque ou est bloquée.",
@@ -214,6 +217,7 @@ def _pct(progress: int | None) -> str:
 
 @command(
     "annuler",
+    who="chacun, pour ses propres mises à jour",
     aliases=["undo"],
     summary=f"Annuler votre dernière mise à jour (dans les {UNDO_MINUTES} minutes).",
     details=(

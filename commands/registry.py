@@ -22,6 +22,8 @@ class Command:
     examples: tuple[str, ...] = ()
     #: Roles allowed to run it; empty means everyone.
     roles: frozenset[str] = frozenset()
+    #: Who may run it, in words, when the handler applies a finer rule than `roles`.
+    who: str = ""
     #: Whether it changes the plan (its reply is stored so a replayed event is not re-applied).
     writes: bool = False
 
@@ -63,6 +65,7 @@ def command(
     details: str = "",
     examples: tuple[str, ...] | list[str] = (),
     roles: tuple[str, ...] | list[str] = (),
+    who: str = "",
     writes: bool = False,
 ) -> Callable:
     """Declare a command handler `handler(ctx, args: str) -> Reply`."""
@@ -78,6 +81,7 @@ def command(
                 details=details,
                 examples=tuple(examples),
                 roles=frozenset(roles),
+                who=who,
                 writes=writes,
             )
         )

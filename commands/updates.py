@@ -116,6 +116,7 @@ def _lines(args: str) -> list[str]:
 
 @command(
     "update",
+    who="les pilotes de l'action et les administrateurs",
     aliases=["maj", "mise-a-jour"],
     usage="N statut [NN%] [commentaire]",
     summary="Mettre à jour une action dont vous êtes pilote.",
