@@ -52,7 +52,9 @@ def test_reimporting_a_corrected_plan_keeps_statuses_and_history(db):
 
 
 def test_reimport_without_an_action_keeps_it_and_says_so(db):
-    text = "\n".join(line for line in load_example_text().splitlines() if "Action 127\t" not in line)
+    text = "\n".join(
+        line for line in load_example_text().splitlines() if "Action 127\t" not in line
+    )
     report = store.import_plan(db, parse_recap(text))
     assert report.kept_missing == [127]
     assert store.get_action(db, 127) is not None
@@ -64,7 +66,11 @@ def test_csv_statuses_are_applied_as_history_once(db):
     first = store.import_plan(db, parse_csv(csv_text))
     assert first.statuses_applied == 1
     [entry] = store.history(db, 1)
-    assert (entry["kind"], entry["new_status"], entry["comment"]) == ("import", "fait", "acte signé")
+    assert (entry["kind"], entry["new_status"], entry["comment"]) == (
+        "import",
+        "fait",
+        "acte signé",
+    )
     again = store.import_plan(db, parse_csv(csv_text))
     assert again.statuses_applied == 0
     assert len(store.history(db, 1)) == 1
