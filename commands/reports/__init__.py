@@ -1,0 +1,36 @@
+"""Report generators: plain functions from the store's rows to file bytes.
+
+Rows are those of `storage.store.consolidated_rows` (one dict per action, in plan order, see
+`plan.py`). Nothing here reads the database or knows the chat; the command that asks for a
+report uploads the bytes.
+
+    >>> from commands.reports.sample import synthetic_plan
+    >>> rows = synthetic_plan(127)
+    >>> table_xlsx(rows)[:2], progress_chart_png(rows)[1:4]
+    (b'PK', b'PNG')
+
+odfpy, matplotlib, python-docx and xmlschema are imported when a format needs them (the
+"reports" extra), so the bot starts without them.
+"""
+
+from commands.reports.chart import progress_chart_png
+from commands.reports.ecomptes import EcomptesError, ecomptes_xml, parse_ecomptes, validate_ecomptes
+from commands.reports.evaluation import evaluation_report
+from commands.reports.plan import status_summary
+from commands.reports.spreadsheet import table_ods, table_xlsx
+from commands.reports.table import table_csv, table_html, table_md
+
+__all__ = [
+    "EcomptesError",
+    "ecomptes_xml",
+    "evaluation_report",
+    "parse_ecomptes",
+    "progress_chart_png",
+    "status_summary",
+    "table_csv",
+    "table_html",
+    "table_md",
+    "table_ods",
+    "table_xlsx",
+    "validate_ecomptes",
+]

@@ -1,0 +1,318 @@
+"""A tiny document model (headings, paragraphs, tables) and its four renderings.
+
+A report is built once as a `Document`, then written as HTML, Markdown, ODT or DOCX, so the
+four files always say the same thing:
+
+    >>> doc = Document("Titre", [Heading("Synthèse", 1), Paragraph("3 actions")])
+    >>> render(doc, "md").decode()
+    '# Titre\\n\\n## Synthèse\\n\\n3 actions\\n'
+
+Paragraph styles: "body", "meta" (period, generation date), "action" (the line that names an
+action), "comment" (its last comment) and "history" (the summary of its updates).
+"""
+
+import html
+import io
+import re
+from dataclasses import dataclass, field
+
+from commands.reports.plan import clean
+
+FORMATS = ("html", "md", "odt", "docx")
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int  # 1 = section, 2, 3, 4 = deeper
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    style: str = "body"
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    numeric: frozenset[int] = frozenset()  # right-aligned column indexes
+
+
+@dataclass
+class Document:
+    title: str
+    blocks: list[Heading | Paragraph | Table] = field(default_factory=list)
+
+
+def render(doc: Document, fmt: str) -> bytes:
+    """The document as file bytes in `fmt` ("html", "md", "odt" or "docx")."""
+    renderers = {"html": to_html, "md": to_md, "odt": to_odt, "docx": to_docx}
+    if fmt not in renderers:
+        raise ValueError(f"Format inconnu : {fmt!r} (formats possibles : {', '.join(FORMATS)})")
+    return renderers[fmt](doc)
+
+
+# ---------------------------------------------------------------- HTML
+
+CSS = """
+body { font-family: system-ui, "Segoe UI", Arial, sans-serif; margin: 2rem auto;
+       max-width: 70rem; padding: 0 1rem; color: #222; line-height: 1.4; }
+h1 { color: #1a4f8b; } h2 { color: #1a4f8b; border-bottom: 1px solid #ccd; }
+h3 { color: #333; } h4 { color: #555; margin-bottom: .3rem; }
+table { border-collapse: collapse; margin: .5rem 0 1.5rem; font-size: .9rem; }
+th, td { border: 1px solid #bbc; padding: .25rem .5rem; vertical-align: top; text-align: left; }
+th { background: #e8eef7; } td.num { text-align: right; }
+p.meta { color: #555; font-style: italic; }
+p.action { font-weight: bold; margin: .8rem 0 .2rem; }
+p.comment { margin: 0 0 .2rem 1.5rem; }
+p.history { margin: 0 0 .2rem 1.5rem; font-size: .85rem; color: #555; font-style: italic; }
+"""
+
+
+def _html_text(text: str) -> str:
+    return html.escape(clean(text)).replace("\n", "<br>")
+
+
+def to_html(doc: Document) -> bytes:
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="fr"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_html_text(doc.title)}</title><style>{CSS}</style></head><body>",
+        f"<h1>{_html_text(doc.title)}</h1>",
+    ]
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            level = min(block.level + 1, 6)
+            out.append(f"<h{level}>{_html_text(block.text)}</h{level}>")
+        elif isinstance(block, Paragraph):
+            out.append(f'<p class="{block.style}">{_html_text(block.text)}</p>')
+        else:
+            out.append("<table><thead><tr>")
+            out.extend(f"<th>{_html_text(h)}</th>" for h in block.headers)
+            out.append("</tr></thead><tbody>")
+            for row in block.rows:
+                cells = (
+                    f'<td class="num">{_html_text(c)}</td>'
+                    if i in block.numeric
+                    else f"<td>{_html_text(c)}</td>"
+                    for i, c in enumerate(row)
+                )
+                out.append("<tr>" + "".join(cells) + "</tr>")
+            out.append("</tbody></table>")
+    out.append("</body></html>\n")
+    return "\n".join(out).encode("utf-8")
+
+
+# ---------------------------------------------------------------- Markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def _md_text(text: str) -> str:
+    """Escaped so that user text never turns into markup, links or HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", clean(text))
+
+
+def _md_cell(text: str) -> str:
+    return re.sub(r"\s*[\r\n]+\s*", " ", _md_text(text)).strip() or " "
+
+
+def to_md(doc: Document) -> bytes:
+    out = [f"# {_md_text(doc.title)}"]
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            out.append(f"{'#' * min(block.level + 1, 6)} {_md_text(block.text)}")
+        elif isinstance(block, Paragraph):
+            text = _md_text(block.text).replace("\n", "  \n")
+            if block.style == "action":
+                text = f"**{text}**"
+            elif block.style in ("meta", "history"):
+                text = f"*{text}*"
+            out.append(text)
+        else:
+            lines = ["| " + " | ".join(_md_cell(h) for h in block.headers) + " |"]
+            lines.append(
+                "|"
+                + "|".join(
+                    "---:" if i in block.numeric else "---" for i in range(len(block.headers))
+                )
+                + "|"
+            )
+            lines.extend("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows)
+            out.append("\n".join(lines))
+    return ("\n\n".join(out) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- ODT (odfpy)
+
+
+def to_odt(doc: Document) -> bytes:
+    from odf import style as s  # optional dependency: pip install pst-bot[reports]
+    from odf import table as t
+    from odf import text as tx
+    from odf.opendocument import OpenDocumentText
+
+    from commands.reports import odfraw
+
+    odt = OpenDocumentText()
+
+    def add_text(element, text: str) -> None:
+        # odf.teletype.addTextToElement walks the text character by character.
+        for i, line in enumerate(clean(text).split("\n")):
+            if i:
+                element.addElement(tx.LineBreak())
+            if line:
+                element.addText(line)
+
+    def paragraph_style(name: str, *, size="11pt", bold=False, italic=False, color=None, **para):
+        text_props = {"fontsize": size}
+        if bold:
+            text_props["fontweight"] = "bold"
+        if italic:
+            text_props["fontstyle"] = "italic"
+        if color:
+            text_props["color"] = color
+        style = s.Style(name=name, displayname=name.replace("_20_", " "), family="paragraph")
+        style.addElement(s.TextProperties(**text_props))
+        style.addElement(s.ParagraphProperties(**({"marginbottom": "0.15cm"} | para)))
+        odt.styles.addElement(style)
+        return style
+
+    styles = {
+        "title": paragraph_style("Title", size="20pt", bold=True, marginbottom="0.4cm"),
+        "body": paragraph_style("Text_20_body"),
+        "meta": paragraph_style("Meta", italic=True, color="#555555"),
+        "action": paragraph_style("Action", bold=True, margintop="0.25cm"),
+        "comment": paragraph_style("Comment", marginleft="0.8cm"),
+        "history": paragraph_style(
+            "History", size="9pt", italic=True, color="#555555", marginleft="0.8cm"
+        ),
+        "cell": paragraph_style("Table_20_Contents", size="9pt", marginbottom="0cm"),
+    }
+    sizes = {1: "16pt", 2: "14pt", 3: "12pt", 4: "11pt"}
+    for level, size in sizes.items():
+        paragraph_style(
+            f"Heading_20_{level}", size=size, bold=True, margintop="0.35cm", color="#1a4f8b"
+        )
+    cell_style = s.Style(name="TableCell", family="table-cell")
+    cell_style.addElement(s.TableCellProperties(border="0.5pt solid #999999", padding="0.05cm"))
+    odt.automaticstyles.addElement(cell_style)
+
+    body = odt.text
+    title = tx.P(stylename=styles["title"])
+    add_text(title, doc.title)
+    body.addElement(title)
+    chunk: list[str] = []  # headings and paragraphs, written as XML text (see odfraw.py)
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            level = min(block.level, 4)
+            chunk.append(odfraw.heading(block.text, level, f"Heading_20_{level}"))
+        elif isinstance(block, Paragraph):
+            style = styles.get(block.style, styles["body"]).getAttribute("name")
+            chunk.append(odfraw.paragraph(block.text, style))
+        else:
+            body.appendChild(odfraw.RawXml("".join(chunk)))
+            chunk = []
+            element = t.Table()
+            element.addElement(t.TableColumn(numbercolumnsrepeated=len(block.headers)))
+            for cells in [block.headers, *block.rows]:
+                row = t.TableRow()
+                for value in cells:
+                    cell = t.TableCell(valuetype="string", stylename=cell_style)
+                    p = tx.P(stylename=styles["cell"])
+                    add_text(p, value)
+                    cell.addElement(p)
+                    row.addElement(cell)
+                element.addElement(row)
+            body.addElement(element)
+    body.appendChild(odfraw.RawXml("".join(chunk)))
+    buffer = io.BytesIO()
+    odt.write(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- DOCX (python-docx)
+
+
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def to_docx(doc: Document) -> bytes:
+    import docx  # optional dependency: pip install pst-bot[reports]
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
+    from lxml.etree import SubElement
+
+    document = docx.Document()
+    grey = RGBColor(0x55, 0x55, 0x55)
+
+    def paragraph_style(name, *, size=None, bold=False, italic=False, color=None, indent=None):
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.font.bold = bold or None
+        style.font.italic = italic or None
+        if size:
+            style.font.size = Pt(size)
+        if color:
+            style.font.color.rgb = color
+        if indent:
+            style.paragraph_format.left_indent = Cm(indent)
+        style.paragraph_format.space_after = Pt(3)
+        return style
+
+    styles = {
+        "body": document.styles["Normal"],
+        "meta": paragraph_style("Meta", italic=True, color=grey),
+        "action": paragraph_style("Action", bold=True),
+        "comment": paragraph_style("Comment", indent=0.8),
+        "history": paragraph_style("History", size=9, italic=True, color=grey, indent=0.8),
+    }
+    styles["action"].paragraph_format.space_before = Pt(8)
+
+    body = document.element.body
+    section_properties = body.sectPr
+
+    def add_paragraph(text: str, style) -> None:
+        # document.add_paragraph() scans the whole body to insert before the section
+        # properties, then every style to resolve the name: 25 s for 40,000 paragraphs.
+        # We write <w:p><w:pPr><w:pStyle/></w:pPr><w:r><w:t/><w:br/>...</w:r></w:p> ourselves
+        # and move the section properties back to the end of the body below.
+        paragraph = SubElement(body, qn("w:p"))
+        SubElement(
+            SubElement(paragraph, qn("w:pPr")), qn("w:pStyle"), {qn("w:val"): style.style_id}
+        )
+        run = SubElement(paragraph, qn("w:r"))
+        for i, line in enumerate(text.split("\n")):
+            if i:
+                SubElement(run, qn("w:br"))
+            SubElement(run, qn("w:t"), {XML_SPACE: "preserve"}).text = line
+
+    # Looking a style up by name scans the style part: once per style, not per paragraph.
+    headings = {level: document.styles[f"Heading {level}"] for level in range(1, 10)}
+    add_paragraph(clean(doc.title), document.styles["Title"])
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            add_paragraph(clean(block.text), headings[max(1, min(block.level, 9))])
+        elif isinstance(block, Paragraph):
+            add_paragraph(clean(block.text), styles.get(block.style, styles["body"]))
+        else:
+            body.append(section_properties)
+            table = document.add_table(rows=1, cols=len(block.headers))
+            table.style = document.styles["Table Grid"]
+            for cell, header in zip(table.rows[0].cells, block.headers, strict=True):
+                cell.text = clean(header)
+                cell.paragraphs[0].runs[0].font.bold = True
+            for values in block.rows:
+                for i, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
+                    cell.text = clean(value)
+                    if i in block.numeric:
+                        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    body.append(section_properties)  # lxml moves it: the section properties close the body
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,427 @@
+"""The PST in eComptes, the Walloon exchange format (schema storage/data/ecomptes-pst-201805V1.xsd).
+
+    dataroot
+      Identifiants: Id, TypeAdmin (AC|CPAS), INS, Type (PST), Exercice, Version, Generateur
+      PST
+        DescriptionPST: IdPST, Libelle, ExerciceDebut, ExerciceFin
+        Volets/Volet/ObjectifStrategiques/ObjectifStrategique/ObjectifsOperationnels/
+          ObjectifOperationnel/Actions/Action
+
+Every Volet, OS, OO and Action carries the same fields, in this order: Libelle (<= 255),
+DateDebut?, DateFin?, Description, Statut, Responsable?, Mandataire?, Departement?,
+TauxAvancement (0-100), RemarqueStatut, ETP, Plans, Partenaires; attributes ElementId and
+Exercice. How our rows fit in:
+
+- Statut: see STATUS_CODES; a suspended action whose health is "bloque" is PROBLEME.
+- Responsable is a person (civility, name, first name, phone, e-mail, all required): pilot
+  initials cannot fill it truthfully, so the pilots go to Departement, joined with "/".
+- Description holds what has no field of its own: full title when the Libelle was cut,
+  indicators, deadline text and health, one "Label : value" line each (read back by
+  parse_ecomptes). RemarqueStatut holds the last comment. ETP is unknown: 0.
+- OS and OO take their dates, progress (mean of their live actions) and status from their
+  actions. Volets: "interne", "externe", and one without volet for OS that have none.
+
+Files are written in ISO-8859-1 like the schema itself; other characters become character
+references (&#8211;).
+"""
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from commands.reports.plan import clean, effective_progress, group_plan, pilots_text
+
+SCHEMA_VERSION = "201805V1"
+GENERATOR = "pst-bot"
+ENCODING = "ISO-8859-1"
+LIBELLE_MAX = 255
+
+STATUS_CODES = {
+    "à démarrer": "NON_COMMENCE",
+    "en cours": "EN_COURS",
+    "suspendu": "EN_ATTENTE",
+    "fait": "TERMINE",
+    "abandonné": "ANNULE_ABANDONNE",
+}
+STATUSES_BY_CODE = {code: status for status, code in STATUS_CODES.items()} | {
+    "PROBLEME": "suspendu"
+}
+
+VOLETS = {"interne": "Volet interne", "externe": "Volet externe", None: "Volet non précisé"}
+
+# Labels of the Description lines (French: people read the file too).
+_FULL_TITLE = "Intitulé complet"
+_INDICATORS = "Indicateurs"
+_DEADLINE = "Échéance"
+_HEALTH = "Santé"
+_LINE = re.compile(r"^(Intitulé complet|Indicateurs|Échéance|Santé) : (.*)$")
+
+
+class EcomptesError(ValueError):
+    """The file is not an eComptes PST we can read; the message says where and why."""
+
+
+# ---------------------------------------------------------------- writing
+
+
+def ecomptes_xml(
+    rows: list[dict],
+    *,
+    ins: str,
+    admin_type: str,
+    exercise: int,
+    pst_id: str,
+    version: str = SCHEMA_VERSION,
+    description: str,
+) -> bytes:
+    """The plan as an eComptes XML file (ISO-8859-1 bytes), valid against the 201805V1 schema.
+
+    `ins` is the INS code of the commune ("53020"), `admin_type` "AC" (commune) or "CPAS",
+    `exercise` the budget year, `pst_id` our identifier of the plan (<= 40 characters),
+    `version` the schema version (only "201805V1" exists), `description` the PST's title.
+    """
+    if admin_type not in ("AC", "CPAS"):
+        raise ValueError(f"Type d'administration inconnu : {admin_type!r} (AC ou CPAS)")
+    if not str(ins).strip().isdigit():
+        raise ValueError(f"Le code INS doit être un nombre : {ins!r}")
+    if version != SCHEMA_VERSION:
+        raise ValueError(f"Version eComptes non prise en charge : {version!r} ({SCHEMA_VERSION})")
+    if not pst_id or len(pst_id) > 40:
+        raise ValueError(f"L'identifiant du PST doit compter de 1 à 40 caractères : {pst_id!r}")
+
+    root = ET.Element("dataroot")
+    ids = ET.SubElement(root, "Identifiants")
+    for tag, value in (
+        ("Id", pst_id),
+        ("TypeAdmin", admin_type),
+        ("INS", str(int(ins))),
+        ("Type", "PST"),
+        ("Exercice", str(exercise)),
+        ("Version", version),
+        ("Generateur", GENERATOR),
+    ):
+        ET.SubElement(ids, tag).text = value
+
+    years = [d.year for r in rows for d in (r.get("start_date"), r.get("end_date")) if d]
+    pst = ET.SubElement(root, "PST")
+    head = ET.SubElement(pst, "DescriptionPST")
+    ET.SubElement(head, "IdPST").text = pst_id
+    ET.SubElement(head, "Libelle").text = _libelle(description)
+    ET.SubElement(head, "ExerciceDebut").text = str(min(years, default=exercise))
+    ET.SubElement(head, "ExerciceFin").text = str(max(years, default=exercise))
+
+    ids_seen: set[str] = set()
+
+    def element(parent, tag, base_id, *, title, actions, extra_lines=(), **fields):
+        node = ET.SubElement(parent, tag, ElementId=_unique(base_id, ids_seen))
+        node.set("Exercice", str(exercise))
+        _fill(node, title=title, actions=actions, extra_lines=extra_lines, **fields)
+        return node
+
+    volets = ET.SubElement(pst, "Volets")
+    groups = group_plan(rows)
+    for volet in sorted({g.volet for g in groups}, key=list(VOLETS).index):
+        members = [g for g in groups if g.volet == volet]
+        volet_node = element(
+            volets,
+            "Volet",
+            f"VOLET-{(volet or 'aucun').upper()}",
+            title=VOLETS[volet],
+            actions=[a for g in members for a in g.actions],
+        )
+        os_list = ET.SubElement(volet_node, "ObjectifStrategiques")
+        for os_group in members:
+            os_node = element(
+                os_list,
+                "ObjectifStrategique",
+                f"OS-{os_group.number}",
+                title=os_group.title,
+                actions=os_group.actions,
+            )
+            oo_list = ET.SubElement(os_node, "ObjectifsOperationnels")
+            for oo_group in os_group.objectives:
+                oo_node = element(
+                    oo_list,
+                    "ObjectifOperationnel",
+                    f"OO-{oo_group.number}",
+                    title=oo_group.title,
+                    actions=oo_group.actions,
+                )
+                action_list = ET.SubElement(oo_node, "Actions")
+                for action in oo_group.actions:
+                    element(
+                        action_list,
+                        "Action",
+                        f"ACT-{action['number']}",
+                        title=action["title"],
+                        actions=[action],
+                        extra_lines=_action_lines(action),
+                        start=action.get("start_date"),
+                        end=action.get("end_date"),
+                        status=_status_code(action),
+                        progress=_action_progress(action),
+                        pilots=pilots_text(action),
+                        remark=action.get("last_comment"),
+                    )
+    if len(volets) == 0:  # the schema wants at least one Volet, even for an empty plan
+        element(volets, "Volet", "VOLET-AUCUN", title=VOLETS[None], actions=[])
+    ET.indent(root)
+    return ET.tostring(root, encoding=ENCODING, xml_declaration=True)
+
+
+def _fill(
+    node,
+    *,
+    title,
+    actions,
+    extra_lines,
+    start=None,
+    end=None,
+    status=None,
+    progress=None,
+    pilots="",
+    remark=None,
+):
+    """Writes the ElementBaseInfo fields; an OS, OO or Volet derives them from its actions."""
+    title = " ".join(clean(title).split())
+    libelle = _libelle(title)
+    if actions and status is None:
+        starts = [a["start_date"] for a in actions if a.get("start_date")]
+        ends = [a["end_date"] for a in actions if a.get("end_date")]
+        start, end = min(starts, default=None), max(ends, default=None)
+        status = _group_status([_status_code(a) for a in actions])
+        live = [a for a in actions if a["status"] != "abandonné"]
+        progress = round(sum(effective_progress(a) for a in live) / len(live)) if live else 0
+    lines = [f"{_FULL_TITLE} : {title}"] if libelle != title else []
+    lines.extend(extra_lines)
+
+    ET.SubElement(node, "Libelle").text = libelle
+    if start:
+        ET.SubElement(node, "DateDebut").text = start.isoformat()
+    if end:
+        ET.SubElement(node, "DateFin").text = end.isoformat()
+    _description(node, "Description", "\n".join(lines))
+    ET.SubElement(node, "Statut").text = status or "NON_COMMENCE"
+    if pilots:
+        ET.SubElement(node, "Departement").text = clean(pilots)
+    ET.SubElement(node, "TauxAvancement").text = str(progress or 0)
+    _description(node, "RemarqueStatut", remark or "")
+    ET.SubElement(node, "ETP").text = "0"
+    ET.SubElement(node, "Plans")
+    ET.SubElement(node, "Partenaires")
+
+
+def _description(parent, tag, text):
+    info = ET.SubElement(parent, tag)
+    ET.SubElement(info, "Mode").text = "TEXTE"
+    ET.SubElement(info, "Valeur").text = clean(text)
+
+
+def _libelle(text: str) -> str:
+    text = " ".join(clean(text).split())  # one line: a Libelle is a label
+    return text if len(text) <= LIBELLE_MAX else text[: LIBELLE_MAX - 1] + "…"
+
+
+def _unique(base: str, seen: set[str]) -> str:
+    candidate, n = base, 1
+    while candidate in seen:
+        n += 1
+        candidate = f"{base}~{n}"
+    seen.add(candidate)
+    return candidate
+
+
+def _status_code(action: dict) -> str:
+    if action["status"] == "suspendu" and action.get("health") == "bloque":
+        return "PROBLEME"
+    try:
+        return STATUS_CODES[action["status"]]
+    except KeyError:
+        raise ValueError(
+            f"Statut inconnu pour l'action {action.get('number')} : {action['status']!r}"
+        ) from None
+
+
+def _group_status(codes: list[str]) -> str:
+    """The status of an objective from its actions' statuses."""
+    distinct = set(codes)
+    if len(distinct) == 1:
+        return codes[0]
+    if distinct <= {"TERMINE", "ANNULE_ABANDONNE"}:
+        return "TERMINE"
+    if distinct <= {"NON_COMMENCE", "ANNULE_ABANDONNE"}:
+        return "NON_COMMENCE"
+    return "EN_COURS"
+
+
+def _action_progress(action: dict) -> int:
+    progress = action.get("progress")
+    if progress is None:
+        return 100 if action["status"] == "fait" else 0
+    return max(0, min(100, int(progress)))
+
+
+def _action_lines(action: dict) -> list[str]:
+    lines = []
+    for label, value in (
+        (_INDICATORS, action.get("indicators")),
+        (_DEADLINE, action.get("deadline")),
+        (_HEALTH, action.get("health")),
+    ):
+        if value:
+            lines.append(f"{label} : {' '.join(str(value).split())}")
+    return lines
+
+
+# ---------------------------------------------------------------- validating
+
+
+@lru_cache(maxsize=1)
+def _schema():
+    import xmlschema  # optional dependency: pip install pst-bot[reports]
+
+    source = resources.files("storage").joinpath("data/ecomptes-pst-201805V1.xsd")
+    with resources.as_file(source) as path:
+        return xmlschema.XMLSchema(str(path))
+
+
+def validate_ecomptes(data: bytes) -> None:
+    """Raises EcomptesError, naming the first problems and where they are, unless `data`
+    is valid against the eComptes PST schema 201805V1."""
+    root = _parse(data)
+    errors = list(_schema().iter_errors(root))
+    if errors:
+        details = "; ".join(f"{e.path or '/'} : {e.reason}" for e in errors[:3])
+        more = f" (et {len(errors) - 3} autres erreurs)" if len(errors) > 3 else ""
+        raise EcomptesError(
+            f"Fichier eComptes non conforme au schéma {SCHEMA_VERSION} : {details}{more}"
+        )
+
+
+def _parse(data: bytes) -> ET.Element:
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as e:
+        raise EcomptesError(f"Fichier eComptes illisible (XML mal formé) : {e}") from e
+
+
+# ---------------------------------------------------------------- reading
+
+
+def parse_ecomptes(data: bytes) -> list[dict]:
+    """Rows in the store's shape (history empty) from an eComptes PST file.
+
+    Reads files from other tools too: objectives without our "OS-1"/"OO-1.1"/"ACT-3"
+    identifiers are numbered in document order, and missing optional fields become None.
+    Call validate_ecomptes first to refuse files that do not follow the schema.
+    """
+    root = _parse(data)
+    if root.tag != "dataroot" or root.find("PST/Volets") is None:
+        raise EcomptesError("Ce fichier n'est pas un PST eComptes (dataroot/PST/Volets manquant).")
+
+    rows = []
+    os_count = action_count = 0
+    for volet_node in root.iterfind("PST/Volets/Volet"):
+        volet = _volet_of(volet_node)
+        for os_node in volet_node.iterfind("ObjectifStrategiques/ObjectifStrategique"):
+            os_count += 1
+            os_number = int(_number_from_id(os_node, "OS") or os_count)
+            os_title = _title(os_node)
+            for oo_index, oo_node in enumerate(
+                os_node.iterfind("ObjectifsOperationnels/ObjectifOperationnel"), start=1
+            ):
+                oo_number = _number_from_id(oo_node, "OO") or f"{os_number}.{oo_index}"
+                oo_title = _title(oo_node)
+                for action_node in oo_node.iterfind("Actions/Action"):
+                    action_count += 1
+                    row = {
+                        "os_number": os_number,
+                        "os_title": os_title,
+                        "volet": volet,
+                        "oo_number": oo_number,
+                        "oo_title": oo_title,
+                        "number": int(_number_from_id(action_node, "ACT") or action_count),
+                    }
+                    row.update(_action_fields(action_node))
+                    rows.append(row)
+    return rows
+
+
+def _volet_of(node) -> str | None:
+    libelle = (node.findtext("Libelle") or "").casefold()
+    for volet in ("interne", "externe"):
+        if volet in libelle or volet.upper() in node.get("ElementId", "").upper():
+            return volet
+    return None
+
+
+def _number_from_id(node, prefix: str) -> str | None:
+    """Our ids give numbers ("OS-2" -> "2", "OO-2.1" -> "2.1", "ACT-17~2" -> "17"), others None."""
+    digits = r"\d+(?:\.\d+)*" if prefix == "OO" else r"\d+"
+    match = re.fullmatch(rf"{prefix}-({digits})(?:~\d+)?", node.get("ElementId", ""))
+    return match.group(1) if match else None
+
+
+def _described(node) -> dict[str, str]:
+    fields = {}
+    for line in (node.findtext("Description/Valeur") or "").splitlines():
+        match = _LINE.match(line.strip())
+        if match:
+            fields[match.group(1)] = match.group(2).strip()
+    return fields
+
+
+def _title(node) -> str:
+    return _described(node).get(_FULL_TITLE) or (node.findtext("Libelle") or "").strip()
+
+
+def _date(node, tag) -> date | None:
+    text = (node.findtext(tag) or "").strip()
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError as e:
+        raise EcomptesError(
+            f"Date illisible dans {tag} de {node.get('ElementId')} : {text!r}"
+        ) from e
+
+
+def _action_fields(node) -> dict:
+    described = _described(node)
+    code = (node.findtext("Statut") or "NON_COMMENCE").strip()
+    if code not in STATUSES_BY_CODE:
+        raise EcomptesError(f"Statut inconnu pour {node.get('ElementId')} : {code!r}")
+    health = described.get(_HEALTH) or ("bloque" if code == "PROBLEME" else None)
+    try:
+        progress = round(float(node.findtext("TauxAvancement") or 0))
+    except ValueError as e:
+        raise EcomptesError(f"TauxAvancement illisible pour {node.get('ElementId')}") from e
+    pilots = (node.findtext("Departement") or "").strip()
+    if not pilots and node.find("Responsable") is not None:
+        pilots = " ".join(
+            (node.findtext(f"Responsable/{tag}") or "").strip() for tag in ("Prenom", "Nom")
+        ).strip()
+    start, end = _date(node, "DateDebut"), _date(node, "DateFin")
+    return {
+        "title": _title(node),
+        "indicators": described.get(_INDICATORS, ""),
+        "pilots": [p for p in pilots.split("/") if p],
+        "deadline": described.get(_DEADLINE) or _deadline_from(start, end),
+        "start_date": start,
+        "end_date": end,
+        "status": STATUSES_BY_CODE[code],
+        "progress": progress,
+        "health": health,
+        "last_comment": (node.findtext("RemarqueStatut/Valeur") or "").strip() or None,
+        "last_update": None,
+        "history": [],
+    }
+
+
+def _deadline_from(start: date | None, end: date | None) -> str:
+    if not end:
+        return ""
+    if start and start.year != end.year:
+        return f"{start.year}-{end.year}"
+    return str(end.year)

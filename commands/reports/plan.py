@@ -1,0 +1,155 @@
+"""The plan as the reports see it: rows grouped by objective, counted, and formatted.
+
+Rows follow the contract of `storage.store.consolidated_rows` (one dict per action, in plan
+order). Every report module builds on these helpers, so a count or a date reads the same in
+the spreadsheet, the evaluation and the chart.
+
+    >>> row = {"os_number": 1, "os_title": "OS", "oo_number": "1.1", "oo_title": "OO"}
+    >>> summary = status_summary([row | {"status": "fait"}, row | {"status": "en cours"}])
+    >>> summary["by_status"]["fait"], summary["done_percent"]
+    (1, 50.0)
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from commands.reports.labels import STATUS_ORDER
+
+#: Users read times in Belgian local time; the store keeps them in UTC.
+LOCAL_ZONE = ZoneInfo("Europe/Brussels")
+
+# Characters that XML 1.0 (and so xlsx, ods, odt, docx) cannot carry.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass
+class OperationalGroup:
+    number: str
+    title: str
+    actions: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class StrategicGroup:
+    number: int
+    title: str
+    volet: str | None
+    objectives: list[OperationalGroup] = field(default_factory=list)
+
+    @property
+    def actions(self) -> list[dict]:
+        return [action for oo in self.objectives for action in oo.actions]
+
+
+def group_plan(rows: list[dict]) -> list[StrategicGroup]:
+    """OS -> OO -> actions, in the order the rows first name them."""
+    strategic: dict[int, StrategicGroup] = {}
+    operational: dict[tuple[int, str], OperationalGroup] = {}
+    for row in rows:
+        os_group = strategic.get(row["os_number"])
+        if os_group is None:
+            os_group = StrategicGroup(row["os_number"], row["os_title"], row.get("volet"))
+            strategic[row["os_number"]] = os_group
+        key = (row["os_number"], row["oo_number"])
+        oo_group = operational.get(key)
+        if oo_group is None:
+            oo_group = OperationalGroup(row["oo_number"], row["oo_title"])
+            operational[key] = oo_group
+            os_group.objectives.append(oo_group)
+        oo_group.actions.append(row)
+    return list(strategic.values())
+
+
+def check_status(row: dict) -> str:
+    status = row["status"]
+    if status not in STATUS_ORDER:
+        raise ValueError(f"Statut inconnu pour l'action {row.get('number')} : {status!r}")
+    return status
+
+
+def effective_progress(row: dict) -> int:
+    """Progress in percent, counting a done action without a figure as 100."""
+    if row.get("progress") is not None:
+        return row["progress"]
+    return 100 if row["status"] == "fait" else 0
+
+
+def _counts(rows: list[dict]) -> dict:
+    by_status = dict.fromkeys(STATUS_ORDER, 0)
+    for row in rows:
+        by_status[check_status(row)] += 1
+    total = len(rows)
+    live = [row for row in rows if row["status"] != "abandonné"]
+    return {
+        "total": total,
+        "by_status": by_status,
+        "done_percent": round(100 * by_status["fait"] / total, 1) if total else 0.0,
+        # Abandoned actions will never progress: they do not drag the mean down.
+        "progress_percent": (
+            round(sum(effective_progress(row) for row in live) / len(live), 1) if live else 0.0
+        ),
+    }
+
+
+def status_summary(rows: list[dict]) -> dict:
+    """Counts per status, overall and per OS, for the chat reply and the reports.
+
+    Returns {"total", "by_status", "done_percent", "progress_percent", "by_os": [...]} where
+    each item of "by_os" also carries "os_number", "os_title" and "volet". "by_status" always
+    lists the five statuses, in report order (fait, en cours, à démarrer, suspendu, abandonné).
+    """
+    summary = _counts(rows)
+    summary["by_os"] = [
+        {"os_number": group.number, "os_title": group.title, "volet": group.volet}
+        | _counts(group.actions)
+        for group in group_plan(rows)
+    ]
+    return summary
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def clean(text: object) -> str:
+    """Text safe for any XML-based format; None becomes an empty string."""
+    if text is None:
+        return ""
+    return _XML_INVALID.sub("", str(text))
+
+
+def local_time(moment: datetime) -> datetime:
+    """A naive datetime in Belgian local time (naive input is taken as already local)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def format_timestamp(moment: datetime | None) -> str:
+    return local_time(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def format_date_fr(day: date | datetime) -> str:
+    if isinstance(day, datetime):
+        day = local_time(day)
+    return day.strftime("%d/%m/%Y")
+
+
+def format_percent(value: float) -> str:
+    """31.5 -> "31,5 %" (French decimal comma, non-breaking space)."""
+    text = f"{value:.1f}".replace(".", ",").removesuffix(",0")
+    return f"{text}\u00a0%"
+
+
+def pilots_text(row: dict) -> str:
+    return "/".join(row.get("pilots") or [])
+
+
+def who_text(who: str | None) -> str:
+    """Matrix ids shortened to their local part ("@sylvie:example.org" -> "sylvie")."""
+    if not who:
+        return ""
+    if who.startswith("@") and ":" in who:
+        return who[1:].split(":", 1)[0]
+    return who

@@ -1,0 +1,137 @@
+"""A synthetic plan in the store's row shape, for tests, benchmarks and demonstrations.
+
+>>> rows = synthetic_plan(127)
+>>> len(rows), len({r["os_number"] for r in rows}), len({r["oo_number"] for r in rows})
+(127, 6, 25)
+"""
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+from commands.reports.labels import STATUS_ORDER
+
+_VOCABULARY = (
+    "améliorer renforcer la communication interne externe du CPAS avec les bénéficiaires "
+    "service social insertion socio-professionnelle logement énergie personnel formation "
+    "informatique marché public subvention procédure bâtiment maison de repos crèche"
+)
+_WORDS = _VOCABULARY.split()
+
+# Text that has broken exporters before: markup, formulas, separators, newlines, non-Latin-1.
+_AWKWARD = (
+    "Réunions <b>thématiques</b> & suivi « qualité »",
+    "=SUM(A1:A2) n'est pas une formule",
+    "Budget ; recettes | dépenses",
+    "Première ligne\nseconde ligne",
+    "Plan ✚ d'action – 2ᵉ phase",
+    "@room ne notifie personne",
+)
+
+
+def _sentence(rng: random.Random, low: int, high: int) -> str:
+    words = rng.choices(_WORDS, k=rng.randint(low, high))
+    return " ".join(words).capitalize()
+
+
+def synthetic_plan(n_actions: int, *, seed: int = 0) -> list[dict]:
+    """`n_actions` rows ordered by OS, OO and action number, deterministic for a given seed.
+
+    About 21 actions per OS (at most 20 OS) and 5 per OO, like a CPAS plan (6 OS / 25 OO /
+    127 actions). Every status, health and volet appears; some titles exceed 255 characters.
+    """
+    rng = random.Random(seed)
+    n_os = max(1, min(20, round(n_actions / 21)))
+    n_oo = max(n_os, round(n_actions / 5))
+    oo_per_os = [n_oo // n_os + (1 if i < n_oo % n_os else 0) for i in range(n_os)]
+    objectives = [(os, k) for os in range(1, n_os + 1) for k in range(1, oo_per_os[os - 1] + 1)]
+    actions_per_oo = [
+        n_actions // n_oo + (1 if i < n_actions % n_oo else 0) for i in range(len(objectives))
+    ]
+    os_titles = {
+        os: f"Etre un CPAS qui {_sentence(rng, 4, 10).lower()}" for os in range(1, n_os + 1)
+    }
+    rows = []
+    number = 0
+    for (os_number, k), count in zip(objectives, actions_per_oo, strict=True):
+        oo_title = _sentence(rng, 3, 9)
+        for _ in range(count):
+            number += 1
+            rows.append(
+                _action(rng, number, os_number, os_titles[os_number], f"{os_number}.{k}", oo_title)
+            )
+    return rows
+
+
+def _action(rng, number, os_number, os_title, oo_number, oo_title) -> dict:
+    # Every status in every OS, in the proportions of a plan at mid-term.
+    status = (
+        STATUS_ORDER[number % 5]
+        if number % 3 == 0
+        else rng.choices(STATUS_ORDER, (35, 35, 20, 6, 4))[0]
+    )
+    start_year = rng.choice((2019, 2020, 2021, 2022))
+    end_year = rng.randint(start_year, 2024)
+    title = _sentence(rng, 4, 16)
+    if number % 7 == 0:
+        title = _AWKWARD[number // 7 % len(_AWKWARD)]
+    if number % 50 == 0:
+        title = " ".join([title] * 30)  # beyond eComptes' 255 characters
+    history = _history(rng, status, start_year, end_year)
+    progress = next((e["progress"] for e in reversed(history) if e["progress"] is not None), None)
+    return {
+        "os_number": os_number,
+        "os_title": os_title,
+        "volet": ("interne", "externe", None)[os_number % 3],
+        "oo_number": oo_number,
+        "oo_title": oo_title,
+        "number": number,
+        "title": title,
+        "indicators": rng.choice(("Fait/pas fait", "Nombre de réunions", "Taux de satisfaction")),
+        "pilots": rng.sample(["LM", "MR", "MAC", "SV", "AB", "Service RH"], k=rng.randint(0, 3)),
+        "deadline": f"{start_year}-{end_year}" if end_year != start_year else str(end_year),
+        "start_date": date(start_year, 1, 1) if number % 4 else None,
+        "end_date": date(end_year, 12, 31) if number % 5 else None,
+        "status": status,
+        "progress": progress,
+        "health": (None, "bon", "risque", "bloque")[number % 4],
+        "last_comment": history[-1]["comment"] if history else None,
+        "last_update": history[-1]["at"] if history else None,
+        "history": history,
+    }
+
+
+def _history(rng, status, start_year, end_year) -> list[dict]:
+    entries = []
+    at = datetime(start_year, 1, 15, 9, 30, tzinfo=UTC)
+    previous = "à démarrer"
+    path = {"à démarrer": [], "en cours": ["en cours"], "fait": ["en cours", "fait"]}
+    steps = path.get(status, ["en cours", status])
+    progress = 0
+    for step in steps:
+        at += timedelta(days=rng.randint(30, 400))
+        progress = 100 if step == "fait" else min(90, progress + rng.randint(10, 50))
+        entries.append(
+            {
+                "at": at,
+                "who": rng.choice(("@sylvie:example.org", "SV", "LM")),
+                "kind": "status",
+                "old_status": previous,
+                "new_status": step,
+                "progress": progress if step != "abandonné" else None,
+                "comment": _sentence(rng, 5, 14),
+            }
+        )
+        previous = step
+    if entries and rng.random() < 0.5:
+        entries.append(
+            {
+                "at": entries[-1]["at"] + timedelta(days=rng.randint(1, 90)),
+                "who": "MR",
+                "kind": "note",
+                "old_status": None,
+                "new_status": None,
+                "progress": None,
+                "comment": _sentence(rng, 5, 14),
+            }
+        )
+    return entries

@@ -1,0 +1,64 @@
+"""The progress chart: a PNG a phone can show, drawn without pyplot's global state."""
+
+import io
+import subprocess
+import sys
+
+from PIL import Image
+
+from commands.reports import progress_chart_png
+from commands.reports.chart import DPI, MAX_HEIGHT_INCHES, WIDTH_INCHES
+from commands.reports.sample import synthetic_plan
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def image(data: bytes) -> Image.Image:
+    assert data.startswith(PNG_SIGNATURE)
+    return Image.open(io.BytesIO(data))
+
+
+def test_chart_is_a_png_about_a_thousand_pixels_wide_for_a_phone():
+    picture = image(progress_chart_png(synthetic_plan(127)))
+
+    assert picture.width == WIDTH_INCHES * DPI
+    assert 500 < picture.height < 1500  # six OS: one screen
+    assert picture.mode in ("RGB", "RGBA")
+
+
+def test_chart_uses_the_status_colours():
+    picture = image(progress_chart_png(synthetic_plan(127))).convert("RGB")
+    colours = {colour for _, colour in picture.getcolors(maxcolors=100_000)}
+
+    assert {(0x2E, 0x7D, 0x32), (0x19, 0x76, 0xD2), (0xC6, 0x28, 0x28)} <= colours
+
+
+def test_chart_grows_with_the_number_of_os_but_stays_bounded():
+    one_os = image(progress_chart_png(synthetic_plan(20)))
+    ten_os = image(progress_chart_png(synthetic_plan(200)))
+    hundred_os = [row | {"os_number": row["number"]} for row in synthetic_plan(100)]
+    tallest = image(progress_chart_png(hundred_os))
+
+    assert one_os.height < ten_os.height < tallest.height
+    assert tallest.height == MAX_HEIGHT_INCHES * DPI
+
+
+def test_an_empty_plan_gives_a_chart_that_says_so():
+    assert image(progress_chart_png([], title="Rien")).width == WIDTH_INCHES * DPI
+
+
+def test_chart_leaves_pyplot_and_its_backend_alone():
+    code = (
+        "import sys, matplotlib\n"
+        "backend = matplotlib.rcParams._get_backend_or_none()\n"
+        "from commands.reports import progress_chart_png\n"
+        "from commands.reports.sample import synthetic_plan\n"
+        "progress_chart_png(synthetic_plan(30))\n"
+        "same_backend = matplotlib.rcParams._get_backend_or_none() == backend\n"
+        "print('matplotlib.pyplot' in sys.modules, same_backend)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+
+    assert result.stdout.split() == ["False", "True"]
