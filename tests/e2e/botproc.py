@@ -121,7 +121,9 @@ class BotProcess:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
-                raise AssertionError("the bot did not stop within {timeout} s on SIGTERM")
+                raise AssertionError(
+                    f"the bot did not stop within {timeout} s on SIGTERM"
+                ) from None
         return self._process.returncode
 
     def log_text(self) -> str:

@@ -29,6 +29,8 @@ from nio import (
 from .synapse import Homeserver, unique_name
 
 PASSWORD = "correct horse battery staple"
+# Synapse sends 10 timeline events per room by default; a burst would leave gaps.
+SYNC_FILTER = {"room": {"timeline": {"limit": 500}}}
 ENCRYPTION = [
     {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
 ]
@@ -87,7 +89,7 @@ class Chat:
             assert isinstance(joined, JoinResponse), joined
 
     async def sync(self, timeout_ms: int = 500) -> None:
-        response = await self.client.sync(timeout=timeout_ms)
+        response = await self.client.sync(timeout=timeout_ms, sync_filter=SYNC_FILTER)
         assert isinstance(response, SyncResponse), response
         if self.client.olm is not None:
             if self.client.should_query_keys:

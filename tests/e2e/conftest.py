@@ -8,6 +8,7 @@ session fixtures live in), so test files here need no marks of their own.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _HERE in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+            if not inspect.iscoroutinefunction(getattr(item, "obj", None)):
+                continue
             # Prepended so it wins over the bare asyncio mark that asyncio_mode = "auto" adds.
             item.add_marker(pytest.mark.asyncio(loop_scope="session"), append=False)
 
@@ -98,6 +101,7 @@ class Team:
     sv: Chat  # pilot SV
     reader: Chat  # allowed to invite, pilots nothing
     outsider: Chat  # may not invite the bot
+    crypto: Chat  # an end-to-end encryption capable client, allowed to invite
     codir_room: str
     group_room: str  # dg, lm, sv, reader and the bot
     before_start: str  # event id of a command sent in the CODIR room before the bot started
@@ -113,6 +117,7 @@ async def pst_bot(homeserver: Homeserver, tmp_path_factory) -> AsyncIterator[Tea
     dg, lm, sv, reader, outsider = [
         await Chat.login(homeserver, prefix) for prefix in ("dg", "lm", "sv", "reader", "outsider")
     ]
+    crypto = await Chat.login(homeserver, "crypto", store_dir=workdir / "crypto")
     codir_room = await dg.create_room([bot_id], name="CODIR")
     before_start = await dg.send(codir_room, "!aide")
     bot = BotProcess(
@@ -123,14 +128,20 @@ async def pst_bot(homeserver: Homeserver, tmp_path_factory) -> AsyncIterator[Tea
         access={
             "admins": [dg.user_id],
             "codir": [],
-            "allowed_inviters": [dg.user_id, lm.user_id, sv.user_id, reader.user_id],
+            "allowed_inviters": [
+                dg.user_id,
+                lm.user_id,
+                sv.user_id,
+                reader.user_id,
+                crypto.user_id,
+            ],
         },
         pilots={"LM": lm.user_id, "SV": sv.user_id},
         codir_room=codir_room,
     )
     bot.seed()
     bot.start()
-    chats = [dg, lm, sv, reader, outsider]
+    chats = [dg, lm, sv, reader, outsider, crypto]
     try:
         await dg.until(lambda: dg.is_member(codir_room, bot_id) or not bot.running, 30, "bot up")
         assert bot.running, bot.log_text()
@@ -140,7 +151,7 @@ async def pst_bot(homeserver: Homeserver, tmp_path_factory) -> AsyncIterator[Tea
             chat.accept_invites = True
             await chat.until(lambda c=chat: group_room in c.client.rooms, 10, "group room")
         await dg.until(lambda: all(dg.is_member(group_room, u) for u in members), 20, "joins")
-        yield Team(bot, dg, lm, sv, reader, outsider, codir_room, group_room, before_start)
+        yield Team(bot, dg, lm, sv, reader, outsider, crypto, codir_room, group_room, before_start)
     finally:
         exit_code = bot.terminate()
         for chat in chats:

@@ -12,8 +12,11 @@ import io
 from nio import RoomMessageFile, RoomMessageNotice
 
 from bot.matrix_events import may_invite, strip_reply_fallback
+from bot.matrix_send import Incoming, Sender
+from commands.engine import Attachment
 
-from .chat import in_reply_to, relates_to
+from .chat import Chat, in_reply_to, relates_to
+from .synapse import MAX_UPLOAD_BYTES
 
 
 def content(event) -> dict:
@@ -186,3 +189,29 @@ def test_invite_policy_and_fallback_rules():
     assert not may_invite("@x:evil.commune.be", allowed)
     assert strip_reply_fallback("> <@a:b> x\n> y\n\n!maj 3 fait") == "!maj 3 fait"
     assert strip_reply_fallback("!maj 3 > 2") == "!maj 3 > 2"
+
+
+async def test_encrypted_room_round_trip(pst_bot):
+    team = pst_bot
+    room = await team.crypto.room_with(team.bot.user_id, encrypted=True)
+    assert team.crypto.client.rooms[room].encrypted
+    command = await team.crypto.send(room, "!action 29")
+    answer = await team.crypto.reply_to(command, timeout=20)
+    assert isinstance(answer, RoomMessageNotice)
+    assert answer.decrypted  # it came encrypted, and the client could read it
+    assert answer.body.startswith("Action 29 — ")
+
+
+async def test_file_over_the_upload_limit_becomes_a_notice(homeserver):
+    chat = await Chat.login(homeserver, "limit")
+    try:
+        room = await chat.create_room([])
+        command = await chat.send(room, "!tableau")
+        too_big = Attachment("pst.csv", b"x" * (MAX_UPLOAD_BYTES + 1), "text/csv")
+        sender = Sender(chat.client)
+        await sender.file(Incoming(room, command, chat.user_id, "!tableau"), too_big, "tx-1")
+        answer = await chat.reply_to(command)
+        assert isinstance(answer, RoomMessageNotice)
+        assert "dépasse la limite d'envoi du serveur (5,0 Mo)" in answer.body
+    finally:
+        await chat.close()

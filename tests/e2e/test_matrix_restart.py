@@ -1,0 +1,115 @@
+"""Never lose, never replay: the bot is killed (SIGKILL) in the middle of a burst of updates,
+more updates arrive while it is down, and after a restart every update is applied exactly once
+and every command answered once. Its own bot process, separate from the shared one."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from .botproc import BotProcess
+from .chat import Chat
+from .synapse import unique_name
+
+#: Ten actions each pilot of the Frameries example pilots.
+ACTIONS = {
+    "LM": [1, 10, 17, 50, 52, 53, 54, 56, 59, 62],
+    "MR": [1, 49, 50, 51, 54, 55, 56, 57, 58, 63],
+    "AB": [26, 27, 31, 33, 34, 35, 36, 38, 48, 51],
+    "AL": [50, 53, 56, 61, 62, 65, 68, 69, 71, 76],
+    "MAC": [1, 60, 80, 81, 84, 93, 95, 100, 101, 105],
+}
+
+
+async def send_updates(pilots: dict[str, Chat], rooms: dict[str, str], first: int, last: int):
+    """Updates number first..last-1 of every pilot, the pilots concurrently; event id -> text."""
+
+    async def one_pilot(code: str) -> dict[str, str]:
+        sent = {}
+        for index in range(first, last):
+            text = f"!maj {ACTIONS[code][index]} en cours {10 + index}% rafale {code}-{index}"
+            sent[await pilots[code].send(rooms[code], text)] = text
+        return sent
+
+    results = await asyncio.gather(*(one_pilot(code) for code in pilots))
+    return {event_id: text for sent in results for event_id, text in sent.items()}
+
+
+def applied(bot: BotProcess, event_ids) -> dict[str, int]:
+    marks = ",".join("?" * len(event_ids))
+    rows = bot.query(
+        f"select source_id, count(*) from updates where source_id in ({marks}) group by source_id",
+        list(event_ids),
+    )
+    return dict(rows)
+
+
+async def test_sigkill_during_a_burst_applies_every_update_once(homeserver, tmp_path):
+    password = unique_name("pw")
+    bot_id = await asyncio.to_thread(homeserver.register, unique_name("pst-bot"), password)
+    dg = await Chat.login(homeserver, "dg")
+    pilots = {code: await Chat.login(homeserver, code.lower()) for code in ACTIONS}
+    codir = await dg.create_room([bot_id], name="CODIR")
+    bot = BotProcess(
+        tmp_path / "bot",
+        homeserver.base_url,
+        bot_id,
+        password,
+        access={
+            "admins": [dg.user_id],
+            "allowed_inviters": [c.user_id for c in pilots.values()] + [dg.user_id],
+        },
+        pilots={code: chat.user_id for code, chat in pilots.items()},
+        codir_room=codir,
+    )
+    bot.seed()
+    bot.start()
+    try:
+        rooms = {}
+        for code, chat in pilots.items():
+            rooms[code] = await chat.room_with(bot_id, is_direct=True)
+
+        # Half the burst, then SIGKILL as soon as the bot has applied something.
+        sent = await send_updates(pilots, rooms, 0, 5)
+        deadline = time.monotonic() + 20
+        while not applied(bot, sent):
+            assert time.monotonic() < deadline, bot.log_text()
+            await asyncio.sleep(0.002)
+        bot.kill()
+        applied_at_kill = sum(applied(bot, sent).values())
+        assert 0 < applied_at_kill < 25, applied_at_kill
+
+        # The other half while the bot is down, then restart.
+        sent.update(await send_updates(pilots, rooms, 5, 10))
+        assert len(sent) == 50
+        bot.start()
+
+        deadline = time.monotonic() + 60
+        while len(applied(bot, sent)) < 50:
+            assert time.monotonic() < deadline, bot.log_text()
+            await asyncio.sleep(0.1)
+        for code, chat in pilots.items():
+            mine = [e for e, text in sent.items() if f"rafale {code}-" in text]
+            await chat.until(lambda c=chat, m=mine: all(c.replies_to(e) for e in m), 30, "replies")
+        posts_expected = {text.rsplit(" ", 1)[1] for text in sent.values()}  # "LM-3", ...
+
+        def posts():
+            return [e.body for e in dg.in_room(codir) if "rafale" in e.body]
+
+        await dg.until(lambda: len(posts()) >= 50, 30, "50 CODIR posts")
+        # One more round of syncs catches a duplicate that would come late.
+        for chat in [dg, *pilots.values()]:
+            await chat.sync(200)
+
+        assert applied(bot, sent) == {event_id: 1 for event_id in sent}
+        for code, chat in pilots.items():
+            for event_id, text in sent.items():
+                if f"rafale {code}-" in text:
+                    assert len(chat.replies_to(event_id)) == 1, (text, chat.replies_to(event_id))
+        assert sorted(body.rsplit(" ", 1)[1] for body in posts()) == sorted(posts_expected)
+        assert bot.terminate() == 0
+        assert "Arrêt propre" in bot.log_text()
+    finally:
+        bot.terminate()
+        for chat in [dg, *pilots.values()]:
+            await chat.close()
