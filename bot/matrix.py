@@ -166,7 +166,6 @@ class MatrixBot:
                 log.debug("Lot %s : %d salons", response.next_batch, len(response.rooms.join))
                 await self._fill_gaps(response, token)
                 await self.router.handle_batch(response)
-                log.debug("Lot traité")
             except (SendFailed, aiohttp.ClientError, TimeoutError) as error:
                 # The token is unchanged: the same batch comes again, nothing is lost.
                 log.warning("%s ; nouvel essai dans %d s", error, backoff)
@@ -174,7 +173,6 @@ class MatrixBot:
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
             await self._crypto_housekeeping()
-            log.debug("Clés à jour")
             store.set_value(self.db, key, response.next_batch)
             token, first, backoff = response.next_batch, False, 1
         log.info("Arrêt propre : dernier lot traité enregistré")
@@ -287,8 +285,16 @@ class MatrixBot:
             await asyncio.wait_for(self.stopping.wait(), seconds)
 
 
+def quiet_libraries() -> None:
+    """nio logs every event at INFO, and the crypto store's SQL at DEBUG."""
+    logging.getLogger("peewee").setLevel(logging.INFO)
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        logging.getLogger("nio").setLevel(logging.WARNING)
+
+
 async def run_bot(settings: Settings) -> int:
     """Run until SIGTERM/SIGINT; the exit code for `pst-bot run`."""
+    quiet_libraries()
     db = open_db(settings.storage.database)
     client = make_client(settings.matrix)
     bot = MatrixBot(settings, client, db, build_engine(settings, db))

@@ -42,6 +42,7 @@ class BotProcess:
         pilots: dict[str, str | list[str]],
         codir_room: str | None = None,
         device_id: str = "PSTBOT",
+        verbose: bool = False,
     ) -> None:
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -49,6 +50,7 @@ class BotProcess:
         self.database = self.workdir / "pst.db"
         self.log_path = self.workdir / "bot.log"
         self.user_id = user_id
+        self.verbose = verbose  # -v: debug log, nio included
         self._password = password
         self._process: subprocess.Popen | None = None
         self._starts = 0
@@ -93,7 +95,15 @@ class BotProcess:
         # The password comes from the environment, as the README recommends.
         env = {**os.environ, "PST_BOT_MATRIX_PASSWORD": self._password}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "-v", "run", "--config", str(self.config_path)],
+            [
+                sys.executable,
+                "-m",
+                "bot.cli",
+                *(["-v"] if self.verbose else []),
+                "run",
+                "--config",
+                str(self.config_path),
+            ],
             cwd=REPO,
             env=env,
             stdout=log,
