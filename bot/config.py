@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from commands.access import Directory
+from commands.engine import Organisation
 
 ENV_SECRETS = {
     "PST_BOT_MATRIX_PASSWORD": ("matrix", "password"),
@@ -95,6 +96,9 @@ class Settings(_Section):
             code: {people} if isinstance(people, str) else set(people)
             for code, people in self.pilots.items()
         }
+
+    def organisation_info(self) -> Organisation:
+        return Organisation(**self.organisation.model_dump())
 
     def directory(self) -> Directory:
         return Directory(

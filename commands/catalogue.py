@@ -2,6 +2,7 @@
 
 from commands import (  # noqa: F401
     directory,
+    exports,
     help,
     history,
     plan,

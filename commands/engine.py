@@ -95,6 +95,16 @@ class Reply:
         )
 
 
+@dataclass(frozen=True)
+class Organisation:
+    """The administration the PST belongs to, for reports and the eComptes export."""
+
+    name: str = "CPAS"
+    admin_type: str = "CPAS"  # AC (commune) or CPAS
+    ins: str = "00000"
+    exercise: int | None = None  # budget year of the eComptes export; default: this year
+
+
 @dataclass
 class Context:
     """What a command handler sees."""
@@ -104,6 +114,7 @@ class Context:
     directory: Directory
     message: Message
     now: datetime
+    organisation: Organisation = field(default_factory=Organisation)
 
     @property
     def today(self) -> date:
@@ -122,6 +133,7 @@ class Engine:
         *,
         registry: Registry = REGISTRY,
         clock: Callable[[], datetime] = store.now_utc,
+        organisation: Organisation | None = None,
     ) -> None:
         # Importing the command modules declares the commands.
         import commands.catalogue  # noqa: F401
@@ -132,6 +144,7 @@ class Engine:
         self.directory = effective_directory(db, directory)
         self.registry = registry
         self.clock = clock
+        self.organisation = organisation or Organisation()
 
     def handle(self, message: Message) -> Reply | None:
         """Run the command in `message`; None when it is no command or was already answered."""
@@ -165,6 +178,7 @@ class Engine:
             directory=self.directory,
             message=message,
             now=self.clock(),
+            organisation=self.organisation,
         )
         try:
             if len(text) > MAX_MESSAGE:
@@ -177,10 +191,14 @@ class Engine:
             return reply
         except UserError as refusal:
             reply = Reply(text=str(refusal), refused=True)
-            if message.event_id:
-                with transaction(self.db):
-                    store.record_handled(self.db, message.event_id, reply.to_dict())
-            return reply
+        except Exception:
+            # A bug must not kill the transport nor be retried forever: say so, change nothing.
+            log.exception("command failed: %r from %s", text[:200], message.sender)
+            reply = Reply(text=texts.INTERNAL_ERROR, refused=True)
+        if message.event_id:
+            with transaction(self.db):
+                store.record_handled(self.db, message.event_id, reply.to_dict())
+        return reply
 
     def _parse(self, text: str) -> tuple[Command, str]:
         # Everything after the command word, other lines included (bulk updates).

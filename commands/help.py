@@ -18,6 +18,7 @@ SECTIONS = [
         ["action", "os", "oo", "synthese", "retard", "cherche", "mine", "table", "historique"],
     ),
     ("Mettre à jour", ["update", "note", "indicateur", "sante", "echeance", "annuler"]),
+    ("Rapports pour le Conseil", ["export", "evaluation", "ecomptes", "graphique"]),
     ("Annuaire et rôles", ["moi", "pilote", "pilotes", "role"]),
     ("Aide", ["help"]),
 ]

@@ -2,7 +2,7 @@
 
 from commands import texts
 from commands.arguments import require_action
-from commands.engine import Attachment, Context, Reply
+from commands.engine import Context, Reply
 from commands.errors import UserError
 from commands.formatting import day, esc, moment, percent, safe, shorten
 from commands.registry import command
@@ -134,7 +134,8 @@ def _mine_line(action: dict) -> str:
     examples=["!tableau"],
 )
 def consolidated_table(ctx: Context, args: str) -> Reply:
-    from commands.reports import status_summary, table_csv
+    from commands.exports import table_file
+    from commands.reports import status_summary
 
     rows = store.consolidated_rows(ctx.db)
     if not rows:
@@ -144,11 +145,7 @@ def consolidated_table(ctx: Context, args: str) -> Reply:
     lines.append(f"{_counts(summary['by_status'])} ({summary['done_percent']:g} % faites).")
     for group in summary["by_os"]:
         lines.append(f"OS {group['os_number']} : {_counts(group['by_status'])}")
-    attachment = Attachment(
-        filename=f"pst-tableau-{ctx.today.isoformat()}.csv",
-        data=table_csv(rows),
-        mimetype="text/csv",
-    )
+    attachment = table_file(ctx.db, "csv", ctx.today)
     return Reply(text="\n".join(lines), attachments=[attachment])
 
 

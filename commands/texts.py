@@ -24,6 +24,10 @@ NO_PILOT_LINK = (
 )
 NO_ACTIONS = "Aucune action pour {who}."
 LATE = "en retard"
+INTERNAL_ERROR = (
+    "Erreur interne : la commande n'a pas abouti et rien n'a été modifié. "
+    "L'incident est consigné dans le journal du bot."
+)
 
 
 def role_refusal(command: str, roles: frozenset[str], admins=()) -> str:

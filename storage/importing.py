@@ -74,7 +74,8 @@ MESSAGES = {
     ),
     "unreadable_xlsx": "Fichier Excel illisible : {detail}",
     "unknown_format": (
-        "Format de fichier non reconnu : « {suffix} ». Formats acceptés : .csv, .xlsx, .md, .txt."
+        "Format de fichier non reconnu : « {suffix} ». "
+        "Formats acceptés : .csv, .xlsx, .md, .txt, .xml (eComptes)."
     ),
     "unknown_volet": "Ligne {line} : volet « {value} » non reconnu, ignoré.",
     "unknown_column": "Colonne « {column} » non reconnue, ignorée.",
@@ -529,6 +530,53 @@ def parse_file(path: str | Path) -> ParsedPST:
     if suffix in (".md", ".txt"):
         return parse_recap(path.read_text(encoding="utf-8-sig"))
     raise ImportFormatError(MESSAGES["unknown_format"].format(suffix=suffix or path.name))
+
+
+def plan_from_rows(rows: list[dict]) -> ParsedPST:
+    """A plan from rows shaped like `store.consolidated_rows` (e.g. read from an eComptes file).
+
+    A progress that only restates the status (0 % not started, 100 % done) is dropped, so that
+    importing a file the bot exported changes nothing.
+    """
+    plan = ParsedPST()
+    seen_os, seen_oo = set(), set()
+    for index, row in enumerate(rows, start=1):
+        if row["os_number"] not in seen_os:
+            seen_os.add(row["os_number"])
+            plan.objectives.append(
+                StrategicObjectiveRow(
+                    number=row["os_number"], title=row["os_title"], volet=row.get("volet")
+                )
+            )
+        if row["oo_number"] not in seen_oo:
+            seen_oo.add(row["oo_number"])
+            plan.operational.append(
+                OperationalObjectiveRow(
+                    os_number=row["os_number"], number=row["oo_number"], title=row["oo_title"]
+                )
+            )
+        progress = row.get("progress")
+        if (row.get("status"), progress) in (("à démarrer", 0), ("fait", 100)):
+            progress = None
+        plan.actions.append(
+            ActionRow(
+                **{key: row.get(key) for key in ("os_number", "os_title", "volet", "oo_number")},
+                oo_title=row["oo_title"],
+                number=row["number"],
+                title=row["title"],
+                indicators=row.get("indicators") or "",
+                pilots=list(row.get("pilots") or []),
+                deadline=row.get("deadline") or "",
+                start_date=row.get("start_date"),
+                end_date=row.get("end_date"),
+                status=row.get("status"),
+                progress=progress,
+                comment=row.get("last_comment"),
+                line=index,
+            )
+        )
+    plan.actions.sort(key=lambda action: action.number)
+    return plan
 
 
 def load_example() -> ParsedPST:

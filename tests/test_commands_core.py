@@ -224,3 +224,22 @@ def test_action_describes_every_kind_of_update_in_french(say):
     text = say(SYLVIE, "!action 23").text.split("Dernières mises à jour :")[1]
     assert "indicateur : 12 audits" in text and "santé : risque" in text
     assert "indicator" not in text and "health" not in text and "undo" not in text
+
+
+def test_a_crashing_command_answers_an_internal_error_and_writes_nothing(db, directory):
+    from commands.engine import Engine
+    from commands.registry import Command, Registry
+
+    def crash(ctx, args):
+        store.record_update(ctx.db, 23, "x", new_status="fait")
+        raise RuntimeError("bug")
+
+    registry = Registry()
+    registry.add(Command(name="boum", handler=crash))
+    engine = Engine(db, directory, registry=registry, clock=lambda: NOW)
+    before = snapshot(db)
+    reply = engine.handle(Message(sender=ADMIN, text="!boum", event_id="$crash"))
+    assert reply.refused and "Erreur interne" in reply.text and "rien n'a été modifié" in reply.text
+    assert snapshot(db)[:3] == before[:3]
+    engine.delivered("$crash")
+    assert engine.handle(Message(sender=ADMIN, text="!boum", event_id="$crash")) is None
