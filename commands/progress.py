@@ -5,10 +5,11 @@ from datetime import datetime, timedelta
 from commands import texts
 from commands.access import ADMIN
 from commands.arguments import require_action
-from commands.engine import CODIR_ROOM, Context, Post, Reply
+from commands.engine import Context, Reply
 from commands.errors import MissingArgument, NotAllowed, UserError
-from commands.formatting import esc, moment, percent, safe, shorten
+from commands.formatting import moment, percent, safe, shorten
 from commands.registry import command
+from commands.updates import codir_post
 from storage import history, store
 from storage.deadlines import MONTHS, parse_deadline
 from storage.statuses import HEALTHS, fold
@@ -40,16 +41,6 @@ def _rest(args: str) -> str:
     """The text after the action number, line breaks kept as spaces."""
     parts = args.split(None, 1)
     return " ".join(parts[1].split()) if len(parts) > 1 else ""
-
-
-def _codir_post(ctx: Context, action: dict, what: str) -> Post:
-    title = shorten(action["title"], 80)
-    text = f"{ctx.user.chat_id} — action {action['number']} « {title} » : {what}"
-    html = (
-        f"<b>{esc(ctx.user.chat_id)}</b> — action <b>{action['number']}</b> "
-        f"« {esc(title)} » : {esc(what)}"
-    )
-    return Post(room=CODIR_ROOM, text=safe(text), html=html)
 
 
 @command(
@@ -141,7 +132,7 @@ def record_health(ctx: Context, args: str) -> Reply:
     reply = Reply(text=f"Action {action['number']} : santé {label}.")
     if health != "bon":
         what = f"santé {label}" + (f" — {comment}" if comment else "")
-        reply.posts.append(_codir_post(ctx, action, what))
+        reply.posts.append(codir_post(ctx, action, what))
     return reply
 
 
@@ -191,7 +182,7 @@ def change_deadline(ctx: Context, args: str) -> Reply:
     )
     what = f"échéance {action['deadline'] or '—'} → {deadline} (fin : {end.strftime('%d/%m/%Y')})"
     reply = Reply(text=safe(f"Action {action['number']} : {what}."))
-    reply.posts.append(_codir_post(ctx, action, what + (f" — {reason}" if reason else "")))
+    reply.posts.append(codir_post(ctx, action, what + (f" — {reason}" if reason else "")))
     return reply
 
 
@@ -261,7 +252,7 @@ def undo(ctx: Context, args: str) -> Reply:
     )
     lines = [f"Action {e['action_number']} : {undone[e['id']]}" for e in entries]
     posts = [
-        _codir_post(
+        codir_post(
             ctx, store.get_action(ctx.db, e["action_number"]), f"annulé : {undone[e['id']]}"
         )
         for e in entries

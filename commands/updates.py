@@ -82,18 +82,21 @@ def apply_change(ctx: Context, change: Change) -> tuple[str, Post]:
     if entry["new_progress"] is not None:
         move += f", {percent(entry['new_progress'])}"
     line = f"Action {action['number']} : {move}"
-    post_text = (
-        f"{ctx.user.chat_id} a mis à jour l'action {action['number']} "
-        f"« {shorten(action['title'], 80)} » : {move}"
-    )
-    if change.comment:
-        post_text += f" — {change.comment}"
-    post_html = (
+    return line, codir_post(ctx, action, move, change.comment)
+
+
+def codir_post(ctx: Context, action: dict, what: str, comment: str | None = None) -> Post:
+    """The CODIR room's line for a change: who, which action, what, and the comment."""
+    title = shorten(action["title"], 80)
+    text = f"{ctx.user.chat_id} a mis à jour l'action {action['number']} « {title} » : {what}"
+    html = (
         f"<b>{esc(ctx.user.chat_id)}</b> a mis à jour l'action <b>{action['number']}</b> "
-        f"« {esc(shorten(action['title'], 80))} » : {esc(move)}"
-        + (f" — <i>{esc(change.comment)}</i>" if change.comment else "")
+        f"« {esc(title)} » : {esc(what)}"
     )
-    return line, Post(room=CODIR_ROOM, text=safe(post_text), html=post_html)
+    if comment:
+        text += f" — {comment}"
+        html += f" — <i>{esc(comment)}</i>"
+    return Post(room=CODIR_ROOM, text=safe(text), html=html)
 
 
 def _lines(args: str) -> list[str]:
