@@ -321,3 +321,18 @@ def test_an_empty_plan_gives_a_report_with_zero_actions(fmt):
     texts = [text for _, text in blocks(evaluation_report([], fmt), fmt)]
 
     assert any(t.startswith("0 actions : 0 réalisées") for t in texts)
+
+
+def test_objective_titles_get_the_widest_column_in_odt_and_docx():
+    rows = synthetic_plan(12)
+    odt = load_odf(io.BytesIO(evaluation_report(rows, "odt")))
+    widths = [
+        float(props.getAttribute("columnwidth").removesuffix("cm"))
+        for style in odt.automaticstyles.childNodes
+        for props in style.childNodes
+        if props.qname[1] == "table-column-properties"
+    ]
+    assert widths and max(widths) == widths[1] and abs(sum(widths) - 17.0) < 0.05
+    document = docx.Document(io.BytesIO(evaluation_report(rows, "docx")))
+    per_os = document.tables[1]
+    assert per_os.columns[1].width == max(column.width for column in per_os.columns)

@@ -38,6 +38,7 @@ class Table:
     headers: tuple[str, ...]
     rows: list[tuple[str, ...]]
     numeric: frozenset[int] = frozenset()  # right-aligned column indexes
+    widths: tuple[int, ...] = ()  # relative column widths (ODT, DOCX); empty: equal columns
 
 
 @dataclass
@@ -149,6 +150,25 @@ def to_md(doc: Document) -> bytes:
 # ---------------------------------------------------------------- ODT (odfpy)
 
 
+#: Text width of an A4 page with LibreOffice's default margins.
+PAGE_WIDTH_CM = 17.0
+
+
+def _odt_columns(odt, widths: tuple[int, ...]) -> list:
+    """Automatic column styles sharing the page width by `widths`."""
+    from odf import style as s
+
+    columns = []
+    for width in widths:
+        name = f"Col{len(odt.automaticstyles.childNodes)}"
+        column = s.Style(name=name, family="table-column")
+        size = PAGE_WIDTH_CM * width / sum(widths)
+        column.addElement(s.TableColumnProperties(columnwidth=f"{size:.2f}cm"))
+        odt.automaticstyles.addElement(column)
+        columns.append(column)
+    return columns
+
+
 def to_odt(doc: Document) -> bytes:
     from odf import style as s  # optional dependency: pip install pst-bot[reports]
     from odf import table as t
@@ -217,7 +237,11 @@ def to_odt(doc: Document) -> bytes:
             body.appendChild(odfraw.RawXml("".join(chunk)))
             chunk = []
             element = t.Table()
-            element.addElement(t.TableColumn(numbercolumnsrepeated=len(block.headers)))
+            if block.widths:
+                for column in _odt_columns(odt, block.widths):
+                    element.addElement(t.TableColumn(stylename=column))
+            else:
+                element.addElement(t.TableColumn(numbercolumnsrepeated=len(block.headers)))
             for cells in [block.headers, *block.rows]:
                 row = t.TableRow()
                 for value in cells:
@@ -304,6 +328,7 @@ def to_docx(doc: Document) -> bytes:
             body.append(section_properties)
             table = document.add_table(rows=1, cols=len(block.headers))
             table.style = document.styles["Table Grid"]
+            table.autofit = not block.widths
             for cell, header in zip(table.rows[0].cells, block.headers, strict=True):
                 cell.text = clean(header)
                 cell.paragraphs[0].runs[0].font.bold = True
@@ -312,6 +337,14 @@ def to_docx(doc: Document) -> bytes:
                     cell.text = clean(value)
                     if i in block.numeric:
                         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if block.widths:
+                # Word reads the cells' widths, LibreOffice the grid's: set both.
+                sizes = [Cm(PAGE_WIDTH_CM * w / sum(block.widths)) for w in block.widths]
+                for column, size in zip(table.columns, sizes, strict=True):
+                    column.width = size
+                for row in table.rows:
+                    for cell, size in zip(row.cells, sizes, strict=True):
+                        cell.width = size
     body.append(section_properties)  # lxml moves it: the section properties close the body
     buffer = io.BytesIO()
     document.save(buffer)

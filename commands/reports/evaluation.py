@@ -125,7 +125,12 @@ def _overview(rows: list[dict]) -> list:
         Paragraph(sentence),
         Table(("Statut", "Actions", "Part"), totals, frozenset({1, 2})),
         Heading("Avancement par objectif stratégique", 2),
-        Table(SUMMARY_HEADERS, per_os, frozenset(range(2, len(SUMMARY_HEADERS)))),
+        Table(
+            SUMMARY_HEADERS,
+            per_os,
+            frozenset(range(2, len(SUMMARY_HEADERS))),
+            widths=(1, 7) + (2,) * (len(SUMMARY_HEADERS) - 2),
+        ),
     ]
 
 
