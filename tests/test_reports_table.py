@@ -305,3 +305,13 @@ def test_html_is_a_standalone_page_with_css_and_escaped_text():
 )
 def test_every_table_format_accepts_an_empty_plan(export):
     assert export([])
+
+
+def test_xlsx_rows_are_tall_enough_for_their_wrapped_text():
+    from commands.reports.spreadsheet import LINE_HEIGHT
+
+    rows = synthetic_plan(3)
+    rows[0]["title"] = "Un intitulé très long " * 20
+    sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx(rows)))["OS 1"]
+    assert sheet.row_dimensions[2].height > 3 * LINE_HEIGHT
+    assert sheet.row_dimensions[3].height < sheet.row_dimensions[2].height

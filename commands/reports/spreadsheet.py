@@ -56,6 +56,25 @@ def _excel_column(index: int) -> str:
 # ---------------------------------------------------------------- xlsx (openpyxl)
 
 
+#: Points per line of 11-point text, and Excel's ceiling for a row.
+LINE_HEIGHT, MAX_ROW_HEIGHT = 15, 409
+
+
+def row_height(values, widths) -> float:
+    """Height in points that shows every wrapped line of the row's cells.
+
+    >>> row_height(["court", "x" * 50], [10, 20])
+    45
+    """
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if isinstance(value, str) and value:
+            per_line = max(1, int(width))
+            count = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+            lines = max(lines, count)
+    return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
+
+
 def table_xlsx(rows: list[dict]) -> bytes:
     """The workbook as xlsx bytes."""
     from openpyxl import Workbook
@@ -85,18 +104,26 @@ def table_xlsx(rows: list[dict]) -> bytes:
         result.style = style
         return result
 
+    rows_written: dict[str, int] = {}
+
+    def append(sheet, values, styles, widths):
+        # Spreadsheet programs do not grow a row for wrapped text on their own: say how tall.
+        rows_written[sheet.title] = number = rows_written.get(sheet.title, 0) + 1
+        sheet.row_dimensions[number].height = row_height(values, widths)
+        sheet.append([cell(sheet, v, s) for v, s in zip(values, styles, strict=True)])
+
     def start_sheet(title, headers, widths):
         sheet = workbook.create_sheet(title)
         for index, width in enumerate(widths):
             sheet.column_dimensions[_excel_column(index)].width = width
         sheet.freeze_panes = "A2"
-        sheet.append([cell(sheet, h, header) for h in headers])
+        append(sheet, headers, [header] * len(headers), widths)
         return sheet
 
     summary = start_sheet(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS)
     for line in _summary_lines(rows):
         styles = ["Texte"] * 8 + ["Pourcentage"] * 2
-        summary.append([cell(summary, v, s) for v, s in zip(line, styles, strict=True)])
+        append(summary, line, styles, SUMMARY_WIDTHS)
 
     styles = ["Texte"] * len(TABLE_HEADERS)
     styles[_TIMESTAMP_COLUMN] = "Horodatage"
@@ -106,8 +133,7 @@ def table_xlsx(rows: list[dict]) -> bytes:
         last_column = _excel_column(len(TABLE_HEADERS) - 1)
         sheet.auto_filter.ref = f"A1:{last_column}{len(actions) + 1}"
         for row in actions:
-            values = table_values(row)
-            sheet.append([cell(sheet, v, s) for v, s in zip(values, styles, strict=True)])
+            append(sheet, table_values(row), styles, COLUMN_WIDTHS)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
