@@ -1,0 +1,1 @@
+"""Files shipped with the bot: the example PST and the eComptes schema."""
