@@ -56,7 +56,7 @@ class LoginFailed(Exception):
 def build_engine(settings: Settings, db) -> Engine:
     """The one place the transport builds its engine (the directory comes from the config;
     the engine adds the links and roles stored in chat)."""
-    return Engine(db, settings.directory())
+    return Engine(db, settings.directory(), organisation=settings.organisation_info())
 
 
 def sync_token_key(user_id: str) -> str:
