@@ -7,8 +7,9 @@ Starts a loopback Synapse (tests/e2e/synapse.py), the real bot (`python -m bot.c
 the e2e tests) and an echo bot (matrix-nio, `sync_forever`, answers every text with an m.notice
 in reply), both as subprocesses. One client measures the time from sending `!action N` to
 seeing the reply arrive in its own /sync, alternating between the two bots. Then a burst: every
-pilot sends its updates at once, each from its own direct room with the bot; the time until all
-are applied in the database, and until every pilot has its replies.
+pilot sends its updates at once, each from its own direct room with the bot (each update also
+posts in a CODIR room); the time until all are applied in the database, and until every pilot
+has its replies.
 Target (issue "Matrix transport"): our median within 1.15x of the echo bot's.
 """
 
@@ -177,6 +178,8 @@ async def main(args) -> None:
         echo_id = hs.register(unique_name("echo"), password)
         codes = sorted(load_example_codes())[: args.pilots]
         pilots = [await Chat.login(hs, "pilot") for _ in codes]
+        dg = await Chat.login(hs, "dg")
+        codir = await dg.create_room([bot_id], name="CODIR")  # every update posts there
         bot = BotProcess(
             tmp / "bot",
             hs.base_url,
@@ -184,6 +187,7 @@ async def main(args) -> None:
             password,
             access={"allowed_inviters": ["*:localhost"]},
             pilots={code: chat.user_id for code, chat in zip(codes, pilots, strict=True)},
+            codir_room=codir,
         )
         bot.seed()
         bot.start()
@@ -193,7 +197,8 @@ async def main(args) -> None:
             stderr=(tmp / "echo.log").open("w"),
         )
         try:
-            await asyncio.sleep(2)  # both bots logged in and syncing
+            await dg.until(lambda: dg.is_member(codir, bot_id), 30, "bot up")
+            await asyncio.sleep(1)  # the echo bot too
             times = await latency(hs, bot, echo_id, args.runs)
             count, sent_at, applied_at, answered_at = await burst(
                 hs, bot, pilots, codes, args.per_pilot
@@ -201,7 +206,7 @@ async def main(args) -> None:
         finally:
             echo.terminate()
             bot.terminate()
-            for chat in pilots:
+            for chat in [dg, *pilots]:
                 await chat.close()
     print(f"Round trip `!action N`, {args.runs} runs each, alternating (ms):")
     print("| bot | median | p95 |")

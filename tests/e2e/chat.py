@@ -20,8 +20,10 @@ from nio import (
     JoinResponse,
     LoginResponse,
     MatrixRoom,
+    MessageDirection,
     RoomCreateResponse,
     RoomMessage,
+    RoomMessagesResponse,
     RoomSendResponse,
     SyncResponse,
 )
@@ -143,6 +145,21 @@ class Chat:
 
     async def command(self, room_id: str, text: str, timeout: float = 15) -> RoomMessage:
         return await self.reply_to(await self.send(room_id, text), timeout)
+
+    async def history(self, room_id: str) -> list[RoomMessage]:
+        """Every message of the room, oldest first, read with /messages (a sync after a long
+        pause may leave a gap)."""
+        await self.sync(0)
+        events, start = [], self.client.next_batch
+        while True:
+            page = await self.client.room_messages(
+                room_id, start=start, direction=MessageDirection.back, limit=500
+            )
+            assert isinstance(page, RoomMessagesResponse), page
+            events.extend(e for e in page.chunk if isinstance(e, RoomMessage))
+            if not page.chunk or not page.end:
+                return events[::-1]
+            start = page.end
 
     def in_room(self, room_id: str) -> list[RoomMessage]:
         return [event for room, event in self.messages if room == room_id]

@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import time
 
+from bot.matrix import TIMELINE_LIMIT
+
 from .botproc import BotProcess
-from .chat import Chat
+from .chat import Chat, in_reply_to
 from .synapse import unique_name
 
 #: Ten actions each pilot of the Frameries example pilots.
@@ -82,6 +84,8 @@ async def test_sigkill_during_a_burst_applies_every_update_once(homeserver, tmp_
         # The other half while the bot is down, then restart.
         sent.update(await send_updates(pilots, rooms, 5, 10))
         assert len(sent) == 50
+        # More commands in one room than a sync returns (TIMELINE_LIMIT): the rest is fetched.
+        reads = [await dg.send(codir, f"!action {1 + i % 127}") for i in range(TIMELINE_LIMIT + 10)]
         bot.start()
 
         deadline = time.monotonic() + 60
@@ -92,13 +96,17 @@ async def test_sigkill_during_a_burst_applies_every_update_once(homeserver, tmp_
             mine = [e for e, text in sent.items() if f"rafale {code}-" in text]
             await chat.until(lambda c=chat, m=mine: all(c.replies_to(e) for e in m), 30, "replies")
         posts_expected = {text.rsplit(" ", 1)[1] for text in sent.values()}  # "LM-3", ...
-
-        def posts():
-            return [e.body for e in dg.in_room(codir) if "rafale" in e.body]
-
-        await dg.until(lambda: len(posts()) >= 50, 30, "50 CODIR posts")
-        # One more round of syncs catches a duplicate that would come late.
-        for chat in [dg, *pilots.values()]:
+        deadline = time.monotonic() + 30
+        while True:
+            codir_history = await dg.history(codir)
+            posts = [e.body for e in codir_history if "a mis à jour l'action" in e.body]
+            answered = {in_reply_to(e) for e in codir_history}
+            if len(posts) >= 50 and answered.issuperset(reads):
+                break
+            assert time.monotonic() < deadline, (len(posts), len(answered & set(reads)))
+            await asyncio.sleep(0.5)
+        # One more round of syncs catches a duplicate reply that would come late.
+        for chat in pilots.values():
             await chat.sync(200)
 
         assert applied(bot, sent) == {event_id: 1 for event_id in sent}
@@ -106,7 +114,10 @@ async def test_sigkill_during_a_burst_applies_every_update_once(homeserver, tmp_
             for event_id, text in sent.items():
                 if f"rafale {code}-" in text:
                     assert len(chat.replies_to(event_id)) == 1, (text, chat.replies_to(event_id))
-        assert sorted(body.rsplit(" ", 1)[1] for body in posts()) == sorted(posts_expected)
+        assert sorted(body.rsplit(" ", 1)[1] for body in posts) == sorted(posts_expected)
+        replies = [in_reply_to(e) for e in codir_history if in_reply_to(e) in set(reads)]
+        assert sorted(replies) == sorted(reads)  # each answered once
+        assert "événements manqués récupérés" in bot.log_text()
         assert bot.terminate() == 0
         assert "Arrêt propre" in bot.log_text()
     finally:
