@@ -136,6 +136,10 @@ class BotProcess:
                 ) from None
         return self._process.returncode
 
+    def wait(self, timeout: float) -> int:
+        """Wait for the bot to exit on its own; the exit code."""
+        return self._process.wait(timeout=timeout)
+
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 

@@ -6,6 +6,7 @@ test_matrix_restart.py runs its own.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 
@@ -15,8 +16,9 @@ from bot.matrix_events import may_invite, strip_reply_fallback
 from bot.matrix_send import Incoming, Sender
 from commands.engine import Attachment
 
+from .botproc import BotProcess
 from .chat import Chat, in_reply_to, relates_to
-from .synapse import MAX_UPLOAD_BYTES
+from .synapse import MAX_UPLOAD_BYTES, unique_name
 
 
 def content(event) -> dict:
@@ -215,3 +217,21 @@ async def test_file_over_the_upload_limit_becomes_a_notice(homeserver):
         assert "dépasse la limite d'envoi du serveur (5,0 Mo)" in answer.body
     finally:
         await chat.close()
+
+
+async def test_wrong_password_stops_the_bot_with_a_clear_log(homeserver, tmp_path):
+    bot_id = await asyncio.to_thread(homeserver.register, unique_name("pst-bot"), "right")
+    bot = BotProcess(tmp_path, homeserver.base_url, bot_id, "wrong", access={}, pilots={})
+    bot.start()
+    assert await asyncio.to_thread(bot.wait, 30) == 1
+    assert f"connexion refusée pour {bot_id}" in bot.log_text()
+    assert "wrong" not in bot.log_text()  # no secret in the log
+
+
+async def test_a_missing_config_key_is_named(homeserver, tmp_path):
+    bot = BotProcess(tmp_path, homeserver.base_url, "@x:localhost", "pw", access={}, pilots={})
+    text = bot.config_path.read_text().replace('user_id = "@x:localhost"\n', "")
+    bot.config_path.write_text(text)
+    bot.start()
+    assert await asyncio.to_thread(bot.wait, 30) == 2
+    assert "clé manquante « matrix.user_id »" in bot.log_text()
