@@ -10,7 +10,7 @@ from datetime import date
 
 import sqlite_utils
 
-from commands import reports
+from commands import reports, texts
 from commands.access import ADMIN, CODIR
 from commands.engine import Attachment, Context, Organisation, Reply
 from commands.errors import UserError
@@ -40,7 +40,7 @@ READERS = (ADMIN, CODIR)
 def _rows(db: sqlite_utils.Database, with_history: bool = False) -> list[dict]:
     rows = store.consolidated_rows(db, with_history=with_history)
     if not rows:
-        raise UserError("Aucun PST n'est chargé : importez-en un avec « pst-bot import FICHIER ».")
+        raise UserError(texts.EMPTY_PLAN)
     return rows
 
 
@@ -53,10 +53,11 @@ def _format(word: str | None, known: dict, default: str, command: str) -> str:
     return fmt
 
 
-def table_file(db: sqlite_utils.Database, fmt: str, today: date) -> Attachment:
-    """The consolidated table in `fmt` (xlsx, ods, csv, md, html)."""
+def table_file(db: sqlite_utils.Database, fmt: str, today: date, rows=None) -> Attachment:
+    """The consolidated table in `fmt` (xlsx, ods, csv, md, html); `rows` if already read."""
     render, mimetype = TABLE_FORMATS[fmt]
-    return Attachment(f"pst-tableau-{today.isoformat()}.{fmt}", render(_rows(db)), mimetype)
+    data = render(rows if rows is not None else _rows(db))
+    return Attachment(f"pst-tableau-{today.isoformat()}.{fmt}", data, mimetype)
 
 
 def evaluation_file(

@@ -145,7 +145,7 @@ def consolidated_table(ctx: Context, args: str) -> Reply:
     lines.append(f"{_counts(summary['by_status'])} ({summary['done_percent']:g} % faites).")
     for group in summary["by_os"]:
         lines.append(f"OS {group['os_number']} : {_counts(group['by_status'])}")
-    attachment = table_file(ctx.db, "csv", ctx.today)
+    attachment = table_file(ctx.db, "csv", ctx.today, rows)
     return Reply(text="\n".join(lines), attachments=[attachment])
 
 
