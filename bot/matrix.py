@@ -9,8 +9,9 @@ commands already applied are not applied again (the engine returns their stored 
 was never sent, or nothing), and commands sent while the bot was down are answered. On the
 very first start the rooms' history is skipped.
 
-Layout (nio-template style): this module sets up the client and runs the sync loop;
-`matrix_events` filters events and routes commands to the engine; `matrix_send` sends.
+Layout (nio-template style): this module runs the sync loop; `matrix_login` makes the client
+and logs in (resuming the saved session); `matrix_events` filters events and routes commands
+to the engine; `matrix_send` sends.
 """
 
 import asyncio
@@ -21,19 +22,16 @@ from contextlib import suppress
 import aiohttp
 from nio import (
     AsyncClient,
-    AsyncClientConfig,
-    LoginResponse,
     MessageDirection,
     RoomMessagesResponse,
     RoomResolveAliasResponse,
     SyncResponse,
-    WhoamiResponse,
 )
-from nio.crypto import ENCRYPTION_ENABLED
 from nio.exceptions import LocalProtocolError
 
-from bot.config import MatrixConfig, Settings
+from bot.config import Settings
 from bot.matrix_events import Router
+from bot.matrix_login import LoginFailed, forget_session, log_in, make_client
 from bot.matrix_send import Sender, SendFailed
 from commands.engine import Engine
 from storage import store
@@ -49,10 +47,6 @@ FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 1}}}
 MAX_BACKOFF_S = 60
 
 
-class LoginFailed(Exception):
-    """The homeserver refused the bot's credentials."""
-
-
 def build_engine(settings: Settings, db) -> Engine:
     """The one place the transport builds its engine (the directory comes from the config;
     the engine adds the links and roles stored in chat)."""
@@ -61,53 +55,6 @@ def build_engine(settings: Settings, db) -> Engine:
 
 def sync_token_key(user_id: str) -> str:
     return f"matrix.sync_token:{user_id}"
-
-
-def make_client(config: MatrixConfig) -> AsyncClient:
-    """An AsyncClient; with matrix-nio[e2e] installed, one that works in encrypted rooms
-    (keys kept under store_path, for the fixed device id)."""
-    store_path = ""
-    if ENCRYPTION_ENABLED:
-        config.store_path.mkdir(parents=True, exist_ok=True)
-        store_path = str(config.store_path)
-    client_config = AsyncClientConfig(
-        encryption_enabled=ENCRYPTION_ENABLED,
-        store_sync_tokens=False,  # we keep our own, see the module docstring
-        max_timeout_retry_wait_time=30,  # network errors: capped back-off, retried forever
-    )
-    return AsyncClient(
-        config.homeserver,
-        config.user_id,
-        device_id=config.device_id,
-        store_path=store_path,
-        config=client_config,
-    )
-
-
-async def log_in(client: AsyncClient, config: MatrixConfig) -> None:
-    """Password login on the fixed device, or an access token checked with /whoami."""
-    if config.access_token:
-        client.access_token = config.access_token
-        who = await client.whoami()
-        if not isinstance(who, WhoamiResponse) or who.user_id != config.user_id:
-            raise LoginFailed(f"access_token refusé ou d'un autre compte ({who})")
-        device_id = who.device_id or config.device_id
-        if device_id != config.device_id:
-            log.warning("Le jeton appartient à l'appareil %s, pas %s", device_id, config.device_id)
-        client.restore_login(config.user_id, device_id, config.access_token)
-    else:
-        response = await client.login(config.password, device_name=config.display_name)
-        if not isinstance(response, LoginResponse):
-            raise LoginFailed(f"connexion refusée pour {config.user_id} : {response}")
-    log.info(
-        "Connecté à %s en tant que %s (appareil %s, chiffrement %s)",
-        config.homeserver,
-        client.user_id,
-        client.device_id,
-        "actif" if client.olm else "non disponible : pip install '.[e2e]'",
-    )
-    if client.olm is not None and client.should_upload_keys:
-        await client.keys_upload()
 
 
 class MatrixBot:
@@ -156,7 +103,9 @@ class MatrixBot:
                     break
                 if not isinstance(response, SyncResponse):
                     if response.status_code == "M_UNKNOWN_TOKEN":
+                        # Logged out while running: the next start logs in with the password.
                         log.error("Le serveur ne reconnaît plus la session du bot : %s", response)
+                        forget_session(config)
                         return 1
                     raise SendFailed(f"synchronisation refusée : {response}")
                 if not checked_codir:

@@ -15,11 +15,13 @@ import hmac
 import json
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -87,6 +89,7 @@ class Homeserver:
         self.output_path = self.directory / "stdout.log"
         self.shared_secret = secrets.token_hex(16)
         self._process: subprocess.Popen[bytes] | None = None
+        self._admin_token: str | None = None
 
     @property
     def base_url(self) -> str:
@@ -263,11 +266,39 @@ class Homeserver:
         }
         return self._request("POST", url, body)
 
-    def _request(self, method: str, url: str, body: dict | None = None) -> dict:
+    def admin_token(self) -> str:
+        """The access token of a server admin, registered on first use."""
+        if self._admin_token is None:
+            answer = self.register_with_token(unique_name("admin"), secrets.token_hex(8), True)
+            self._admin_token = answer["access_token"]
+        return self._admin_token
+
+    def device_ids(self, user_id: str) -> list[str]:
+        """The user's devices, from the admin API (`GET /_synapse/admin/v2/users/<id>/devices`)."""
+        url = f"{self.base_url}/_synapse/admin/v2/users/{urllib.parse.quote(user_id)}/devices"
+        devices = self._request("GET", url, token=self.admin_token())["devices"]
+        return sorted(device["device_id"] for device in devices)
+
+    def access_token_count(self, user_id: str) -> int:
+        """How many access tokens the server holds for the user: one per login (a password
+        login on a fixed device id adds a token, not a device). Read from Synapse's own
+        database, as no API lists them."""
+        database = self.directory / "homeserver.db"
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+        try:
+            query = "select count(*) from access_tokens where user_id = ?"
+            return conn.execute(query, [user_id]).fetchone()[0]
+        finally:
+            conn.close()
+
+    def _request(
+        self, method: str, url: str, body: dict | None = None, token: str | None = None
+    ) -> dict:
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            url, data=data, method=method, headers={"Content-Type": "application/json"}
-        )
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return json.load(response)

@@ -1,0 +1,153 @@
+"""Logging the bot in: resume its saved session, or log in with the password and save it.
+
+    client = make_client(settings.matrix)
+    await log_in(client, settings.matrix)   # restore_login, or login() then save
+
+Every password login creates a new access token on the server, so the bot keeps its token and
+device id in `<store_path>/session.json` (mode 0600) and resumes with `restore_login` at the
+next start. If the server no longer knows the token (M_UNKNOWN_TOKEN: the device was logged out,
+the token expired), the file is deleted and the bot logs in again with its password. The token
+is never logged.
+
+Why a file next to the encryption keys rather than the database's `kv` table: the token and
+the keys belong to the same device and are only valid together (a restored database with
+another store would pair a token with the wrong keys); and the database is read by every
+`pst-bot` command and copied for reports, a place for the PST, not for a secret.
+"""
+
+import json
+import logging
+import os
+from pathlib import Path
+
+from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
+from nio.crypto import ENCRYPTION_ENABLED
+
+from bot.config import MatrixConfig
+
+log = logging.getLogger(__name__)
+
+SESSION_FILE = "session.json"
+
+
+class LoginFailed(Exception):
+    """The homeserver refused the bot's credentials."""
+
+
+def make_client(config: MatrixConfig) -> AsyncClient:
+    """An AsyncClient; with matrix-nio[e2e] installed, one that works in encrypted rooms
+    (keys kept under store_path, for the fixed device id)."""
+    config.store_path.mkdir(parents=True, exist_ok=True)
+    client_config = AsyncClientConfig(
+        encryption_enabled=ENCRYPTION_ENABLED,
+        store_sync_tokens=False,  # we keep our own, in the database
+        max_timeout_retry_wait_time=30,  # network errors: capped back-off, retried forever
+    )
+    return AsyncClient(
+        config.homeserver,
+        config.user_id,
+        device_id=config.device_id,
+        store_path=str(config.store_path) if ENCRYPTION_ENABLED else "",
+        config=client_config,
+    )
+
+
+def session_path(config: MatrixConfig) -> Path:
+    return config.store_path / SESSION_FILE
+
+
+def load_session(config: MatrixConfig) -> dict | None:
+    """The saved session if it is for this server, account and device; None otherwise."""
+    path = session_path(config)
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        log.warning("Session enregistrée illisible (%s) : %s", path, error)
+        return None
+    wanted = {
+        "homeserver": config.homeserver,
+        "user_id": config.user_id,
+        "device_id": config.device_id,
+    }
+    if not isinstance(saved, dict) or not saved.get("access_token"):
+        return None
+    if any(saved.get(key) != value for key, value in wanted.items()):
+        log.info("Session enregistrée pour un autre serveur, compte ou appareil : ignorée")
+        return None
+    return saved
+
+
+def save_session(config: MatrixConfig, client: AsyncClient) -> None:
+    """Write the session readable by the bot's user only (created 0600, then renamed)."""
+    path = session_path(config)
+    data = {
+        "homeserver": config.homeserver,
+        "user_id": client.user_id,
+        "device_id": client.device_id,
+        "access_token": client.access_token,
+    }
+    partial = path.with_name(SESSION_FILE + ".partial")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        json.dump(data, file)
+    os.replace(partial, path)
+
+
+def forget_session(config: MatrixConfig) -> None:
+    session_path(config).unlink(missing_ok=True)
+
+
+async def log_in(client: AsyncClient, config: MatrixConfig) -> None:
+    """The configured access token, else the saved session, else a password login (saved)."""
+    if config.access_token:
+        if not await _resume(client, config, config.access_token, config.device_id):
+            raise LoginFailed("access_token refusé par le serveur")
+        how = "jeton de la configuration"
+    elif (saved := load_session(config)) and await _resume_saved(client, config, saved):
+        how = "session reprise"
+    else:
+        response = await client.login(config.password, device_name=config.display_name)
+        if not isinstance(response, LoginResponse):
+            raise LoginFailed(f"connexion refusée pour {config.user_id} : {response}")
+        save_session(config, client)
+        how = "mot de passe, session enregistrée"
+    log.info(
+        "Connecté à %s en tant que %s (appareil %s, %s, chiffrement %s)",
+        config.homeserver,
+        client.user_id,
+        client.device_id,
+        how,
+        "actif" if client.olm else "non disponible : pip install '.[e2e]'",
+    )
+    if client.olm is not None and client.should_upload_keys:
+        await client.keys_upload()
+
+
+async def _resume_saved(client: AsyncClient, config: MatrixConfig, saved: dict) -> bool:
+    if await _resume(client, config, saved["access_token"], saved["device_id"]):
+        return True
+    log.warning("Le serveur ne reconnaît plus la session enregistrée : connexion par mot de passe")
+    forget_session(config)
+    return False
+
+
+async def _resume(client: AsyncClient, config: MatrixConfig, token: str, device_id: str) -> bool:
+    """Check `token` with /whoami and restore the login with it. False if the server no longer
+    knows it (M_UNKNOWN_TOKEN); LoginFailed on any other refusal."""
+    client.access_token = token
+    who = await client.whoami()
+    if isinstance(who, WhoamiResponse):
+        if who.user_id != config.user_id:
+            raise LoginFailed(f"le jeton est celui de {who.user_id}, pas de {config.user_id}")
+        if who.device_id and who.device_id != device_id:
+            log.warning("Le jeton appartient à l'appareil %s, pas %s", who.device_id, device_id)
+            device_id = who.device_id
+        client.restore_login(config.user_id, device_id, token)
+        return True
+    client.access_token = ""
+    if who.status_code == "M_UNKNOWN_TOKEN":
+        return False
+    raise LoginFailed(f"session du bot non vérifiée : {who}")
