@@ -9,9 +9,10 @@ commands already applied are not applied again (the engine returns their stored 
 was never sent, or nothing), and commands sent while the bot was down are answered. On the
 very first start the rooms' history is skipped.
 
-Layout (nio-template style): this module runs the sync loop; `matrix_login` makes the client
-and logs in (resuming the saved session); `matrix_events` filters events and routes commands
-to the engine; `matrix_send` sends.
+Layout (nio-template style), one concern per module: this one runs the loop and keeps the
+token; `matrix_login` makes the client and logs in (resuming the saved session); `matrix_sync`
+does one sync, fetches gaps and keeps the encryption keys up; `matrix_events` filters events
+and routes commands to the engine; `matrix_send` sends; `matrix_texts` holds what users read.
 """
 
 import asyncio
@@ -20,30 +21,19 @@ import signal
 from contextlib import suppress
 
 import aiohttp
-from nio import (
-    AsyncClient,
-    MessageDirection,
-    RoomMessagesResponse,
-    RoomResolveAliasResponse,
-    SyncResponse,
-)
-from nio.exceptions import LocalProtocolError
+from nio import AsyncClient, RoomResolveAliasResponse, SyncResponse
 
 from bot.config import Settings
 from bot.matrix_events import Router
 from bot.matrix_login import LoginFailed, forget_session, log_in, make_client
 from bot.matrix_send import Sender, SendFailed
+from bot.matrix_sync import FIRST_SYNC_FILTER, crypto_housekeeping, fill_gaps, sync_once
 from commands.engine import Engine
 from storage import store
 from storage.db import open_db
 
 log = logging.getLogger(__name__)
 
-SYNC_TIMEOUT_MS = 30_000
-#: Events per room in one sync; a longer gap (the bot was down) is fetched with /messages.
-TIMELINE_LIMIT = 100
-SYNC_FILTER = {"room": {"timeline": {"limit": TIMELINE_LIMIT}}}
-FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 1}}}
 MAX_BACKOFF_S = 60
 
 
@@ -98,7 +88,7 @@ class MatrixBot:
         backoff, checked_codir = 1, False
         while not self.stopping.is_set():
             try:
-                response = await self._sync(token, full_state=first)
+                response = await sync_once(self.client, self.stopping, token, full_state=first)
                 if response is None:
                     break
                 if not isinstance(response, SyncResponse):
@@ -113,7 +103,7 @@ class MatrixBot:
                     self._check_codir(codir)
                     checked_codir = True
                 log.debug("Lot %s : %d salons", response.next_batch, len(response.rooms.join))
-                await self._fill_gaps(response, token)
+                await fill_gaps(self.client, response, token)
                 await self.router.handle_batch(response)
             except (SendFailed, aiohttp.ClientError, TimeoutError) as error:
                 # The token is unchanged: the same batch comes again, nothing is lost.
@@ -121,7 +111,7 @@ class MatrixBot:
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
-            await self._crypto_housekeeping()
+            await crypto_housekeeping(self.client)
             store.set_value(self.db, key, response.next_batch)
             token, first, backoff = response.next_batch, False, 1
         log.info("Arrêt propre : dernier lot traité enregistré")
@@ -130,8 +120,13 @@ class MatrixBot:
     async def _first_start(self, key: str) -> str | None:
         """Skip the rooms' history: one quick sync, invites answered, timelines ignored."""
         while True:
-            response = await self._sync(
-                None, full_state=True, timeout=0, sync_filter=FIRST_SYNC_FILTER
+            response = await sync_once(
+                self.client,
+                self.stopping,
+                None,
+                full_state=True,
+                timeout=0,
+                sync_filter=FIRST_SYNC_FILTER,
             )
             if response is None:
                 return None
@@ -144,63 +139,6 @@ class MatrixBot:
         store.set_value(self.db, key, response.next_batch)
         log.info("Premier démarrage : %d salons, historique ignoré", len(self.client.rooms))
         return response.next_batch
-
-    async def _sync(self, since, full_state, timeout=SYNC_TIMEOUT_MS, sync_filter=SYNC_FILTER):
-        """One /sync, or None if a stop was requested while waiting for it."""
-        log.debug("Sync depuis %s (full_state=%s)", since, full_state)
-        syncing = asyncio.ensure_future(
-            self.client.sync(
-                timeout=timeout, since=since, full_state=full_state, sync_filter=sync_filter
-            )
-        )
-        stop = asyncio.ensure_future(self.stopping.wait())
-        done, _ = await asyncio.wait({syncing, stop}, return_when=asyncio.FIRST_COMPLETED)
-        stop.cancel()
-        if syncing in done:
-            return syncing.result()  # a batch that arrived is handled even when stopping
-        syncing.cancel()
-        with suppress(asyncio.CancelledError):
-            await syncing
-        return None
-
-    async def _fill_gaps(self, response: SyncResponse, since: str) -> None:
-        """A room with more new events than TIMELINE_LIMIT comes `limited`: fetch the rest back
-        to our token, so that no command is skipped."""
-        for room_id, info in response.rooms.join.items():
-            if not info.timeline.limited or not info.timeline.prev_batch:
-                continue
-            missing, start = [], info.timeline.prev_batch
-            log.debug("Trou dans %s : de %s à %s", room_id, start, since)
-            while True:
-                page = await self.client.room_messages(
-                    room_id, start=start, end=since, direction=MessageDirection.back, limit=100
-                )
-                if not isinstance(page, RoomMessagesResponse):
-                    raise SendFailed(f"historique de {room_id} non lu : {page}")
-                missing.extend(page.chunk)
-                if not page.chunk or not page.end or page.end == start:
-                    break
-                start = page.end
-            missing.reverse()
-            info.timeline.events[:0] = missing
-            if missing:
-                log.info("%d événements manqués récupérés dans %s", len(missing), room_id)
-
-    async def _crypto_housekeeping(self) -> None:
-        """What sync_forever does after each sync, for our own loop."""
-        client = self.client
-        if client.olm is None:
-            return
-        try:
-            if client.should_upload_keys:
-                await client.keys_upload()
-            if client.should_query_keys:
-                await client.keys_query()
-            if client.should_claim_keys:
-                await client.keys_claim(client.get_users_for_key_claiming())
-            await client.send_to_device_messages()
-        except LocalProtocolError as error:
-            log.debug("Clés : %s", error)
 
     async def _codir_room_id(self) -> str | None:
         name = self.settings.rooms.codir

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.matrix import TIMELINE_LIMIT
+from bot.matrix_sync import TIMELINE_LIMIT
 
 from .botproc import BotProcess
 from .chat import Chat, in_reply_to
