@@ -12,6 +12,7 @@ import io
 
 from nio import RoomMessageFile, RoomMessageNotice
 
+from bot import matrix_texts
 from bot.matrix_events import may_invite, strip_reply_fallback
 from bot.matrix_send import Incoming, Sender
 from commands.engine import Attachment
@@ -202,6 +203,40 @@ async def test_encrypted_room_round_trip(pst_bot):
     assert isinstance(answer, RoomMessageNotice)
     assert answer.decrypted  # it came encrypted, and the client could read it
     assert answer.body.startswith("Action 29 — ")
+
+
+def undecryptable(chat: Chat, session_id: str) -> dict:
+    """An m.room.encrypted content from `chat`'s device whose room key nobody ever received."""
+    return {
+        "algorithm": "m.megolm.v1.aes-sha2",
+        "sender_key": chat.client.olm.account.identity_keys["curve25519"],
+        "device_id": chat.client.device_id,
+        "session_id": session_id,
+        "ciphertext": "AwgAEnCcZXN0IG5vbiBkw6ljaGlmZnJhYmxl",
+    }
+
+
+async def test_undecryptable_message_gets_one_notice_per_session(pst_bot):
+    team = pst_bot
+    crypto = team.crypto
+    room = await crypto.room_with(team.bot.user_id, encrypted=True)
+    first = await crypto.send_event(room, "m.room.encrypted", undecryptable(crypto, "session-A"))
+    again = await crypto.send_event(room, "m.room.encrypted", undecryptable(crypto, "session-A"))
+    other = await crypto.send_event(room, "m.room.encrypted", undecryptable(crypto, "session-B"))
+    notice = await crypto.reply_to(first, timeout=20)
+    assert isinstance(notice, RoomMessageNotice)
+    assert notice.decrypted
+    assert notice.body == matrix_texts.CANNOT_DECRYPT
+    assert content(notice)["m.mentions"] == {"user_ids": [crypto.user_id]}
+    assert (await crypto.reply_to(other)).body == matrix_texts.CANNOT_DECRYPT
+    # Commands that can be read are still answered, in order: everything before them was seen.
+    assert (await crypto.command(room, "!action 29")).body.startswith("Action 29 — ")
+    assert len(crypto.replies_to(first)) == 1
+    assert crypto.replies_to(again) == []  # same sender session: already told
+    assert len(crypto.replies_to(other)) == 1
+    log = team.bot.log_text()
+    assert f"Message {first} de {crypto.user_id}" in log and "indéchiffrable" in log
+    assert f"Message {again} de {crypto.user_id}" in log
 
 
 async def test_file_over_the_upload_limit_becomes_a_notice(homeserver):
