@@ -75,13 +75,23 @@ def unique_name(prefix: str = "user") -> str:
 class Homeserver:
     """One Synapse process. `start()` / `stop()`, or use it as a context manager."""
 
-    def __init__(self, directory: Path | None = None, *, max_upload_size: str = MAX_UPLOAD_SIZE):
+    def __init__(
+        self,
+        directory: Path | None = None,
+        *,
+        max_upload_size: str = MAX_UPLOAD_SIZE,
+        rate_limits: dict[str, Any] | None = None,
+    ):
+        """`rate_limits` replaces some of the `rc_*` settings, e.g.
+        `{"rc_message": {"per_second": 2, "burst_count": 3}}`; the others stay out of the way."""
         self._tempdir = None
         if directory is None:
             self._tempdir = tempfile.TemporaryDirectory(prefix="synapse-")
             directory = Path(self._tempdir.name)
         self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
         self.max_upload_size = max_upload_size
+        self.rate_limits = {**_RATE_LIMITS, **(rate_limits or {})}
         self.port = free_port()
         self.config_path = self.directory / "hs.yaml"
         self.log_path = self.directory / "homeserver.log"
@@ -218,7 +228,7 @@ class Homeserver:
                 "url_preview_enabled": False,
                 # Password hashing at the default 12 rounds costs ~0.2 s per login.
                 "bcrypt_rounds": 4,
-                **_RATE_LIMITS,
+                **self.rate_limits,
             }
         )
         self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
@@ -272,6 +282,12 @@ class Homeserver:
             answer = self.register_with_token(unique_name("admin"), secrets.token_hex(8), True)
             self._admin_token = answer["access_token"]
         return self._admin_token
+
+    def exempt_from_rate_limits(self, user_id: str) -> None:
+        """No rc_message limit for this user (admin API `override_ratelimit`, 0 = none)."""
+        url = f"{self.base_url}/_synapse/admin/v1/users/{urllib.parse.quote(user_id)}"
+        body = {"messages_per_second": 0, "burst_count": 0}
+        self._request("POST", f"{url}/override_ratelimit", body, token=self.admin_token())
 
     def device_ids(self, user_id: str) -> list[str]:
         """The user's devices, from the admin API (`GET /_synapse/admin/v2/users/<id>/devices`)."""
