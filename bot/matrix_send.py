@@ -72,11 +72,14 @@ def notice_content(text: str, html: str, mentions: list[str]) -> dict:
 
 
 def is_transient(error: ErrorResponse) -> bool:
+    """Whether the batch should be synced again rather than the answer skipped. A lost session
+    (M_UNKNOWN_TOKEN) counts: the next sync fails too, the bot stops without moving its token,
+    and answers after logging in again."""
     transport = getattr(error, "transport_response", None)
     if transport is not None and transport.status >= 500:
         return True
     code = error.status_code or ""
-    return not code.startswith("M_") or code == "M_LIMIT_EXCEEDED"
+    return not code.startswith("M_") or code in ("M_LIMIT_EXCEEDED", "M_UNKNOWN_TOKEN")
 
 
 class Sender:

@@ -289,6 +289,11 @@ class Homeserver:
         body = {"messages_per_second": 0, "burst_count": 0}
         self._request("POST", f"{url}/override_ratelimit", body, token=self.admin_token())
 
+    def log_out(self, access_token: str) -> None:
+        """End the session of `access_token`, as a user would from another client (Synapse
+        deletes its device too)."""
+        self._request("POST", f"{self.base_url}/_matrix/client/v3/logout", {}, token=access_token)
+
     def device_ids(self, user_id: str) -> list[str]:
         """The user's devices, from the admin API (`GET /_synapse/admin/v2/users/<id>/devices`)."""
         url = f"{self.base_url}/_synapse/admin/v2/users/{urllib.parse.quote(user_id)}/devices"

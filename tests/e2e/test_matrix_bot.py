@@ -10,11 +10,11 @@ import asyncio
 import csv
 import io
 
-from nio import RoomMessageFile, RoomMessageNotice
+from nio import RoomMessageFile, RoomMessageNotice, RoomSendError
 
 from bot import matrix_texts
 from bot.matrix_events import may_invite, strip_reply_fallback
-from bot.matrix_send import Incoming, Sender
+from bot.matrix_send import Incoming, Sender, is_transient
 from commands.engine import Attachment
 
 from .botproc import BotProcess
@@ -192,6 +192,14 @@ def test_invite_policy_and_fallback_rules():
     assert not may_invite("@x:evil.commune.be", allowed)
     assert strip_reply_fallback("> <@a:b> x\n> y\n\n!maj 3 fait") == "!maj 3 fait"
     assert strip_reply_fallback("!maj 3 > 2") == "!maj 3 > 2"
+
+
+def test_send_errors_that_retry_the_batch():
+    # Retried: the answer is sent later. Skipped: the room refuses the bot for good.
+    assert is_transient(RoomSendError("slow down", "M_LIMIT_EXCEEDED"))
+    assert is_transient(RoomSendError("logged out", "M_UNKNOWN_TOKEN"))
+    assert is_transient(RoomSendError("no code"))
+    assert not is_transient(RoomSendError("not in room", "M_FORBIDDEN"))
 
 
 async def test_encrypted_room_round_trip(pst_bot):

@@ -66,3 +66,41 @@ async def test_restart_resumes_the_saved_session_without_a_new_login(homeserver,
     finally:
         bot.terminate()
         await dg.close()
+
+
+async def test_logged_out_while_running_the_bot_stops_then_answers_after_a_new_login(
+    homeserver, tmp_path
+):
+    password = unique_name("pw")
+    bot_id = await asyncio.to_thread(homeserver.register, unique_name("pst-bot"), password)
+    lm = await Chat.login(homeserver, "lm")
+    bot = BotProcess(
+        tmp_path / "bot",
+        homeserver.base_url,
+        bot_id,
+        password,
+        access={"allowed_inviters": [lm.user_id]},
+        pilots={"LM": lm.user_id},
+    )
+    session = bot.workdir / "state" / SESSION_FILE
+    bot.seed()
+    bot.start()
+    try:
+        room = await lm.room_with(bot_id, is_direct=True)
+        assert (await lm.command(room, "!action 1")).body.startswith("Action 1 — ")
+        token = json.loads(session.read_text())["access_token"]
+        await asyncio.to_thread(homeserver.log_out, token)
+        command = await lm.send(room, "!action 10")
+        assert await asyncio.to_thread(bot.wait, 40) == 1
+        assert not session.exists()
+        assert "ne reconnaît plus la session du bot" in bot.log_text()
+
+        bot.start()  # the password again; the command sent meanwhile is answered once
+        assert (await lm.reply_to(command, timeout=20)).body.startswith("Action 10 — ")
+        await lm.sync(500)
+        assert len(lm.replies_to(command)) == 1
+        assert json.loads(session.read_text())["access_token"] != token
+        assert bot.terminate() == 0
+    finally:
+        bot.terminate()
+        await lm.close()
