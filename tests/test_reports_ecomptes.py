@@ -9,6 +9,7 @@ import xmlschema
 
 from commands.reports import EcomptesError, ecomptes_xml, parse_ecomptes, validate_ecomptes
 from commands.reports.sample import synthetic_plan
+from tests.report_rows import report_row
 
 IDS = {
     "ins": "53020",
@@ -21,27 +22,7 @@ IDS = {
 
 
 def action(number, status="en cours", **fields):
-    row = {
-        "os_number": 1,
-        "os_title": "Etre un CPAS qui communique",
-        "volet": "interne",
-        "oo_number": "1.1",
-        "oo_title": "Améliorer la communication",
-        "number": number,
-        "title": f"Action {number}",
-        "indicators": "Fait/pas fait",
-        "pilots": ["LM", "MR"],
-        "deadline": "2019-2024",
-        "start_date": date(2019, 1, 1),
-        "end_date": date(2024, 12, 31),
-        "status": status,
-        "progress": 40,
-        "health": None,
-        "last_comment": "Marché attribué",
-        "last_update": None,
-        "history": [],
-    }
-    return row | fields
+    return report_row(number, status, **fields)
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from commands.reports import evaluation_report
 from commands.reports.evaluation import HISTORY_LIMIT, action_line, history_summary
 from commands.reports.labels import STATUS_HEADINGS
 from commands.reports.sample import synthetic_plan
+from tests.report_rows import report_row
 
 FORMATS = ["html", "md", "odt", "docx"]
 HEADING_STATUS = {heading: status for status, heading in STATUS_HEADINGS.items()}
@@ -34,27 +35,20 @@ def entry(at, kind="status", **fields):
 
 
 def action(number, status, oo="1.1", os=1, **fields):
-    row = {
+    defaults = {
         "os_number": os,
         "os_title": f"Objectif stratégique {os}",
         "volet": "externe",
         "oo_number": oo,
         "oo_title": f"Objectif opérationnel {oo}",
-        "number": number,
         "title": f"Intitulé {number}",
-        "indicators": "Fait/pas fait",
-        "pilots": ["LM", "MR"],
         "deadline": "2024",
         "start_date": None,
         "end_date": None,
-        "status": status,
         "progress": None,
-        "health": None,
         "last_comment": None,
-        "last_update": None,
-        "history": [],
     }
-    return row | fields
+    return report_row(number, status, **(defaults | fields))
 
 
 # ---------------------------------------------------------------- readers, one per format

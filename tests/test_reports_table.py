@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import openpyxl
@@ -22,30 +22,16 @@ from commands.reports import (
 )
 from commands.reports.labels import SUMMARY_HEADERS, TABLE_HEADERS
 from commands.reports.sample import synthetic_plan
+from tests.report_rows import report_row
 
 
 def action(number, status="en cours", **fields):
-    row = {
-        "os_number": 1,
-        "os_title": "Etre un CPAS qui communique",
-        "volet": "interne",
-        "oo_number": "1.1",
-        "oo_title": "Améliorer la communication",
-        "number": number,
+    defaults = {
         "title": f"Action numéro {number}",
-        "indicators": "Fait/pas fait",
-        "pilots": ["LM", "MR"],
-        "deadline": "2019-2024",
-        "start_date": date(2019, 1, 1),
-        "end_date": date(2024, 12, 31),
-        "status": status,
-        "progress": 40,
         "health": "risque",
-        "last_comment": "Marché attribué",
         "last_update": datetime(2024, 7, 1, 10, 0, tzinfo=UTC),
-        "history": [],
     }
-    return row | fields
+    return report_row(number, status, **(defaults | fields))
 
 
 @pytest.fixture(scope="module")
