@@ -17,15 +17,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from commands.access import Directory  # noqa: E402
-from commands.engine import Engine, Message  # noqa: E402
-from storage import store  # noqa: E402
+from commands.catalogue import build_registry  # noqa: E402
+from commands.engine import Engine  # noqa: E402
+from commands.types import Directory, Message  # noqa: E402
+from storage import plan  # noqa: E402
 from storage.db import open_db  # noqa: E402
 from storage.importing import (  # noqa: E402
     ActionRow,
     OperationalObjectiveRow,
     ParsedPST,
     StrategicObjectiveRow,
+    import_plan,
     load_example,
 )
 
@@ -79,13 +81,13 @@ def median_ms(engine: Engine, messages: list[Message]) -> tuple[float, float]:
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
 
 
-def bench(name: str, plan: ParsedPST, pilot: str, runs: int) -> list[tuple]:
+def bench(name: str, parsed: ParsedPST, pilot: str, runs: int) -> list[tuple]:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "bench.db")
-        store.import_plan(db, plan)
-        engine = Engine(db, Directory(admins={"@dg"}, initials_as_ids=True))
-        mine = [n["number"] for n in store.actions_of_pilots(db, {pilot})]
-        high = store.action_range(db)[1]
+        import_plan(db, parsed)
+        engine = Engine(db, Directory(admins={"@dg"}, initials_as_ids=True), build_registry())
+        mine = [n["number"] for n in plan.actions_of_pilots(db, {pilot})]
+        high = plan.action_range(db)[1]
         cases = {
             "!action": [Message("@dg", f"!action {1 + i % high}") for i in range(runs)],
             "!mine": [Message(pilot, "!mine") for _ in range(runs)],

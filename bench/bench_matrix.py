@@ -35,9 +35,9 @@ from nio import (  # noqa: E402
     RoomMessageText,
 )
 
-from storage import store  # noqa: E402
+from storage import plan  # noqa: E402
 from storage.db import open_db  # noqa: E402
-from storage.importing import load_example  # noqa: E402
+from storage.importing import import_plan, load_example  # noqa: E402
 from tests.e2e.botproc import BotProcess  # noqa: E402
 from tests.e2e.chat import SYNC_FILTER, Chat, in_reply_to  # noqa: E402
 from tests.e2e.synapse import Homeserver, unique_name  # noqa: E402
@@ -135,8 +135,8 @@ async def latency(hs: Homeserver, bot: BotProcess, echo_id: str, runs: int) -> d
 async def burst(hs: Homeserver, bot: BotProcess, pilots: list[Chat], codes, per_pilot: int):
     rooms = [await chat.room_with(bot.user_id, is_direct=True) for chat in pilots]
     db = open_db(":memory:")
-    store.import_plan(db, load_example())
-    actions = {code: [a["number"] for a in store.actions_of_pilots(db, {code})] for code in codes}
+    import_plan(db, load_example())
+    actions = {code: [a["number"] for a in plan.actions_of_pilots(db, {code})] for code in codes}
 
     async def one(chat: Chat, room: str, code: str) -> list[str]:
         sent = []
@@ -223,8 +223,8 @@ async def main(args) -> None:
 
 def load_example_codes() -> list[str]:
     db = open_db(":memory:")
-    store.import_plan(db, load_example())
-    return store.pilot_codes(db)
+    import_plan(db, load_example())
+    return plan.pilot_codes(db)
 
 
 if __name__ == "__main__":

@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from commands import reports  # noqa: E402
-from commands.reports.sample import synthetic_plan  # noqa: E402
+import reports  # noqa: E402
+from reports.sample import synthetic_plan  # noqa: E402
 
 SIZES = (127, 10_000)
 ECOMPTES_IDS = {

@@ -1,16 +1,31 @@
 """`pst-bot`: import a plan, export it, try it in a shell, or run the Matrix bot."""
 
 import argparse
+import asyncio
 import logging
 import sys
 from datetime import date
 from pathlib import Path
 
+from bot import console_texts as texts
 from bot.config import ConfigError, Settings, load_config
-from commands.engine import Organisation
-from storage import store
+from bot.matrix import run_bot
+from bot.shell import resolve_sender, run_shell, seed_if_empty, shell_directory
+from commands.catalogue import build_registry
+from commands.engine import Engine
+from commands.files import ecomptes_file, evaluation_file, table_file
+from commands.types import Organisation
+from storage import plan
 from storage.db import open_db
-from storage.importing import ImportFormatError, parse_file, plan_from_rows
+from storage.importing import (
+    EcomptesError,
+    ImportFormatError,
+    import_plan,
+    parse_ecomptes,
+    parse_file,
+    plan_from_rows,
+)
+from storage.vocabulary import now_utc
 
 EXPORT_FORMATS = ("csv", "xlsx", "ods", "md", "html", "ecomptes")
 
@@ -28,10 +43,8 @@ def _database(args, settings: Settings | None) -> str:
 
 
 def read_plan(path: str):
-    """A plan from any file we import; eComptes XML is read by the reports package."""
+    """A plan from any file we import, eComptes XML included."""
     if path.lower().endswith(".xml"):
-        from commands.reports import EcomptesError, parse_ecomptes
-
         try:
             return plan_from_rows(parse_ecomptes(Path(path).read_bytes()))
         except EcomptesError as error:
@@ -43,27 +56,25 @@ def cmd_import(args) -> int:
     settings = _settings(args.config)
     db = open_db(_database(args, settings))
     try:
-        report = store.import_plan(db, read_plan(args.file))
+        report = import_plan(db, read_plan(args.file))
     except ImportFormatError as error:
-        print(f"Import refusé, rien n'a été modifié. {error}", file=sys.stderr)
+        print(texts.IMPORT_REFUSED.format(error=error), file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"Impossible de lire {args.file} : {error.strerror}", file=sys.stderr)
+        print(texts.CANNOT_READ.format(path=args.file, reason=error.strerror), file=sys.stderr)
         return 2
     print(report.summary())
     return 0
 
 
 def cmd_shell(args) -> int:
-    from bot.shell import resolve_sender, run_shell, seed_if_empty, shell_directory
-    from commands.engine import Engine
-
     settings = _settings(args.config)
     db = open_db(args.db or ":memory:")
     seed_if_empty(db, sys.stdout)
     sender = resolve_sender(settings, args.as_ or "console")
-    organisation = settings.organisation_info() if settings else None
-    engine = Engine(db, shell_directory(settings, sender, args.admin), organisation=organisation)
+    organisation = settings.organisation if settings else None
+    directory = shell_directory(settings, sender, args.admin)
+    engine = Engine(db, directory, build_registry(), organisation=organisation)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     return run_shell(engine, sender, out_dir)
@@ -71,26 +82,24 @@ def cmd_shell(args) -> int:
 
 def _plan_db(args, settings: Settings | None):
     db = open_db(_database(args, settings))
-    if store.action_range(db) is None:
-        raise SystemExit("La base ne contient aucun PST : importez-en un d'abord (pst-bot import).")
+    if plan.action_range(db) is None:
+        raise SystemExit(texts.NO_PLAN_YET)
     return db
 
 
 def _write(attachment, output: str | None) -> int:
     target = Path(output or attachment.filename)
     target.write_bytes(attachment.data)
-    print(f"{target} ({len(attachment.data)} octets)")
+    print(texts.FILE_WRITTEN.format(path=target, size=len(attachment.data)))
     return 0
 
 
 def cmd_export(args) -> int:
-    from commands.exports import ecomptes_file, table_file
-
     settings = _settings(args.config)
     db = _plan_db(args, settings)
-    today = store.now_utc().date()
+    today = now_utc().date()
     if args.format == "ecomptes":
-        organisation = settings.organisation_info() if settings else Organisation()
+        organisation = settings.organisation if settings else Organisation()
         return _write(ecomptes_file(db, organisation, today), args.output)
     return _write(table_file(db, args.format, today), args.output)
 
@@ -99,21 +108,15 @@ def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"date « {text} » illisible (AAAA-MM-JJ)") from None
+        raise argparse.ArgumentTypeError(texts.BAD_DATE.format(text=text)) from None
 
 
 def cmd_evaluation(args) -> int:
-    from commands.exports import evaluation_file
-
     db = _plan_db(args, _settings(args.config))
-    return _write(evaluation_file(db, args.format, store.now_utc().date(), args.since), args.output)
+    return _write(evaluation_file(db, args.format, now_utc().date(), args.since), args.output)
 
 
 def cmd_run(args) -> int:
-    import asyncio
-
-    from bot.matrix import run_bot
-
     settings = load_config(args.config)
     if settings.matrix is None:
         raise ConfigError(f"{args.config} : section [matrix] manquante")
@@ -173,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except ConfigError as error:
-        print(f"Configuration invalide : {error}", file=sys.stderr)
+        print(texts.BAD_CONFIG.format(error=error), file=sys.stderr)
         return 2
 
 

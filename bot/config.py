@@ -11,8 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from commands.access import Directory
-from commands.engine import Organisation
+from commands.types import Directory, Organisation
 
 ENV_SECRETS = {
     "PST_BOT_MATRIX_PASSWORD": ("matrix", "password"),
@@ -74,31 +73,20 @@ class AccessConfig(_Section):
     allowed_inviters: list[str] = Field(default_factory=list)
 
 
-class OrganisationConfig(_Section):
-    """Identifiers for the eComptes export."""
-
-    name: str = "CPAS"
-    admin_type: str = "CPAS"
-    ins: str = "00000"
-    exercise: int | None = None
-
-
 class Settings(_Section):
     matrix: MatrixConfig | None = None
     storage: StorageConfig = Field(default_factory=StorageConfig)
     rooms: RoomsConfig = Field(default_factory=RoomsConfig)
     access: AccessConfig = Field(default_factory=AccessConfig)
     pilots: dict[str, str | list[str]] = Field(default_factory=dict)
-    organisation: OrganisationConfig = Field(default_factory=OrganisationConfig)
+    #: Identifiers for the reports and the eComptes export (pydantic validates the dataclass).
+    organisation: Organisation = Field(default_factory=Organisation)
 
     def pilot_links(self) -> dict[str, set[str]]:
         return {
             code: {people} if isinstance(people, str) else set(people)
             for code, people in self.pilots.items()
         }
-
-    def organisation_info(self) -> Organisation:
-        return Organisation(**self.organisation.model_dump())
 
     def directory(self) -> Directory:
         return Directory(

@@ -28,8 +28,9 @@ from bot.matrix_events import Router
 from bot.matrix_login import LoginFailed, forget_session, log_in, make_client
 from bot.matrix_send import Sender, SendFailed
 from bot.matrix_sync import FIRST_SYNC_FILTER, crypto_housekeeping, fill_gaps, sync_once
+from commands.catalogue import build_registry
 from commands.engine import Engine
-from storage import store
+from storage import bookkeeping
 from storage.db import open_db
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ MAX_BACKOFF_S = 60
 def build_engine(settings: Settings, db) -> Engine:
     """The one place the transport builds its engine (the directory comes from the config;
     the engine adds the links and roles stored in chat)."""
-    return Engine(db, settings.directory(), organisation=settings.organisation_info())
+    return Engine(db, settings.directory(), build_registry(), organisation=settings.organisation)
 
 
 def sync_token_key(user_id: str) -> str:
@@ -76,7 +77,7 @@ class MatrixBot:
             self.client, self.engine, sender, self.settings.access.allowed_inviters
         )
         key = sync_token_key(self.client.user_id)
-        token = store.get_value(self.db, key)
+        token = bookkeeping.get_value(self.db, key)
         if token is None:
             token = await self._first_start(key)
             if token is None:
@@ -112,7 +113,7 @@ class MatrixBot:
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
             await crypto_housekeeping(self.client)
-            store.set_value(self.db, key, response.next_batch)
+            bookkeeping.set_value(self.db, key, response.next_batch)
             token, first, backoff = response.next_batch, False, 1
         log.info("Arrêt propre : dernier lot traité enregistré")
         return 0
@@ -136,7 +137,7 @@ class MatrixBot:
             await self._sleep(5)
         for room_id, info in response.rooms.invite.items():
             await self.router.on_invite(room_id, info)
-        store.set_value(self.db, key, response.next_batch)
+        bookkeeping.set_value(self.db, key, response.next_batch)
         log.info("Premier démarrage : %d salons, historique ignoré", len(self.client.rooms))
         return response.next_batch
 

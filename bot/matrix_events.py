@@ -26,8 +26,10 @@ from nio import (
 from nio.exceptions import EncryptionError, LocalProtocolError
 
 from bot import matrix_texts as texts
-from bot.matrix_send import Incoming, Sender
-from commands.engine import Engine, Message, Reply
+from bot.matrix_send import Sender
+from commands import texts as engine_texts
+from commands.engine import Engine
+from commands.types import Message, Reply
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +73,7 @@ def relation(content: dict) -> dict:
     return relates if isinstance(relates, dict) else {}
 
 
-def incoming_command(room_id: str, event, own_user_id: str) -> Incoming | None:
+def incoming_command(room_id: str, event, own_user_id: str) -> Message | None:
     """The command in a timeline event, or None for everything the bot must not answer:
     its own messages, notices (other bots), edits, non-text events, text without "!"."""
     if not isinstance(event, RoomMessageText) or event.sender == own_user_id:
@@ -86,8 +88,8 @@ def incoming_command(room_id: str, event, own_user_id: str) -> Incoming | None:
     if not body.lstrip().startswith("!"):
         return None
     thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
-    return Incoming(
-        room_id=room_id, event_id=event.event_id, sender=event.sender, text=body, thread=thread
+    return Message(
+        sender=event.sender, text=body, room=room_id, event_id=event.event_id, thread=thread
     )
 
 
@@ -171,26 +173,22 @@ class Router:
             if incoming is not None:
                 await self.answer(incoming)
 
-    async def answer(self, incoming: Incoming) -> None:
+    async def answer(self, incoming: Message) -> None:
         """Run one command and send everything it produced, then mark it delivered."""
-        message = Message(
-            sender=incoming.sender,
-            text=incoming.text,
-            room=incoming.room_id,
-            event_id=incoming.event_id,
-        )
         try:
-            reply = self.engine.handle(message)
+            reply = self.engine.handle(incoming)
         except Exception:  # a bug in one command must not stop the bot for everyone
             log.exception("Commande %s de %s : erreur interne", incoming.event_id, incoming.sender)
-            reply = Reply(text=texts.INTERNAL_ERROR, refused=True, event_id=incoming.event_id)
+            reply = Reply(
+                text=engine_texts.INTERNAL_ERROR, refused=True, event_id=incoming.event_id
+            )
         if reply is None:
             return
         log.info(
             "%s %s dans %s : %s",
             "Refusé à" if reply.refused else "Répondu à",
             incoming.sender,
-            incoming.room_id,
+            incoming.room,
             incoming.text.split(None, 1)[0][:30],
         )
         await self.sender.reply(incoming, reply)
@@ -226,7 +224,7 @@ class Router:
                 await self.client.request_room_key(event)
             except LocalProtocolError as error:  # already requested for this session
                 log.debug("Demande de clé non envoyée : %s", error)
-        incoming = Incoming(room_id, event.event_id, event.sender, "")
+        incoming = Message(sender=event.sender, text="", room=room_id, event_id=event.event_id)
         await self.sender.reply(incoming, Reply(text=texts.CANNOT_DECRYPT, refused=True))
 
 

@@ -13,7 +13,6 @@ synced again. Permanent refusals (not in the room, forbidden) are logged and ski
 
 import io
 import logging
-from dataclasses import dataclass
 
 from nio import (
     AsyncClient,
@@ -25,8 +24,8 @@ from nio import (
 from nio.exceptions import LocalProtocolError
 
 from bot import matrix_texts as texts
-from commands.engine import Attachment, Post, Reply
 from commands.formatting import lines_to_html
+from commands.types import Attachment, Message, Post, Reply
 
 log = logging.getLogger(__name__)
 
@@ -37,27 +36,17 @@ class SendFailed(Exception):
     """A send failed in a way that may heal (server error, network): sync the batch again."""
 
 
-@dataclass(frozen=True)
-class Incoming:
-    """A command as it arrived: where, who, what, and the thread it belongs to (if any)."""
-
-    room_id: str
-    event_id: str
-    sender: str
-    text: str
-    thread: str | None = None
-
-    def relates_to(self) -> dict:
-        """The m.relates_to of an answer: a reply, kept in the command's thread."""
-        in_reply_to = {"m.in_reply_to": {"event_id": self.event_id}}
-        if self.thread:
-            return {
-                "rel_type": "m.thread",
-                "event_id": self.thread,
-                "is_falling_back": False,
-                **in_reply_to,
-            }
-        return in_reply_to
+def relates_to(message: Message) -> dict:
+    """The m.relates_to of an answer: a reply, kept in the command's thread."""
+    in_reply_to = {"m.in_reply_to": {"event_id": message.event_id}}
+    if message.thread:
+        return {
+            "rel_type": "m.thread",
+            "event_id": message.thread,
+            "is_falling_back": False,
+            **in_reply_to,
+        }
+    return in_reply_to
 
 
 def notice_content(text: str, html: str, mentions: list[str]) -> dict:
@@ -89,11 +78,11 @@ class Sender:
         self._upload_limit: int | None = None
         self._upload_limit_known = False
 
-    async def reply(self, incoming: Incoming, reply: Reply) -> None:
+    async def reply(self, incoming: Message, reply: Reply) -> None:
         """The reply as a notice to the command, mentioning its sender, then its files."""
         content = notice_content(reply.text, reply.html, [incoming.sender])
-        content["m.relates_to"] = incoming.relates_to()
-        await self.send(incoming.room_id, content, tx_id=f"{incoming.event_id}-reply")
+        content["m.relates_to"] = relates_to(incoming)
+        await self.send(incoming.room, content, tx_id=f"{incoming.event_id}-reply")
         for index, attachment in enumerate(reply.attachments):
             await self.file(incoming, attachment, tx_id=f"{incoming.event_id}-file-{index}")
 
@@ -107,7 +96,7 @@ class Sender:
             return
         await self.send(self.codir_room, notice_content(post.text, post.html, []), tx_id=tx_id)
 
-    async def file(self, incoming: Incoming, attachment: Attachment, tx_id: str) -> None:
+    async def file(self, incoming: Message, attachment: Attachment, tx_id: str) -> None:
         """Upload `attachment` and send it as m.file (m.image for PNG) in reply to the command;
         a file over the server's limit becomes a notice saying so."""
         data = attachment.data
@@ -115,7 +104,7 @@ class Sender:
         if limit is not None and len(data) > limit:
             await self._file_refused(incoming, attachment, limit, tx_id)
             return
-        encrypted = self._encrypted(incoming.room_id)
+        encrypted = self._encrypted(incoming.room)
         uploaded, keys = await self.client.upload(
             io.BytesIO(data),
             content_type=attachment.mimetype,
@@ -130,7 +119,7 @@ class Sender:
             if is_transient(uploaded):
                 raise SendFailed(f"envoi du fichier {attachment.filename} : {uploaded}")
             reason = texts.FILE_NOT_SENT.format(filename=attachment.filename, reason=uploaded)
-            await self.send(incoming.room_id, self._answer(incoming, reason), tx_id=tx_id)
+            await self.send(incoming.room, self._answer(incoming, reason), tx_id=tx_id)
             return
         content = {
             "msgtype": "m.image" if attachment.mimetype == "image/png" else "m.file",
@@ -138,18 +127,18 @@ class Sender:
             "filename": attachment.filename,
             "info": {"mimetype": attachment.mimetype, "size": len(data)},
             "m.mentions": {"user_ids": [incoming.sender]},
-            "m.relates_to": incoming.relates_to(),
+            "m.relates_to": relates_to(incoming),
         }
         if encrypted:
             content["file"] = {**keys, "url": uploaded.content_uri}
         else:
             content["url"] = uploaded.content_uri
-        await self.send(incoming.room_id, content, tx_id=tx_id)
+        await self.send(incoming.room, content, tx_id=tx_id)
         log.info(
             "Fichier %s (%d octets) envoyé dans %s",
             attachment.filename,
             len(data),
-            incoming.room_id,
+            incoming.room,
         )
 
     async def upload_limit(self) -> int | None:
@@ -186,13 +175,13 @@ class Sender:
         room = self.client.rooms.get(room_id)
         return bool(room and room.encrypted and self.client.olm is not None)
 
-    def _answer(self, incoming: Incoming, text: str) -> dict:
+    def _answer(self, incoming: Message, text: str) -> dict:
         content = notice_content(text, "", [incoming.sender])
-        content["m.relates_to"] = incoming.relates_to()
+        content["m.relates_to"] = relates_to(incoming)
         return content
 
     async def _file_refused(
-        self, incoming: Incoming, attachment: Attachment, limit: int, tx_id: str
+        self, incoming: Message, attachment: Attachment, limit: int, tx_id: str
     ) -> None:
         log.warning(
             "Fichier %s (%d octets) au-delà de la limite du serveur (%d octets)",
@@ -205,4 +194,4 @@ class Sender:
             size=texts.size(len(attachment.data)),
             limit=texts.size(limit),
         )
-        await self.send(incoming.room_id, self._answer(incoming, text), tx_id=tx_id)
+        await self.send(incoming.room, self._answer(incoming, text), tx_id=tx_id)

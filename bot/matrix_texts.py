@@ -1,5 +1,5 @@
-"""What the Matrix transport itself says to users, in French (the engine's texts are in
-commands/texts.py)."""
+"""What the Matrix transport itself says to users, in French (the engine's texts, the internal
+error included, are in commands/texts.py)."""
 
 FILE_TOO_LARGE = (
     "Le fichier « {filename} » ({size}) dépasse la limite d'envoi du serveur ({limit}) : "
@@ -11,10 +11,6 @@ CANNOT_DECRYPT = (
     "Je n'ai pas pu déchiffrer votre message (clé de chiffrement non reçue). Renvoyez-le dans "
     "un instant ; si cela persiste, vérifiez que votre application partage ses clés avec "
     "l'appareil du bot."
-)
-INTERNAL_ERROR = (
-    "Une erreur interne m'a empêché de traiter cette commande. Elle est consignée dans le "
-    "journal du bot ; réessayez ou prévenez l'administrateur."
 )
 
 

@@ -7,20 +7,21 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot import console_texts as texts
 from bot.config import Settings
-from commands.access import Directory
-from commands.engine import Engine, Message, Reply
-from storage import store
-from storage.importing import load_example
+from commands.engine import Engine
+from commands.types import Directory, Message, Reply
+from storage import plan
+from storage.importing import import_plan, load_example
 
 PROMPT = "pst> "
 SHELL_ROOM = "console"
 
 
 def seed_if_empty(db, out: TextIO) -> None:
-    if store.action_range(db) is None:
-        report = store.import_plan(db, load_example())
-        print(f"PST d'exemple chargé (CPAS de Frameries 2019-2024) : {report.summary()}", file=out)
+    if plan.action_range(db) is None:
+        report = import_plan(db, load_example())
+        print(texts.EXAMPLE_LOADED.format(summary=report.summary()), file=out)
 
 
 def shell_directory(settings: Settings | None, sender: str, admin: bool) -> Directory:
@@ -43,11 +44,11 @@ def resolve_sender(settings: Settings | None, who: str) -> str:
 def print_reply(reply: Reply, out_dir: Path, out: TextIO) -> None:
     print(reply.text, file=out)
     for post in reply.posts:
-        print(f"  → salon {post.room.upper()} : {post.text}", file=out)
+        print(texts.POSTED.format(room=post.room.upper(), text=post.text), file=out)
     for attachment in reply.attachments:
         path = out_dir / attachment.filename
         path.write_bytes(attachment.data)
-        print(f"  📎 fichier enregistré : {path}", file=out)
+        print(texts.FILE_SAVED.format(path=path), file=out)
 
 
 def run_shell(
@@ -56,7 +57,7 @@ def run_shell(
     """Read commands (one per line) and print replies; a prompt when `lines` is a terminal."""
     interactive = lines.isatty()
     if interactive:
-        print(f"Connecté(e) en tant que {sender}. Tapez !aide, ou « quitter ».", file=out)
+        print(texts.CONNECTED.format(sender=sender), file=out)
     while True:
         if interactive:
             try:
@@ -68,13 +69,13 @@ def run_shell(
             if not line:
                 break
         line = line.strip()
-        if line.lower() in {"quit", "quitter", "exit"}:
+        if line.lower() in texts.QUIT_WORDS:
             break
         if not line:
             continue
         reply = engine.handle(Message(sender=sender, text=line, room=SHELL_ROOM))
         if reply is None:
-            print("(les commandes commencent par « ! » : tapez !aide)", file=out)
+            print(texts.NOT_A_COMMAND, file=out)
             continue
         print_reply(reply, out_dir, out)
         if not interactive:

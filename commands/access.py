@@ -1,106 +1,22 @@
-"""Who is who: chat identities, the pilots they stand for, and their role.
+"""Who may run a command, said once per rule: the engine checks it, `!aide` prints its words.
 
->>> d = Directory(admins={"@dg:x"}, links={"SV": {"@sylvie:x"}})
->>> d.identify("@sylvie:x").pilots
-frozenset({'SV'})
->>> d.with_stored(links=[("SV", "@sylvie:x", False)], roles={"@sylvie:x": "codir"}).identify(
-...     "@sylvie:x").role
-'codir'
+    @command("echeance", args=[ACTION, DEADLINE], who=roles(ADMIN), ...)
+    @command("note", args=[ACTION, NOTE_TEXT], who=PILOTS_OF_ACTION, ...)
 
-Roles: an admin (DG, PST coordinator) may do everything; CODIR members read everything and
-receive the digests; pilots update the actions they pilot; readers read. The configuration gives
-the starting point; links and roles an admin changes in chat are stored and win
-(see `effective_directory`).
+A rule has a role check, made before the arguments are read (so a stranger learns nothing
+about the plan from a refusal), and optionally a check of the read arguments ("is this person a
+pilot of this action?") that returns the refusal sentence.
+
+The directory the rules see is the configuration's, with the links and roles an admin changed in
+chat applied on top (`effective_directory`).
 """
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 
-ADMIN, CODIR, PILOT, READER = "admin", "codir", "pilot", "reader"
-ROLES = (ADMIN, CODIR, PILOT, READER)
-ROLE_NAMES = {ADMIN: "administrateur", CODIR: "CODIR", PILOT: "pilote", READER: "lecteur"}
-
-
-@dataclass(frozen=True)
-class Identity:
-    chat_id: str
-    pilots: frozenset[str]
-    role: str
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == ADMIN
-
-    def may_update(self, action_pilots: list[str]) -> bool:
-        """Admins update every action; others the actions they pilot, unless made readers."""
-        if self.is_admin:
-            return True
-        return self.role != READER and bool(self.pilots.intersection(action_pilots))
-
-
-@dataclass
-class Directory:
-    """Roles and the pilot directory (initials or group name -> chat ids).
-
-    `roles` holds roles given explicitly (in chat); they win over `admins` and `codir`.
-    `initials_as_ids` is for the offline shell: a sender named like a pilot ("LM") is that pilot.
-    """
-
-    admins: set[str] = field(default_factory=set)
-    codir: set[str] = field(default_factory=set)
-    links: dict[str, set[str]] = field(default_factory=dict)
-    initials_as_ids: bool = False
-    roles: dict[str, str] = field(default_factory=dict)
-    #: The directory from the configuration this one was built on (None: this one is).
-    configured: "Directory | None" = field(default=None, repr=False, compare=False)
-
-    def pilots_of(self, chat_id: str) -> frozenset[str]:
-        mine = {code for code, people in self.links.items() if chat_id in people}
-        if self.initials_as_ids and chat_id.strip():
-            mine.add(chat_id)
-        return frozenset(mine)
-
-    def identify(self, chat_id: str) -> Identity:
-        pilots = self.pilots_of(chat_id)
-        if chat_id in self.roles:
-            role = self.roles[chat_id]
-        elif chat_id in self.admins:
-            role = ADMIN
-        elif chat_id in self.codir:
-            role = CODIR
-        elif pilots:
-            role = PILOT
-        else:
-            role = READER
-        return Identity(chat_id=chat_id, pilots=pilots, role=role)
-
-    def people(self, pilot: str) -> set[str]:
-        return set(self.links.get(pilot, set()))
-
-    def with_stored(self, links: list[tuple[str, str, bool]], roles: dict[str, str]) -> "Directory":
-        """A copy with the links (pilot, chat id, linked?) and roles stored in chat applied."""
-        if self.configured is not None:
-            return self.configured.with_stored(links, roles)
-        merged = {code: set(people) for code, people in self.links.items()}
-        for pilot, chat_id, linked in links:
-            people = merged.setdefault(pilot, set())
-            if linked:
-                people.add(chat_id)
-            else:
-                people.discard(chat_id)
-        merged = {code: people for code, people in merged.items() if people}
-        admins, codir = set(self.admins), set(self.codir)
-        for chat_id, role in roles.items():
-            admins.discard(chat_id)
-            codir.discard(chat_id)
-            {ADMIN: admins, CODIR: codir}.get(role, set()).add(chat_id)
-        return replace(
-            self,
-            admins=admins,
-            codir=codir,
-            links=merged,
-            roles={**self.roles, **roles},
-            configured=self,
-        )
+from commands import texts
+from commands.types import ADMIN, CODIR, Args, Context, Directory
+from storage import people
 
 
 def effective_directory(db, base: Directory) -> Directory:
@@ -108,6 +24,51 @@ def effective_directory(db, base: Directory) -> Directory:
 
     Given a directory already built this way, starts again from its configuration.
     """
-    from storage import people
-
     return base.with_stored(people.stored_links(db), people.stored_roles(db))
+
+
+@dataclass(frozen=True)
+class Rule:
+    #: Who may run the command, in French, for !aide and the README ("Qui : …").
+    words: str
+    #: Roles allowed at all, checked before the arguments are read; empty means everyone.
+    roles: frozenset[str] = frozenset()
+    #: After the arguments are read: the refusal sentence, or None when allowed.
+    check: Callable[[Context, Args], str | None] | None = None
+    #: The arguments `check` needs; it runs as soon as they are read (all of them if empty).
+    needs: tuple[str, ...] = ()
+
+    def refusal_before(self, ctx: Context, command: str) -> str | None:
+        if self.roles and ctx.user.role not in self.roles:
+            return texts.role_refusal(command, self.roles, ctx.directory.admins)
+        return None
+
+    def ready(self, args: Args, complete: bool) -> bool:
+        """Whether `check` can run on what is read so far."""
+        return self.check is not None and (
+            all(name in args for name in self.needs) if self.needs else complete
+        )
+
+
+EVERYONE = Rule(texts.WHO_EVERYONE)
+
+
+def roles(*allowed: str) -> Rule:
+    """Only these roles: `roles(ADMIN, CODIR)`."""
+    return Rule(texts.role_list(allowed), roles=frozenset(allowed))
+
+
+def _pilot_of_action(ctx: Context, args: Args) -> str | None:
+    action = args.action
+    if ctx.user.may_update(action["pilots"]):
+        return None
+    pilots = ", ".join(action["pilots"]) or "aucun"
+    return texts.NOT_PILOT.format(number=action["number"], pilots=pilots)
+
+
+#: The pilots of the action named in the arguments, and the admins.
+PILOTS_OF_ACTION = Rule(texts.WHO_PILOTS_OF_ACTION, check=_pilot_of_action, needs=("action",))
+#: Everyone, acting on their own changes only (the command looks up only theirs).
+OWN_CHANGES = Rule(texts.WHO_OWN_CHANGES)
+ADMINS = roles(ADMIN)
+READERS_OF_REPORTS = roles(ADMIN, CODIR)

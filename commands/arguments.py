@@ -1,12 +1,81 @@
-"""Parsing command arguments into plan objects, with a clear refusal for every mistake."""
+"""The kinds of arguments a command declares, and how the engine reads them from the message.
+
+    @command("note", args=[ACTION, text("comment", "texte", missing=texts.NOTE_MISSING)], ...)
+    def add_note(ctx, args):
+        args.action["number"], args.comment
+
+Each kind takes its words from the front of what is left of the message, refuses with a
+sentence a pilot understands (`UserError`), and gives the usage line its word ("N", "statut").
+The engine reads them in order; a command never parses its own arguments.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from commands import texts
-from commands.errors import BadProgress, MissingArgument, UnknownAction
-from storage import store
-from storage.statuses import parse_progress
+from commands.errors import BadProgress, MissingArgument, UnknownAction, UnknownStatus, UserError
+from commands.formatting import shorten
+from commands.types import Args, Context
+from storage import plan
+from storage.vocabulary import IN_PROGRESS, accepted_words, fold, parse_progress, split_status
 
 #: Action numbers beyond this are typos, not actions (and would overflow SQLite integers).
 MAX_ACTION_NUMBER = 10_000_000
+#: The longest free text a command stores (a note, a comment, a reason).
+MAX_TEXT = 1000
+
+
+@dataclass
+class Reading:
+    """What a kind sees: the context, the words left, the values read so far, the example."""
+
+    ctx: Context
+    words: list[str]
+    values: Args
+    example: str
+
+    def take(self, count: int = 1) -> list[str]:
+        taken, self.words = self.words[:count], self.words[count:]
+        return taken
+
+    def rest(self) -> str:
+        """Every word left, single-spaced (line breaks become spaces)."""
+        return " ".join(self.take(len(self.words)))
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared argument: its name in `args`, its word in the usage line, how it is read."""
+
+    name: str
+    usage: str
+    read: Callable[[Reading], Any] = field(compare=False)
+
+
+def read_args(
+    ctx: Context,
+    params: tuple[Param, ...],
+    text: str,
+    example: str,
+    after_each: Callable[[Args], None] = lambda args: None,
+) -> Args:
+    """Read `params` in order from `text`, calling `after_each` with what is read so far after
+    each one (so a refusal comes as early as it can); the words nobody takes are ignored."""
+    reading = Reading(ctx=ctx, words=text.split(), values=Args(), example=example)
+    for param in params:
+        reading.values[param.name] = param.read(reading)
+        after_each(reading.values)
+    return reading.values
+
+
+def usage(params: tuple[Param, ...]) -> str:
+    """The usage line of a declaration: "N statut [NN%] [commentaire]"."""
+    return " ".join(p.usage for p in params if p.usage)
+
+
+# ---------------------------------------------------------------- actions
 
 
 def action_number(word: str, example: str) -> int:
@@ -17,24 +86,32 @@ def action_number(word: str, example: str) -> int:
     return int(cleaned)
 
 
-def require_action(db, args: str, example: str) -> tuple[dict, list[str]]:
-    """The action named by the first word of `args`, and the remaining words."""
-    words = args.split()
-    if not words:
-        raise MissingArgument(texts.MISSING_ARGUMENT.format(what="le numéro", example=example))
-    return lookup_action(db, action_number(words[0], example)), words[1:]
-
-
 def lookup_action(db, number: int) -> dict:
     """The action numbered `number`; refuses with the valid range when there is none."""
-    action = store.get_action(db, number)
+    action = plan.get_action(db, number)
     if action is None:
-        bounds = store.action_range(db)
+        bounds = plan.action_range(db)
         if bounds is None:
             raise UnknownAction(texts.EMPTY_PLAN)
         low, high = bounds
         raise UnknownAction(texts.UNKNOWN_ACTION.format(number=number, low=low, high=high))
     return action
+
+
+def _action(reading: Reading) -> dict:
+    if not reading.words:
+        raise MissingArgument(
+            texts.MISSING_ARGUMENT.format(what="le numéro", example=reading.example)
+        )
+    (word,) = reading.take()
+    return lookup_action(reading.ctx.db, action_number(word, reading.example))
+
+
+#: An action of the plan, by its number: "29", "#29".
+ACTION = Param("action", "N", _action)
+
+
+# ---------------------------------------------------------------- status and progress
 
 
 def progress(word: str) -> int | None:
@@ -43,3 +120,91 @@ def progress(word: str) -> int | None:
     if value is not None and not 0 <= value <= 100:
         raise BadProgress(texts.BAD_PROGRESS.format(word=word[:20]))
     return value
+
+
+def _state(reading: Reading) -> tuple[str | None, int | None]:
+    """A status (synonyms accepted) and an optional percentage; a bare percentage means the
+    action is under way ("!maj 29 40%")."""
+    if not reading.words:
+        what = f"le statut ({accepted_words()})"
+        raise MissingArgument(texts.MISSING_ARGUMENT.format(what=what, example=reading.example))
+    status, rest = split_status(reading.words)
+    if status is None:
+        value = progress(reading.words[0])
+        if value is None:
+            raise UnknownStatus(
+                texts.UNKNOWN_STATUS.format(word=reading.words[0][:30], valid=accepted_words())
+            )
+        reading.take()
+        return IN_PROGRESS, value
+    reading.words = rest
+    value = progress(rest[0]) if rest else None
+    if value is not None:
+        reading.take()
+    return status, value
+
+
+#: A status with an optional percentage: `(status or None, progress or None)`.
+STATE = Param("state", "statut [NN%]", _state)
+
+
+# ---------------------------------------------------------------- people
+
+_CHAT_ID = re.compile(r"^@\S{1,254}$")
+
+
+def chat_id(word: str) -> str:
+    """A chat id as typed ("@anne:example.org"); refuses anything else."""
+    if not _CHAT_ID.match(word):
+        raise UserError(texts.BAD_CHAT_ID.format(word=shorten(word, 40)))
+    return word
+
+
+def _person(reading: Reading) -> str | None:
+    return chat_id(reading.take()[0]) if reading.words else None
+
+
+#: An optional person, by chat id.
+PERSON = Param("person", "[@personne]", _person)
+
+
+# ---------------------------------------------------------------- free text
+
+
+def limited(text: str, what: str, limit: int = MAX_TEXT) -> str:
+    if len(text) > limit:
+        raise UserError(texts.TOO_LONG.format(what=what, length=len(text), limit=limit))
+    return text
+
+
+def text(
+    name: str, usage_word: str, *, what: str, missing: str | None = None, limit: int = MAX_TEXT
+) -> Param:
+    """The rest of the message as one text; required when `missing` (its refusal) is given,
+    else optional (None when empty); at most `limit` characters."""
+
+    def read(reading: Reading) -> str | None:
+        value = limited(reading.rest(), what, limit)
+        if not value and missing:
+            raise MissingArgument(missing)
+        return value or None
+
+    return Param(name, usage_word if missing else f"[{usage_word}]", read)
+
+
+#: What is left of the message, as a comment.
+COMMENT = text("comment", "commentaire", what="Commentaire")
+
+
+def word_choice(name: str, usage_word: str, choices: dict[str, Any], refuse: Callable) -> Param:
+    """One word among `choices` (folded keys); `refuse(word)` is the refusal for the others."""
+
+    def read(reading: Reading) -> Any:
+        if not reading.words:
+            return None
+        (word,) = reading.take()
+        if fold(word) not in choices:
+            raise UserError(refuse(shorten(word, 30)))
+        return choices[fold(word)]
+
+    return Param(name, usage_word, read)

@@ -1,12 +1,30 @@
-"""Imports every command module, so that their declarations reach the registry."""
+"""Every command the bot serves, section by section: the one list a new command module joins.
 
-from commands import (  # noqa: F401
-    directory,
-    exports,
-    help,
-    history,
-    plan,
-    progress,
-    reading,
-    updates,
+    registry = build_registry()
+    engine = Engine(db, directory, registry)
+
+Transports and the reference generator build the registry here; the engine is handed it and
+imports no command module. Within a section, commands appear in the order their module
+defines them.
+"""
+
+from commands import directory, exports, help, history, lists, progress, reading, texts, updates
+from commands.registry import Registry, declared_in
+
+SECTIONS = (
+    (texts.SECTION_READING, (reading, lists, history)),
+    (texts.SECTION_UPDATING, (updates, progress)),
+    (texts.SECTION_REPORTS, (exports,)),
+    (texts.SECTION_DIRECTORY, (directory,)),
+    (texts.SECTION_HELP, (help,)),
 )
+
+
+def build_registry() -> Registry:
+    """A registry with every command of every module in SECTIONS."""
+    registry = Registry()
+    for title, modules in SECTIONS:
+        for module in modules:
+            for cmd in declared_in(module):
+                registry.add(cmd, title)
+    return registry

@@ -1,124 +1,39 @@
 """The transport-neutral command engine: a message in, a reply (and posts for other rooms) out.
 
-    engine = Engine(db, Directory(admins={"@dg:x"}))
+    engine = Engine(db, Directory(admins={"@dg:x"}), build_registry())
     reply = engine.handle(Message(sender="@dg:x", text="!action 29", event_id="$abc"))
     ...send reply.text / reply.html / reply.attachments, then reply.posts to their rooms...
     engine.delivered("$abc")
 
-Exactly once: a command's effect and its event id are committed in one transaction. Handling
-the same event again never re-applies it: it returns the stored reply if it was not delivered
-yet (the bot died before sending it), and None once it was.
+The engine does two things: dispatch (find the command, check who may run it, read its
+declared arguments, call it) and exactly-once. A command's effect and its event id are committed
+in one transaction. Handling the same event again never re-applies it: it returns the stored
+reply if it was not delivered yet (the bot died before sending it), and None once it was. Whether
+a command wrote is read from the database connection, not declared.
 """
 
-import base64
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import datetime
 
 import sqlite_utils
 
 from commands import texts
-from commands.access import Directory, Identity, effective_directory
+from commands.access import effective_directory
+from commands.arguments import read_args
 from commands.errors import NotAllowed, UnknownCommand, UserError
-from commands.registry import REGISTRY, Command, Registry
-from storage import store
+from commands.formatting import lines_to_html, shorten
+from commands.registry import Command, Registry
+from commands.types import Args, Context, Directory, Message, Organisation, Reply
+from storage import bookkeeping
 from storage.db import transaction
+from storage.vocabulary import now_utc
 
 log = logging.getLogger(__name__)
 
 #: Longest message the engine reads; anything longer is refused before parsing.
 MAX_MESSAGE = 20_000
-
-CODIR_ROOM = "codir"
-
-
-@dataclass(frozen=True)
-class Message:
-    sender: str
-    text: str
-    room: str = ""
-    event_id: str | None = None
-
-
-@dataclass
-class Attachment:
-    filename: str
-    data: bytes
-    mimetype: str
-
-
-@dataclass
-class Post:
-    """A message for another room, named by role ("codir"); the transport knows its address."""
-
-    room: str
-    text: str
-    html: str
-
-
-@dataclass
-class Reply:
-    text: str
-    html: str = ""
-    attachments: list[Attachment] = field(default_factory=list)
-    posts: list[Post] = field(default_factory=list)
-    event_id: str | None = None
-    refused: bool = False
-
-    def __post_init__(self) -> None:
-        if not self.html:
-            from commands.formatting import lines_to_html
-
-            self.html = lines_to_html(self.text.splitlines())
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        for item in data["attachments"]:
-            item["data"] = base64.b64encode(item["data"]).decode()
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Reply":
-        attachments = [
-            Attachment(a["filename"], base64.b64decode(a["data"]), a["mimetype"])
-            for a in data.get("attachments", [])
-        ]
-        posts = [Post(**p) for p in data.get("posts", [])]
-        return cls(
-            text=data["text"],
-            html=data["html"],
-            attachments=attachments,
-            posts=posts,
-            event_id=data.get("event_id"),
-            refused=data.get("refused", False),
-        )
-
-
-@dataclass(frozen=True)
-class Organisation:
-    """The administration the PST belongs to, for reports and the eComptes export."""
-
-    name: str = "CPAS"
-    admin_type: str = "CPAS"  # AC (commune) or CPAS
-    ins: str = "00000"
-    exercise: int | None = None  # budget year of the eComptes export; default: this year
-
-
-@dataclass
-class Context:
-    """What a command handler sees."""
-
-    db: sqlite_utils.Database
-    user: Identity
-    directory: Directory
-    message: Message
-    now: datetime
-    organisation: Organisation = field(default_factory=Organisation)
-
-    @property
-    def today(self) -> date:
-        return self.now.date()
 
 
 def _storable(text: str | None) -> str:
@@ -130,14 +45,11 @@ class Engine:
         self,
         db: sqlite_utils.Database,
         directory: Directory,
+        registry: Registry,
         *,
-        registry: Registry = REGISTRY,
-        clock: Callable[[], datetime] = store.now_utc,
+        clock: Callable[[], datetime] = now_utc,
         organisation: Organisation | None = None,
     ) -> None:
-        # Importing the command modules declares the commands.
-        import commands.catalogue  # noqa: F401
-
         self.db = db
         # The configuration's directory; links and roles changed in chat are applied on top.
         self.base_directory = directory
@@ -154,7 +66,7 @@ class Engine:
         if not text.startswith("!"):
             return None
         if message.event_id:
-            prior = store.handled_reply(self.db, message.event_id)
+            prior = bookkeeping.handled_reply(self.db, message.event_id)
             if prior is not None:
                 if prior["delivered"]:
                     return None
@@ -162,12 +74,14 @@ class Engine:
                     return Reply.from_dict(prior["reply"])
         reply = self._run(message, text)
         reply.event_id = message.event_id
+        if not reply.html:
+            reply.html = lines_to_html(reply.text.splitlines())
         return reply
 
     def delivered(self, event_id: str | None) -> None:
         """The transport has sent the reply and posts of `event_id`."""
         if event_id:
-            store.mark_delivered(self.db, event_id)
+            bookkeeping.mark_delivered(self.db, event_id)
 
     def _run(self, message: Message, text: str) -> Reply:
         # Re-read at every message: an admin may have changed the directory in chat.
@@ -179,15 +93,23 @@ class Engine:
             message=message,
             now=self.clock(),
             organisation=self.organisation,
+            registry=self.registry,
         )
         try:
             if len(text) > MAX_MESSAGE:
                 raise UserError(texts.MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE))
-            cmd, args = self._parse(text)
-            self._check_role(cmd, ctx.user)
+            cmd, rest = self._parse(text)
+            refusal = cmd.who.refusal_before(ctx, cmd.name)
+            if refusal:
+                raise NotAllowed(refusal)
             with transaction(self.db):
-                reply = cmd.handler(ctx, args)
-                self._remember(message, reply, cmd)
+                changes = self.db.conn.total_changes
+                reply = cmd.handler(ctx, self._arguments(ctx, cmd, rest))
+                wrote = self.db.conn.total_changes != changes
+                if message.event_id:
+                    # A reply that wrote is stored: a replay must return it, not run it again.
+                    stored = reply.to_dict() if wrote else None
+                    bookkeeping.record_handled(self.db, message.event_id, stored)
             return reply
         except UserError as refusal:
             reply = Reply(text=str(refusal), refused=True)
@@ -197,27 +119,63 @@ class Engine:
             reply = Reply(text=texts.INTERNAL_ERROR, refused=True)
         if message.event_id:
             with transaction(self.db):
-                store.record_handled(self.db, message.event_id, reply.to_dict())
+                bookkeeping.record_handled(self.db, message.event_id, reply.to_dict())
         return reply
 
     def _parse(self, text: str) -> tuple[Command, str]:
         # Everything after the command word, other lines included (bulk updates).
         word, *rest = text.split(None, 1)
-        args = rest[0] if rest else ""
         cmd = self.registry.find(word)
         if cmd is None:
             guess = self.registry.closest(word)
             hint = texts.DID_YOU_MEAN.format(word=guess) if guess else ""
             raise UnknownCommand(texts.UNKNOWN_COMMAND.format(word=word[:40], hint=hint))
-        return cmd, args.strip()
+        return cmd, (rest[0] if rest else "").strip()
 
-    def _check_role(self, cmd: Command, user: Identity) -> None:
-        if cmd.roles and user.role not in cmd.roles:
-            raise NotAllowed(texts.role_refusal(cmd.name, cmd.roles, self.directory.admins))
+    def _arguments(self, ctx: Context, cmd: Command, rest: str) -> Args | list[Args]:
+        """The declared arguments, read and allowed; one Args per line for a per-line command."""
+        if not cmd.per_line:
+            return self._read(ctx, cmd, rest)
+        lines = self._lines(cmd, rest) or [""]
+        every = []
+        for index, line in enumerate(lines, start=1):
+            try:
+                every.append(self._read(ctx, cmd, line))
+            except UserError as refusal:
+                if len(lines) == 1:
+                    raise
+                raise type(refusal)(texts.line_refusal(index, len(lines), refusal)) from refusal
+        return every
 
-    def _remember(self, message: Message, reply: Reply, cmd: Command) -> None:
-        if not message.event_id:
-            return
-        # Read-only replies are cheap to rebuild; store only what a replay must not recompute.
-        stored = reply.to_dict() if cmd.writes else None
-        store.record_handled(self.db, message.event_id, stored)
+    def _read(self, ctx: Context, cmd: Command, text: str) -> Args:
+        """The arguments of one command (or line), the rule checked as soon as it can be."""
+        rule, checked = cmd.who, []
+
+        def check(args: Args, complete: bool = False) -> None:
+            if not checked and rule.ready(args, complete):
+                checked.append(True)
+                refusal = rule.check(ctx, args)
+                if refusal:
+                    raise NotAllowed(refusal)
+
+        args = read_args(ctx, cmd.args, text, cmd.example, after_each=check)
+        check(args, complete=True)
+        return args
+
+    def _lines(self, cmd: Command, text: str) -> list[str]:
+        """The lines of a per-line message; a line may repeat the command word, no other."""
+        lines = []
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            if line.startswith("!"):
+                word, _, rest = line.partition(" ")
+                if self.registry.find(word) is not cmd:
+                    word = cmd.aliases[0] if cmd.aliases else cmd.name
+                    raise UserError(
+                        texts.ONLY_SAME_COMMAND.format(line=shorten(line, 40), word=word)
+                    )
+                line = rest.strip()
+            lines.append(line)
+        return lines

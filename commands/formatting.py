@@ -7,9 +7,9 @@ comment can never ping a whole room or inject markup.
 import html
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Europe/Brussels")
+from storage.vocabulary import LOCAL_TZ
+
 _ROOM_PING = re.compile(r"@(room)\b", re.IGNORECASE)
 
 

@@ -1,60 +1,72 @@
 """!historique: every change of an action, or a person's changes. The history is append-only."""
 
 from commands import texts
-from commands.arguments import action_number, lookup_action
-from commands.directory import ask_admins, chat_id
-from commands.engine import Context, Reply
-from commands.errors import MissingArgument, NotAllowed
+from commands.access import Rule
+from commands.arguments import Param, Reading, action_number, chat_id, lookup_action
+from commands.errors import MissingArgument
 from commands.formatting import safe, shorten
-from commands.plan import describe_update
 from commands.registry import command
-from storage import history, store
+from commands.render import describe_update
+from commands.types import Args, Context, Reply
+from storage import history
 
 #: Entries shown at most; the oldest are summarised by a count.
 SHOWN = 40
-EXAMPLE = "!historique 12"
+
+
+def _action_or_person(reading: Reading) -> tuple[dict | None, str | None]:
+    """An action ("12") or a person ("@anne:x", or one's own chat id): (action, person)."""
+    if not reading.words:
+        what = "le numéro"
+        raise MissingArgument(texts.MISSING_ARGUMENT.format(what=what, example=reading.example))
+    (word,) = reading.take()
+    if word.startswith("@") or word == reading.ctx.user.chat_id:
+        return None, word if word == reading.ctx.user.chat_id else chat_id(word)
+    return lookup_action(reading.ctx.db, action_number(word, reading.example)), None
+
+
+def _own_or_admin(ctx: Context, args: Args) -> str | None:
+    _, person = args.subject
+    if person is None or person == ctx.user.chat_id or ctx.user.is_admin:
+        return None
+    return texts.PERSON_HISTORY_ADMIN_ONLY.format(
+        ask=texts.ask_admins(ctx.directory.admins), me=ctx.user.chat_id
+    )
+
+
+SUBJECT = Param("subject", "N | @personne", _action_or_person)
 
 
 @command(
     "historique",
-    who="tout le monde ; celui d'une personne : administrateurs et elle-même",
     aliases=["history", "hist"],
-    usage="N | @personne",
+    args=[SUBJECT],
+    who=Rule(texts.WHO_HISTORY, check=_own_or_admin),
     summary="Toutes les modifications d'une action : qui, quand, quoi.",
-    details=("Avec @personne : ses modifications. L'historique n'est jamais modifié ni effacé."),
+    details="Avec @personne : ses modifications. L'historique n'est jamais modifié ni effacé.",
     examples=["!historique 12", "!historique @anne:example.org"],
 )
-def show_history(ctx: Context, args: str) -> Reply:
-    words = args.split()
-    if not words:
-        raise MissingArgument(texts.MISSING_ARGUMENT.format(what="le numéro", example=EXAMPLE))
-    if words[0].startswith("@") or words[0] == ctx.user.chat_id:
-        return _person_history(ctx, words[0])
-    number = action_number(words[0], EXAMPLE)
-    action = lookup_action(ctx.db, number)
-    entries = store.history(ctx.db, number)
+def show_history(ctx: Context, args: Args) -> Reply:
+    action, person = args.subject
+    if person is not None:
+        return _person_history(ctx, person)
+    number = action["number"]
+    entries = history.entries(ctx.db, number)
     if not entries:
         return Reply(text=texts.NO_HISTORY.format(number=number))
-    lines = [f"Historique de l'action {number} — {shorten(action['title'], 60)}"]
+    lines = [texts.HISTORY_HEAD.format(number=number, title=shorten(action["title"], 60))]
     if len(entries) > SHOWN:
-        lines.append(f"({len(entries) - SHOWN} modifications plus anciennes non affichées)")
+        lines.append(texts.HISTORY_OLDER.format(count=len(entries) - SHOWN))
     lines += [f"• {describe_update(entry)}" for entry in entries[-SHOWN:]]
     return Reply(text=safe("\n".join(lines)))
 
 
-def _person_history(ctx: Context, word: str) -> Reply:
-    person = word if word == ctx.user.chat_id else chat_id(word)
-    if person != ctx.user.chat_id and not ctx.user.is_admin:
-        raise NotAllowed(
-            texts.PERSON_HISTORY_ADMIN_ONLY.format(
-                ask=ask_admins(ctx.directory), me=ctx.user.chat_id
-            )
-        )
+def _person_history(ctx: Context, person: str) -> Reply:
     entries = history.changes_by(ctx.db, person, SHOWN)
     if not entries:
         return Reply(text=safe(texts.NO_PERSON_HISTORY.format(who=shorten(person, 60))))
     total = history.count_changes_by(ctx.db, person)
-    head = f"Modifications de {person} : {total}"
-    lines = [head + (f" ({SHOWN} dernières)" if total > SHOWN else "")]
+    head = texts.PERSON_HISTORY_HEAD.format(who=person, total=total)
+    lines = [head + (texts.PERSON_HISTORY_LAST.format(count=SHOWN) if total > SHOWN else "")]
     lines += [f"• {entry['action_number']} — {describe_update(entry)}" for entry in entries]
     return Reply(text=safe("\n".join(lines)))

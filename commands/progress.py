@@ -3,137 +3,42 @@
 from datetime import datetime, timedelta
 
 from commands import texts
-from commands.access import ADMIN
-from commands.arguments import require_action
-from commands.engine import Context, Reply
-from commands.errors import MissingArgument, NotAllowed, UserError
-from commands.formatting import moment, percent, safe, shorten
+from commands.access import ADMINS, OWN_CHANGES, PILOTS_OF_ACTION
+from commands.arguments import ACTION, Param, Reading, text
+from commands.errors import MissingArgument, UserError
+from commands.formatting import day, moment, percent, safe, shorten
 from commands.registry import command
-from commands.updates import codir_post
-from storage import history, store
+from commands.render import codir_post
+from commands.types import Args, Context, Reply
+from storage import history, plan
 from storage.deadlines import MONTHS, parse_deadline
-from storage.statuses import HEALTHS, fold
+from storage.vocabulary import (
+    DEADLINE,
+    GOOD,
+    HEALTH,
+    HEALTHS,
+    INDICATOR,
+    NOTE,
+    STATUS_CHANGE,
+    fold,
+    health_label,
+)
 
 UNDO_MINUTES = 15
-MAX_NOTE = 1000
 MAX_INDICATOR = 200
 #: Words that may belong to a deadline ("avril 2019 - 2024", "fin juin 2025").
 _DEADLINE_WORDS = {"-", "/", "à", "a", "au", "fin", "debut", "mi", "et"}
 _DEADLINE_YEARS = range(2000, 2101)
 
 
-def _action_to_change(ctx: Context, args: str, example: str) -> tuple[dict, list[str]]:
-    """The action a pilot (or an admin) may change, and the remaining words."""
-    action, words = require_action(ctx.db, args, example)
-    if not ctx.user.may_update(action["pilots"]):
-        pilots = ", ".join(action["pilots"]) or "aucun"
-        raise NotAllowed(texts.NOT_PILOT.format(number=action["number"], pilots=pilots))
-    return action, words
-
-
-def _limit(text: str, limit: int, what: str) -> str:
-    if len(text) > limit:
-        raise UserError(texts.TOO_LONG.format(what=what, length=len(text), limit=limit))
-    return text
-
-
-def _rest(args: str) -> str:
-    """The text after the action number, line breaks kept as spaces."""
-    parts = args.split(None, 1)
-    return " ".join(parts[1].split()) if len(parts) > 1 else ""
-
-
-@command(
-    "note",
-    who="les pilotes de l'action et les administrateurs",
-    aliases=["commentaire"],
-    usage="N texte",
-    summary="Ajouter un commentaire à une action, sans changer son statut.",
-    examples=["!note 12 réunion avec le SPW le 5 juin"],
-    writes=True,
-)
-def add_note(ctx: Context, args: str) -> Reply:
-    action, _ = _action_to_change(ctx, args, "!note 12 réunion avec le SPW")
-    note = _limit(_rest(args), MAX_NOTE, "Note")
-    if not note:
-        raise MissingArgument(texts.NOTE_MISSING)
-    store.record_update(
-        ctx.db,
-        action["number"],
-        ctx.user.chat_id,
-        kind="note",
-        comment=note,
-        source_id=ctx.message.event_id,
-        at=ctx.now,
-    )
-    return Reply(text=f"Note ajoutée à l'action {action['number']}.")
-
-
-@command(
-    "indicateur",
-    who="les pilotes de l'action et les administrateurs",
-    aliases=["indicator", "ind"],
-    usage="N valeur",
-    summary="Noter la valeur atteinte de l'indicateur d'une action (ex. 12 audits).",
-    examples=["!indicateur 6 4 audits réalisés"],
-    writes=True,
-)
-def record_indicator(ctx: Context, args: str) -> Reply:
-    action, _ = _action_to_change(ctx, args, "!indicateur 6 4 audits")
-    value = _limit(_rest(args), MAX_INDICATOR, "Valeur")
-    if not value:
-        raise MissingArgument(texts.INDICATOR_MISSING)
-    if fold(value) == fold(action["indicator_value"] or ""):
-        raise UserError(texts.SAME_INDICATOR.format(number=action["number"], value=value))
-    store.record_update(
-        ctx.db,
-        action["number"],
-        ctx.user.chat_id,
-        kind="indicator",
-        value=value,
-        source_id=ctx.message.event_id,
-        at=ctx.now,
-    )
-    label = shorten(action["indicators"] or "indicateur", 50)
-    return Reply(text=safe(f"Action {action['number']} : {label} → {value}."))
-
-
-@command(
-    "sante",
-    who="les pilotes de l'action et les administrateurs",
-    aliases=["health", "meteo"],
-    usage="N bon|risque|bloque [commentaire]",
-    summary="Dire si une action va bien, est à risque ou est bloquée.",
-    details="Risque et blocage sont signalés au CODIR.",
-    examples=["!sante 12 risque marché public en retard", "!sante 12 bon"],
-    writes=True,
-)
-def record_health(ctx: Context, args: str) -> Reply:
-    action, words = _action_to_change(ctx, args, "!sante 12 risque")
-    if not words:
+def _health(reading: Reading) -> str:
+    if not reading.words:
         raise MissingArgument(texts.HEALTH_MISSING)
-    health = HEALTHS.get(fold(words[0]))
+    (word,) = reading.take()
+    health = HEALTHS.get(fold(word))
     if health is None:
-        raise UserError(texts.UNKNOWN_HEALTH.format(word=shorten(words[0], 20)))
-    comment = _limit(" ".join(words[1:]), MAX_NOTE, "Commentaire") or None
-    if health == action["health"] and not comment:
-        raise UserError(texts.SAME_HEALTH.format(number=action["number"], health=health))
-    store.record_update(
-        ctx.db,
-        action["number"],
-        ctx.user.chat_id,
-        kind="health",
-        value=health,
-        comment=comment,
-        source_id=ctx.message.event_id,
-        at=ctx.now,
-    )
-    label = texts.HEALTH_LABELS[health]
-    reply = Reply(text=f"Action {action['number']} : santé {label}.")
-    if health != "bon":
-        what = f"santé {label}" + (f" — {comment}" if comment else "")
-        reply.posts.append(codir_post(ctx, action, what))
-    return reply
+        raise UserError(texts.UNKNOWN_HEALTH.format(word=shorten(word, 20)))
+    return health
 
 
 def split_deadline(words: list[str]) -> tuple[str, list[str]]:
@@ -150,27 +55,120 @@ def split_deadline(words: list[str]) -> tuple[str, list[str]]:
     return " ".join(words[:taken]), words[taken:]
 
 
+def _deadline(reading: Reading) -> tuple[str, datetime]:
+    """A deadline as a PST writes it, and the day it ends."""
+    if not reading.words:
+        raise MissingArgument(texts.DEADLINE_MISSING)
+    deadline, reading.words = split_deadline(reading.words)
+    _, end = parse_deadline(deadline) if deadline else (None, None)
+    if end is None or end.year not in _DEADLINE_YEARS:
+        word = deadline or reading.words[0]
+        raise UserError(texts.BAD_DEADLINE.format(word=shorten(word, 30)))
+    return deadline, end
+
+
+HEALTH_WORD = Param("health", "bon|risque|bloque", _health)
+NEW_DEADLINE = Param("deadline", "échéance", _deadline)
+
+
+@command(
+    "note",
+    aliases=["commentaire"],
+    args=[ACTION, text("note", "texte", what="Note", missing=texts.NOTE_MISSING)],
+    who=PILOTS_OF_ACTION,
+    summary="Ajouter un commentaire à une action, sans changer son statut.",
+    examples=["!note 12 réunion avec le SPW le 5 juin"],
+)
+def add_note(ctx: Context, args: Args) -> Reply:
+    number = args.action["number"]
+    history.record_update(
+        ctx.db,
+        number,
+        ctx.user.chat_id,
+        kind=NOTE,
+        comment=args.note,
+        source_id=ctx.message.event_id,
+        at=ctx.now,
+    )
+    return Reply(text=texts.NOTE_ADDED.format(number=number))
+
+
+@command(
+    "indicateur",
+    aliases=["indicator", "ind"],
+    args=[
+        ACTION,
+        text(
+            "value", "valeur", what="Valeur", missing=texts.INDICATOR_MISSING, limit=MAX_INDICATOR
+        ),
+    ],
+    who=PILOTS_OF_ACTION,
+    summary="Noter la valeur atteinte de l'indicateur d'une action (ex. 12 audits).",
+    examples=["!indicateur 6 4 audits réalisés"],
+)
+def record_indicator(ctx: Context, args: Args) -> Reply:
+    action, value = args.action, args.value
+    if fold(value) == fold(action["indicator_value"] or ""):
+        raise UserError(texts.SAME_INDICATOR.format(number=action["number"], value=value))
+    history.record_update(
+        ctx.db,
+        action["number"],
+        ctx.user.chat_id,
+        kind=INDICATOR,
+        value=value,
+        source_id=ctx.message.event_id,
+        at=ctx.now,
+    )
+    label = shorten(action["indicators"] or "indicateur", 50)
+    return Reply(
+        text=safe(texts.INDICATOR_SET.format(number=action["number"], label=label, value=value))
+    )
+
+
+@command(
+    "sante",
+    aliases=["health", "meteo"],
+    args=[ACTION, HEALTH_WORD, text("comment", "commentaire", what="Commentaire")],
+    who=PILOTS_OF_ACTION,
+    summary="Dire si une action va bien, est à risque ou est bloquée.",
+    details="Risque et blocage sont signalés au CODIR.",
+    examples=["!sante 12 risque marché public en retard", "!sante 12 bon"],
+)
+def record_health(ctx: Context, args: Args) -> Reply:
+    action, health, comment = args.action, args.health, args.comment
+    if health == action["health"] and not comment:
+        raise UserError(texts.SAME_HEALTH.format(number=action["number"], health=health))
+    history.record_update(
+        ctx.db,
+        action["number"],
+        ctx.user.chat_id,
+        kind=HEALTH,
+        value=health,
+        comment=comment,
+        source_id=ctx.message.event_id,
+        at=ctx.now,
+    )
+    label = health_label(health)
+    reply = Reply(text=texts.HEALTH_SET.format(number=action["number"], label=label))
+    if health != GOOD:
+        what = texts.HEALTH_CHANGE.format(health=label) + (f" — {comment}" if comment else "")
+        reply.posts.append(codir_post(ctx, action, what))
+    return reply
+
+
 @command(
     "echeance",
     aliases=["deadline"],
-    usage="N échéance [raison]",
+    args=[ACTION, NEW_DEADLINE, text("reason", "raison", what="Raison")],
+    who=ADMINS,
     summary="Changer l'échéance d'une action ; l'ancienne reste dans l'historique.",
     details="Formats : 2025-06, juin 2025, 31/12/2025, 2025, 2024-2026.",
     examples=["!echeance 12 2025-06", "!echeance 12 juin 2026 marché relancé"],
-    roles=[ADMIN],
-    writes=True,
 )
-def change_deadline(ctx: Context, args: str) -> Reply:
-    action, words = require_action(ctx.db, args, "!echeance 12 2025-06")
-    if not words:
-        raise MissingArgument(texts.DEADLINE_MISSING)
-    deadline, rest = split_deadline(words)
-    _, end = parse_deadline(deadline) if deadline else (None, None)
-    if end is None or end.year not in _DEADLINE_YEARS:
-        raise UserError(texts.BAD_DEADLINE.format(word=shorten(deadline or words[0], 30)))
+def change_deadline(ctx: Context, args: Args) -> Reply:
+    action, (deadline, end), reason = args.action, args.deadline, args.reason
     if deadline == action["deadline"]:
         raise UserError(texts.SAME_DEADLINE.format(number=action["number"], deadline=deadline))
-    reason = _limit(" ".join(rest), MAX_NOTE, "Raison") or None
     history.record_deadline(
         ctx.db,
         action["number"],
@@ -180,8 +178,8 @@ def change_deadline(ctx: Context, args: str) -> Reply:
         source_id=ctx.message.event_id,
         at=ctx.now,
     )
-    what = f"échéance {action['deadline'] or '—'} → {deadline} (fin : {end.strftime('%d/%m/%Y')})"
-    reply = Reply(text=safe(f"Action {action['number']} : {what}."))
+    what = texts.DEADLINE_MOVED.format(old=action["deadline"] or "—", new=deadline, end=day(end))
+    reply = Reply(text=safe(texts.DEADLINE_SET.format(number=action["number"], what=what)))
     reply.posts.append(codir_post(ctx, action, what + (f" — {reason}" if reason else "")))
     return reply
 
@@ -189,13 +187,13 @@ def change_deadline(ctx: Context, args: str) -> Reply:
 def describe_undone(entry: dict, db) -> str:
     """What undoing `entry` does, e.g. "en cours, 40 % → à démarrer"."""
     kind = entry["kind"]
-    if kind == "note":
-        return f"note « {shorten(entry['comment'] or '', 40)} » retirée"
-    if kind in ("indicator", "health"):
-        label = "indicateur" if kind == "indicator" else "santé"
+    if kind == NOTE:
+        return texts.UNDONE_NOTE.format(note=shorten(entry["comment"] or "", 40))
+    if kind in (INDICATOR, HEALTH):
+        label = "indicateur" if kind == INDICATOR else "santé"
         before = history.value_before(db, entry, kind) or "—"
         return f"{label} {entry['value']} → {before}"
-    if kind == "deadline":
+    if kind == DEADLINE:
         return f"échéance {entry['value']} → {entry['old_value'] or '—'}"
     now = entry["new_status"] + _pct(entry["new_progress"])
     before = entry["old_status"] + _pct(entry["old_progress"])
@@ -208,8 +206,8 @@ def _pct(progress: int | None) -> str:
 
 @command(
     "annuler",
-    who="chacun, pour ses propres mises à jour",
     aliases=["undo"],
+    who=OWN_CHANGES,
     summary=f"Annuler votre dernière mise à jour (dans les {UNDO_MINUTES} minutes).",
     details=(
         "L'annulation est ajoutée à l'historique, rien n'est effacé. Une mise à jour groupée "
@@ -217,9 +215,8 @@ def _pct(progress: int | None) -> str:
         "Impossible si quelqu'un a modifié l'action depuis."
     ),
     examples=["!annuler"],
-    writes=True,
 )
-def undo(ctx: Context, args: str) -> Reply:
+def undo(ctx: Context, args: Args) -> Reply:
     entries = history.last_undoable(ctx.db, ctx.user.chat_id)
     if not entries:
         if history.count_changes_by(ctx.db, ctx.user.chat_id):
@@ -247,18 +244,22 @@ def undo(ctx: Context, args: str) -> Reply:
         entries,
         ctx.user.chat_id,
         at=ctx.now,
-        comments={id_: f"annulation : {what}" for id_, what in undone.items()},
+        comments={id_: texts.UNDO_COMMENT.format(what=what) for id_, what in undone.items()},
         source_id=ctx.message.event_id,
     )
-    lines = [f"Action {e['action_number']} : {undone[e['id']]}" for e in entries]
+    lines = [
+        texts.UNDONE_LINE.format(number=e["action_number"], what=undone[e["id"]]) for e in entries
+    ]
     posts = [
         codir_post(
-            ctx, store.get_action(ctx.db, e["action_number"]), f"annulé : {undone[e['id']]}"
+            ctx,
+            plan.get_action(ctx.db, e["action_number"]),
+            texts.UNDONE_POST.format(what=undone[e["id"]]),
         )
         for e in entries
-        if e["kind"] in ("status", "deadline")
+        if e["kind"] in (STATUS_CHANGE, DEADLINE)
     ]
     if len(lines) == 1:
-        return Reply(text=safe(f"Annulé. {lines[0]}."), posts=posts)
-    text = f"Annulé ({len(lines)} actions) :\n" + "\n".join(f"• {line}" for line in lines)
-    return Reply(text=safe(text), posts=posts)
+        return Reply(text=safe(texts.UNDONE_ONE.format(line=lines[0])), posts=posts)
+    text_ = texts.UNDONE_MANY.format(count=len(lines))
+    return Reply(text=safe(text_ + "\n" + "\n".join(f"• {line}" for line in lines)), posts=posts)

@@ -1,22 +1,81 @@
-"""Reading the plan by objective: !os, !oo, !retard, !cherche, !synthese."""
+"""Reading the plan: !action, and by objective !os, !oo, !synthese, !retard, !cherche."""
 
 import re
 from collections import Counter
 
 from commands import texts
-from commands.engine import Context, Reply
+from commands.arguments import ACTION, Param, Reading
 from commands.errors import MissingArgument, UserError
-from commands.formatting import percent, safe, shorten
-from commands.plan import status_line
+from commands.formatting import day, esc, percent, safe, shorten
 from commands.registry import command
-from storage import queries, store
-from storage.statuses import ABANDONED, DONE, STATUSES
+from commands.render import action_line, describe_update, status_line
+from commands.types import Args, Context, Reply
+from storage import history, plan
+from storage.vocabulary import ABANDONED, DONE, STATUSES
 
 #: Late actions listed per OS by !retard before "… and N more".
 LATE_PER_OS = 8
 SEARCH_RESULTS = 15
 _OS = re.compile(r"^(?:os)?\s*(\d{1,4})$")
 _OO = re.compile(r"^(?:oo)?\s*(\d{1,4})\s*[.,]\s*(\d{1,4})$")
+
+
+# ---------------------------------------------------------------- arguments of this group
+
+
+def _os_number(reading: Reading) -> int:
+    """An OS of the plan: "2" or "os 2"; refuses with the range of OS."""
+    all_os = plan.strategic_objectives(reading.ctx.db)
+    if not all_os:
+        raise UserError(texts.EMPTY_PLAN)
+    words = reading.rest()
+    if not words:
+        what = "le numéro d'OS"
+        raise MissingArgument(texts.MISSING_ARGUMENT.format(what=what, example=reading.example))
+    match = _OS.match(words.casefold())
+    if not match or plan.strategic_objective(reading.ctx.db, int(match.group(1))) is None:
+        raise UserError(texts.UNKNOWN_OS.format(word=shorten(words, 20), high=all_os[-1]["number"]))
+    return int(match.group(1))
+
+
+def _oo_number(reading: Reading) -> str:
+    """An OO of the plan: "2.1" (or "2,1", "oo 2.1"); refuses with the OO of that OS."""
+    words = reading.rest()
+    if not words:
+        what = "le numéro d'OO"
+        raise MissingArgument(texts.MISSING_ARGUMENT.format(what=what, example=reading.example))
+    match = _OO.match(words.casefold())
+    if not match:
+        raise UserError(texts.BAD_OO.format(word=shorten(words, 20)))
+    os_number, position = int(match.group(1)), int(match.group(2))
+    number = f"{os_number}.{position}"
+    if plan.operational_objective(reading.ctx.db, number) is None:
+        known = [oo["number"] for oo in plan.operational_objectives(reading.ctx.db, os_number)]
+        if not known:
+            reading.words = [str(os_number)]
+            _os_number(reading)  # refuses with the range of OS
+        raise UserError(texts.UNKNOWN_OO.format(word=number, os=os_number, known=", ".join(known)))
+    return number
+
+
+def _optional_os(reading: Reading) -> int | None:
+    return _os_number(reading) if reading.words else None
+
+
+def _search_words(reading: Reading) -> list[str]:
+    words = plan.search_words(reading.rest())
+    if not words:
+        raise MissingArgument(texts.SEARCH_MISSING)
+    return words
+
+
+OS = Param("os", "N", _os_number)
+OO = Param("oo", "N.M", _oo_number)
+SOME_OS = Param("os", "[OS]", _optional_os)
+SEARCH = Param("words", "mots", _search_words)
+
+
+# ---------------------------------------------------------------- shared lines
 
 
 def bar(share: float, width: int = 10) -> str:
@@ -38,7 +97,9 @@ def progress_line(actions: list[dict]) -> str:
     share = done_share(actions)
     done = sum(a["status"] == DONE for a in actions)
     counted = sum(a["status"] != ABANDONED for a in actions)
-    return f"{bar(share)} {round(share * 100)} % fait ({done}/{counted})"
+    return texts.PROGRESS_LINE.format(
+        bar=bar(share), percent=round(share * 100), done=done, counted=counted
+    )
 
 
 def status_counts(actions: list[dict]) -> str:
@@ -46,141 +107,92 @@ def status_counts(actions: list[dict]) -> str:
     return ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
 
 
-def action_line(action: dict, today) -> str:
-    return f"{action['number']} {shorten(action['title'], 55)} — {status_line(action, today)}"
+# ---------------------------------------------------------------- commands
 
 
-def _os_number(ctx: Context, args: str) -> int:
-    all_os = queries.strategic_objectives(ctx.db)
-    if not all_os:
-        raise UserError(texts.EMPTY_PLAN)
-    high = all_os[-1]["number"]
-    if not args:
-        raise MissingArgument(texts.MISSING_ARGUMENT.format(what="le numéro d'OS", example="!os 2"))
-    match = _OS.match(args.casefold())
-    if not match or queries.strategic_objective(ctx.db, int(match.group(1))) is None:
-        raise UserError(texts.UNKNOWN_OS.format(word=shorten(args, 20), high=high))
-    return int(match.group(1))
+@command(
+    "action",
+    aliases=["a"],
+    args=[ACTION],
+    summary="Voir une action : objectifs, indicateurs, pilotes, échéance, statut.",
+    examples=["!action 29"],
+)
+def show_action(ctx: Context, args: Args) -> Reply:
+    action = args.action
+    deadline = action["deadline"] or texts.NO_DEADLINE
+    if action["end_date"]:
+        deadline += texts.DEADLINE_END.format(day=day(action["end_date"]))
+    head = texts.ACTION_HEAD.format(number=action["number"], title=action["title"])
+    lines = [
+        texts.ACTION_PLACE.format(
+            os=action["os_number"], oo=action["oo_number"], title=shorten(action["oo_title"], 80)
+        ),
+        texts.ACTION_INDICATORS.format(value=action["indicators"] or "—"),
+        texts.ACTION_PILOTS.format(value=", ".join(action["pilots"]) or "—"),
+        texts.ACTION_DEADLINE.format(value=deadline),
+        texts.ACTION_STATUS.format(value=status_line(action, ctx.today)),
+    ]
+    if action["indicator_value"]:
+        lines.append(texts.ACTION_REACHED.format(value=action["indicator_value"]))
+    if action["last_comment"]:
+        lines.append(texts.ACTION_LAST_COMMENT.format(value=action["last_comment"]))
+    entries = history.last_entries(ctx.db, action["number"], 3)
+    if entries:
+        lines.append(texts.ACTION_LAST_UPDATES)
+        lines += [f"• {describe_update(e)}" for e in entries]
+    text = "\n".join([safe(head)] + [safe(line) for line in lines])
+    html = f"<b>{esc(head)}</b><br>\n" + "<br>\n".join(esc(line) for line in lines)
+    return Reply(text=text, html=html)
 
 
 @command(
     "os",
-    usage="N",
+    args=[OS],
     summary="Un objectif stratégique : ses OO, leur avancement et ses retards.",
     examples=["!os 2"],
 )
-def show_os(ctx: Context, args: str) -> Reply:
-    number = _os_number(ctx, args)
-    objective = queries.strategic_objective(ctx.db, number)
-    actions = queries.actions_of_os(ctx.db, number)
+def show_os(ctx: Context, args: Args) -> Reply:
+    number = args.os
+    objective = plan.strategic_objective(ctx.db, number)
+    actions = plan.actions_of_os(ctx.db, number)
     lines = [
         f"OS {number} — {objective['title']}",
-        f"{len(actions)} actions : {status_counts(actions)}",
+        texts.ACTION_COUNT.format(count=len(actions), statuses=status_counts(actions)),
         progress_line(actions),
-        "Objectifs opérationnels :",
+        texts.OS_OBJECTIVES,
     ]
-    for oo in queries.operational_objectives(ctx.db, number):
+    for oo in plan.operational_objectives(ctx.db, number):
         members = [a for a in actions if a["oo_number"] == oo["number"]]
         lines.append(
-            f"• {oo['number']} {shorten(oo['title'], 50)} — {round(done_share(members) * 100)} %"
-            f" fait ({len(members)} actions)"
+            texts.OS_OO_LINE.format(
+                number=oo["number"],
+                title=shorten(oo["title"], 50),
+                percent=round(done_share(members) * 100),
+                count=len(members),
+            )
         )
-    late = [a for a in actions if store.is_overdue(a, ctx.today)]
+    late = [a for a in actions if plan.is_overdue(a, ctx.today)]
     if late:
-        lines.append(f"⚠ {len(late)} en retard : !retard {number}")
-    lines.append("Détail d'un OO : !oo N.M")
+        lines.append(texts.OS_LATE.format(count=len(late), number=number))
+    lines.append(texts.OS_MORE)
     return Reply(text=safe("\n".join(lines)))
 
 
 @command(
     "oo",
-    usage="N.M",
+    args=[OO],
     summary="Un objectif opérationnel avec ses actions, leur statut et avancement.",
     examples=["!oo 2.1"],
 )
-def show_oo(ctx: Context, args: str) -> Reply:
-    if not args:
-        what = "le numéro d'OO"
-        raise MissingArgument(texts.MISSING_ARGUMENT.format(what=what, example="!oo 2.1"))
-    match = _OO.match(args.casefold())
-    if not match:
-        raise UserError(texts.BAD_OO.format(word=shorten(args, 20)))
-    os_number, position = int(match.group(1)), int(match.group(2))
-    oo_number = f"{os_number}.{position}"
-    objective = queries.operational_objective(ctx.db, oo_number)
-    if objective is None:
-        known = [oo["number"] for oo in queries.operational_objectives(ctx.db, os_number)]
-        if not known:
-            _os_number(ctx, str(os_number))  # refuses with the range of OS
-        raise UserError(
-            texts.UNKNOWN_OO.format(word=oo_number, os=os_number, known=", ".join(known))
-        )
-    actions = queries.actions_of_oo(ctx.db, oo_number)
+def show_oo(ctx: Context, args: Args) -> Reply:
+    objective = plan.operational_objective(ctx.db, args.oo)
+    actions = plan.actions_of_oo(ctx.db, args.oo)
     lines = [
-        f"OO {oo_number} — {objective['title']}",
+        f"OO {args.oo} — {objective['title']}",
         f"{progress_line(actions)} — {status_counts(actions)}",
     ]
     lines += [f"• {action_line(a, ctx.today)}" for a in actions]
-    lines.append("Détail d'une action : !action N")
-    return Reply(text=safe("\n".join(lines)))
-
-
-@command(
-    "retard",
-    aliases=["overdue", "retards"],
-    usage="[OS]",
-    summary="Les actions dont l'échéance est passée et qui ne sont pas faites, par OS.",
-    examples=["!retard", "!retard 3"],
-)
-def overdue(ctx: Context, args: str) -> Reply:
-    only = _os_number(ctx, args) if args else None
-    late = [a for a in store.list_actions(ctx.db) if store.is_overdue(a, ctx.today)]
-    if only is not None:
-        late = [a for a in late if a["os_number"] == only]
-    if not late:
-        return Reply(text=texts.NO_OVERDUE)
-    lines = [f"⚠ {len(late)} actions en retard au {ctx.today.strftime('%d/%m/%Y')} :"]
-    for os_number in dict.fromkeys(a["os_number"] for a in late):
-        members = [a for a in late if a["os_number"] == os_number]
-        lines.append(f"OS {os_number} — {shorten(members[0]['os_title'], 50)} ({len(members)})")
-        shown = members if only is not None else members[:LATE_PER_OS]
-        lines += [f"• {_late_line(a)}" for a in shown]
-        if len(members) > len(shown):
-            lines.append(f"  … et {len(members) - len(shown)} autres : !retard {os_number}")
-    return Reply(text=safe("\n".join(lines)))
-
-
-def _late_line(action: dict) -> str:
-    state = action["status"]
-    if action["progress"] is not None:
-        state += f" {percent(action['progress'])}"
-    pilots = "/".join(action["pilots"]) or "—"
-    return (
-        f"{action['number']} {shorten(action['title'], 45)} "
-        f"(échéance {shorten(action['deadline'], 20)}, {state}, {pilots})"
-    )
-
-
-@command(
-    "cherche",
-    aliases=["search", "chercher", "recherche"],
-    usage="mots",
-    summary="Chercher des actions par mots du titre ou des indicateurs (accents ignorés).",
-    examples=["!cherche audit", "!cherche numerisation courrier"],
-)
-def search(ctx: Context, args: str) -> Reply:
-    words = queries.search_words(args)
-    if not words:
-        raise MissingArgument(texts.SEARCH_MISSING)
-    numbers = queries.search_actions(ctx.db, words)
-    shown_words = shorten(" ".join(words), 60)
-    if not numbers:
-        return Reply(text=safe(texts.SEARCH_NOTHING.format(words=shown_words)))
-    lines = [f"{len(numbers)} actions pour « {shown_words} » :"]
-    for number in numbers[:SEARCH_RESULTS]:
-        lines.append(f"• {action_line(store.get_action(ctx.db, number), ctx.today)}")
-    if len(numbers) > SEARCH_RESULTS:
-        lines.append(f"… et {len(numbers) - SEARCH_RESULTS} autres : précisez la recherche.")
+    lines.append(texts.OO_MORE)
     return Reply(text=safe("\n".join(lines)))
 
 
@@ -190,18 +202,77 @@ def search(ctx: Context, args: str) -> Reply:
     summary="La synthèse du PST : par OS, les actions par statut et le % fait.",
     examples=["!synthese"],
 )
-def summary(ctx: Context, args: str) -> Reply:
-    actions = store.list_actions(ctx.db)
+def summary(ctx: Context, args: Args) -> Reply:
+    actions = plan.list_actions(ctx.db)
     if not actions:
         raise UserError(texts.EMPTY_PLAN)
-    late = sum(store.is_overdue(a, ctx.today) for a in actions)
+    late = sum(plan.is_overdue(a, ctx.today) for a in actions)
     lines = [
-        f"PST au {ctx.today.strftime('%d/%m/%Y')} : {len(actions)} actions",
-        f"{progress_line(actions)} — {late} en retard",
+        texts.SUMMARY_HEAD.format(day=day(ctx.today), count=len(actions)),
+        texts.SUMMARY_PROGRESS.format(progress=progress_line(actions), late=late),
     ]
-    for objective in queries.strategic_objectives(ctx.db):
+    for objective in plan.strategic_objectives(ctx.db):
         members = [a for a in actions if a["os_number"] == objective["number"]]
         lines.append(f"OS {objective['number']} {shorten(objective['title'], 45)}")
-        lines.append(f"  {progress_line(members)} — {status_counts(members) or 'aucune action'}")
-    lines.append("Détail : !os N, retards : !retard")
+        counts = status_counts(members) or texts.NO_ACTION_IN_OS
+        lines.append(f"  {progress_line(members)} — {counts}")
+    lines.append(texts.SUMMARY_MORE)
+    return Reply(text=safe("\n".join(lines)))
+
+
+@command(
+    "retard",
+    aliases=["overdue", "retards"],
+    args=[SOME_OS],
+    summary="Les actions dont l'échéance est passée et qui ne sont pas faites, par OS.",
+    examples=["!retard", "!retard 3"],
+)
+def overdue(ctx: Context, args: Args) -> Reply:
+    late = [a for a in plan.list_actions(ctx.db) if plan.is_overdue(a, ctx.today)]
+    if args.os is not None:
+        late = [a for a in late if a["os_number"] == args.os]
+    if not late:
+        return Reply(text=texts.NO_OVERDUE)
+    lines = [texts.OVERDUE_HEAD.format(count=len(late), day=day(ctx.today))]
+    for os_number in dict.fromkeys(a["os_number"] for a in late):
+        members = [a for a in late if a["os_number"] == os_number]
+        title = shorten(members[0]["os_title"], 50)
+        lines.append(f"OS {os_number} — {title} ({len(members)})")
+        shown = members if args.os is not None else members[:LATE_PER_OS]
+        lines += [f"• {_late_line(a)}" for a in shown]
+        if len(members) > len(shown):
+            lines.append(texts.OVERDUE_MORE.format(count=len(members) - len(shown), os=os_number))
+    return Reply(text=safe("\n".join(lines)))
+
+
+def _late_line(action: dict) -> str:
+    state = action["status"]
+    if action["progress"] is not None:
+        state += f" {percent(action['progress'])}"
+    return texts.OVERDUE_LINE.format(
+        number=action["number"],
+        title=shorten(action["title"], 45),
+        deadline=shorten(action["deadline"], 20),
+        state=state,
+        pilots="/".join(action["pilots"]) or "—",
+    )
+
+
+@command(
+    "cherche",
+    aliases=["search", "chercher", "recherche"],
+    args=[SEARCH],
+    summary="Chercher des actions par mots du titre ou des indicateurs (accents ignorés).",
+    examples=["!cherche audit", "!cherche numerisation courrier"],
+)
+def search(ctx: Context, args: Args) -> Reply:
+    numbers = plan.search_actions(ctx.db, args.words)
+    shown_words = shorten(" ".join(args.words), 60)
+    if not numbers:
+        return Reply(text=safe(texts.SEARCH_NOTHING.format(words=shown_words)))
+    lines = [texts.SEARCH_HEAD.format(count=len(numbers), words=shown_words)]
+    for number in numbers[:SEARCH_RESULTS]:
+        lines.append(f"• {action_line(plan.get_action(ctx.db, number), ctx.today)}")
+    if len(numbers) > SEARCH_RESULTS:
+        lines.append(texts.SEARCH_MORE.format(count=len(numbers) - SEARCH_RESULTS))
     return Reply(text=safe("\n".join(lines)))

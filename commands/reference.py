@@ -10,6 +10,9 @@ under a "## Référence des commandes" heading.
 import sys
 from pathlib import Path
 
+from commands.catalogue import build_registry
+from commands.help import markdown_reference
+
 START = "<!-- commands:start -->"
 END = "<!-- commands:end -->"
 HEADING = "## Référence des commandes"
@@ -17,10 +20,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def generated_block() -> str:
-    from commands import catalogue  # noqa: F401  (declares the commands)
-    from commands.help import markdown_reference
-
-    return f"{START}\n{markdown_reference()}{END}"
+    return f"{START}\n{markdown_reference(build_registry())}{END}"
 
 
 def current_block(readme: str) -> str | None:

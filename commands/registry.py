@@ -1,14 +1,29 @@
-"""Command declarations: name, French aliases, arguments, help. `!aide` is built from them.
+"""Command declarations: a command is one function and the data that declares it.
 
-@command("action", aliases=["a"], usage="N", summary="Voir une action")
-def show_action(ctx, args): ...
+    @command(
+        "note",
+        aliases=["commentaire"],
+        args=[ACTION, text("comment", "texte", what="Note", missing=texts.NOTE_MISSING)],
+        who=PILOTS_OF_ACTION,
+        summary="Ajouter un commentaire à une action, sans changer son statut.",
+        examples=["!note 12 réunion avec le SPW le 5 juin"],
+    )
+    def add_note(ctx: Context, args: Args) -> Reply: ...
+
+The engine reads the declared arguments and checks the rule before the function runs; `!aide`
+and the README's reference print the usage line and "Qui" from the same declaration. The
+catalogue (commands/catalogue.py) gathers the declared functions of each command module into a
+`Registry`.
 """
 
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 
-from storage.statuses import fold
+from commands.access import EVERYONE, Rule
+from commands.arguments import Param, usage
+from storage.vocabulary import fold
 
 
 @dataclass(frozen=True)
@@ -16,33 +31,74 @@ class Command:
     name: str
     handler: Callable
     aliases: tuple[str, ...] = ()
-    usage: str = ""
+    args: tuple[Param, ...] = ()
+    who: Rule = EVERYONE
     summary: str = ""
     details: str = ""
     examples: tuple[str, ...] = ()
-    #: Roles allowed to run it; empty means everyone.
-    roles: frozenset[str] = frozenset()
-    #: Who may run it, in words, when the handler applies a finer rule than `roles`.
-    who: str = ""
-    #: Whether it changes the plan (its reply is stored so a replayed event is not re-applied).
-    writes: bool = False
+    #: Several lines, each read with `args`, in one message: the handler gets a list of Args.
+    per_line: bool = False
 
     def signature(self) -> str:
-        return f"!{self.name}" + (f" {self.usage}" if self.usage else "")
+        line = usage(self.args)
+        return f"!{self.name}" + (f" {line}" if line else "")
+
+    @property
+    def example(self) -> str:
+        """The example quoted when the arguments are wrong."""
+        return self.examples[0] if self.examples else self.signature()
+
+
+def command(
+    name: str,
+    *,
+    aliases: tuple[str, ...] | list[str] = (),
+    args: tuple[Param, ...] | list[Param] = (),
+    who: Rule = EVERYONE,
+    summary: str = "",
+    details: str = "",
+    examples: tuple[str, ...] | list[str] = (),
+    per_line: bool = False,
+) -> Callable:
+    """Declare `handler(ctx, args) -> Reply` as the command `!name`."""
+
+    def declare(handler: Callable) -> Callable:
+        handler.declaration = Command(
+            name=name,
+            handler=handler,
+            aliases=tuple(aliases),
+            args=tuple(args),
+            who=who,
+            summary=summary,
+            details=details,
+            examples=tuple(examples),
+            per_line=per_line,
+        )
+        return handler
+
+    return declare
+
+
+def declared_in(module: ModuleType) -> list[Command]:
+    """The commands a module declares, in the order it defines them."""
+    return [value.declaration for value in vars(module).values() if hasattr(value, "declaration")]
 
 
 @dataclass
 class Registry:
     commands: dict[str, Command] = field(default_factory=dict)
     by_word: dict[str, Command] = field(default_factory=dict)
+    #: Section title -> names of its commands, in display order (for !aide and the README).
+    sections: dict[str, list[str]] = field(default_factory=dict)
 
-    def add(self, cmd: Command) -> None:
+    def add(self, cmd: Command, section: str = "") -> None:
         for word in (cmd.name, *cmd.aliases):
             key = fold(word)
             if key in self.by_word:
                 raise ValueError(f"command word {word!r} declared twice")
             self.by_word[key] = cmd
         self.commands[cmd.name] = cmd
+        self.sections.setdefault(section, []).append(cmd.name)
 
     def find(self, word: str) -> Command | None:
         return self.by_word.get(fold(word.lstrip("!")))
@@ -52,39 +108,9 @@ class Registry:
         matches = difflib.get_close_matches(fold(word.lstrip("!")), self.by_word, n=1, cutoff=0.5)
         return matches[0] if matches else None
 
-
-REGISTRY = Registry()
-
-
-def command(
-    name: str,
-    *,
-    aliases: tuple[str, ...] | list[str] = (),
-    usage: str = "",
-    summary: str = "",
-    details: str = "",
-    examples: tuple[str, ...] | list[str] = (),
-    roles: tuple[str, ...] | list[str] = (),
-    who: str = "",
-    writes: bool = False,
-) -> Callable:
-    """Declare a command handler `handler(ctx, args: str) -> Reply`."""
-
-    def register(handler: Callable) -> Callable:
-        REGISTRY.add(
-            Command(
-                name=name,
-                handler=handler,
-                aliases=tuple(aliases),
-                usage=usage,
-                summary=summary,
-                details=details,
-                examples=tuple(examples),
-                roles=frozenset(roles),
-                who=who,
-                writes=writes,
-            )
-        )
-        return handler
-
-    return register
+    def grouped(self) -> list[tuple[str, list[Command]]]:
+        """The commands by section, in display order; every command appears exactly once."""
+        return [
+            (title, [self.commands[name] for name in names])
+            for title, names in self.sections.items()
+        ]

@@ -1,10 +1,65 @@
-"""Every sentence users read, in French, in one place."""
+"""Every sentence the engine and its commands say to users, in French, in one place.
 
-from commands.access import ROLE_NAMES
+The transports keep their own few sentences (bot/matrix_texts.py); the reports theirs
+(reports/labels.py); the words of the plan itself (statuses, health, history kinds) live in
+storage/vocabulary.py.
+"""
+
+from commands.types import ADMIN, CODIR, PILOT, READER
+
+ROLE_NAMES = {ADMIN: "administrateur", CODIR: "CODIR", PILOT: "pilote", READER: "lecteur"}
+
+# ---------------------------------------------------------------- the engine
 
 UNKNOWN_COMMAND = "Commande inconnue « {word} ».{hint} Tapez !aide pour la liste des commandes."
 DID_YOU_MEAN = " Vouliez-vous dire !{word} ?"
 MESSAGE_TOO_LONG = "Message trop long (plus de {limit} caractères) : rien n'a été fait."
+INTERNAL_ERROR = (
+    "Erreur interne : la commande n'a pas abouti et rien n'a été modifié. "
+    "L'incident est consigné dans le journal du bot."
+)
+ONLY_SAME_COMMAND = "Ligne « {line} » : un message groupé ne contient que des !{word}."
+
+
+def line_refusal(index: int, count: int, refusal: Exception) -> str:
+    """A refused line of a grouped message: nothing of the message is applied."""
+    return f"Ligne {index} : {refusal} Aucune des {count} mises à jour n'a été appliquée."
+
+
+# ---------------------------------------------------------------- who may
+
+WHO_EVERYONE = "tout le monde"
+WHO_PILOTS_OF_ACTION = "les pilotes de l'action et les administrateurs"
+WHO_OWN_CHANGES = "chacun, pour ses propres mises à jour"
+WHO_HISTORY = "tout le monde ; celui d'une personne : administrateurs et elle-même"
+WHO_DIRECTORY = "voir : administrateurs et CODIR ; lier ou retirer : administrateurs"
+
+
+def role_list(roles) -> str:
+    """ "administrateur, CODIR" """
+    return ", ".join(ROLE_NAMES[role] for role in sorted(roles))
+
+
+def ask_admins(admins) -> str:
+    """ " Demandez à @dg:x." — whom to ask, for refusals."""
+    first = sorted(admins)[:3]
+    return f" Demandez à {', '.join(first)}." if first else ""
+
+
+def role_refusal(command: str, roles, admins=()) -> str:
+    """Why a command is refused, and who can run it."""
+    return (
+        f"La commande !{command} est réservée aux rôles : {role_list(roles)}.{ask_admins(admins)}"
+    )
+
+
+NOT_PILOT = (
+    "Vous n'êtes pas pilote de l'action {number} (pilotes : {pilots}). "
+    "Seuls ses pilotes et les administrateurs peuvent la mettre à jour."
+)
+
+# ---------------------------------------------------------------- arguments
+
 MISSING_ARGUMENT = "Il manque {what}. Exemple : {example}"
 NOT_A_NUMBER = "« {word} » n'est pas un numéro d'action. Exemple : {example}"
 UNKNOWN_ACTION = "L'action {number} n'existe pas : les actions vont de {low} à {high}."
@@ -13,84 +68,81 @@ UNKNOWN_STATUS = (
     "Statut « {word} » inconnu. Statuts possibles : {valid} (ou un avancement « 40% »)."
 )
 BAD_PROGRESS = "Avancement « {word} » impossible : donnez un pourcentage de 0 à 100 (ex. 40%)."
-NOT_PILOT = (
-    "Vous n'êtes pas pilote de l'action {number} (pilotes : {pilots}). "
-    "Seuls ses pilotes et les administrateurs peuvent la mettre à jour."
+TOO_LONG = "{what} trop long ({length} caractères, maximum {limit}) : rien n'a été fait."
+BAD_CHAT_ID = (
+    "« {word} » n'est pas un identifiant de chat : il commence par @ et ne contient pas "
+    "d'espace (ex. @anne:example.org)."
 )
-NOTHING_CHANGED = "L'action {number} est déjà « {status} »{progress} : rien n'a changé."
+
+# ---------------------------------------------------------------- reading the plan
+
+LATE = "en retard"
+HEALTH_PART = "santé : {health}"
+ACTION_HEAD = "Action {number} — {title}"
+ACTION_PLACE = "OS {os} › OO {oo} {title}"
+ACTION_INDICATORS = "Indicateurs : {value}"
+ACTION_PILOTS = "Pilotes : {value}"
+ACTION_DEADLINE = "Échéance : {value}"
+NO_DEADLINE = "non fixée"
+DEADLINE_END = " (fin : {day})"
+ACTION_STATUS = "Statut : {value}"
+ACTION_REACHED = "Valeur atteinte : {value}"
+ACTION_LAST_COMMENT = "Dernier commentaire : {value}"
+ACTION_LAST_UPDATES = "Dernières mises à jour :"
+PROGRESS_LINE = "{bar} {percent} % fait ({done}/{counted})"
+ACTION_COUNT = "{count} actions : {statuses}"
+OS_OBJECTIVES = "Objectifs opérationnels :"
+OS_OO_LINE = "• {number} {title} — {percent} % fait ({count} actions)"
+OS_LATE = "⚠ {count} en retard : !retard {number}"
+OS_MORE = "Détail d'un OO : !oo N.M"
+OO_MORE = "Détail d'une action : !action N"
+UNKNOWN_OS = "L'OS « {word} » n'existe pas : les OS vont de 1 à {high}. Exemple : !os 2"
+UNKNOWN_OO = "L'OO « {word} » n'existe pas. Les OO de l'OS {os} : {known}. Exemple : !oo 2.1"
+BAD_OO = "« {word} » n'est pas un numéro d'OO : écrivez OS.OO, par exemple !oo 2.1"
+SUMMARY_HEAD = "PST au {day} : {count} actions"
+SUMMARY_PROGRESS = "{progress} — {late} en retard"
+NO_ACTION_IN_OS = "aucune action"
+SUMMARY_MORE = "Détail : !os N, retards : !retard"
+NO_OVERDUE = "Aucune action en retard. 🎉"
+OVERDUE_HEAD = "⚠ {count} actions en retard au {day} :"
+OVERDUE_LINE = "{number} {title} (échéance {deadline}, {state}, {pilots})"
+OVERDUE_MORE = "  … et {count} autres : !retard {os}"
+SEARCH_MISSING = "Il manque les mots à chercher. Exemple : !cherche audit"
+SEARCH_NOTHING = "Aucune action ne contient « {words} »."
+SEARCH_HEAD = "{count} actions pour « {words} » :"
+SEARCH_MORE = "… et {count} autres : précisez la recherche."
 NO_PILOT_LINK = (
     "Vous n'êtes lié(e) à aucun pilote du PST. Demandez au DG de vous ajouter "
     "à l'annuaire des pilotes."
 )
 NO_ACTIONS = "Aucune action pour {who}."
-LATE = "en retard"
-INTERNAL_ERROR = (
-    "Erreur interne : la commande n'a pas abouti et rien n'a été modifié. "
-    "L'incident est consigné dans le journal du bot."
-)
+MINE_HEAD = "Actions de {who} : {count}"
+MINE_LATE = "⚠ En retard ({count})"
+TABLE_HEAD = "Tableau consolidé : {count} actions au {day}."
+TABLE_DONE = "{counts} ({percent} % faites)."
 
+# ---------------------------------------------------------------- updates
 
-def role_refusal(command: str, roles: frozenset[str], admins=()) -> str:
-    """Why a command is refused, and who can run it."""
-    who = ", ".join(ROLE_NAMES[r] for r in sorted(roles))
-    ask = f" Demandez à {', '.join(sorted(admins)[:3])}." if admins else ""
-    return f"La commande !{command} est réservée aux rôles : {who}.{ask}"
-
-
-# ---------------------------------------------------------------- directory and roles
-
-PILOT_MISSING = "Il manque les initiales du pilote. Exemple : {example}"
-PERSON_MISSING = "Il manque la personne (@…). Exemple : {example}"
-UNKNOWN_PILOT = "Pilote « {code} » inconnu du PST.{hint} La liste : !pilotes"
-DID_YOU_MEAN_PILOT = " Vouliez-vous dire « {code} » ?"
-BAD_CHAT_ID = (
-    "« {word} » n'est pas un identifiant de chat : il commence par @ et ne contient pas "
-    "d'espace (ex. @anne:example.org)."
-)
-DIRECTORY_ADMIN_ONLY = (
-    "Seuls les administrateurs modifient l'annuaire des pilotes.{ask} "
-    "Voir un pilote : !pilote {code}"
-)
-ALREADY_LINKED = "{who} est déjà lié(e) au pilote {code} : rien n'a changé."
-NOT_LINKED = "{who} n'est pas lié(e) au pilote {code} : rien n'a changé."
-NOBODY_LINKED = "Personne n'est lié au pilote {code}. Pour le lier : !pilote {code} @prenom:serveur"
-ROLE_MISSING = "Il manque la personne. Exemple : !role @anne:example.org codir"
-UNKNOWN_ROLE = "Rôle « {word} » inconnu. Rôles : admin, codir, pilote, lecteur (ou « defaut »)."
-SAME_ROLE = "{who} a déjà le rôle {role} : rien n'a changé."
-LAST_ADMIN = (
-    "Impossible : {who} est le dernier administrateur. Nommez d'abord un autre administrateur "
-    "(!role @personne admin)."
-)
-RIGHTS = {
-    "admin": "tout : lire, mettre à jour toutes les actions, échéances, annuaire et rôles",
-    "codir": "lire tout le PST et recevoir les synthèses",
-    "pilot": "lire le PST et mettre à jour vos actions",
-    "reader": "lire le PST",
-}
-ALSO_UPDATE_OWN = " ; mettre à jour vos actions"
-
-# ---------------------------------------------------------------- reading the plan
-
-UNKNOWN_OS = "L'OS « {word} » n'existe pas : les OS vont de 1 à {high}. Exemple : !os 2"
-UNKNOWN_OO = "L'OO « {word} » n'existe pas. Les OO de l'OS {os} : {known}. Exemple : !oo 2.1"
-BAD_OO = "« {word} » n'est pas un numéro d'OO : écrivez OS.OO, par exemple !oo 2.1"
-NO_OVERDUE = "Aucune action en retard. 🎉"
-SEARCH_MISSING = "Il manque les mots à chercher. Exemple : !cherche audit"
-SEARCH_NOTHING = "Aucune action ne contient « {words} »."
-
-# ---------------------------------------------------------------- notes, indicators, health
-
+UPDATE_LINE = "Action {number} : {move}"
+UPDATES_DONE = "{count} actions mises à jour :"
+NOTHING_CHANGED = "L'action {number} est déjà « {status} »{progress} : rien n'a changé."
+CODIR_CHANGE = "{who} a mis à jour l'action {number} « {title} » : {what}"
+CODIR_CHANGE_HTML = "<b>{who}</b> a mis à jour l'action <b>{number}</b> « {title} » : {what}"
 NOTE_MISSING = "Il manque le texte de la note. Exemple : !note 12 réunion avec le SPW le 5/06"
-TOO_LONG = "{what} trop long ({length} caractères, maximum {limit}) : rien n'a été fait."
+NOTE_ADDED = "Note ajoutée à l'action {number}."
 INDICATOR_MISSING = "Il manque la valeur atteinte. Exemple : !indicateur 12 8 audits"
 SAME_INDICATOR = "L'indicateur de l'action {number} vaut déjà « {value} » : rien n'a changé."
+INDICATOR_SET = "Action {number} : {label} → {value}."
 HEALTH_MISSING = "Il manque la santé : bon, risque ou bloque. Exemple : !sante 12 risque"
 UNKNOWN_HEALTH = "Santé « {word} » inconnue : écrivez bon, risque ou bloque."
 SAME_HEALTH = "La santé de l'action {number} est déjà « {health} » : rien n'a changé."
-HEALTH_LABELS = {"bon": "bonne", "risque": "à risque", "bloque": "bloquée"}
+HEALTH_SET = "Action {number} : santé {label}."
+HEALTH_CHANGE = "santé {health}"
 DEADLINE_MISSING = "Il manque la nouvelle échéance. Exemple : !echeance 12 2025-06"
 BAD_DEADLINE = "Échéance « {word} » non reconnue. Exemples : 2025-06, juin 2025, 31/12/2025, 2025."
 SAME_DEADLINE = "L'échéance de l'action {number} est déjà « {deadline} » : rien n'a changé."
+DEADLINE_MOVED = "échéance {old} → {new} (fin : {end})"
+DEADLINE_SET = "Action {number} : {what}."
 NOTHING_TO_UNDO = "Rien à annuler : vous n'avez fait aucune mise à jour."
 NOTHING_MORE_TO_UNDO = "Rien d'autre à annuler : vos mises à jour sont déjà annulées."
 UNDO_TOO_OLD = (
@@ -101,12 +153,102 @@ UNDO_BLOCKED = (
     "Impossible d'annuler : l'action {number} a été modifiée depuis par {who} ({at}). "
     "Corrigez-la avec une nouvelle mise à jour."
 )
+UNDONE_NOTE = "note « {note} » retirée"
+UNDO_COMMENT = "annulation : {what}"
+UNDONE_LINE = "Action {number} : {what}"
+UNDONE_POST = "annulé : {what}"
+UNDONE_ONE = "Annulé. {line}."
+UNDONE_MANY = "Annulé ({count} actions) :"
 
 # ---------------------------------------------------------------- history
 
 NO_HISTORY = "Aucune modification enregistrée pour l'action {number}."
+HISTORY_HEAD = "Historique de l'action {number} — {title}"
+HISTORY_OLDER = "({count} modifications plus anciennes non affichées)"
 NO_PERSON_HISTORY = "Aucune modification enregistrée par {who}."
+PERSON_HISTORY_HEAD = "Modifications de {who} : {total}"
+PERSON_HISTORY_LAST = " ({count} dernières)"
 PERSON_HISTORY_ADMIN_ONLY = (
     "Seuls les administrateurs voient l'historique d'une autre personne.{ask} "
     "Le vôtre : !historique {me}"
+)
+
+# ---------------------------------------------------------------- files
+
+UNKNOWN_FORMAT = "Format « {word} » inconnu pour !{command}. Formats : {known}."
+BAD_SINCE = "Date « {word} » illisible. Exemple : !evaluation odt depuis 2024-01-01"
+EXPORT_DONE = "Tableau consolidé ({format}) : {filename}"
+EVALUATION_PERIOD = " depuis le {day}"
+EVALUATION_DONE = "Rapport d'évaluation{period} ({format}) : {filename}"
+ECOMPTES_FAILED = "Export eComptes impossible : {error}"
+ECOMPTES_DONE = "PST au format eComptes : {filename}"
+CHART_DONE = "Avancement du PST par objectif stratégique."
+
+# ---------------------------------------------------------------- directory and roles
+
+PILOT_MISSING = "Il manque les initiales du pilote. Exemple : {example}"
+PERSON_MISSING = "Il manque la personne (@…). Exemple : {example}"
+UNKNOWN_PILOT = "Pilote « {code} » inconnu du PST.{hint} La liste : !pilotes"
+DID_YOU_MEAN_PILOT = " Vouliez-vous dire « {code} » ?"
+DIRECTORY_ADMIN_ONLY = (
+    "Seuls les administrateurs modifient l'annuaire des pilotes.{ask} "
+    "Voir un pilote : !pilote {code}"
+)
+ALREADY_LINKED = "{who} est déjà lié(e) au pilote {code} : rien n'a changé."
+NOT_LINKED = "{who} n'est pas lié(e) au pilote {code} : rien n'a changé."
+LINKED = "{who} est maintenant lié(e) au pilote {code} ({count} actions)."
+UNLINKED = "{who} n'est plus lié(e) au pilote {code}."
+NOBODY_LINKED = "Personne n'est lié au pilote {code}. Pour le lier : !pilote {code} @prenom:serveur"
+PILOT_PEOPLE = "Pilote {code} : {people}"
+PILOT_ACTIONS = "Actions : {count}"
+PILOT_LATE = " ({count} en retard)"
+LINKED_PILOTS = "Pilotes liés ({count}) :"
+NONE_ITEM = "• aucun"
+PILOT_COUNT = "{count} actions"
+NOT_IN_PST = "absent du PST"
+UNLINKED_PILOTS = "Sans personne liée ({count}) : {codes}"
+HOW_TO_LINK = "Pour lier : {example}"
+UNKNOWN_ROLE = "Rôle « {word} » inconnu. Rôles : admin, codir, pilote, lecteur (ou « defaut »)."
+SAME_ROLE = "{who} a déjà le rôle {role} : rien n'a changé."
+LAST_ADMIN = (
+    "Impossible : {who} est le dernier administrateur. Nommez d'abord un autre administrateur "
+    "(!role @personne admin)."
+)
+RIGHTS = {
+    ADMIN: "tout : lire, mettre à jour toutes les actions, échéances, annuaire et rôles",
+    CODIR: "lire tout le PST et recevoir les synthèses",
+    PILOT: "lire le PST et mettre à jour vos actions",
+    READER: "lire le PST",
+}
+ALSO_UPDATE_OWN = " ; mettre à jour vos actions"
+YOU = "Vous : "
+PERSON = "Personne : "
+ROLE_LINE = "Rôle : {role}{origin} — peut {rights}."
+ROLE_FROM_CHAT = " (donné dans le chat)"
+PILOT_LINE = "Pilote : {codes} — {count} actions"
+LATE_COUNT = ", {count} en retard"
+YOUR_ACTIONS = "Vos actions : !mes-actions"
+ADMINS_LINE = "Administrateurs : {people}"
+CODIR_LINE = "CODIR : {people}"
+READERS_LINE = "Lecteurs (sans mise à jour) : {people}"
+ROLES_FROM_CHAT = "Donnés dans le chat : {people}"
+PILOTS_ARE_LINKED = "Les pilotes sont ceux liés dans l'annuaire : !pilotes"
+
+# ---------------------------------------------------------------- help
+
+SECTION_READING = "Lire le PST"
+SECTION_UPDATING = "Mettre à jour"
+SECTION_REPORTS = "Rapports pour le Conseil"
+SECTION_DIRECTORY = "Annuaire et rôles"
+SECTION_HELP = "Aide"
+HELP_HEAD = "Commandes du bot PST :"
+HELP_DETAIL = "Détail d'une commande : !aide <commande>"
+HELP_DETAIL_HTML = "Détail d'une commande : <code>!aide &lt;commande&gt;</code>"
+HELP_ALSO = "Aussi : "
+HELP_WHO = "Qui : {who}."
+HELP_EXAMPLES = "Exemples : "
+NO_HELP = "Pas d'aide pour « {word} ».{hint}"
+REFERENCE_NOTE = (
+    "Généré depuis les déclarations des commandes (comme `!aide`) par "
+    "`python -m commands.reference` : ne pas modifier à la main."
 )

@@ -15,10 +15,11 @@ cell like "2020 pour entrant - 2022 pour sortant" means. Text without any date g
 """
 
 import re
-import unicodedata
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+
+from storage.vocabulary import fold
 
 Period = tuple[date, date]
 
@@ -71,21 +72,11 @@ def parse_deadline(raw: str) -> tuple[date | None, date | None]:
     >>> parse_deadline("2023-24")
     (datetime.date(2023, 1, 1), datetime.date(2024, 12, 31))
     """
-    text = _normalise(raw or "")
+    text = fold(raw or "")
     periods = _periods(text)
     if not periods:
         return None, None
     return min(start for start, _ in periods), max(end for _, end in periods)
-
-
-# The chat command that sets a deadline accepts exactly what the import accepts.
-parse_deadline_input = parse_deadline
-
-
-def _normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(without_accents.lower().split())
 
 
 def _periods(text: str) -> list[Period]:

@@ -1,24 +1,49 @@
-"""The append-only history beyond status updates: deadline changes, undo, a person's changes.
+"""The append-only history of the actions: the only module that writes the `updates` table.
 
+    >>> record_update(db, 52, "LM", new_status="fait")["old_status"]
+    'à démarrer'
     >>> record_deadline(db, 52, "@dg:x", deadline="2025-06", at=now)["old_value"]
     '2020 pour entrant - 2022 pour sortant'
     >>> [e["kind"] for e in last_undoable(db, "@dg:x")]
     ['deadline']
     >>> undo = record_undo(db, last_undoable(db, "@dg:x"), "@dg:x", at=now, comments={})
 
-Nothing is ever deleted: an undo is a new entry of kind "undo" whose `value` is the id of the
-entry it cancels. An entry can be undone only while every later entry of its action is itself
-undone or an undo, so an undo never overwrites somebody else's newer change.
+Every change to an action appends its entry in the same transaction, so the current status is
+always the last status of the history. Nothing is ever deleted: an undo is a new entry of kind
+"undo" whose `value` is the id of the entry it cancels. An entry can be undone only while every
+later entry of its action is itself undone or an undo, so an undo never overwrites somebody
+else's newer change.
 """
 
 from datetime import datetime
 
 import sqlite_utils
 
+from storage.db import transaction
 from storage.deadlines import parse_deadline
+from storage.vocabulary import (
+    DEADLINE,
+    DONE,
+    HEALTH,
+    INDICATOR,
+    STATUS_CHANGE,
+    UNDO,
+    UNDOABLE,
+    now_utc,
+)
 
-#: The kinds of entries a person may undo (not imports, not undos).
-UNDOABLE = ("status", "note", "indicator", "health", "deadline")
+# ---------------------------------------------------------------- reading
+
+
+def entries(db: sqlite_utils.Database, number: int) -> list[dict]:
+    """Every history entry of an action, oldest first."""
+    return list(db.query("select * from updates where action_number = ? order by id", [number]))
+
+
+def last_entries(db: sqlite_utils.Database, number: int, limit: int = 3) -> list[dict]:
+    """The latest history entries of an action, newest first."""
+    sql = "select * from updates where action_number = ? order by id desc limit ?"
+    return list(db.query(sql, [number, limit]))
 
 
 def changes_by(db: sqlite_utils.Database, who: str, limit: int = 30) -> list[dict]:
@@ -29,6 +54,71 @@ def changes_by(db: sqlite_utils.Database, who: str, limit: int = 30) -> list[dic
 
 def count_changes_by(db: sqlite_utils.Database, who: str) -> int:
     return db.execute("select count(*) from updates where who = ?", [who]).fetchone()[0]
+
+
+# ---------------------------------------------------------------- writing
+
+
+def record_update(
+    db: sqlite_utils.Database,
+    number: int,
+    who: str,
+    *,
+    kind: str = STATUS_CHANGE,
+    new_status: str | None = None,
+    progress: int | None = None,
+    comment: str | None = None,
+    value: str | None = None,
+    source_id: str | None = None,
+    at: datetime | None = None,
+) -> dict:
+    """Change an action and append the change to its history; return the history entry.
+
+    `new_status=None` keeps the status. Marking an action done sets its progress to 100 unless
+    a progress is given. `value` is the indicator's reached value (kind "indicator") or the
+    health (kind "health": bon, risque, bloque).
+    """
+    at = at or now_utc()
+    with transaction(db):
+        current = db.execute(
+            "select status, progress from actions where number = ?", [number]
+        ).fetchone()
+        if current is None:
+            raise KeyError(number)
+        old_status, old_progress = current
+        status = new_status or old_status
+        if progress is None and new_status == DONE:
+            progress = 100
+        new_progress = old_progress if progress is None else progress
+        entry = _append(
+            db,
+            number,
+            who,
+            kind,
+            at,
+            status=(old_status, status),
+            progress=(old_progress, new_progress),
+            comment=comment,
+            value=value,
+            old_value=None,
+            source_id=source_id,
+        )
+        db.execute(
+            "update actions set status = ?, progress = ?, updated_at = ?,"
+            " last_comment = coalesce(?, last_comment),"
+            " indicator_value = coalesce(?, indicator_value), health = coalesce(?, health)"
+            " where number = ?",
+            [
+                status,
+                new_progress,
+                entry["at"],
+                comment,
+                value if kind == INDICATOR else None,
+                value if kind == HEALTH else None,
+                number,
+            ],
+        )
+    return entry
 
 
 def record_deadline(
@@ -52,7 +142,7 @@ def record_deadline(
         db,
         number,
         who,
-        "deadline",
+        DEADLINE,
         at,
         status=(status, status),
         progress=(progress, progress),
@@ -91,7 +181,7 @@ def last_undoable(db: sqlite_utils.Database, who: str) -> list[dict]:
 
 
 def undone_ids(db: sqlite_utils.Database) -> set[int]:
-    rows = db.execute("select value from updates where kind = 'undo'")
+    rows = db.execute("select value from updates where kind = ?", [UNDO])
     return {int(row[0]) for row in rows if row[0] and row[0].isdigit()}
 
 
@@ -103,7 +193,7 @@ def newer_change(db: sqlite_utils.Database, entry: dict, ignore: set[int]) -> di
         [entry["action_number"], entry["id"]],
     )
     for row in later:
-        if row["kind"] != "undo" and row["id"] not in undone:
+        if row["kind"] != UNDO and row["id"] not in undone:
             return row
     return None
 
@@ -123,8 +213,8 @@ def comment_before(db: sqlite_utils.Database, entry: dict) -> str | None:
     undone = undone_ids(db)
     rows = db.execute(
         "select id, comment from updates where action_number = ? and id < ?"
-        " and kind != 'undo' and comment is not null order by id desc",
-        [entry["action_number"], entry["id"]],
+        " and kind != ? and comment is not null order by id desc",
+        [entry["action_number"], entry["id"], UNDO],
     )
     return next((comment for id_, comment in rows if id_ not in undone), None)
 
@@ -149,10 +239,10 @@ def record_undo(
             "select status, progress from actions where number = ?", [number]
         ).fetchone()
         restored = {"status": entry["old_status"], "progress": entry["old_progress"]}
-        if entry["kind"] == "health":
-            restored["health"] = value_before(db, entry, "health")
-        if entry["kind"] == "indicator":
-            restored["indicator_value"] = value_before(db, entry, "indicator")
+        if entry["kind"] == HEALTH:
+            restored["health"] = value_before(db, entry, HEALTH)
+        if entry["kind"] == INDICATOR:
+            restored["indicator_value"] = value_before(db, entry, INDICATOR)
         if entry["comment"] is not None:
             restored["last_comment"] = comment_before(db, entry)
         done.append(
@@ -160,7 +250,7 @@ def record_undo(
                 db,
                 number,
                 who,
-                "undo",
+                UNDO,
                 at,
                 status=(status, entry["old_status"]),
                 progress=(progress, entry["old_progress"]),
@@ -170,7 +260,7 @@ def record_undo(
                 source_id=source_id,
             )
         )
-        if entry["kind"] == "deadline":
+        if entry["kind"] == DEADLINE:
             _set_deadline(db, number, entry["old_value"] or "")
         assignments = ", ".join(f"{column} = ?" for column in restored)
         db.execute(
@@ -196,6 +286,7 @@ def _set_deadline(db, number: int, deadline: str) -> None:
 def _append(
     db, number, who, kind, at, *, status, progress, comment, value, old_value, source_id
 ) -> dict:
+    """The one INSERT into `updates`: `status` and `progress` are (old, new) pairs."""
     entry = {
         "action_number": number,
         "at": at.isoformat(),

@@ -50,11 +50,6 @@ def clear_role(db: sqlite_utils.Database, chat_id: str, *, who: str, at: datetim
     _audit(db, who, at, "role-reset", chat_id=chat_id)
 
 
-def audit_log(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
-    """The latest directory changes, newest first."""
-    return list(db.query("select * from directory_audit order by id desc limit ?", [limit]))
-
-
 def _set_link(db, pilot: str, chat_id: str, linked: bool) -> None:
     db.execute(
         "insert into pilot_links (pilot, chat_id, linked) values (?, ?, ?)"

@@ -1,4 +1,4 @@
-"""One consolidated-table row (the shape of `store.consolidated_rows`) for the report tests."""
+"""One consolidated-table row (the shape of `plan.consolidated_rows`) for the report tests."""
 
 from datetime import date
 

@@ -2,13 +2,13 @@
 
 import pytest
 
-from commands.engine import Message
-from storage import store
+from commands.types import Message
+from storage import history, plan
 from tests.conftest import ADMIN, SYLVIE, snapshot
 
 
 def status(db, number: int) -> tuple:
-    action = store.get_action(db, number)
+    action = plan.get_action(db, number)
     return action["status"], action["progress"]
 
 
@@ -23,7 +23,7 @@ def test_every_line_is_applied_with_one_reply(say, db):
     assert status(db, 23) == ("fait", 100)
     assert status(db, 24) == ("en cours", 50)
     assert status(db, 25) == ("suspendu", None)
-    assert store.get_action(db, 25)["last_comment"] == "attente SPW"
+    assert plan.get_action(db, 25)["last_comment"] == "attente SPW"
     assert [post.room for post in reply.posts] == ["codir"] * 3
 
 
@@ -66,7 +66,7 @@ def test_admin_updates_actions_of_several_pilots_in_one_message(say, db):
 
 def test_every_line_shares_the_source_event_in_history(engine, db):
     engine.handle(Message(sender=SYLVIE, text="!maj 23 fait\n!maj 24 fait", event_id="$b1"))
-    sources = [store.history(db, n)[-1]["source_id"] for n in (23, 24)]
+    sources = [history.entries(db, n)[-1]["source_id"] for n in (23, 24)]
     assert sources == ["$b1", "$b1"]
 
 
@@ -75,6 +75,6 @@ def test_replayed_grouped_message_is_not_applied_twice(engine, db):
     first = engine.handle(message)
     again = engine.handle(message)
     assert again.text == first.text
-    assert len(store.history(db, 23)) == len(store.history(db, 24)) == 1
+    assert len(history.entries(db, 23)) == len(history.entries(db, 24)) == 1
     engine.delivered("$b2")
     assert engine.handle(message) is None

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from storage.deadlines import parse_deadline, parse_deadline_input
+from storage.deadlines import parse_deadline
 
 
 def test_deadline_single_year_covers_the_whole_year():
@@ -78,7 +78,3 @@ def test_deadline_day_with_french_month_name_is_that_day():
 @pytest.mark.parametrize("raw", ["-", "", "  ", "à définir", "continu", "31/02/2022", None])
 def test_deadline_without_a_date_gives_none_and_never_raises(raw):
     assert parse_deadline(raw) == (None, None)
-
-
-def test_deadline_input_accepts_what_the_import_accepts():
-    assert parse_deadline_input("juin 2025") == parse_deadline("juin 2025")

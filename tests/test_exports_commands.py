@@ -6,8 +6,8 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from commands.reports import validate_ecomptes
-from storage import store
+from reports import validate_ecomptes
+from storage import plan
 from storage.db import open_db
 from tests.conftest import ADMIN, SYLVIE, snapshot
 from tests.test_shell import pst_bot
@@ -106,7 +106,7 @@ def test_ecomptes_file_imports_back_with_statuses_and_changes_nothing_on_reimpor
     assert "2 statuts repris du fichier" in first.stdout
     again = pst_bot("import", str(xml), "--db", str(db_path))
     assert "(0 nouvelles, 0 modifiées, 0 statuts" in again.stdout
-    copy = store.get_action(open_db(db_path), 32)
+    copy = plan.get_action(open_db(db_path), 32)
     assert (copy["status"], copy["progress"], copy["last_comment"]) == (
         "en cours",
         40,

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from commands.engine import Engine, Message
-from storage import store
-from tests.conftest import ADMIN, LUC, NOW, STRANGER, SYLVIE, snapshot
+from commands.engine import Engine
+from commands.types import Message
+from storage import history
+from tests.conftest import ADMIN, LUC, NOW, REGISTRY, STRANGER, SYLVIE, snapshot
 
 
 def test_history_lists_every_change_with_who_when_what(say):
@@ -95,7 +96,7 @@ def test_a_person_without_changes(say):
 def test_history_is_append_only(db, directory):
     """Whatever commands run, earlier history rows stay exactly as they were."""
     clock = iter(NOW + timedelta(minutes=i) for i in range(100))
-    engine = Engine(db, directory, clock=lambda: next(clock))
+    engine = Engine(db, directory, REGISTRY, clock=lambda: next(clock))
     commands = [
         (SYLVIE, "!maj 23 en cours 10%"),
         (SYLVIE, "!maj 23 fait"),
@@ -114,4 +115,4 @@ def test_history_is_append_only(db, directory):
         assert rows[: len(seen)] == seen
         assert len(rows) >= len(seen)
         seen = rows
-    assert [r["kind"] for r in store.history(db, 23)].count("undo") == 4
+    assert [r["kind"] for r in history.entries(db, 23)].count("undo") == 4

@@ -1,6 +1,6 @@
 import pytest
 
-from storage.pilots import is_group, split_pilots
+from storage.importing.pilots import split_pilots
 
 
 def test_pilots_split_on_slash_and_repair_broken_initials():
@@ -54,14 +54,3 @@ def test_pilots_group_names_are_not_glued():
 
 def test_pilots_first_names_are_not_taken_for_initials():
     assert split_pilots("Jean Luc") == ["Jean Luc"]
-
-
-def test_is_group_true_for_named_groups():
-    assert is_group("chefs de service")
-    assert is_group("Service RH")
-    assert is_group("comité des fêtes")
-
-
-@pytest.mark.parametrize("name", ["LM", "MAC", "JTac", "Mshm", "Dsum", "RH"])
-def test_is_group_false_for_initials(name):
-    assert not is_group(name)

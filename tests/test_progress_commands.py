@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from commands.engine import Engine, Message
-from storage import store
-from tests.conftest import ADMIN, LUC, NOW, STRANGER, SYLVIE, snapshot
+from commands.engine import Engine
+from commands.types import Message
+from storage import history, plan
+from tests.conftest import ADMIN, LUC, NOW, REGISTRY, STRANGER, SYLVIE, snapshot
 
 
 class Clock:
@@ -30,7 +31,7 @@ def clock():
 @pytest.fixture
 def say(db, directory, clock):
     """Like conftest's `say`, with a clock that moves, and event ids when given."""
-    engine = Engine(db, directory, clock=clock)
+    engine = Engine(db, directory, REGISTRY, clock=clock)
 
     def send(sender: str, text: str, event_id: str | None = None):
         clock.wait(0.5)
@@ -40,7 +41,7 @@ def say(db, directory, clock):
 
 
 def action(db, number: int) -> dict:
-    return store.get_action(db, number)
+    return plan.get_action(db, number)
 
 
 # ---------------------------------------------------------------- !note
@@ -53,7 +54,7 @@ def test_note_adds_a_comment_without_changing_status(say, db):
     after = action(db, 23)
     assert (after["status"], after["progress"]) == ("en cours", 20)
     assert after["last_comment"] == "réunion avec le SPW le 5 juin"
-    entry = store.history(db, 23)[-1]
+    entry = history.entries(db, 23)[-1]
     assert (entry["kind"], entry["who"], entry["comment"]) == (
         "note",
         SYLVIE,
@@ -91,7 +92,7 @@ def test_indicator_records_the_reached_value(say, db):
     reply = say(SYLVIE, "!indicateur 36 2 conventions signées")
     assert reply.text.startswith("Action 36 : ") and "→ 2 conventions signées." in reply.text
     assert action(db, 36)["indicator_value"] == "2 conventions signées"
-    entry = store.history(db, 36)[-1]
+    entry = history.entries(db, 36)[-1]
     assert (entry["kind"], entry["value"]) == ("indicator", "2 conventions signées")
     assert "Valeur atteinte : 2 conventions signées" in say(STRANGER, "!action 36").text
 
@@ -174,7 +175,7 @@ def test_deadline_change_keeps_the_old_one_in_history(say, db):
     assert reply.text == "Action 23 : échéance 2020 → 2026-06 (fin : 30/06/2026)."
     after = action(db, 23)
     assert (after["deadline"], after["end_date"]) == ("2026-06", "2026-06-30")
-    entry = store.history(db, 23)[-1]
+    entry = history.entries(db, 23)[-1]
     assert (entry["kind"], entry["value"], entry["old_value"]) == ("deadline", "2026-06", "2020")
     assert "en retard" not in say(STRANGER, "!action 23").text
     assert reply.posts[0].room == "codir"
@@ -191,7 +192,7 @@ def test_deadline_change_keeps_the_old_one_in_history(say, db):
 )
 def test_deadline_is_split_from_the_reason(say, db, text, deadline, reason):
     say(ADMIN, text)
-    entry = store.history(db, 23)[-1]
+    entry = history.entries(db, 23)[-1]
     assert (entry["value"], entry["comment"]) == (deadline, reason)
 
 
@@ -223,7 +224,7 @@ def test_undo_restores_status_and_progress_as_a_new_history_entry(say, db):
     assert reply.text == "Annulé. Action 23 : fait, 100 % → en cours, 30 %."
     after = action(db, 23)
     assert (after["status"], after["progress"]) == ("en cours", 30)
-    entries = store.history(db, 23)
+    entries = history.entries(db, 23)
     assert [e["kind"] for e in entries] == ["status", "status", "undo"]
     assert entries[-1]["value"] == str(entries[1]["id"])
     assert entries[-1]["comment"] == "annulation : fait, 100 % → en cours, 30 %"
@@ -330,6 +331,6 @@ def test_undo_after_an_undone_change_by_someone_else_is_allowed(say, db):
 
 def test_undo_never_deletes_history(say, db):
     say(SYLVIE, "!maj 23 fait")
-    first = store.history(db, 23)
+    first = history.entries(db, 23)
     say(SYLVIE, "!annuler")
-    assert store.history(db, 23)[: len(first)] == first
+    assert history.entries(db, 23)[: len(first)] == first

@@ -4,9 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from commands.engine import Engine, Message
+from commands.engine import Engine
 from commands.reading import bar
-from tests.conftest import ADMIN, STRANGER, snapshot
+from commands.types import Message
+from tests.conftest import ADMIN, REGISTRY, STRANGER, snapshot
 
 
 def test_progress_bar_has_ten_cells():
@@ -90,7 +91,7 @@ def test_overdue_line_gives_deadline_status_and_pilots(say):
 
 
 def test_nothing_overdue_before_the_deadlines(db, directory):
-    early = Engine(db, directory, clock=lambda: datetime(2019, 1, 2, tzinfo=UTC))
+    early = Engine(db, directory, REGISTRY, clock=lambda: datetime(2019, 1, 2, tzinfo=UTC))
     reply = early.handle(Message(sender=STRANGER, text="!retard"))
     assert reply.text == "Aucune action en retard. 🎉"
 
@@ -158,6 +159,6 @@ def test_summary_leaves_abandoned_actions_out_of_the_percentage(say):
 def test_summary_of_an_empty_plan_is_refused(directory):
     from storage.db import open_db
 
-    empty = Engine(open_db(":memory:"), directory)
+    empty = Engine(open_db(":memory:"), directory, REGISTRY)
     reply = empty.handle(Message(sender=STRANGER, text="!synthese"))
     assert reply.refused and "Aucun PST n'est chargé" in reply.text

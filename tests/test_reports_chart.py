@@ -6,9 +6,9 @@ import sys
 
 from PIL import Image
 
-from commands.reports import progress_chart_png
-from commands.reports.chart import DPI, MAX_HEIGHT_INCHES, WIDTH_INCHES
-from commands.reports.sample import synthetic_plan
+from reports import progress_chart_png
+from reports.chart import DPI, MAX_HEIGHT_INCHES, WIDTH_INCHES
+from reports.sample import synthetic_plan
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -51,8 +51,8 @@ def test_chart_leaves_pyplot_and_its_backend_alone():
     code = (
         "import sys, matplotlib\n"
         "backend = matplotlib.rcParams._get_backend_or_none()\n"
-        "from commands.reports import progress_chart_png\n"
-        "from commands.reports.sample import synthetic_plan\n"
+        "from reports import progress_chart_png\n"
+        "from reports.sample import synthetic_plan\n"
         "progress_chart_png(synthetic_plan(30))\n"
         "same_backend = matplotlib.rcParams._get_backend_or_none() == backend\n"
         "print('matplotlib.pyplot' in sys.modules, same_backend)\n"

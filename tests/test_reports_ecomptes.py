@@ -7,8 +7,9 @@ from importlib import resources
 import pytest
 import xmlschema
 
-from commands.reports import EcomptesError, ecomptes_xml, parse_ecomptes, validate_ecomptes
-from commands.reports.sample import synthetic_plan
+from reports import ecomptes_xml, validate_ecomptes
+from reports.sample import synthetic_plan
+from storage.importing import EcomptesError, parse_ecomptes
 from tests.report_rows import report_row
 
 IDS = {

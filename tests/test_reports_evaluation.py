@@ -11,10 +11,10 @@ from odf import teletype
 from odf.namespaces import TEXTNS
 from odf.opendocument import load as load_odf
 
-from commands.reports import evaluation_report
-from commands.reports.evaluation import HISTORY_LIMIT, action_line, history_summary
-from commands.reports.labels import STATUS_HEADINGS
-from commands.reports.sample import synthetic_plan
+from reports import evaluation_report
+from reports.evaluation import HISTORY_LIMIT, action_line, history_summary
+from reports.sample import synthetic_plan
+from storage.vocabulary import STATUS_HEADINGS
 from tests.report_rows import report_row
 
 FORMATS = ["html", "md", "odt", "docx"]
@@ -284,7 +284,7 @@ def test_history_summary_describes_each_kind_of_update():
     summary = history_summary(history)
 
     assert "01/01/2021 (SV) : indicateur, 60\u00a0%" in summary
-    assert "02/01/2021 (sylvie) : annulation de la mise à jour précédente" in summary
+    assert "02/01/2021 (sylvie) : annulation ; " in summary
     assert "[…] »" in summary and len(summary) < 400
 
 

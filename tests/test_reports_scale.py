@@ -6,10 +6,9 @@ from io import BytesIO
 
 import pytest
 
-from commands.reports import (
+from reports import (
     ecomptes_xml,
     evaluation_report,
-    parse_ecomptes,
     progress_chart_png,
     table_csv,
     table_html,
@@ -17,7 +16,8 @@ from commands.reports import (
     table_ods,
     table_xlsx,
 )
-from commands.reports.sample import synthetic_plan
+from reports.sample import synthetic_plan
+from storage.importing import parse_ecomptes
 
 N = 10_000
 

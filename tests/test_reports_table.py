@@ -12,7 +12,7 @@ from odf import table as odf_table
 from odf import teletype
 from odf.opendocument import load as load_odf
 
-from commands.reports import (
+from reports import (
     status_summary,
     table_csv,
     table_html,
@@ -20,8 +20,9 @@ from commands.reports import (
     table_ods,
     table_xlsx,
 )
-from commands.reports.labels import SUMMARY_HEADERS, TABLE_HEADERS
-from commands.reports.sample import synthetic_plan
+from reports.labels import SUMMARY_HEADERS, TABLE_HEADERS
+from reports.sample import synthetic_plan
+from reports.spreadsheet import LINE_HEIGHT
 from tests.report_rows import report_row
 
 
@@ -294,8 +295,6 @@ def test_every_table_format_accepts_an_empty_plan(export):
 
 
 def test_xlsx_rows_are_tall_enough_for_their_wrapped_text():
-    from commands.reports.spreadsheet import LINE_HEIGHT
-
     rows = synthetic_plan(3)
     rows[0]["title"] = "Un intitulé très long " * 20
     sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx(rows)))["OS 1"]

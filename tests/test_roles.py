@@ -5,19 +5,11 @@ Every permission decision of every command is in PERMISSIONS below, run for each
 
 import pytest
 
-from commands.access import ADMIN as ADMIN_ROLE
-from commands.access import CODIR, PILOT, READER, Directory
-from commands.registry import REGISTRY
-from tests.conftest import ADMIN, LUC, STRANGER, SYLVIE, snapshot
+from commands.types import ADMIN as ADMIN_ROLE
+from commands.types import CODIR, PILOT, READER, Directory
+from tests.conftest import ADMIN, LUC, REGISTRY, STRANGER, SYLVIE, snapshot
 
 CODIR_MEMBER = "@codir:example.org"
-
-
-def everything(db) -> tuple:
-    return snapshot(db) + (
-        list(db.execute("select * from roles order by chat_id")),
-        list(db.execute("select * from directory_audit order by id")),
-    )
 
 
 # ---------------------------------------------------------------- who is what
@@ -133,11 +125,11 @@ def test_permission(say, db, text, sender, allowed):
     if allowed:
         assert not say(sender, text).refused
         return
-    before = everything(db)
+    before = snapshot(db)
     reply = say(sender, text)
     assert reply.refused
     assert any(word in reply.text for word in ("administrateur", "pilotes"))
-    assert everything(db) == before
+    assert snapshot(db) == before
 
 
 def test_every_command_appears_in_the_permission_table():
@@ -197,10 +189,10 @@ def test_role_reset_gives_the_decision_back_to_the_configuration(say, db):
 
 
 def test_last_admin_cannot_be_demoted(say, db):
-    before = everything(db)
+    before = snapshot(db)
     reply = say(ADMIN, f"!role {ADMIN} codir")
     assert reply.refused and "dernier administrateur" in reply.text
-    assert everything(db) == before
+    assert snapshot(db) == before
 
 
 def test_admin_may_step_down_when_another_admin_exists(say):
@@ -218,10 +210,10 @@ def test_admin_may_step_down_when_another_admin_exists(say):
     ],
 )
 def test_role_refusals_write_nothing(say, db, text, expected):
-    before = everything(db)
+    before = snapshot(db)
     reply = say(ADMIN, text)
     assert reply.refused and expected in reply.text
-    assert everything(db) == before
+    assert snapshot(db) == before
 
 
 def test_role_without_arguments_lists_admins_codir_and_chat_changes(say):

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from storage import store
+from storage import plan
 from storage.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +60,7 @@ def test_shell_on_a_database_keeps_changes_between_runs(tmp_path):
     pst_bot("shell", "--db", str(db_path), "--as", "LM", stdin="!maj 52 en cours 40%\n")
     result = pst_bot("shell", "--db", str(db_path), "--as", "LM", stdin="!action 52\n")
     assert "Statut : en cours — 40 %" in result.stdout
-    assert store.get_action(open_db(db_path), 52)["progress"] == 40
+    assert plan.get_action(open_db(db_path), 52)["progress"] == 40
 
 
 def test_shell_says_how_to_type_a_command_for_plain_text():
@@ -85,7 +85,7 @@ def test_import_of_malformed_file_names_the_line_and_changes_nothing(tmp_path):
     result = pst_bot("import", str(bad), "--db", str(db_path))
     assert result.returncode == 2
     assert "Ligne 2" in result.stderr and "rien n'a été modifié" in result.stderr
-    assert store.action_range(open_db(db_path)) is None
+    assert plan.action_range(open_db(db_path)) is None
 
 
 def test_import_of_missing_file_is_a_clear_error(tmp_path):

@@ -2,10 +2,17 @@
 
 import pytest
 
-from commands.engine import Message, Reply
-from storage import store
+from commands.types import Message, Reply
+from storage import history, plan
 from storage.db import open_db, schema_version
-from storage.importing import ImportFormatError, load_example, parse_csv, parse_recap
+from storage.importing import (
+    EXAMPLE_PATH,
+    ImportFormatError,
+    import_plan,
+    load_example,
+    parse_csv,
+    parse_recap,
+)
 from tests.conftest import SYLVIE, snapshot
 
 HEADER = "os,oo,action,title,indicators,pilots,deadline,status,progress,comment\n"
@@ -18,7 +25,7 @@ def count(db, table: str) -> int:
 def test_import_of_example_stores_6_os_25_oo_127_actions(db):
     assert (count(db, "strategic_objectives"), count(db, "operational_objectives")) == (6, 25)
     assert count(db, "actions") == 127
-    assert store.action_range(db) == (1, 127)
+    assert plan.action_range(db) == (1, 127)
 
 
 def test_database_file_uses_wal_foreign_keys_and_a_schema_version(tmp_path):
@@ -31,56 +38,56 @@ def test_database_file_uses_wal_foreign_keys_and_a_schema_version(tmp_path):
 
 
 def test_reimporting_the_same_plan_changes_nothing(db):
-    store.record_update(db, 23, SYLVIE, new_status="fait", comment="validé")
+    history.record_update(db, 23, SYLVIE, new_status="fait", comment="validé")
     before = snapshot(db)
-    report = store.import_plan(db, load_example())
+    report = import_plan(db, load_example())
     assert (report.created, report.changed, report.statuses_applied) == (0, 0, 0)
     assert snapshot(db) == before
 
 
 def test_reimporting_a_corrected_plan_keeps_statuses_and_history(db):
-    store.record_update(db, 23, SYLVIE, new_status="en cours", progress=30)
+    history.record_update(db, 23, SYLVIE, new_status="en cours", progress=30)
     text = load_example_text().replace(
         "Etablissement du tronc commun général", "Établissement du tronc commun général"
     )
-    report = store.import_plan(db, parse_recap(text))
+    report = import_plan(db, parse_recap(text))
     assert report.changed == 1
-    action = store.get_action(db, 23)
+    action = plan.get_action(db, 23)
     assert action["title"].startswith("Établissement")
     assert (action["status"], action["progress"]) == ("en cours", 30)
-    assert len(store.history(db, 23)) == 1
+    assert len(history.entries(db, 23)) == 1
 
 
 def test_reimport_without_an_action_keeps_it_and_says_so(db):
     text = "\n".join(
         line for line in load_example_text().splitlines() if "Action 127\t" not in line
     )
-    report = store.import_plan(db, parse_recap(text))
+    report = import_plan(db, parse_recap(text))
     assert report.kept_missing == [127]
-    assert store.get_action(db, 127) is not None
+    assert plan.get_action(db, 127) is not None
     assert "conservées : 127" in report.summary()
 
 
 def test_csv_statuses_are_applied_as_history_once(db):
     csv_text = HEADER + "1,1.1,1,Acquisition,Fait/pas fait,LM,2020,Réalisé,,acte signé\n"
-    first = store.import_plan(db, parse_csv(csv_text))
+    first = import_plan(db, parse_csv(csv_text))
     assert first.statuses_applied == 1
-    [entry] = store.history(db, 1)
+    [entry] = history.entries(db, 1)
     assert (entry["kind"], entry["new_status"], entry["comment"]) == (
         "import",
         "fait",
         "acte signé",
     )
-    again = store.import_plan(db, parse_csv(csv_text))
+    again = import_plan(db, parse_csv(csv_text))
     assert again.statuses_applied == 0
-    assert len(store.history(db, 1)) == 1
+    assert len(history.entries(db, 1)) == 1
 
 
 def test_import_with_unknown_status_names_the_line_and_imports_nothing():
     db = open_db(":memory:")
     csv_text = HEADER + "1,1.1,1,A,,LM,2020,,,\n1,1.1,2,B,,LM,2020,peut-être,,\n"
     with pytest.raises(ImportFormatError, match="Ligne 3 .*peut-être"):
-        store.import_plan(db, parse_csv(csv_text))
+        import_plan(db, parse_csv(csv_text))
     assert count(db, "actions") == 0 and count(db, "strategic_objectives") == 0
 
 
@@ -88,22 +95,22 @@ def test_malformed_recap_is_refused_before_anything_is_written(db):
     before = snapshot(db)
     broken = load_example_text().replace("Action 40\t", "Acton 40\t")
     with pytest.raises(ImportFormatError, match="Ligne"):
-        store.import_plan(db, parse_recap(broken))
+        import_plan(db, parse_recap(broken))
     assert snapshot(db) == before
 
 
 def test_unparseable_deadline_is_kept_raw_and_reported():
     db = open_db(":memory:")
     csv_text = HEADER + "1,1.1,1,A,,LM,quand ce sera possible,,,\n"
-    report = store.import_plan(db, parse_csv(csv_text))
-    action = store.get_action(db, 1)
+    report = import_plan(db, parse_csv(csv_text))
+    action = plan.get_action(db, 1)
     assert (action["deadline"], action["end_date"]) == ("quand ce sera possible", None)
     assert "quand ce sera possible" in report.summary()
 
 
 def test_import_report_lists_unparsed_deadlines_but_imports():
     db = open_db(":memory:")
-    report = store.import_plan(db, parse_csv(HEADER + "1,1.1,7,A,,LM,continu,,,\n"))
+    report = import_plan(db, parse_csv(HEADER + "1,1.1,7,A,,LM,continu,,,\n"))
     assert report.actions == 1 and report.unparsed_deadlines == [(7, "continu")]
 
 
@@ -113,10 +120,10 @@ def test_handled_event_replays_stored_reply_until_delivered(engine, db):
     again = engine.handle(message)
     assert isinstance(again, Reply) and again.text == first.text
     assert len(again.posts) == 1
-    assert len(store.history(db, 23)) == 1
+    assert len(history.entries(db, 23)) == 1
     engine.delivered("$once")
     assert engine.handle(message) is None
-    assert len(store.history(db, 23)) == 1
+    assert len(history.entries(db, 23)) == 1
 
 
 def test_refused_event_is_answered_once(engine):
@@ -127,6 +134,4 @@ def test_refused_event_is_answered_once(engine):
 
 
 def load_example_text() -> str:
-    from storage.importing import EXAMPLE_PATH
-
     return EXAMPLE_PATH.read_text(encoding="utf-8")

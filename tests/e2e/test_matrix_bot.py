@@ -14,8 +14,8 @@ from nio import RoomMessageFile, RoomMessageNotice, RoomSendError
 
 from bot import matrix_texts
 from bot.matrix_events import may_invite, strip_reply_fallback
-from bot.matrix_send import Incoming, Sender, is_transient
-from commands.engine import Attachment
+from bot.matrix_send import Sender, is_transient
+from commands.types import Attachment, Message
 
 from .botproc import BotProcess
 from .chat import Chat, in_reply_to, relates_to
@@ -254,7 +254,11 @@ async def test_file_over_the_upload_limit_becomes_a_notice(homeserver):
         command = await chat.send(room, "!tableau")
         too_big = Attachment("pst.csv", b"x" * (MAX_UPLOAD_BYTES + 1), "text/csv")
         sender = Sender(chat.client)
-        await sender.file(Incoming(room, command, chat.user_id, "!tableau"), too_big, "tx-1")
+        await sender.file(
+            Message(sender=chat.user_id, text="!tableau", room=room, event_id=command),
+            too_big,
+            "tx-1",
+        )
         answer = await chat.reply_to(command)
         assert isinstance(answer, RoomMessageNotice)
         assert "dépasse la limite d'envoi du serveur (5,0 Mo)" in answer.body

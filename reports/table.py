@@ -11,9 +11,9 @@ import csv
 import io
 from datetime import datetime
 
-from commands.reports.document import Document, Heading, Paragraph, Table, to_html, to_md
-from commands.reports.labels import HEALTH_LABELS, STATUS_COLUMNS, TABLE_HEADERS, TABLE_TITLE
-from commands.reports.plan import (
+from reports.document import Document, Heading, Paragraph, Table, to_html, to_md
+from reports.labels import TABLE_HEADERS, TABLE_TITLE
+from reports.plan import (
     format_percent,
     format_timestamp,
     group_plan,
@@ -21,6 +21,7 @@ from commands.reports.plan import (
     pilots_text,
     status_summary,
 )
+from storage.vocabulary import STATUS_COLUMNS, health_label
 
 # Cells starting with these are run as formulas by spreadsheet software (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,7 +41,7 @@ def table_values(row: dict) -> tuple:
         row.get("deadline") or "",
         row["status"],
         row.get("progress"),
-        HEALTH_LABELS.get(row.get("health"), row.get("health") or ""),
+        health_label(row.get("health")),
         row.get("last_comment") or "",
         local_time(row["last_update"]) if row.get("last_update") else None,
     )

@@ -30,17 +30,6 @@ def split_pilots(raw: str) -> list[str]:
     return pilots
 
 
-def is_group(name: str) -> bool:
-    """True when the pilot is a group of people rather than one person's initials.
-
-    >>> is_group("chefs de service"), is_group("Service RH"), is_group("JTac")
-    (True, True, False)
-    """
-    return any(
-        len(word) >= 2 and not word.isupper() and not _INITIALS.match(word) for word in name.split()
-    )
-
-
 def _repair_initials(part: str) -> str:
     tokens = part.split()
     # Requiring one all-caps token keeps "Jean Luc" from becoming "JeanLuc".

@@ -8,14 +8,17 @@ import io
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from commands.reports.labels import SUMMARY_HEADERS, SUMMARY_SHEET, TABLE_HEADERS, TOTAL
-from commands.reports.plan import clean, group_plan, status_summary
-from commands.reports.table import table_values
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+
+from reports.labels import SUMMARY_HEADERS, SUMMARY_SHEET, TABLE_HEADERS, TOTAL
+from reports.plan import clean, group_plan, status_summary
+from reports.table import table_values
 
 #: Column widths in characters, in TABLE_HEADERS order.
 COLUMN_WIDTHS = (5, 30, 7, 30, 7, 45, 25, 14, 14, 11, 11, 9, 45, 17)
 SUMMARY_WIDTHS = (5, 45, 10, 10, 10, 11, 12, 8, 11, 12)
-_NUMBER_COLUMNS = {0, 4, 10}  # OS, Action, Avancement (%)
 _TIMESTAMP_COLUMN = 13
 
 
@@ -77,10 +80,6 @@ def row_height(values, widths) -> float:
 
 def table_xlsx(rows: list[dict]) -> bytes:
     """The workbook as xlsx bytes."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
-
     # Write-only mode streams the rows: 10,000 actions in a fraction of the memory.
     workbook = Workbook(write_only=True)
     header = NamedStyle(
@@ -180,7 +179,7 @@ def table_ods(rows: list[dict]) -> bytes:
     from odf import text as tx
     from odf.opendocument import OpenDocumentSpreadsheet
 
-    from commands.reports.odfraw import RawXml
+    from reports.odfraw import RawXml  # imports odfpy, so it is loaded late too
 
     ods = OpenDocumentSpreadsheet()
     styles = ods.automaticstyles

@@ -1,4 +1,4 @@
-"""A synthetic plan in the store's row shape, for tests, benchmarks and demonstrations.
+"""A synthetic plan in the shape of `plan.consolidated_rows`, for tests, benchmarks and demos.
 
 >>> rows = synthetic_plan(127)
 >>> len(rows), len({r["os_number"] for r in rows}), len({r["oo_number"] for r in rows})
@@ -8,7 +8,18 @@
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from commands.reports.labels import STATUS_ORDER
+from storage.vocabulary import (
+    ABANDONED,
+    AT_RISK,
+    BLOCKED,
+    DONE,
+    GOOD,
+    IN_PROGRESS,
+    NOT_STARTED,
+    NOTE,
+    REPORT_ORDER,
+    STATUS_CHANGE,
+)
 
 _VOCABULARY = (
     "améliorer renforcer la communication interne externe du CPAS avec les bénéficiaires "
@@ -65,9 +76,9 @@ def synthetic_plan(n_actions: int, *, seed: int = 0) -> list[dict]:
 def _action(rng, number, os_number, os_title, oo_number, oo_title) -> dict:
     # Every status in every OS, in the proportions of a plan at mid-term.
     status = (
-        STATUS_ORDER[number % 5]
+        REPORT_ORDER[number % 5]
         if number % 3 == 0
-        else rng.choices(STATUS_ORDER, (35, 35, 20, 6, 4))[0]
+        else rng.choices(REPORT_ORDER, (35, 35, 20, 6, 4))[0]
     )
     start_year = rng.choice((2019, 2020, 2021, 2022))
     end_year = rng.randint(start_year, 2024)
@@ -93,7 +104,7 @@ def _action(rng, number, os_number, os_title, oo_number, oo_title) -> dict:
         "end_date": date(end_year, 12, 31) if number % 5 else None,
         "status": status,
         "progress": progress,
-        "health": (None, "bon", "risque", "bloque")[number % 4],
+        "health": (None, GOOD, AT_RISK, BLOCKED)[number % 4],
         "last_comment": history[-1]["comment"] if history else None,
         "last_update": history[-1]["at"] if history else None,
         "history": history,
@@ -103,21 +114,21 @@ def _action(rng, number, os_number, os_title, oo_number, oo_title) -> dict:
 def _history(rng, status, start_year, end_year) -> list[dict]:
     entries = []
     at = datetime(start_year, 1, 15, 9, 30, tzinfo=UTC)
-    previous = "à démarrer"
-    path = {"à démarrer": [], "en cours": ["en cours"], "fait": ["en cours", "fait"]}
-    steps = path.get(status, ["en cours", status])
+    previous = NOT_STARTED
+    path = {NOT_STARTED: [], IN_PROGRESS: [IN_PROGRESS], DONE: [IN_PROGRESS, DONE]}
+    steps = path.get(status, [IN_PROGRESS, status])
     progress = 0
     for step in steps:
         at += timedelta(days=rng.randint(30, 400))
-        progress = 100 if step == "fait" else min(90, progress + rng.randint(10, 50))
+        progress = 100 if step == DONE else min(90, progress + rng.randint(10, 50))
         entries.append(
             {
                 "at": at,
                 "who": rng.choice(("@sylvie:example.org", "SV", "LM")),
-                "kind": "status",
+                "kind": STATUS_CHANGE,
                 "old_status": previous,
                 "new_status": step,
-                "progress": progress if step != "abandonné" else None,
+                "progress": progress if step != ABANDONED else None,
                 "comment": _sentence(rng, 5, 14),
             }
         )
@@ -127,7 +138,7 @@ def _history(rng, status, start_year, end_year) -> list[dict]:
             {
                 "at": entries[-1]["at"] + timedelta(days=rng.randint(1, 90)),
                 "who": "MR",
-                "kind": "note",
+                "kind": NOTE,
                 "old_status": None,
                 "new_status": None,
                 "progress": None,

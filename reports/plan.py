@@ -1,6 +1,6 @@
 """The plan as the reports see it: rows grouped by objective, counted, and formatted.
 
-Rows follow the contract of `storage.store.consolidated_rows` (one dict per action, in plan
+Rows follow the contract of `storage.plan.consolidated_rows` (one dict per action, in plan
 order). Every report module builds on these helpers, so a count or a date reads the same in
 the spreadsheet, the evaluation and the chart.
 
@@ -13,12 +13,8 @@ the spreadsheet, the evaluation and the chart.
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from commands.reports.labels import STATUS_ORDER
-
-#: Users read times in Belgian local time; the store keeps them in UTC.
-LOCAL_ZONE = ZoneInfo("Europe/Brussels")
+from storage.vocabulary import ABANDONED, DONE, LOCAL_TZ, REPORT_ORDER
 
 # Characters that XML 1.0 (and so xlsx, ods, odt, docx) cannot carry.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -64,7 +60,7 @@ def group_plan(rows: list[dict]) -> list[StrategicGroup]:
 
 def check_status(row: dict) -> str:
     status = row["status"]
-    if status not in STATUS_ORDER:
+    if status not in REPORT_ORDER:
         raise ValueError(f"Statut inconnu pour l'action {row.get('number')} : {status!r}")
     return status
 
@@ -73,19 +69,19 @@ def effective_progress(row: dict) -> int:
     """Progress in percent, counting a done action without a figure as 100."""
     if row.get("progress") is not None:
         return row["progress"]
-    return 100 if row["status"] == "fait" else 0
+    return 100 if row["status"] == DONE else 0
 
 
 def _counts(rows: list[dict]) -> dict:
-    by_status = dict.fromkeys(STATUS_ORDER, 0)
+    by_status = dict.fromkeys(REPORT_ORDER, 0)
     for row in rows:
         by_status[check_status(row)] += 1
     total = len(rows)
-    live = [row for row in rows if row["status"] != "abandonné"]
+    live = [row for row in rows if row["status"] != ABANDONED]
     return {
         "total": total,
         "by_status": by_status,
-        "done_percent": round(100 * by_status["fait"] / total, 1) if total else 0.0,
+        "done_percent": round(100 * by_status[DONE] / total, 1) if total else 0.0,
         # Abandoned actions will never progress: they do not drag the mean down.
         "progress_percent": (
             round(sum(effective_progress(row) for row in live) / len(live), 1) if live else 0.0
@@ -123,7 +119,7 @@ def local_time(moment: datetime) -> datetime:
     """A naive datetime in Belgian local time (naive input is taken as already local)."""
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+    return moment.astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
 def format_timestamp(moment: datetime | None) -> str:

@@ -7,16 +7,18 @@ figure registry are never touched, so nothing leaks between calls or threads.
 import io
 import textwrap
 
-from commands.reports.labels import CHART_TITLE, CHART_XLABEL, NO_ACTIONS, STATUS_COLUMNS
-from commands.reports.plan import format_percent, status_summary
+from reports.labels import CHART_TITLE, CHART_XLABEL, NO_ACTIONS
+from reports.plan import format_percent, status_summary
+from storage.vocabulary import ABANDONED, DONE, IN_PROGRESS, NOT_STARTED, ON_HOLD, STATUS_COLUMNS
 
-#: Status colours: green done, blue ongoing, grey not started, amber on hold, red dropped.
+#: Status colours, stacked in report order: green done, blue ongoing, grey not started, amber on
+#: hold, red dropped.
 COLORS = {
-    "fait": "#2e7d32",
-    "en cours": "#1976d2",
-    "à démarrer": "#9e9e9e",
-    "suspendu": "#f9a825",
-    "abandonné": "#c62828",
+    DONE: "#2e7d32",
+    IN_PROGRESS: "#1976d2",
+    NOT_STARTED: "#9e9e9e",
+    ON_HOLD: "#f9a825",
+    ABANDONED: "#c62828",
 }
 WIDTH_INCHES = 7.0
 DPI = 150  # 1050 pixels wide: sharp on a phone without a heavy upload
@@ -75,7 +77,7 @@ def _draw_bars(axes, by_os: list[dict], roomy: bool) -> None:
         # Count inside a segment only where it fits.
         if roomy:
             inside = [str(c) if c >= widest * 0.06 else "" for c in counts]
-            text_color = "black" if status == "suspendu" else "white"
+            text_color = "black" if status == ON_HOLD else "white"
             axes.bar_label(bars, labels=inside, label_type="center", color=text_color, fontsize=10)
         left = [a + b for a, b in zip(left, counts, strict=True)]
     for y, os in zip(positions, by_os, strict=True):

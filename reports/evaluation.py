@@ -5,7 +5,7 @@ First the totals and the progress per OS; then, per OS and per OO, the actions u
 "Actions abandonnées" (empty headings are left out), each action once, with its last comment
 and a summary of its updates.
 
-    >>> from commands.reports.sample import synthetic_plan
+    >>> from reports.sample import synthetic_plan
     >>> evaluation_report(synthetic_plan(10), "md").decode().splitlines()[0]
     '# Évaluation à mi-législature du PST'
 """
@@ -13,19 +13,9 @@ and a summary of its updates.
 import textwrap
 from datetime import date
 
-from commands.reports.document import FORMATS, Document, Heading, Paragraph, Table, render
-from commands.reports.labels import (
-    EVALUATION_TITLE,
-    HEALTH_LABELS,
-    HISTORY_KINDS,
-    STATUS_COLUMNS,
-    STATUS_HEADINGS,
-    STATUS_ORDER,
-    SUMMARY_HEADERS,
-    TOTAL,
-    VOLET_LABELS,
-)
-from commands.reports.plan import (
+from reports.document import FORMATS, Document, Heading, Paragraph, Table, render
+from reports.labels import EVALUATION_TITLE, SUMMARY_HEADERS, TOTAL, VOLET_LABELS
+from reports.plan import (
     format_date_fr,
     format_percent,
     group_plan,
@@ -33,6 +23,20 @@ from commands.reports.plan import (
     pilots_text,
     status_summary,
     who_text,
+)
+from storage.vocabulary import (
+    ABANDONED,
+    DONE,
+    HEALTH_LABELS,
+    IN_PROGRESS,
+    KIND_LABELS,
+    NOT_STARTED,
+    ON_HOLD,
+    REPORT_ORDER,
+    STATUS_CHANGE,
+    STATUS_COLUMNS,
+    STATUS_HEADINGS,
+    health_label,
 )
 
 #: Updates listed per action; older ones are counted, not listed.
@@ -83,7 +87,7 @@ def evaluation_document(
         )
         for oo_group in os_group.objectives:
             blocks.append(Heading(f"Objectif opérationnel {oo_group.number} : {oo_group.title}", 3))
-            for status in STATUS_ORDER:
+            for status in REPORT_ORDER:
                 actions = [a for a in oo_group.actions if a["status"] == status]
                 if not actions:
                     continue
@@ -101,13 +105,13 @@ def _overview(rows: list[dict]) -> list:
         return format_percent(100 * count / total if total else 0)
 
     sentence = (
-        f"{total} actions : {counts['fait']} réalisées ({share(counts['fait'])}), "
-        f"{counts['en cours']} en cours, {counts['à démarrer']} à démarrer, "
-        f"{counts['suspendu']} suspendues et {counts['abandonné']} abandonnées. "
+        f"{total} actions : {counts[DONE]} réalisées ({share(counts[DONE])}), "
+        f"{counts[IN_PROGRESS]} en cours, {counts[NOT_STARTED]} à démarrer, "
+        f"{counts[ON_HOLD]} suspendues et {counts[ABANDONED]} abandonnées. "
         f"Avancement moyen : {format_percent(summary['progress_percent'])} "
         "(actions abandonnées exclues, action réalisée comptée à 100 %)."
     )
-    totals = [(STATUS_COLUMNS[s], str(counts[s]), share(counts[s])) for s in STATUS_ORDER]
+    totals = [(STATUS_COLUMNS[s], str(counts[s]), share(counts[s])) for s in REPORT_ORDER]
     totals.append((TOTAL, str(total), share(total)))
     per_os = [
         (
@@ -154,10 +158,10 @@ def _action_blocks(action: dict, period: tuple[date, date] | None) -> list[Parag
     if action.get("last_comment"):
         blocks.append(Paragraph(action["last_comment"], "comment"))
     facts = []
-    if action["status"] in ("en cours", "suspendu") and action.get("progress") is not None:
+    if action["status"] in (IN_PROGRESS, ON_HOLD) and action.get("progress") is not None:
         facts.append(f"Avancement : {action['progress']}\u00a0%.")
     if action.get("health") in HEALTH_LABELS:
-        facts.append(f"Santé : {HEALTH_LABELS[action['health']]}.")
+        facts.append(f"Santé : {health_label(action['health'])}.")
     summary = history_summary(action.get("history") or [], period)
     if summary:
         facts.append(summary)
@@ -190,11 +194,11 @@ def _entry_text(entry: dict) -> str:
     head = format_date_fr(entry["at"]) + (f" ({who})" if who else "")
     kind = entry.get("kind")
     details = []
-    if kind == "status":
+    if kind == STATUS_CHANGE:
         old, new = entry.get("old_status"), entry.get("new_status")
         details.append(f"{old} → {new}" if old and old != new else f"{new or ''}".strip())
     else:
-        details.append(HISTORY_KINDS.get(kind, kind or ""))
+        details.append(KIND_LABELS.get(kind, kind or ""))
     if entry.get("progress") is not None:
         details.append(f"{entry['progress']}\u00a0%")
     text = ", ".join(d for d in details if d)

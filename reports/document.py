@@ -16,7 +16,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from commands.reports.plan import clean
+from reports.plan import clean
 
 FORMATS = ("html", "md", "odt", "docx")
 
@@ -175,7 +175,7 @@ def to_odt(doc: Document) -> bytes:
     from odf import text as tx
     from odf.opendocument import OpenDocumentText
 
-    from commands.reports import odfraw
+    from reports import odfraw  # imports odfpy, so it is loaded late too
 
     odt = OpenDocumentText()
 

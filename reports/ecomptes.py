@@ -1,23 +1,14 @@
-"""The PST in eComptes, the Walloon exchange format (schema storage/data/ecomptes-pst-201805V1.xsd).
+"""Writing the PST in eComptes, the Walloon exchange format, and checking a file against its schema.
 
-    dataroot
-      Identifiants: Id, TypeAdmin (AC|CPAS), INS, Type (PST), Exercice, Version, Generateur
-      PST
-        DescriptionPST: IdPST, Libelle, ExerciceDebut, ExerciceFin
-        Volets/Volet/ObjectifStrategiques/ObjectifStrategique/ObjectifsOperationnels/
-          ObjectifOperationnel/Actions/Action
-
-Every Volet, OS, OO and Action carries the same fields, in this order: Libelle (<= 255),
-DateDebut?, DateFin?, Description, Statut, Responsable?, Mandataire?, Departement?,
-TauxAvancement (0-100), RemarqueStatut, ETP, Plans, Partenaires; attributes ElementId and
-Exercice. How our rows fit in:
+The format (its tree, the schema, the status codes, the labelled Description lines) is
+described where it is read back: `storage/importing/ecomptes.py`. How our rows fit in:
 
 - Statut: see STATUS_CODES; a suspended action whose health is "bloque" is PROBLEME.
 - Responsable is a person (civility, name, first name, phone, e-mail, all required): pilot
   initials cannot fill it truthfully, so the pilots go to Departement, joined with "/".
 - Description holds what has no field of its own: full title when the Libelle was cut,
   indicators, deadline text and health, one "Label : value" line each (read back by
-  parse_ecomptes). RemarqueStatut holds the last comment. ETP is unknown: 0.
+  storage.importing.parse_ecomptes). RemarqueStatut holds the last comment. ETP is unknown: 0.
 - OS and OO take their dates, progress (mean of their live actions) and status from their
   actions. Volets: "interne", "externe", and one without volet for OS that have none.
 
@@ -25,43 +16,30 @@ Files are written in ISO-8859-1 like the schema itself; other characters become 
 references (&#8211;).
 """
 
-import re
 import xml.etree.ElementTree as ET
-from datetime import date
 from functools import lru_cache
 from importlib import resources
 
-from commands.reports.plan import clean, effective_progress, group_plan, pilots_text
+from reports.plan import clean, effective_progress, group_plan, pilots_text
+from storage.importing.ecomptes import (
+    LABEL_DEADLINE,
+    LABEL_FULL_TITLE,
+    LABEL_HEALTH,
+    LABEL_INDICATORS,
+    PROBLEM,
+    SCHEMA_FILE,
+    SCHEMA_VERSION,
+    STATUS_CODES,
+    EcomptesError,
+    parse_xml,
+)
+from storage.vocabulary import ABANDONED, BLOCKED, DONE, ON_HOLD
 
-SCHEMA_VERSION = "201805V1"
 GENERATOR = "pst-bot"
 ENCODING = "ISO-8859-1"
 LIBELLE_MAX = 255
 
-STATUS_CODES = {
-    "à démarrer": "NON_COMMENCE",
-    "en cours": "EN_COURS",
-    "suspendu": "EN_ATTENTE",
-    "fait": "TERMINE",
-    "abandonné": "ANNULE_ABANDONNE",
-}
-STATUSES_BY_CODE = {code: status for status, code in STATUS_CODES.items()} | {
-    "PROBLEME": "suspendu"
-}
-
 VOLETS = {"interne": "Volet interne", "externe": "Volet externe", None: "Volet non précisé"}
-
-# Labels of the Description lines (French: people read the file too).
-_FULL_TITLE = "Intitulé complet"
-_INDICATORS = "Indicateurs"
-_DEADLINE = "Échéance"
-_HEALTH = "Santé"
-_LINE = re.compile(r"^(Intitulé complet|Indicateurs|Échéance|Santé) : (.*)$")
-
-
-class EcomptesError(ValueError):
-    """The file is not an eComptes PST we can read; the message says where and why."""
-
 
 # ---------------------------------------------------------------- writing
 
@@ -192,9 +170,9 @@ def _fill(
         ends = [a["end_date"] for a in actions if a.get("end_date")]
         start, end = min(starts, default=None), max(ends, default=None)
         status = _group_status([_status_code(a) for a in actions])
-        live = [a for a in actions if a["status"] != "abandonné"]
+        live = [a for a in actions if a["status"] != ABANDONED]
         progress = round(sum(effective_progress(a) for a in live) / len(live)) if live else 0
-    lines = [f"{_FULL_TITLE} : {title}"] if libelle != title else []
+    lines = [f"{LABEL_FULL_TITLE} : {title}"] if libelle != title else []
     lines.extend(extra_lines)
 
     ET.SubElement(node, "Libelle").text = libelle
@@ -234,8 +212,8 @@ def _unique(base: str, seen: set[str]) -> str:
 
 
 def _status_code(action: dict) -> str:
-    if action["status"] == "suspendu" and action.get("health") == "bloque":
-        return "PROBLEME"
+    if action["status"] == ON_HOLD and action.get("health") == BLOCKED:
+        return PROBLEM
     try:
         return STATUS_CODES[action["status"]]
     except KeyError:
@@ -259,16 +237,16 @@ def _group_status(codes: list[str]) -> str:
 def _action_progress(action: dict) -> int:
     progress = action.get("progress")
     if progress is None:
-        return 100 if action["status"] == "fait" else 0
+        return 100 if action["status"] == DONE else 0
     return max(0, min(100, int(progress)))
 
 
 def _action_lines(action: dict) -> list[str]:
     lines = []
     for label, value in (
-        (_INDICATORS, action.get("indicators")),
-        (_DEADLINE, action.get("deadline")),
-        (_HEALTH, action.get("health")),
+        (LABEL_INDICATORS, action.get("indicators")),
+        (LABEL_DEADLINE, action.get("deadline")),
+        (LABEL_HEALTH, action.get("health")),
     ):
         if value:
             lines.append(f"{label} : {' '.join(str(value).split())}")
@@ -282,15 +260,14 @@ def _action_lines(action: dict) -> list[str]:
 def _schema():
     import xmlschema  # optional dependency: pip install pst-bot[reports]
 
-    source = resources.files("storage").joinpath("data/ecomptes-pst-201805V1.xsd")
-    with resources.as_file(source) as path:
+    with resources.as_file(SCHEMA_FILE) as path:
         return xmlschema.XMLSchema(str(path))
 
 
 def validate_ecomptes(data: bytes) -> None:
     """Raises EcomptesError, naming the first problems and where they are, unless `data`
     is valid against the eComptes PST schema 201805V1."""
-    root = _parse(data)
+    root = parse_xml(data)
     errors = list(_schema().iter_errors(root))
     if errors:
         details = "; ".join(f"{e.path or '/'} : {e.reason}" for e in errors[:3])
@@ -298,130 +275,3 @@ def validate_ecomptes(data: bytes) -> None:
         raise EcomptesError(
             f"Fichier eComptes non conforme au schéma {SCHEMA_VERSION} : {details}{more}"
         )
-
-
-def _parse(data: bytes) -> ET.Element:
-    try:
-        return ET.fromstring(data)
-    except ET.ParseError as e:
-        raise EcomptesError(f"Fichier eComptes illisible (XML mal formé) : {e}") from e
-
-
-# ---------------------------------------------------------------- reading
-
-
-def parse_ecomptes(data: bytes) -> list[dict]:
-    """Rows in the store's shape (history empty) from an eComptes PST file.
-
-    Reads files from other tools too: objectives without our "OS-1"/"OO-1.1"/"ACT-3"
-    identifiers are numbered in document order, and missing optional fields become None.
-    Call validate_ecomptes first to refuse files that do not follow the schema.
-    """
-    root = _parse(data)
-    if root.tag != "dataroot" or root.find("PST/Volets") is None:
-        raise EcomptesError("Ce fichier n'est pas un PST eComptes (dataroot/PST/Volets manquant).")
-
-    rows = []
-    os_count = action_count = 0
-    for volet_node in root.iterfind("PST/Volets/Volet"):
-        volet = _volet_of(volet_node)
-        for os_node in volet_node.iterfind("ObjectifStrategiques/ObjectifStrategique"):
-            os_count += 1
-            os_number = int(_number_from_id(os_node, "OS") or os_count)
-            os_title = _title(os_node)
-            for oo_index, oo_node in enumerate(
-                os_node.iterfind("ObjectifsOperationnels/ObjectifOperationnel"), start=1
-            ):
-                oo_number = _number_from_id(oo_node, "OO") or f"{os_number}.{oo_index}"
-                oo_title = _title(oo_node)
-                for action_node in oo_node.iterfind("Actions/Action"):
-                    action_count += 1
-                    row = {
-                        "os_number": os_number,
-                        "os_title": os_title,
-                        "volet": volet,
-                        "oo_number": oo_number,
-                        "oo_title": oo_title,
-                        "number": int(_number_from_id(action_node, "ACT") or action_count),
-                    }
-                    row.update(_action_fields(action_node))
-                    rows.append(row)
-    return rows
-
-
-def _volet_of(node) -> str | None:
-    libelle = (node.findtext("Libelle") or "").casefold()
-    for volet in ("interne", "externe"):
-        if volet in libelle or volet.upper() in node.get("ElementId", "").upper():
-            return volet
-    return None
-
-
-def _number_from_id(node, prefix: str) -> str | None:
-    """Our ids give numbers ("OS-2" -> "2", "OO-2.1" -> "2.1", "ACT-17~2" -> "17"), others None."""
-    digits = r"\d+(?:\.\d+)*" if prefix == "OO" else r"\d+"
-    match = re.fullmatch(rf"{prefix}-({digits})(?:~\d+)?", node.get("ElementId", ""))
-    return match.group(1) if match else None
-
-
-def _described(node) -> dict[str, str]:
-    fields = {}
-    for line in (node.findtext("Description/Valeur") or "").splitlines():
-        match = _LINE.match(line.strip())
-        if match:
-            fields[match.group(1)] = match.group(2).strip()
-    return fields
-
-
-def _title(node) -> str:
-    return _described(node).get(_FULL_TITLE) or (node.findtext("Libelle") or "").strip()
-
-
-def _date(node, tag) -> date | None:
-    text = (node.findtext(tag) or "").strip()
-    try:
-        return date.fromisoformat(text[:10]) if text else None
-    except ValueError as e:
-        raise EcomptesError(
-            f"Date illisible dans {tag} de {node.get('ElementId')} : {text!r}"
-        ) from e
-
-
-def _action_fields(node) -> dict:
-    described = _described(node)
-    code = (node.findtext("Statut") or "NON_COMMENCE").strip()
-    if code not in STATUSES_BY_CODE:
-        raise EcomptesError(f"Statut inconnu pour {node.get('ElementId')} : {code!r}")
-    health = described.get(_HEALTH) or ("bloque" if code == "PROBLEME" else None)
-    try:
-        progress = round(float(node.findtext("TauxAvancement") or 0))
-    except ValueError as e:
-        raise EcomptesError(f"TauxAvancement illisible pour {node.get('ElementId')}") from e
-    pilots = (node.findtext("Departement") or "").strip()
-    if not pilots and node.find("Responsable") is not None:
-        pilots = " ".join(
-            (node.findtext(f"Responsable/{tag}") or "").strip() for tag in ("Prenom", "Nom")
-        ).strip()
-    start, end = _date(node, "DateDebut"), _date(node, "DateFin")
-    return {
-        "title": _title(node),
-        "indicators": described.get(_INDICATORS, ""),
-        "pilots": [p for p in pilots.split("/") if p],
-        "deadline": described.get(_DEADLINE) or _deadline_from(start, end),
-        "start_date": start,
-        "end_date": end,
-        "status": STATUSES_BY_CODE[code],
-        "progress": progress,
-        "health": health,
-        "last_comment": (node.findtext("RemarqueStatut/Valeur") or "").strip() or None,
-        "last_update": None,
-        "history": [],
-    }
-
-
-def _deadline_from(start: date | None, end: date | None) -> str:
-    if not end:
-        return ""
-    if start and start.year != end.year:
-        return f"{start.year}-{end.year}"
-    return str(end.year)

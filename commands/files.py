@@ -1,0 +1,81 @@
+"""The files a command or the command line hands out: the consolidated table, the evaluation,
+the eComptes XML and the chart, as attachments.
+
+    attachment = table_file(db, "xlsx", today)
+    attachment.filename, attachment.mimetype   # "pst-tableau-2026-11-23.xlsx", "application/..."
+
+`!export`, `!tableau`, `!evaluation`, `!ecomptes`, `!graphique` and `pst-bot export|evaluation`
+all go through these functions.
+"""
+
+from datetime import date
+
+import reports
+import sqlite_utils
+
+from commands import texts
+from commands.errors import UserError
+from commands.types import Attachment, Organisation
+from storage import plan
+
+TABLE_FORMATS = {
+    "xlsx": (
+        reports.table_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "ods": (reports.table_ods, "application/vnd.oasis.opendocument.spreadsheet"),
+    "csv": (reports.table_csv, "text/csv"),
+    "md": (reports.table_md, "text/markdown"),
+    "html": (reports.table_html, "text/html"),
+}
+EVALUATION_FORMATS = {
+    "odt": "application/vnd.oasis.opendocument.text",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html",
+    "md": "text/markdown",
+}
+
+
+def plan_rows(db: sqlite_utils.Database, with_history: bool = False) -> list[dict]:
+    """The consolidated rows; refuses an empty plan."""
+    rows = plan.consolidated_rows(db, with_history=with_history)
+    if not rows:
+        raise UserError(texts.EMPTY_PLAN)
+    return rows
+
+
+def table_file(db: sqlite_utils.Database, fmt: str, today: date, rows=None) -> Attachment:
+    """The consolidated table in `fmt` (xlsx, ods, csv, md, html); `rows` if already read."""
+    render, mimetype = TABLE_FORMATS[fmt]
+    data = render(rows if rows is not None else plan_rows(db))
+    return Attachment(f"pst-tableau-{today.isoformat()}.{fmt}", data, mimetype)
+
+
+def evaluation_file(
+    db: sqlite_utils.Database, fmt: str, today: date, since: date | None = None
+) -> Attachment:
+    """The mid-term evaluation report, in the shape of the Bernissart one."""
+    data = reports.evaluation_report(
+        plan_rows(db, with_history=True), fmt, since=since, generated_on=today
+    )
+    return Attachment(f"pst-evaluation-{today.isoformat()}.{fmt}", data, EVALUATION_FORMATS[fmt])
+
+
+def ecomptes_file(db: sqlite_utils.Database, organisation: Organisation, today: date) -> Attachment:
+    """The PST as an eComptes XML file (version 201805V1), validated before it is sent."""
+    exercise = organisation.exercise or today.year
+    data = reports.ecomptes_xml(
+        plan_rows(db),
+        ins=organisation.ins,
+        admin_type=organisation.admin_type,
+        exercise=exercise,
+        pst_id=f"PST-{organisation.admin_type}-{organisation.ins}"[:40],
+        description=f"PST du {organisation.name}",
+    )
+    reports.validate_ecomptes(data)
+    return Attachment(f"pst-ecomptes-{exercise}.xml", data, "application/xml")
+
+
+def chart_file(db: sqlite_utils.Database, today: date) -> Attachment:
+    data = reports.progress_chart_png(plan_rows(db))
+    return Attachment(f"pst-avancement-{today.isoformat()}.png", data, "image/png")

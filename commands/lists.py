@@ -1,0 +1,76 @@
+"""Lists of actions: a pilot's own (!mes-actions) and the whole plan as a table (!tableau)."""
+
+from reports import status_summary
+
+from commands import files, texts
+from commands.errors import UserError
+from commands.formatting import day, esc, percent, safe, shorten
+from commands.registry import command
+from commands.types import Args, Context, Reply
+from storage import plan
+from storage.vocabulary import DONE, PILOT_ORDER, STATUSES
+
+
+@command(
+    "mine",
+    aliases=["mes-actions", "mesactions", "moi-actions"],
+    summary="Vos actions, groupées par statut, les retards d'abord.",
+    examples=["!mes-actions"],
+)
+def my_actions(ctx: Context, args: Args) -> Reply:
+    if not ctx.user.pilots:
+        raise UserError(texts.NO_PILOT_LINK)
+    actions = plan.actions_of_pilots(ctx.db, set(ctx.user.pilots))
+    who = "/".join(sorted(ctx.user.pilots))
+    if not actions:
+        return Reply(text=texts.NO_ACTIONS.format(who=who))
+    late = [a for a in actions if plan.is_overdue(a, ctx.today)]
+    groups = [(texts.MINE_LATE.format(count=len(late)), late)] if late else []
+    for status in PILOT_ORDER:
+        members = [a for a in actions if a["status"] == status and a not in late]
+        if members:
+            groups.append((f"{status.capitalize()} ({len(members)})", members))
+    head = texts.MINE_HEAD.format(who=who, count=len(actions))
+    text_lines = [head]
+    html_parts = [f"<b>{esc(head)}</b>"]
+    for heading, members in groups:
+        items = [_mine_line(a) for a in members]
+        text_lines.append(heading)
+        text_lines += [f"• {item}" for item in items]
+        html_parts.append(
+            f"<b>{esc(heading)}</b><ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+        )
+    return Reply(text=safe("\n".join(text_lines)), html="\n".join(html_parts))
+
+
+def _mine_line(action: dict) -> str:
+    line = f"{action['number']} {shorten(action['title'], 60)}"
+    extra = [action["deadline"]] if action["deadline"] else []
+    if action["progress"] is not None and action["status"] != DONE:
+        extra.append(percent(action["progress"]))
+    return line + (f" ({', '.join(extra)})" if extra else "")
+
+
+@command(
+    "table",
+    aliases=["tableau"],
+    summary="Le tableau consolidé du PST en fichier CSV, avec un résumé.",
+    examples=["!tableau"],
+)
+def consolidated_table(ctx: Context, args: Args) -> Reply:
+    rows = files.plan_rows(ctx.db)
+    summary = status_summary(rows)
+    lines = [texts.TABLE_HEAD.format(count=len(rows), day=day(ctx.today))]
+    lines.append(
+        texts.TABLE_DONE.format(
+            counts=_counts(summary["by_status"]), percent=f"{summary['done_percent']:g}"
+        )
+    )
+    for group in summary["by_os"]:
+        lines.append(f"OS {group['os_number']} : {_counts(group['by_status'])}")
+    attachment = files.table_file(ctx.db, "csv", ctx.today, rows)
+    return Reply(text="\n".join(lines), attachments=[attachment])
+
+
+def _counts(by_status: dict) -> str:
+    return ", ".join(f"{by_status[s]} {s}" for s in STATUSES if by_status.get(s))

@@ -1,0 +1,213 @@
+"""What the engine, the commands and the transports pass to each other.
+
+    message = Message(sender="@sylvie:x", text="!maj 23 fait", room="!abc:x", event_id="$1")
+    reply = engine.handle(message)     # a Reply: text, html, attachments, posts for other rooms
+
+Who is who: a chat id is identified (`Directory.identify`) as an `Identity` with the pilots it
+stands for and its role. Roles: an admin (DG, PST coordinator) may do everything; CODIR members
+read everything and receive the digests; pilots update the actions they pilot; readers read.
+
+This module imports nothing from the rest of `commands/`: every other module may import it.
+"""
+
+import base64
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+import sqlite_utils
+
+ADMIN, CODIR, PILOT, READER = "admin", "codir", "pilot", "reader"
+
+#: The room every change is posted to, named by role; each transport knows its address.
+CODIR_ROOM = "codir"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A command as it arrived: who, what, where, its id, and the thread it belongs to."""
+
+    sender: str
+    text: str
+    room: str = ""
+    event_id: str | None = None
+    thread: str | None = None
+
+
+@dataclass
+class Attachment:
+    filename: str
+    data: bytes
+    mimetype: str
+
+
+@dataclass
+class Post:
+    """A message for another room, named by role ("codir"); the transport knows its address."""
+
+    room: str
+    text: str
+    html: str
+
+
+@dataclass
+class Reply:
+    """The answer to a command. The engine fills `html` from `text` when a command gives none."""
+
+    text: str
+    html: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+    posts: list[Post] = field(default_factory=list)
+    event_id: str | None = None
+    refused: bool = False
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        for item in data["attachments"]:
+            item["data"] = base64.b64encode(item["data"]).decode()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Reply":
+        attachments = [
+            Attachment(a["filename"], base64.b64decode(a["data"]), a["mimetype"])
+            for a in data.get("attachments", [])
+        ]
+        posts = [Post(**p) for p in data.get("posts", [])]
+        return cls(
+            text=data["text"],
+            html=data["html"],
+            attachments=attachments,
+            posts=posts,
+            event_id=data.get("event_id"),
+            refused=data.get("refused", False),
+        )
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The administration the PST belongs to, for reports and the eComptes export."""
+
+    name: str = "CPAS"
+    admin_type: str = "CPAS"  # AC (commune) or CPAS
+    ins: str = "00000"
+    exercise: int | None = None  # budget year of the eComptes export; default: this year
+
+
+@dataclass(frozen=True)
+class Identity:
+    chat_id: str
+    pilots: frozenset[str]
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    def may_update(self, action_pilots: list[str]) -> bool:
+        """Admins update every action; others the actions they pilot, unless made readers."""
+        if self.is_admin:
+            return True
+        return self.role != READER and bool(self.pilots.intersection(action_pilots))
+
+
+@dataclass
+class Directory:
+    """Roles and the pilot directory (initials or group name -> chat ids).
+
+    >>> d = Directory(admins={"@dg:x"}, links={"SV": {"@sylvie:x"}})
+    >>> d.identify("@sylvie:x").pilots
+    frozenset({'SV'})
+
+    `roles` holds roles given explicitly (in chat); they win over `admins` and `codir`.
+    `initials_as_ids` is for the offline shell: a sender named like a pilot ("LM") is that pilot.
+    """
+
+    admins: set[str] = field(default_factory=set)
+    codir: set[str] = field(default_factory=set)
+    links: dict[str, set[str]] = field(default_factory=dict)
+    initials_as_ids: bool = False
+    roles: dict[str, str] = field(default_factory=dict)
+    #: The directory from the configuration this one was built on (None: this one is).
+    configured: "Directory | None" = field(default=None, repr=False, compare=False)
+
+    def pilots_of(self, chat_id: str) -> frozenset[str]:
+        mine = {code for code, people in self.links.items() if chat_id in people}
+        if self.initials_as_ids and chat_id.strip():
+            mine.add(chat_id)
+        return frozenset(mine)
+
+    def identify(self, chat_id: str) -> Identity:
+        pilots = self.pilots_of(chat_id)
+        if chat_id in self.roles:
+            role = self.roles[chat_id]
+        elif chat_id in self.admins:
+            role = ADMIN
+        elif chat_id in self.codir:
+            role = CODIR
+        elif pilots:
+            role = PILOT
+        else:
+            role = READER
+        return Identity(chat_id=chat_id, pilots=pilots, role=role)
+
+    def people(self, pilot: str) -> set[str]:
+        return set(self.links.get(pilot, set()))
+
+    def with_stored(self, links: list[tuple[str, str, bool]], roles: dict[str, str]) -> "Directory":
+        """A copy with the links (pilot, chat id, linked?) and roles stored in chat applied.
+
+        >>> Directory(admins={"@dg:x"}).with_stored([], {"@s:x": "codir"}).identify("@s:x").role
+        'codir'
+        """
+        if self.configured is not None:
+            return self.configured.with_stored(links, roles)
+        merged = {code: set(people) for code, people in self.links.items()}
+        for pilot, chat_id, linked in links:
+            people = merged.setdefault(pilot, set())
+            if linked:
+                people.add(chat_id)
+            else:
+                people.discard(chat_id)
+        merged = {code: people for code, people in merged.items() if people}
+        admins, codir = set(self.admins), set(self.codir)
+        for chat_id, role in roles.items():
+            admins.discard(chat_id)
+            codir.discard(chat_id)
+            {ADMIN: admins, CODIR: codir}.get(role, set()).add(chat_id)
+        return replace(
+            self,
+            admins=admins,
+            codir=codir,
+            links=merged,
+            roles={**self.roles, **roles},
+            configured=self,
+        )
+
+
+class Args(dict):
+    """A command's arguments as its declaration read them: `args.action`, `args.comment`."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class Context:
+    """What a command handler sees."""
+
+    db: sqlite_utils.Database
+    user: Identity
+    directory: Directory
+    message: Message
+    now: datetime
+    organisation: Organisation = field(default_factory=Organisation)
+    #: The commands the engine serves (for !aide).
+    registry: Any = None
+
+    @property
+    def today(self) -> date:
+        return self.now.date()

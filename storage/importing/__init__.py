@@ -1,0 +1,62 @@
+"""Reading a PST from a file, and loading it into the database.
+
+Every format gives the same plain rows (`ParsedPST`, see `model.py`), which `import_plan`
+loads without ever erasing a status or the history:
+
+- the recap table of a PST document, tab-separated, as in the bundled example (`recap.py`);
+- a CSV or XLSX sheet, one action per row (`sheets.py`);
+- an eComptes XML file, read into table rows (`ecomptes.py`), then `plan_from_rows`.
+
+    >>> pst = parse_file("plan.csv")
+    >>> len(pst.actions), pst.unparsed_deadlines
+    (127, [])
+    >>> import_plan(db, pst).created
+    127
+
+Every problem a user can fix is raised as `ImportFormatError` (`EcomptesError` for eComptes),
+whose text names the line.
+"""
+
+from pathlib import Path
+
+from storage.importing.ecomptes import EcomptesError, parse_ecomptes
+from storage.importing.merge import ImportReport, import_plan
+from storage.importing.model import MESSAGES, ImportFormatError, ParsedPST, plan_from_rows
+from storage.importing.recap import EXAMPLE_PATH, load_example, parse_recap
+from storage.importing.sheets import parse_csv, parse_xlsx
+
+__all__ = [
+    "EXAMPLE_PATH",
+    "EcomptesError",
+    "ImportFormatError",
+    "ImportReport",
+    "ParsedPST",
+    "import_plan",
+    "load_example",
+    "parse_csv",
+    "parse_ecomptes",
+    "parse_file",
+    "parse_recap",
+    "parse_xlsx",
+    "plan_from_rows",
+]
+
+
+def parse_file(path: str | Path) -> ParsedPST:
+    """Parse a .csv, .xlsx, .md or .txt file, chosen by its extension."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return parse_xlsx(path.read_bytes())
+    if suffix == ".csv":
+        data = path.read_bytes()
+        try:
+            return parse_csv(data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            # Excel on Windows saves "CSV" in Windows-1252 by default.
+            parsed = parse_csv(data.decode("cp1252", errors="replace"))
+            parsed.warnings.append(MESSAGES["csv_not_utf8"])
+            return parsed
+    if suffix in (".md", ".txt"):
+        return parse_recap(path.read_text(encoding="utf-8-sig"))
+    raise ImportFormatError(MESSAGES["unknown_format"].format(suffix=suffix or path.name))

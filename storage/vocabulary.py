@@ -1,0 +1,165 @@
+"""The PST's words, each said once: statuses, health values, history kinds, their French labels
+and display orders, the one accent fold and the one time zone.
+
+    >>> parse_status("Réalisé")
+    'fait'
+    >>> split_status(["en", "cours", "40%", "marché", "attribué"])
+    ('en cours', ['40%', 'marché', 'attribué'])
+    >>> fold("  Échéance  Réalisée ")
+    'echeance realisee'
+
+Every module that compares what a user typed, prints a status or a time takes it from here:
+storage, commands and reports alike.
+"""
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+# ---------------------------------------------------------------- time
+
+#: Users read times in Belgian local time; the database keeps them in UTC.
+LOCAL_TZ = ZoneInfo("Europe/Brussels")
+
+
+def now_utc() -> datetime:
+    """Now, in UTC, to the second: the time every history entry is stamped with."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+# ---------------------------------------------------------------- folding user words
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced: the one form user words are compared in."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().replace("’", "'").split())
+
+
+# ---------------------------------------------------------------- statuses
+
+NOT_STARTED = "à démarrer"
+IN_PROGRESS = "en cours"
+DONE = "fait"
+ON_HOLD = "suspendu"
+ABANDONED = "abandonné"
+
+#: The life of an action, in order: how counts read ("12 à démarrer, 30 en cours, …").
+STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, ON_HOLD, ABANDONED)
+#: Reports for the Conseil list what is done first and what was dropped last.
+REPORT_ORDER = (DONE, IN_PROGRESS, NOT_STARTED, ON_HOLD, ABANDONED)
+#: A pilot's own list starts with what needs their work.
+PILOT_ORDER = (IN_PROGRESS, NOT_STARTED, ON_HOLD, DONE, ABANDONED)
+#: Statuses after which an action is no longer "late".
+CLOSED = frozenset({DONE, ABANDONED})
+
+#: Report headings, one per status (the evaluation's sections).
+STATUS_HEADINGS = {
+    DONE: "Actions réalisées",
+    IN_PROGRESS: "Actions en cours",
+    NOT_STARTED: "Actions à démarrer",
+    ON_HOLD: "Actions suspendues",
+    ABANDONED: "Actions abandonnées",
+}
+#: Column headers and legend entries that count actions per status.
+STATUS_COLUMNS = {
+    DONE: "Réalisées",
+    IN_PROGRESS: "En cours",
+    NOT_STARTED: "À démarrer",
+    ON_HOLD: "Suspendues",
+    ABANDONED: "Abandonnées",
+}
+
+_SYNONYMS = {
+    DONE: ["fait", "réalisé", "terminé", "terminée", "finalisé", "fini", "done"],
+    IN_PROGRESS: ["en cours", "commencé", "démarré", "started", "in progress", "ongoing"],
+    NOT_STARTED: [
+        "à démarrer",
+        "a demarrer",
+        "pas fait",
+        "non commencé",
+        "pas commencé",
+        "todo",
+        "to do",
+        "not started",
+    ],
+    ON_HOLD: ["suspendu", "en pause", "en attente", "bloqué", "on hold", "paused"],
+    ABANDONED: ["abandonné", "annulé", "abandoned", "cancelled", "canceled"],
+}
+
+_BY_FOLDED = {fold(word): status for status, words in _SYNONYMS.items() for word in words}
+_BY_FOLDED.update({fold(s): s for s in STATUSES})
+# Feminine and plural forms: "réalisée", "terminées", "abandonnés"...
+for _word, _status in list(_BY_FOLDED.items()):
+    if " " not in _word and _word.endswith("e"):
+        for suffix in ("e", "s", "es"):
+            _BY_FOLDED.setdefault(_word + suffix, _status)
+_LONGEST = max(len(w.split()) for w in _BY_FOLDED)
+
+_PROGRESS = re.compile(r"^(-?\d+)\s*%$")
+
+
+def parse_status(text: str) -> str | None:
+    """The canonical status for a word or phrase, or None."""
+    return _BY_FOLDED.get(fold(text))
+
+
+def split_status(words: list[str]) -> tuple[str | None, list[str]]:
+    """Take the longest status phrase at the start of `words`; return it and the rest."""
+    for size in range(min(_LONGEST, len(words)), 0, -1):
+        status = parse_status(" ".join(words[:size]))
+        if status:
+            return status, words[size:]
+    return None, words
+
+
+def parse_progress(word: str) -> int | None:
+    """`"40%"` -> 40; None when the word is not a percentage. Range is checked by the caller."""
+    match = _PROGRESS.match(word.strip())
+    return int(match.group(1)) if match else None
+
+
+def accepted_words() -> str:
+    """The status words a pilot may type, for refusal messages."""
+    return ", ".join(STATUSES)
+
+
+# ---------------------------------------------------------------- health
+
+GOOD, AT_RISK, BLOCKED = "bon", "risque", "bloque"
+#: What a pilot may type for each health value.
+HEALTHS = {"bon": GOOD, "ok": GOOD, "risque": AT_RISK, "bloque": BLOCKED, "blocage": BLOCKED}
+#: How a health value reads, after "santé" in chat and in the reports' "Santé" column.
+HEALTH_LABELS = {GOOD: "bonne", AT_RISK: "à risque", BLOCKED: "bloquée"}
+
+
+def health_label(value: str | None) -> str:
+    """`"bloque"` -> "bloquée"; an unknown value is shown as stored, None as ""."""
+    return HEALTH_LABELS.get(value or "", value or "")
+
+
+# ---------------------------------------------------------------- history kinds
+
+STATUS_CHANGE, NOTE, INDICATOR, HEALTH, DEADLINE, IMPORT, UNDO = (
+    "status",
+    "note",
+    "indicator",
+    "health",
+    "deadline",
+    "import",
+    "undo",
+)
+#: How each kind of history entry reads, in chat and in the reports.
+KIND_LABELS = {
+    STATUS_CHANGE: "mise à jour",
+    NOTE: "note",
+    INDICATOR: "indicateur",
+    HEALTH: "santé",
+    DEADLINE: "échéance",
+    IMPORT: "import",
+    UNDO: "annulation",
+}
+#: The kinds of entries a person may undo (not imports, not undos).
+UNDOABLE = (STATUS_CHANGE, NOTE, INDICATOR, HEALTH, DEADLINE)
