@@ -10,9 +10,9 @@ all go through these functions.
 
 from datetime import date
 
-import reports
 import sqlite_utils
 
+import reports
 from commands import texts
 from commands.errors import UserError
 from commands.types import Attachment, Organisation

@@ -1,12 +1,11 @@
 """Lists of actions: a pilot's own (!mes-actions) and the whole plan as a table (!tableau)."""
 
-from reports import status_summary
-
 from commands import files, texts
 from commands.errors import UserError
 from commands.formatting import day, esc, percent, safe, shorten
 from commands.registry import command
 from commands.types import Args, Context, Reply
+from reports import status_summary
 from storage import plan
 from storage.vocabulary import DONE, PILOT_ORDER, STATUSES
 
