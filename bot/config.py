@@ -16,6 +16,7 @@ from commands.types import Directory, Organisation
 ENV_SECRETS = {
     "PST_BOT_MATRIX_PASSWORD": ("matrix", "password"),
     "PST_BOT_MATRIX_ACCESS_TOKEN": ("matrix", "access_token"),
+    "PST_BOT_PICKLE_KEY": ("matrix", "pickle_key"),
 }
 
 
@@ -35,6 +36,8 @@ class MatrixConfig(_Section):
     device_id: str = "PSTBOT"
     store_path: Path = Path("./state")
     display_name: str = "Bot PST"
+    #: The secret that encrypts the encryption store (nio's default key is public).
+    pickle_key: str | None = None
 
     @field_validator("homeserver")
     @classmethod
@@ -61,6 +64,19 @@ class MatrixConfig(_Section):
 
 class StorageConfig(_Section):
     database: Path = Path("./pst.db")
+    #: Where the nightly backup goes; None (or "") turns it off.
+    backup_dir: Path | None = Path("./backups")
+    #: Local hour (0-23) after which the nightly backup is made.
+    backup_hour: int = Field(default=2, ge=0, le=23)
+    #: How many nightly backups are kept (older ones are deleted).
+    backups_kept: int = Field(default=14, ge=1)
+    #: How long the ids of answered messages are kept (a replay older than this is unlikely).
+    handled_events_days: int = Field(default=30, ge=1)
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value):
+        return None if value in ("", None) else value
 
 
 class RoomsConfig(_Section):
@@ -71,6 +87,9 @@ class AccessConfig(_Section):
     admins: list[str] = Field(default_factory=list)
     codir: list[str] = Field(default_factory=list)
     allowed_inviters: list[str] = Field(default_factory=list)
+    #: Rooms the bot serves: room ids ("!abc:example.org") or whole servers ("*:example.org").
+    #: Empty: every room an allowed inviter brought it into.
+    allowed_rooms: list[str] = Field(default_factory=list)
 
 
 class Settings(_Section):
