@@ -60,6 +60,10 @@ class Reply:
     posts: list[Post] = field(default_factory=list)
     event_id: str | None = None
     refused: bool = False
+    #: Nothing was recorded because of a passing fault (database busy, full, read-only): the
+    #: pilot is asked to try again, and a transport must not send this under the real reply's
+    #: transaction id (the same event may later get its real answer).
+    transient: bool = False
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -81,6 +85,7 @@ class Reply:
             posts=posts,
             event_id=data.get("event_id"),
             refused=data.get("refused", False),
+            transient=data.get("transient", False),
         )
 
 
