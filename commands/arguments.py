@@ -81,7 +81,14 @@ def usage(params: tuple[Param, ...]) -> str:
 def action_number(word: str, example: str) -> int:
     """`"47"` (or `"#47"`) -> 47; refuses anything else."""
     cleaned = word.strip().lstrip("#")
-    if not cleaned.isascii() or not cleaned.isdigit() or int(cleaned) > MAX_ACTION_NUMBER:
+    # The length first: Python refuses to read integers of over 4,300 digits.
+    too_long = len(cleaned) > len(str(MAX_ACTION_NUMBER))
+    if (
+        too_long
+        or not cleaned.isascii()
+        or not cleaned.isdigit()
+        or int(cleaned) > MAX_ACTION_NUMBER
+    ):
         raise UnknownAction(texts.NOT_A_NUMBER.format(word=word[:30], example=example))
     return int(cleaned)
 
@@ -150,7 +157,8 @@ STATE = Param("state", "statut [NN%]", _state)
 
 # ---------------------------------------------------------------- people
 
-_CHAT_ID = re.compile(r"^@\S{1,254}$")
+#: "@localpart:server", as Matrix writes a person (at most 255 characters).
+_CHAT_ID = re.compile(r"^@[^\s:]{1,200}:[^\s:]+(?::\d{1,5})?$")
 
 
 def chat_id(word: str) -> str:

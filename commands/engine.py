@@ -13,6 +13,7 @@ a command wrote is read from the database connection, not declared.
 """
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -34,10 +35,62 @@ log = logging.getLogger(__name__)
 
 #: Longest message the engine reads; anything longer is refused before parsing.
 MAX_MESSAGE = 20_000
+#: Longest reply text (and post): with its HTML twin it stays well under Matrix's 64 KB event.
+MAX_REPLY = 12_000
+#: Longest line of a shortened reply.
+MAX_LINE = 1_200
+#: Most lines a grouped command (one !maj per line) may hold.
+MAX_LINES = 50
 
 
 def _storable(text: str | None) -> str:
     return (text or "").encode("utf-8", "replace").decode("utf-8")
+
+
+class _Replayed(Exception):  # noqa: N818 (a signal, not an error)
+    """The event was answered while this command waited: its answer, or None."""
+
+    def __init__(self, reply: Reply | None) -> None:
+        self.reply = reply
+
+
+def _answered(prior: dict | None) -> bool:
+    """Whether a handled event must not run again: delivered, or its written reply stored (a
+    read that was not delivered simply runs again)."""
+    return prior is not None and (prior["delivered"] or prior["reply"] is not None)
+
+
+def _stored(prior: dict) -> Reply | None:
+    """What an answered event gets when replayed: nothing once delivered, else its reply."""
+    return None if prior["delivered"] else Reply.from_dict(prior["reply"])
+
+
+def fit(reply: Reply) -> Reply:
+    """The reply within what a chat message carries: its html filled in, a too long text (and
+    each post) shortened with a pointer to what was left out."""
+    reply.text = _shortened(reply.text)
+    if len(reply.html) > MAX_REPLY or not reply.html:
+        reply.html = lines_to_html(reply.text.splitlines())
+    for post in reply.posts:
+        if len(post.text) > MAX_REPLY or len(post.html) > MAX_REPLY:
+            post.text = _shortened(post.text)
+            post.html = lines_to_html(post.text.splitlines())
+    return reply
+
+
+def _shortened(text: str) -> str:
+    if len(text) <= MAX_REPLY:
+        return text
+    kept, size = [], 0
+    lines = text.splitlines()
+    for line in lines:
+        line = shorten(line, MAX_LINE)
+        if size + len(line) + 1 > MAX_REPLY - 200:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    kept.append(texts.REPLY_SHORTENED.format(count=len(lines) - len(kept)))
+    return "\n".join(kept)
 
 
 class Engine:
@@ -65,18 +118,20 @@ class Engine:
         text = message.text.strip()
         if not text.startswith("!"):
             return None
-        if message.event_id:
-            prior = bookkeeping.handled_reply(self.db, message.event_id)
-            if prior is not None:
-                if prior["delivered"]:
-                    return None
-                if prior["reply"] is not None:
-                    return Reply.from_dict(prior["reply"])
-        reply = self._run(message, text)
+        try:
+            if message.event_id:
+                prior = bookkeeping.handled_reply(self.db, message.event_id)
+                if _answered(prior):
+                    return _stored(prior)
+            reply = self._run(message, text)
+        except _Replayed as replayed:
+            return replayed.reply
+        except sqlite3.OperationalError as fault:
+            # Busy, read-only or full: nothing was recorded, the pilot may simply try again.
+            log.warning("database fault, nothing recorded for %r: %s", text[:80], fault)
+            reply = Reply(text=texts.RETRY_LATER, refused=True, transient=True)
         reply.event_id = message.event_id
-        if not reply.html:
-            reply.html = lines_to_html(reply.text.splitlines())
-        return reply
+        return fit(reply)
 
     def delivered(self, event_id: str | None) -> None:
         """The transport has sent the reply and posts of `event_id`."""
@@ -102,24 +157,32 @@ class Engine:
             refusal = cmd.who.refusal_before(ctx, cmd.name)
             if refusal:
                 raise NotAllowed(refusal)
-            with transaction(self.db):
+            # A deferred transaction: a command that only reads never takes the write lock.
+            with transaction(self.db, write=False):
+                if message.event_id:
+                    # Checked again in the transaction that applies the effect.
+                    prior = bookkeeping.handled_reply(self.db, message.event_id)
+                    if _answered(prior):
+                        raise _Replayed(_stored(prior))
                 changes = self.db.conn.total_changes
                 reply = cmd.handler(ctx, self._arguments(ctx, cmd, rest))
-                wrote = self.db.conn.total_changes != changes
                 if message.event_id:
                     # A reply that wrote is stored: a replay must return it, not run it again.
-                    stored = reply.to_dict() if wrote else None
+                    wrote = self.db.conn.total_changes != changes
+                    stored = fit(reply).to_dict() if wrote else None
                     bookkeeping.record_handled(self.db, message.event_id, stored)
             return reply
         except UserError as refusal:
             reply = Reply(text=str(refusal), refused=True)
+        except (_Replayed, sqlite3.OperationalError):
+            raise
         except Exception:
             # A bug must not kill the transport nor be retried forever: say so, change nothing.
             log.exception("command failed: %r from %s", text[:200], message.sender)
             reply = Reply(text=texts.INTERNAL_ERROR, refused=True)
         if message.event_id:
             with transaction(self.db):
-                bookkeeping.record_handled(self.db, message.event_id, reply.to_dict())
+                bookkeeping.record_handled(self.db, message.event_id, fit(reply).to_dict())
         return reply
 
     def _parse(self, text: str) -> tuple[Command, str]:
@@ -137,6 +200,8 @@ class Engine:
         if not cmd.per_line:
             return self._read(ctx, cmd, rest)
         lines = self._lines(cmd, rest) or [""]
+        if len(lines) > MAX_LINES:
+            raise UserError(texts.TOO_MANY_LINES.format(count=len(lines), limit=MAX_LINES))
         every = []
         for index, line in enumerate(lines, start=1):
             try:

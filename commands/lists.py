@@ -1,6 +1,7 @@
 """Lists of actions: a pilot's own (!mes-actions) and the whole plan as a table (!tableau)."""
 
 from commands import files, texts
+from commands.access import READERS_OF_REPORTS
 from commands.errors import UserError
 from commands.formatting import day, esc, percent, safe, shorten
 from commands.registry import command
@@ -53,6 +54,7 @@ def _mine_line(action: dict) -> str:
 @command(
     "table",
     aliases=["tableau"],
+    who=READERS_OF_REPORTS,
     summary="Le tableau consolidé du PST en fichier CSV, avec un résumé.",
     examples=["!tableau"],
 )

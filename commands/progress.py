@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 from commands import texts
 from commands.access import ADMINS, OWN_CHANGES, PILOTS_OF_ACTION
 from commands.arguments import ACTION, Param, Reading, text
-from commands.errors import MissingArgument, UserError
+from commands.errors import MissingArgument, NotAllowed, UserError
 from commands.formatting import day, moment, percent, safe, shorten
 from commands.registry import command
-from commands.render import codir_post
+from commands.render import codir_post, one_post
 from commands.types import Args, Context, Reply
 from storage import history, plan
 from storage.deadlines import MONTHS, parse_deadline
@@ -229,6 +229,13 @@ def undo(ctx: Context, args: Args) -> Reply:
                 number=latest["action_number"], at=moment(latest["at"]), minutes=UNDO_MINUTES
             )
         )
+    for entry in entries:
+        # Rights are today's: a pilot unlinked since, or an admin no longer one, may not undo.
+        if entry["kind"] == DEADLINE and ctx.user.is_admin:
+            continue
+        current = plan.get_action(ctx.db, entry["action_number"])
+        if entry["kind"] == DEADLINE or not ctx.user.may_update(current["pilots"]):
+            raise NotAllowed(texts.UNDO_NOT_ALLOWED.format(number=entry["action_number"]))
     group = {e["id"] for e in entries}
     for entry in entries:
         newer = history.newer_change(ctx.db, entry, ignore=group)
@@ -262,4 +269,5 @@ def undo(ctx: Context, args: Args) -> Reply:
     if len(lines) == 1:
         return Reply(text=safe(texts.UNDONE_ONE.format(line=lines[0])), posts=posts)
     text_ = texts.UNDONE_MANY.format(count=len(lines))
-    return Reply(text=safe(text_ + "\n" + "\n".join(f"• {line}" for line in lines)), posts=posts)
+    listed = "\n".join(f"• {line}" for line in lines)
+    return Reply(text=safe(text_ + "\n" + listed), posts=one_post(posts))

@@ -47,6 +47,16 @@ def describe_update(entry: dict) -> str:
     return safe(text)
 
 
+def one_post(posts: list[Post]) -> list[Post]:
+    """The CODIR posts of one message as a single post, one line per change: a grouped update
+    never floods the room."""
+    if len(posts) <= 1:
+        return posts
+    text = "\n".join(post.text for post in posts)
+    html = "<br>\n".join(post.html for post in posts)
+    return [Post(room=CODIR_ROOM, text=text, html=html)]
+
+
 def codir_post(ctx: Context, action: dict, what: str, comment: str | None = None) -> Post:
     """The CODIR room's line for a change: who, which action, what, and the comment."""
     title = shorten(action["title"], 80)

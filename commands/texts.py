@@ -18,6 +18,15 @@ INTERNAL_ERROR = (
     "Erreur interne : la commande n'a pas abouti et rien n'a été modifié. "
     "L'incident est consigné dans le journal du bot."
 )
+RETRY_LATER = (
+    "La base du PST est momentanément indisponible : rien n'a été enregistré. "
+    "Réessayez dans un instant."
+)
+TOO_MANY_LINES = (
+    "Message groupé trop long : {count} lignes, au plus {limit} par message. "
+    "Rien n'a été appliqué : envoyez-les en plusieurs messages."
+)
+REPLY_SHORTENED = "… réponse raccourcie : {count} lignes non affichées. Précisez votre demande."
 ONLY_SAME_COMMAND = "Ligne « {line} » : un message groupé ne contient que des !{word}."
 
 
@@ -70,8 +79,8 @@ UNKNOWN_STATUS = (
 BAD_PROGRESS = "Avancement « {word} » impossible : donnez un pourcentage de 0 à 100 (ex. 40%)."
 TOO_LONG = "{what} trop long ({length} caractères, maximum {limit}) : rien n'a été fait."
 BAD_CHAT_ID = (
-    "« {word} » n'est pas un identifiant de chat : il commence par @ et ne contient pas "
-    "d'espace (ex. @anne:example.org)."
+    "« {word} » n'est pas un identifiant de chat : il s'écrit @prenom:serveur, sans espace "
+    "(ex. @anne:example.org)."
 )
 
 # ---------------------------------------------------------------- reading the plan
@@ -152,6 +161,10 @@ UNDO_TOO_OLD = (
 UNDO_BLOCKED = (
     "Impossible d'annuler : l'action {number} a été modifiée depuis par {who} ({at}). "
     "Corrigez-la avec une nouvelle mise à jour."
+)
+UNDO_NOT_ALLOWED = (
+    "Impossible d'annuler : vous n'êtes plus autorisé(e) à modifier l'action {number}. "
+    "Demandez à un administrateur."
 )
 UNDONE_NOTE = "note « {note} » retirée"
 UNDO_COMMENT = "annulation : {what}"

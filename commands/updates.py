@@ -6,7 +6,7 @@ from commands.arguments import ACTION, COMMENT, STATE
 from commands.errors import UserError
 from commands.formatting import percent, safe
 from commands.registry import command
-from commands.render import codir_post
+from commands.render import codir_post, one_post
 from commands.types import Args, Context, Post, Reply
 from storage import history, plan
 from storage.vocabulary import accepted_words
@@ -72,4 +72,5 @@ def update_action(ctx: Context, every: list[Args]) -> Reply:
     if len(results) == 1:
         return Reply(text=safe(results[0] + "."), posts=posts)
     text = texts.UPDATES_DONE.format(count=len(results))
-    return Reply(text=safe(text + "\n" + "\n".join(f"• {r}" for r in results)), posts=posts)
+    lines = "\n".join(f"• {r}" for r in results)
+    return Reply(text=safe(text + "\n" + lines), posts=one_post(posts))

@@ -9,8 +9,9 @@ report uploads the bytes.
     >>> table_xlsx(rows)[:2], progress_chart_png(rows)[1:4]
     (b'PK', b'PNG')
 
-odfpy, matplotlib, python-docx and xmlschema are imported when a format needs them (the
-"reports" extra), so the bot starts without them.
+odfpy, matplotlib, python-docx and xmlschema are base dependencies (a plain `pip install`
+answers every report command); they are imported when a format needs them, so the bot starts
+fast.
 """
 
 from reports.chart import progress_chart_png

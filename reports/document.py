@@ -170,7 +170,7 @@ def _odt_columns(odt, widths: tuple[int, ...]) -> list:
 
 
 def to_odt(doc: Document) -> bytes:
-    from odf import style as s  # optional dependency: pip install pst-bot[reports]
+    from odf import style as s  # heavy: loaded when this format is asked for
     from odf import table as t
     from odf import text as tx
     from odf.opendocument import OpenDocumentText
@@ -265,7 +265,7 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def to_docx(doc: Document) -> bytes:
-    import docx  # optional dependency: pip install pst-bot[reports]
+    import docx  # heavy: loaded when this format is asked for
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn

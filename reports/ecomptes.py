@@ -258,7 +258,7 @@ def _action_lines(action: dict) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _schema():
-    import xmlschema  # optional dependency: pip install pst-bot[reports]
+    import xmlschema  # heavy: loaded when this format is asked for
 
     with resources.as_file(SCHEMA_FILE) as path:
         return xmlschema.XMLSchema(str(path))

@@ -172,7 +172,7 @@ def _ods_rows(lines) -> str:
 
 def table_ods(rows: list[dict]) -> bytes:
     """The workbook as OpenDocument spreadsheet bytes."""
-    from odf import config as c  # optional dependency: pip install pst-bot[reports]
+    from odf import config as c  # heavy: loaded when this format is asked for
     from odf import number as n
     from odf import style as s
     from odf import table as t

@@ -148,19 +148,22 @@ def migrate(db: sqlite_utils.Database) -> None:
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def transaction(db: sqlite_utils.Database, write: bool = True) -> Iterator[sqlite_utils.Database]:
     """All or nothing: commit when the block ends, roll back if it raises.
 
+    `write=False` begins a deferred transaction: it reads without taking the write lock, which
+    it takes only at its first write (a command that only reads never blocks the others).
     Nested calls join the outer transaction.
     """
     conn = db.conn
     if conn.in_transaction:
         yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
     try:
         yield db
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")

@@ -98,7 +98,8 @@ for _word, _status in list(_BY_FOLDED.items()):
             _BY_FOLDED.setdefault(_word + suffix, _status)
 _LONGEST = max(len(w.split()) for w in _BY_FOLDED)
 
-_PROGRESS = re.compile(r"^(-?\d+)\s*%$")
+#: At most 6 digits: "4000%" is refused as out of range, never read as a huge integer.
+_PROGRESS = re.compile(r"^(-?\d{1,6})\s*%$")
 
 
 def parse_status(text: str) -> str | None:

@@ -24,7 +24,25 @@ def test_every_line_is_applied_with_one_reply(say, db):
     assert status(db, 24) == ("en cours", 50)
     assert status(db, 25) == ("suspendu", None)
     assert plan.get_action(db, 25)["last_comment"] == "attente SPW"
-    assert [post.room for post in reply.posts] == ["codir"] * 3
+    [post] = reply.posts
+    assert post.room == "codir" and len(post.text.splitlines()) == 3
+    assert all(f"l'action {n} " in post.text for n in (23, 24, 25))
+
+
+def test_a_grouped_message_of_more_than_50_lines_is_refused_whole(say, db):
+    before = snapshot(db)
+    reply = say(SYLVIE, "\n".join(["!maj 23 en cours"] * 51))
+    assert reply.refused and "51 lignes, au plus 50" in reply.text
+    assert "Rien n'a été appliqué" in reply.text
+    assert snapshot(db) == before
+
+
+def test_50_lines_are_applied_with_one_codir_post(say, db):
+    lines = [f"!maj 23 en cours {percent}%" for percent in range(1, 51)]
+    reply = say(SYLVIE, "\n".join(lines))
+    assert not reply.refused and reply.text.startswith("50 actions mises à jour")
+    assert len(reply.posts) == 1 and len(reply.posts[0].text.splitlines()) == 50
+    assert status(db, 23) == ("en cours", 50)
 
 
 def test_lines_without_the_command_word_and_blank_lines_are_accepted(say, db):

@@ -179,9 +179,20 @@ def test_mine_for_someone_without_pilot_link_explains(say):
     assert reply.refused and "aucun pilote" in reply.text
 
 
+@pytest.mark.parametrize("sender", [SYLVIE, STRANGER])
+def test_table_is_for_admins_and_codir_only(say, sender):
+    reply = say(sender, "!tableau")
+    assert reply.refused and reply.attachments == []
+    assert "administrateur, CODIR" in reply.text
+
+
+def test_codir_member_gets_the_table(say):
+    assert say("@codir:example.org", "!tableau").attachments
+
+
 def test_table_sends_a_csv_with_every_action_and_a_summary(say):
     say(SYLVIE, "!maj 23 fait")
-    reply = say(SYLVIE, "!tableau")
+    reply = say(ADMIN, "!tableau")
     assert reply.text.startswith("Tableau consolidé : 127 actions")
     assert "1 fait" in reply.text and "126 à démarrer" in reply.text
     assert "OS 2 :" in reply.text

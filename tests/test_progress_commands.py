@@ -282,7 +282,27 @@ def test_undo_of_a_grouped_update_undoes_every_line(say, db):
     reply = say(SYLVIE, "!annuler", event_id="$undo")
     assert reply.text.startswith("Annulé (2 actions) :")
     assert action(db, 23)["status"] == action(db, 24)["status"] == "à démarrer"
-    assert len(reply.posts) == 2
+    [post] = reply.posts
+    assert len(post.text.splitlines()) == 2
+
+
+def test_undo_refused_to_a_pilot_unlinked_since_and_nothing_changes(say, db):
+    say(SYLVIE, "!maj 23 fait")
+    say(ADMIN, f"!pilote SV retirer {SYLVIE}")
+    before = snapshot(db)
+    reply = say(SYLVIE, "!annuler")
+    assert reply.refused and "n'êtes plus autorisé(e) à modifier l'action 23" in reply.text
+    assert snapshot(db) == before
+
+
+def test_undo_of_a_deadline_needs_the_admin_right_still(say, db, directory):
+    say(ADMIN, "!echeance 23 2026-06")
+    say(ADMIN, f"!role {ADMIN} codir")  # refused: the last admin cannot step down
+    say(ADMIN, "!role @other:example.org admin")
+    say("@other:example.org", f"!role {ADMIN} codir")
+    reply = say(ADMIN, "!annuler")
+    assert reply.refused and "l'action 23" in reply.text
+    assert action(db, 23)["deadline"] == "2026-06"
 
 
 def test_undo_of_health_restores_the_previous_health(say, db):

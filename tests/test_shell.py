@@ -41,7 +41,7 @@ def test_shell_admin_flag_gives_the_dg_rights():
 
 
 def test_shell_saves_the_table_attachment_in_the_out_dir(tmp_path):
-    result = pst_bot("shell", "--out", str(tmp_path), stdin="!tableau\n")
+    result = pst_bot("shell", "--admin", "--out", str(tmp_path), stdin="!tableau\n")
     assert "fichier enregistré" in result.stdout
     [saved] = tmp_path.glob("pst-tableau-*.csv")
     assert saved.read_bytes().decode("utf-8-sig").count("\n") == 128

@@ -21,7 +21,13 @@ from pathlib import Path
 
 from storage.importing.ecomptes import EcomptesError, parse_ecomptes
 from storage.importing.merge import ImportReport, import_plan
-from storage.importing.model import MESSAGES, ImportFormatError, ParsedPST, plan_from_rows
+from storage.importing.model import (
+    MAX_FILE_BYTES,
+    MESSAGES,
+    ImportFormatError,
+    ParsedPST,
+    plan_from_rows,
+)
 from storage.importing.recap import EXAMPLE_PATH, load_example, parse_recap
 from storage.importing.sheets import parse_csv, parse_xlsx
 
@@ -46,6 +52,13 @@ def parse_file(path: str | Path) -> ParsedPST:
     """Parse a .csv, .xlsx, .md or .txt file, chosen by its extension."""
     path = Path(path)
     suffix = path.suffix.lower()
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ImportFormatError(
+            MESSAGES["file_too_large"].format(
+                size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)
+            )
+        )
     if suffix == ".xlsx":
         return parse_xlsx(path.read_bytes())
     if suffix == ".csv":

@@ -57,7 +57,24 @@ MESSAGES = {
     "unknown_volet": "Ligne {line} : volet « {value} » non reconnu, ignoré.",
     "unknown_column": "Colonne « {column} » non reconnue, ignorée.",
     "csv_not_utf8": "Le fichier CSV n'est pas en UTF-8 ; lu comme Windows-1252.",
+    "file_too_large": (
+        "Fichier trop gros ({size} Mo, au plus {limit} Mo) : un PST tient dans quelques "
+        "centaines de lignes. Enregistrez seulement le tableau récapitulatif."
+    ),
+    "too_many_rows": (
+        "Le fichier a plus de {limit} lignes : un PST en compte quelques centaines. "
+        "Enregistrez seulement le tableau récapitulatif."
+    ),
+    "zip_bomb": (
+        "Fichier Excel refusé : une fois décompressé il ferait plus de {limit} Mo "
+        "(fichier abîmé ou piégé)."
+    ),
 }
+
+#: Largest file the import reads.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Most rows (lines) a sheet or a text file may have, empty ones included.
+MAX_ROWS = 20_000
 
 
 class ImportFormatError(Exception):

@@ -15,6 +15,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 from storage.importing.model import (
+    MAX_ROWS,
     MESSAGES,
     ImportFormatError,
     ParsedPST,
@@ -25,9 +26,9 @@ from storage.importing.model import (
 EXAMPLE_PATH: Traversable = resources.files("storage") / "data" / "pst-cpas-frameries-2019-2024.md"
 
 _MARKUP = re.compile(r"</?[bu]>", re.IGNORECASE)
-_OS_LABEL = re.compile(r"^O\.?\s*S\.?\s*(\d+)$", re.IGNORECASE)
-_OO_LABEL = re.compile(r"^O\.?\s*O\.?\s*(\d+)\s*\.\s*(\d+)$", re.IGNORECASE)
-_ACTION_LABEL = re.compile(r"^Action\s*(\d+)$", re.IGNORECASE)
+_OS_LABEL = re.compile(r"^O\.?\s*S\.?\s*(\d{1,6})$", re.IGNORECASE)
+_OO_LABEL = re.compile(r"^O\.?\s*O\.?\s*(\d{1,6})\s*\.\s*(\d{1,6})$", re.IGNORECASE)
+_ACTION_LABEL = re.compile(r"^Action\s*(\d{1,6})$", re.IGNORECASE)
 
 
 def parse_recap(text: str) -> ParsedPST:
@@ -37,7 +38,10 @@ def parse_recap(text: str) -> ParsedPST:
     """
     builder = PlanBuilder()
     started = False
-    for line_number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    lines = text.lstrip("\ufeff").splitlines()
+    if len(lines) > MAX_ROWS:
+        raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
+    for line_number, line in enumerate(lines, start=1):
         cells = [_MARKUP.sub("", cell).strip() for cell in line.split("\t")]
         cells += [""] * (5 - len(cells))
         label = cells[0]

@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from storage.importing.model import (
+    MAX_ROWS,
     MESSAGES,
     ImportFormatError,
     ParsedPST,
@@ -49,10 +50,10 @@ COLUMNS = {
 }
 REQUIRED_COLUMNS = ("os", "oo", "action", "title", "indicators", "pilots", "deadline")
 
-_OS_NUMBER = re.compile(r"^(?:O\.?\s*S\.?)?\s*(\d+)$", re.IGNORECASE)
-_ACTION_NUMBER = re.compile(r"^(?:Action)?\s*(\d+)$", re.IGNORECASE)
-_OO_NUMBER = re.compile(r"^(?:O\.?\s*O\.?)?\s*(?:(\d+)\s*\.\s*)?(\d+)$", re.IGNORECASE)
-_PROGRESS = re.compile(r"^(\d+(?:[.,]\d+)?)\s*%?$")
+_OS_NUMBER = re.compile(r"^(?:O\.?\s*S\.?)?\s*(\d{1,6})$", re.IGNORECASE)
+_ACTION_NUMBER = re.compile(r"^(?:Action)?\s*(\d{1,6})$", re.IGNORECASE)
+_OO_NUMBER = re.compile(r"^(?:O\.?\s*O\.?)?\s*(?:(\d{1,6})\s*\.\s*)?(\d{1,6})$", re.IGNORECASE)
+_PROGRESS = re.compile(r"^(\d{1,6}(?:[.,]\d{1,6})?)\s*%?$")
 
 
 def parse_csv(text: str) -> ParsedPST:
@@ -64,23 +65,43 @@ def parse_csv(text: str) -> ParsedPST:
     rows = []
     line = 1
     for cells in reader:
+        if len(rows) >= MAX_ROWS:
+            raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
         rows.append((line, cells))
         line = reader.line_num + 1  # a quoted cell may span several lines
     return _parse_sheet(rows)
 
 
+#: What an XLSX may weigh once unzipped (a PST's is well under 5 MB).
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+#: Columns read per row; a PST table has about fifteen.
+MAX_COLUMNS = 60
+
+
 def parse_xlsx(data: bytes) -> ParsedPST:
-    """Parse the first sheet of an Excel workbook; line numbers are sheet row numbers."""
+    """Parse the first sheet of an Excel workbook; line numbers are sheet row numbers.
+
+    The sheet is read row by row, at most MAX_ROWS rows of MAX_COLUMNS cells, whatever size
+    the file declares; a file that would unzip to more than MAX_UNZIPPED_BYTES is refused.
+    """
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(item.file_size for item in archive.infolist())
+        if unzipped > MAX_UNZIPPED_BYTES:
+            limit = MAX_UNZIPPED_BYTES // (1024 * 1024)
+            raise ImportFormatError(MESSAGES["zip_bomb"].format(limit=limit))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         raise ImportFormatError(MESSAGES["unreadable_xlsx"].format(detail=exc)) from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = [
-            (index, [_cell_text(cell) for cell in row])
-            for index, row in enumerate(sheet.iter_rows(min_row=1), start=1)
-        ]
+        # Ignore the size the file declares ("A1:XFD1048576"): read what is there.
+        sheet.reset_dimensions()
+        rows = []
+        for index, row in enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS), start=1):
+            if index > MAX_ROWS:
+                raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
+            rows.append((index, [_cell_text(cell) for cell in row]))
     finally:
         workbook.close()
     return _parse_sheet(rows)
