@@ -10,12 +10,12 @@ from pathlib import Path
 from bot import console_texts as texts
 from bot.config import ConfigError, Settings, load_config
 from bot.matrix import run_bot
-from bot.shell import resolve_sender, run_shell, seed_if_empty, shell_directory
+from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory
 from commands.catalogue import build_registry
 from commands.engine import Engine
 from commands.files import ecomptes_file, evaluation_file, table_file
 from commands.types import Organisation
-from storage import plan
+from storage import plans
 from storage.db import open_db
 from storage.importing import (
     EcomptesError,
@@ -56,14 +56,30 @@ def cmd_import(args) -> int:
     settings = _settings(args.config)
     db = open_db(_database(args, settings))
     try:
-        report = import_plan(db, read_plan(args.file))
+        report = import_plan(
+            db, read_plan(args.file), args.plan, title=args.title or "", dry_run=args.dry_run
+        )
     except ImportFormatError as error:
         print(texts.IMPORT_REFUSED.format(error=error), file=sys.stderr)
         return 2
     except OSError as error:
         print(texts.CANNOT_READ.format(path=args.file, reason=error.strerror), file=sys.stderr)
         return 2
+    print(texts.IMPORTED_INTO.format(code=report.plan))
     print(report.summary())
+    return 0
+
+
+def cmd_plans(args) -> int:
+    db = open_db(_database(args, _settings(args.config)))
+    every = plans.all_plans(db)
+    if not every:
+        print(texts.NO_PLAN_YET)
+        return 0
+    for each in every:
+        count = plans.counts(db, each.id)
+        state = texts.PLAN_CLOSED if each.closed else ""
+        print(texts.PLAN_ROW.format(code=each.code, title=each.title, state=state, **count))
     return 0
 
 
@@ -74,17 +90,38 @@ def cmd_shell(args) -> int:
     sender = resolve_sender(settings, args.as_ or "console")
     organisation = settings.organisation if settings else None
     directory = shell_directory(settings, sender, args.admin)
-    engine = Engine(db, directory, build_registry(), organisation=organisation)
+    room_plans = dict(settings.rooms.plans) if settings else {}
+    if args.plan:
+        _chosen_plan(db, args.plan)
+        room_plans[SHELL_ROOM] = args.plan
+    engine = Engine(
+        db, directory, build_registry(), organisation=organisation, room_plans=room_plans
+    )
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     return run_shell(engine, sender, out_dir)
 
 
+def _chosen_plan(db, code: str | None) -> plans.Plan:
+    """The plan `--plan` names, or the only one; exits with a clear message otherwise."""
+    every = plans.all_plans(db)
+    if not every:
+        raise SystemExit(texts.NO_PLAN_YET)
+    if code is None:
+        if len(every) > 1:
+            raise SystemExit(texts.WHICH_PLAN.format(codes=", ".join(p.code for p in every)))
+        return every[0]
+    found = plans.plan_by_code(db, code)
+    if found is None:
+        raise SystemExit(
+            texts.UNKNOWN_PLAN.format(code=code, codes=", ".join(p.code for p in every))
+        )
+    return found
+
+
 def _plan_db(args, settings: Settings | None):
     db = open_db(_database(args, settings))
-    if plan.action_range(db) is None:
-        raise SystemExit(texts.NO_PLAN_YET)
-    return db
+    return db, _chosen_plan(db, args.plan)
 
 
 def _write(attachment, output: str | None) -> int:
@@ -96,12 +133,12 @@ def _write(attachment, output: str | None) -> int:
 
 def cmd_export(args) -> int:
     settings = _settings(args.config)
-    db = _plan_db(args, settings)
+    db, chosen = _plan_db(args, settings)
     today = now_utc().date()
     if args.format == "ecomptes":
         organisation = settings.organisation if settings else Organisation()
-        return _write(ecomptes_file(db, organisation, today), args.output)
-    return _write(table_file(db, args.format, today), args.output)
+        return _write(ecomptes_file(db, chosen, organisation, today), args.output)
+    return _write(table_file(db, chosen, args.format, today), args.output)
 
 
 def _iso_date(text: str) -> date:
@@ -112,8 +149,9 @@ def _iso_date(text: str) -> date:
 
 
 def cmd_evaluation(args) -> int:
-    db = _plan_db(args, _settings(args.config))
-    return _write(evaluation_file(db, args.format, now_utc().date(), args.since), args.output)
+    db, chosen = _plan_db(args, _settings(args.config))
+    today = now_utc().date()
+    return _write(evaluation_file(db, chosen, args.format, today, args.since), args.output)
 
 
 def cmd_run(args) -> int:
@@ -134,7 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--db")
     imp.add_argument("--config")
+    imp.add_argument(
+        "--plan", metavar="CODE", help="le PST visé (cpas, commune…) ; un code neuf le crée"
+    )
+    imp.add_argument("--title", help="titre d'un nouveau PST")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="aperçu : ce qui serait créé ou modifié, rien écrit"
+    )
     imp.set_defaults(func=cmd_import)
+
+    pls = sub.add_parser("plans", help="les PST de la base, avec leurs nombres d'OS, OO, actions")
+    pls.add_argument("--db")
+    pls.add_argument("--config")
+    pls.set_defaults(func=cmd_plans)
 
     shell = sub.add_parser("shell", help="essayer le bot en console, sans serveur")
     shell.add_argument("--db", help="base SQLite (défaut : base neuve avec le PST d'exemple)")
@@ -144,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--config", help="annuaire des pilotes et rôles du bot")
     shell.add_argument("--admin", action="store_true", help="droits d'administrateur (DG)")
     shell.add_argument("--out", default=".", help="dossier des fichiers reçus (défaut : .)")
+    shell.add_argument("--plan", metavar="CODE", help="le PST de la console")
     shell.set_defaults(func=cmd_shell)
 
     exp = sub.add_parser("export", help="exporter le tableau consolidé")
@@ -151,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--db")
     exp.add_argument("--config")
     exp.add_argument("-o", "--output")
+    exp.add_argument("--plan", metavar="CODE", help="le PST exporté (si la base en a plusieurs)")
     exp.set_defaults(func=cmd_export)
 
     ev = sub.add_parser("evaluation", help="rapport d'évaluation (mi-législature, fin de mandat)")
@@ -159,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--db")
     ev.add_argument("--config")
     ev.add_argument("-o", "--output")
+    ev.add_argument("--plan", metavar="CODE", help="le PST évalué (si la base en a plusieurs)")
     ev.set_defaults(func=cmd_evaluation)
 
     run = sub.add_parser("run", help="lancer le bot Matrix")

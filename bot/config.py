@@ -81,6 +81,8 @@ class StorageConfig(_Section):
 
 class RoomsConfig(_Section):
     codir: str | None = None
+    #: Room id -> code of the plan it works on ("!abc:example.org" = "cpas").
+    plans: dict[str, str] = Field(default_factory=dict)
 
 
 class AccessConfig(_Section):

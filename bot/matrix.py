@@ -41,7 +41,13 @@ MAX_BACKOFF_S = 60
 def build_engine(settings: Settings, db) -> Engine:
     """The one place the transport builds its engine (the directory comes from the config;
     the engine adds the links and roles stored in chat)."""
-    return Engine(db, settings.directory(), build_registry(), organisation=settings.organisation)
+    return Engine(
+        db,
+        settings.directory(),
+        build_registry(),
+        organisation=settings.organisation,
+        room_plans=settings.rooms.plans,
+    )
 
 
 def sync_token_key(user_id: str) -> str:

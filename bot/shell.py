@@ -11,7 +11,7 @@ from bot import console_texts as texts
 from bot.config import Settings
 from commands.engine import Engine
 from commands.types import Directory, Message, Reply
-from storage import plan
+from storage import plans
 from storage.importing import import_plan, load_example
 
 PROMPT = "pst> "
@@ -19,7 +19,7 @@ SHELL_ROOM = "console"
 
 
 def seed_if_empty(db, out: TextIO) -> None:
-    if plan.action_range(db) is None:
+    if not plans.all_plans(db):
         report = import_plan(db, load_example())
         print(texts.EXAMPLE_LOADED.format(summary=report.summary()), file=out)
 

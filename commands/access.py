@@ -63,7 +63,7 @@ def _pilot_of_action(ctx: Context, args: Args) -> str | None:
     if ctx.user.may_update(action["pilots"]):
         return None
     pilots = ", ".join(action["pilots"]) or "aucun"
-    return texts.NOT_PILOT.format(number=action["number"], pilots=pilots)
+    return texts.NOT_PILOT.format(number=action["code"], pilots=pilots)
 
 
 #: The pilots of the action named in the arguments, and the admins.

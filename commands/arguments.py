@@ -21,8 +21,10 @@ from commands.types import Args, Context
 from storage import plan
 from storage.vocabulary import IN_PROGRESS, accepted_words, fold, parse_progress, split_status
 
-#: Action numbers beyond this are typos, not actions (and would overflow SQLite integers).
-MAX_ACTION_NUMBER = 10_000_000
+#: An action code as printed: "29", "1.1.1", "A.2.3" (at most 5 parts of 6 characters).
+_CODE = re.compile(r"^(?=[^ ]*\d)[0-9A-Za-z]{1,6}(?:\.[0-9A-Za-z]{1,6}){0,4}$")
+#: What may stand before a code: "#29", "n°29", "N° 29".
+_CODE_PREFIX = re.compile(r"^(?:#|n°|no\.?|nº)\s*", re.IGNORECASE)
 #: The longest free text a command stores (a note, a comment, a reason).
 MAX_TEXT = 1000
 
@@ -75,46 +77,52 @@ def usage(params: tuple[Param, ...]) -> str:
     return " ".join(p.usage for p in params if p.usage)
 
 
-# ---------------------------------------------------------------- actions
+# ---------------------------------------------------------------- the plan and its actions
 
 
-def action_number(word: str, example: str) -> int:
-    """`"47"` (or `"#47"`) -> 47; refuses anything else."""
-    cleaned = word.strip().lstrip("#")
-    # The length first: Python refuses to read integers of over 4,300 digits.
-    too_long = len(cleaned) > len(str(MAX_ACTION_NUMBER))
-    if (
-        too_long
-        or not cleaned.isascii()
-        or not cleaned.isdigit()
-        or int(cleaned) > MAX_ACTION_NUMBER
-    ):
+def plan_of(reading: Reading):
+    """The plan of this room (see the engine), kept as `args.plan`; refuses when none can be
+    chosen."""
+    if reading.ctx.plan is None:
+        raise UserError(reading.ctx.plan_refusal or texts.EMPTY_PLAN)
+    return reading.values.setdefault("plan", reading.ctx.plan)
+
+
+#: The room's plan, as `args.plan` (a storage.plans.Plan); shows nothing in the usage line.
+PLAN = Param("plan", "", plan_of)
+
+
+def action_code(word: str, example: str) -> str:
+    """`"47"`, `"#47"`, `"n°1.1.2"` -> the code; refuses anything else."""
+    code = _CODE_PREFIX.sub("", word.strip())
+    if not _CODE.match(code):
         raise UnknownAction(texts.NOT_A_NUMBER.format(word=word[:30], example=example))
-    return int(cleaned)
+    return code
 
 
-def lookup_action(db, number: int) -> dict:
-    """The action numbered `number`; refuses with the valid range when there is none."""
-    action = plan.get_action(db, number)
+def lookup_action(db, the_plan, code: str) -> dict:
+    """The plan's action with this code; refuses with the plan's first and last codes."""
+    action = plan.action_by_code(db, the_plan.id, code)
     if action is None:
-        bounds = plan.action_range(db)
+        bounds = plan.code_range(db, the_plan.id)
         if bounds is None:
             raise UnknownAction(texts.EMPTY_PLAN)
         low, high = bounds
-        raise UnknownAction(texts.UNKNOWN_ACTION.format(number=number, low=low, high=high))
+        raise UnknownAction(texts.UNKNOWN_ACTION.format(number=code, low=low, high=high))
     return action
 
 
 def _action(reading: Reading) -> dict:
+    the_plan = plan_of(reading)
     if not reading.words:
         raise MissingArgument(
             texts.MISSING_ARGUMENT.format(what="le numéro", example=reading.example)
         )
     (word,) = reading.take()
-    return lookup_action(reading.ctx.db, action_number(word, reading.example))
+    return lookup_action(reading.ctx.db, the_plan, action_code(word, reading.example))
 
 
-#: An action of the plan, by its number: "29", "#29".
+#: An action of the room's plan, by its code: "29", "#29", "1.1.2" (sets `args.plan` too).
 ACTION = Param("action", "N", _action)
 
 

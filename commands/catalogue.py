@@ -8,7 +8,18 @@ imports no command module. Within a section, commands appear in the order their 
 defines them.
 """
 
-from commands import directory, exports, help, history, lists, progress, reading, texts, updates
+from commands import (
+    directory,
+    exports,
+    help,
+    history,
+    lists,
+    plans,
+    progress,
+    reading,
+    texts,
+    updates,
+)
 from commands.registry import Registry, declared_in
 
 SECTIONS = (
@@ -16,6 +27,7 @@ SECTIONS = (
     (texts.SECTION_UPDATING, (updates, progress)),
     (texts.SECTION_REPORTS, (exports,)),
     (texts.SECTION_DIRECTORY, (directory,)),
+    (texts.SECTION_PLANS, (plans,)),
     (texts.SECTION_HELP, (help,)),
 )
 

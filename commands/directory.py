@@ -38,6 +38,11 @@ def known_pilots(ctx: Context) -> list[str]:
     return sorted(set(plan.pilot_codes(ctx.db)) | set(ctx.directory.links))
 
 
+def actions_of(ctx: Context, codes: set[str]) -> list[dict]:
+    """The actions these pilots pilot in the room's plan (none when the room has no plan)."""
+    return [] if ctx.plan is None else plan.actions_of_pilots(ctx.db, ctx.plan.id, codes)
+
+
 def resolve_pilot(ctx: Context, text: str) -> str:
     """The pilot as the plan spells it ("ab" -> "AB", "chefs de  service" -> "chefs de service")."""
     wanted = fold(text)
@@ -110,7 +115,7 @@ def describe_person(ctx: Context, person: Identity, you: bool) -> list[str]:
     ]
     if person.pilots:
         codes = sorted(person.pilots)
-        actions = plan.actions_of_pilots(ctx.db, set(codes))
+        actions = actions_of(ctx, set(codes))
         late = sum(plan.is_overdue(a, ctx.today) for a in actions)
         line = texts.PILOT_LINE.format(codes=", ".join(codes), count=len(actions))
         lines.append(line + (texts.LATE_COUNT.format(count=late) if late else ""))
@@ -165,7 +170,7 @@ def _change_link(ctx: Context, code: str, person: str, removing: bool) -> str:
     if linked:
         raise UserError(texts.ALREADY_LINKED.format(who=person, code=code))
     people.link_pilot(ctx.db, code, person, who=ctx.user.chat_id, at=ctx.now)
-    count = len(plan.actions_of_pilots(ctx.db, {code}))
+    count = len(actions_of(ctx, {code}))
     return texts.LINKED.format(who=person, code=code, count=count)
 
 
@@ -175,9 +180,9 @@ def _show_pilot(ctx: Context, code: str) -> Reply:
         lines = [texts.NOBODY_LINKED.format(code=code)]
     else:
         lines = [texts.PILOT_PEOPLE.format(code=code, people=", ".join(linked))]
-    actions = plan.actions_of_pilots(ctx.db, {code})
+    actions = actions_of(ctx, {code})
     late = [a for a in actions if plan.is_overdue(a, ctx.today)]
-    numbers = ", ".join(str(a["number"]) for a in actions[:25])
+    numbers = ", ".join(a["code"] for a in actions[:25])
     if len(actions) > 25:
         numbers += "…"
     line = texts.PILOT_ACTIONS.format(count=len(actions))
@@ -195,7 +200,7 @@ def _show_pilot(ctx: Context, code: str) -> Reply:
     examples=["!pilotes"],
 )
 def list_pilots(ctx: Context, args: Args) -> Reply:
-    counts = plan.action_counts_by_pilot(ctx.db)
+    counts = {} if ctx.plan is None else plan.action_counts_by_pilot(ctx.db, ctx.plan.id)
     linked, unlinked = [], []
     for code in known_pilots(ctx):
         people_ids = sorted(ctx.directory.people(code))

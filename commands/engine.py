@@ -27,8 +27,9 @@ from commands.errors import NotAllowed, UnknownCommand, UserError
 from commands.formatting import lines_to_html, shorten
 from commands.registry import Command, Registry
 from commands.types import Args, Context, Directory, Message, Organisation, Reply
-from storage import bookkeeping
+from storage import bookkeeping, plans
 from storage.db import transaction
+from storage.plans import Plan
 from storage.vocabulary import now_utc
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,14 @@ def _answered(prior: dict | None) -> bool:
 def _stored(prior: dict) -> Reply | None:
     """What an answered event gets when replayed: nothing once delivered, else its reply."""
     return None if prior["delivered"] else Reply.from_dict(prior["reply"])
+
+
+def _refuse_closed_plan(args, wrote: bool) -> None:
+    """A closed plan is read, never changed: a command that wrote to one is rolled back."""
+    first = args[0] if isinstance(args, list) else args
+    the_plan = first.get("plan") if first else None
+    if wrote and the_plan is not None and the_plan.closed:
+        raise UserError(texts.PLAN_CLOSED.format(code=the_plan.code))
 
 
 def fit(reply: Reply) -> Reply:
@@ -102,6 +111,7 @@ class Engine:
         *,
         clock: Callable[[], datetime] = now_utc,
         organisation: Organisation | None = None,
+        room_plans: dict[str, str] | None = None,
     ) -> None:
         self.db = db
         # The configuration's directory; links and roles changed in chat are applied on top.
@@ -110,6 +120,8 @@ class Engine:
         self.registry = registry
         self.clock = clock
         self.organisation = organisation or Organisation()
+        #: Room -> plan code, from the configuration; an admin's `!plan` in chat wins.
+        self.room_plans = dict(room_plans or {})
 
     def handle(self, message: Message) -> Reply | None:
         """Run the command in `message`; None when it is no command or was already answered."""
@@ -141,6 +153,7 @@ class Engine:
     def _run(self, message: Message, text: str) -> Reply:
         # Re-read at every message: an admin may have changed the directory in chat.
         self.directory = effective_directory(self.db, self.base_directory)
+        room_plan, plan_refusal = self._plan_of(message.room)
         ctx = Context(
             db=self.db,
             user=self.directory.identify(message.sender),
@@ -149,6 +162,8 @@ class Engine:
             now=self.clock(),
             organisation=self.organisation,
             registry=self.registry,
+            plan=room_plan,
+            plan_refusal=plan_refusal,
         )
         try:
             if len(text) > MAX_MESSAGE:
@@ -165,10 +180,12 @@ class Engine:
                     if _answered(prior):
                         raise _Replayed(_stored(prior))
                 changes = self.db.conn.total_changes
-                reply = cmd.handler(ctx, self._arguments(ctx, cmd, rest))
+                args = self._arguments(ctx, cmd, rest)
+                reply = cmd.handler(ctx, args)
+                wrote = self.db.conn.total_changes != changes
+                _refuse_closed_plan(args, wrote)
                 if message.event_id:
                     # A reply that wrote is stored: a replay must return it, not run it again.
-                    wrote = self.db.conn.total_changes != changes
                     stored = fit(reply).to_dict() if wrote else None
                     bookkeeping.record_handled(self.db, message.event_id, stored)
             return reply
@@ -184,6 +201,24 @@ class Engine:
             with transaction(self.db):
                 bookkeeping.record_handled(self.db, message.event_id, fit(reply).to_dict())
         return reply
+
+    def _plan_of(self, room: str) -> tuple[Plan | None, str]:
+        """The plan a room works on: set in chat, else in the configuration, else the only
+        plan; or None and why."""
+        chosen = plans.room_plan(self.db, room)
+        if chosen is None and room in self.room_plans:
+            chosen = plans.plan_by_code(self.db, self.room_plans[room])
+            if chosen is None:
+                return None, texts.CONFIGURED_PLAN_MISSING.format(code=self.room_plans[room])
+        if chosen is None:
+            every = plans.all_plans(self.db)
+            if not every:
+                return None, texts.EMPTY_PLAN
+            if len(every) > 1:
+                codes = ", ".join(p.code for p in every)
+                return None, texts.NO_PLAN_FOR_ROOM.format(codes=codes)
+            chosen = every[0]
+        return chosen, ""
 
     def _parse(self, text: str) -> tuple[Command, str]:
         # Everything after the command word, other lines included (bulk updates).

@@ -4,7 +4,7 @@ from datetime import date
 
 from commands import texts
 from commands.access import READERS_OF_REPORTS
-from commands.arguments import Param, Reading
+from commands.arguments import PLAN, Param, Reading
 from commands.errors import UserError
 from commands.files import (
     EVALUATION_FORMATS,
@@ -57,14 +57,14 @@ SINCE = Param("since", "[depuis AAAA-MM-JJ]", _since)
 @command(
     "export",
     aliases=["exporter"],
-    args=[file_format(TABLE_FORMATS, "xlsx", "export")],
+    args=[PLAN, file_format(TABLE_FORMATS, "xlsx", "export")],
     who=READERS_OF_REPORTS,
     summary="Le tableau consolidé du PST en fichier (XLSX par défaut).",
     details="XLSX : une feuille de synthèse puis une par OS, filtres et en-têtes figés.",
     examples=["!export xlsx", "!export ods"],
 )
 def export_table(ctx: Context, args: Args) -> Reply:
-    attachment = table_file(ctx.db, args.format, ctx.today)
+    attachment = table_file(ctx.db, args.plan, args.format, ctx.today)
     text = texts.EXPORT_DONE.format(format=args.format.upper(), filename=attachment.filename)
     return Reply(text=text, attachments=[attachment])
 
@@ -72,14 +72,14 @@ def export_table(ctx: Context, args: Args) -> Reply:
 @command(
     "evaluation",
     aliases=["rapport"],
-    args=[file_format(EVALUATION_FORMATS, "odt", "evaluation"), SINCE],
+    args=[PLAN, file_format(EVALUATION_FORMATS, "odt", "evaluation"), SINCE],
     who=READERS_OF_REPORTS,
     summary="Le rapport d'évaluation (mi-législature) : réalisées, en cours, à démarrer…",
     details="Avec « depuis », l'historique résumé se limite à la période.",
     examples=["!evaluation odt", "!rapport docx depuis 2024-01-01"],
 )
 def evaluation(ctx: Context, args: Args) -> Reply:
-    attachment = evaluation_file(ctx.db, args.format, ctx.today, args.since)
+    attachment = evaluation_file(ctx.db, args.plan, args.format, ctx.today, args.since)
     period = texts.EVALUATION_PERIOD.format(day=day(args.since)) if args.since else ""
     text = texts.EVALUATION_DONE.format(
         period=period, format=args.format.upper(), filename=attachment.filename
@@ -90,13 +90,14 @@ def evaluation(ctx: Context, args: Args) -> Reply:
 @command(
     "ecomptes",
     aliases=["e-comptes"],
+    args=[PLAN],
     who=READERS_OF_REPORTS,
     summary="Le PST au format régional eComptes (XML 201805V1, validé).",
     examples=["!ecomptes"],
 )
 def ecomptes(ctx: Context, args: Args) -> Reply:
     try:
-        attachment = ecomptes_file(ctx.db, ctx.organisation, ctx.today)
+        attachment = ecomptes_file(ctx.db, args.plan, ctx.organisation, ctx.today)
     except ValueError as error:  # identifiers from the configuration, or schema validation
         raise UserError(texts.ECOMPTES_FAILED.format(error=error)) from error
     return Reply(
@@ -107,8 +108,9 @@ def ecomptes(ctx: Context, args: Args) -> Reply:
 @command(
     "graphique",
     aliases=["chart", "graph"],
+    args=[PLAN],
     summary="Un graphique de l'avancement par objectif stratégique (image).",
     examples=["!graphique"],
 )
 def chart(ctx: Context, args: Args) -> Reply:
-    return Reply(text=texts.CHART_DONE, attachments=[chart_file(ctx.db, ctx.today)])
+    return Reply(text=texts.CHART_DONE, attachments=[chart_file(ctx.db, args.plan, ctx.today)])

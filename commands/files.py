@@ -17,6 +17,7 @@ from commands import texts
 from commands.errors import UserError
 from commands.types import Attachment, Organisation
 from storage import plan
+from storage.plans import Plan
 
 TABLE_FORMATS = {
     "xlsx": (
@@ -36,36 +37,41 @@ EVALUATION_FORMATS = {
 }
 
 
-def plan_rows(db: sqlite_utils.Database, with_history: bool = False) -> list[dict]:
-    """The consolidated rows; refuses an empty plan."""
-    rows = plan.consolidated_rows(db, with_history=with_history)
+def plan_rows(db: sqlite_utils.Database, the_plan: Plan, with_history: bool = False) -> list[dict]:
+    """The plan's consolidated rows; refuses an empty plan."""
+    rows = plan.consolidated_rows(db, the_plan.id, with_history=with_history)
     if not rows:
         raise UserError(texts.EMPTY_PLAN)
     return rows
 
 
-def table_file(db: sqlite_utils.Database, fmt: str, today: date, rows=None) -> Attachment:
+def table_file(
+    db: sqlite_utils.Database, the_plan: Plan, fmt: str, today: date, rows=None
+) -> Attachment:
     """The consolidated table in `fmt` (xlsx, ods, csv, md, html); `rows` if already read."""
     render, mimetype = TABLE_FORMATS[fmt]
-    data = render(rows if rows is not None else plan_rows(db))
-    return Attachment(f"pst-tableau-{today.isoformat()}.{fmt}", data, mimetype)
+    data = render(rows if rows is not None else plan_rows(db, the_plan))
+    return Attachment(f"pst-{the_plan.code}-tableau-{today.isoformat()}.{fmt}", data, mimetype)
 
 
 def evaluation_file(
-    db: sqlite_utils.Database, fmt: str, today: date, since: date | None = None
+    db: sqlite_utils.Database, the_plan: Plan, fmt: str, today: date, since: date | None = None
 ) -> Attachment:
     """The mid-term evaluation report, in the shape of the Bernissart one."""
     data = reports.evaluation_report(
-        plan_rows(db, with_history=True), fmt, since=since, generated_on=today
+        plan_rows(db, the_plan, with_history=True), fmt, since=since, generated_on=today
     )
-    return Attachment(f"pst-evaluation-{today.isoformat()}.{fmt}", data, EVALUATION_FORMATS[fmt])
+    name = f"pst-{the_plan.code}-evaluation-{today.isoformat()}.{fmt}"
+    return Attachment(name, data, EVALUATION_FORMATS[fmt])
 
 
-def ecomptes_file(db: sqlite_utils.Database, organisation: Organisation, today: date) -> Attachment:
+def ecomptes_file(
+    db: sqlite_utils.Database, the_plan: Plan, organisation: Organisation, today: date
+) -> Attachment:
     """The PST as an eComptes XML file (version 201805V1), validated before it is sent."""
     exercise = organisation.exercise or today.year
     data = reports.ecomptes_xml(
-        plan_rows(db),
+        plan_rows(db, the_plan),
         ins=organisation.ins,
         admin_type=organisation.admin_type,
         exercise=exercise,
@@ -73,9 +79,9 @@ def ecomptes_file(db: sqlite_utils.Database, organisation: Organisation, today: 
         description=f"PST du {organisation.name}",
     )
     reports.validate_ecomptes(data)
-    return Attachment(f"pst-ecomptes-{exercise}.xml", data, "application/xml")
+    return Attachment(f"pst-{the_plan.code}-ecomptes-{exercise}.xml", data, "application/xml")
 
 
-def chart_file(db: sqlite_utils.Database, today: date) -> Attachment:
-    data = reports.progress_chart_png(plan_rows(db))
-    return Attachment(f"pst-avancement-{today.isoformat()}.png", data, "image/png")
+def chart_file(db: sqlite_utils.Database, the_plan: Plan, today: date) -> Attachment:
+    data = reports.progress_chart_png(plan_rows(db, the_plan))
+    return Attachment(f"pst-{the_plan.code}-avancement-{today.isoformat()}.png", data, "image/png")

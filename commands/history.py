@@ -2,7 +2,7 @@
 
 from commands import texts
 from commands.access import Rule
-from commands.arguments import Param, Reading, action_number, chat_id, lookup_action
+from commands.arguments import Param, Reading, action_code, chat_id, lookup_action, plan_of
 from commands.errors import MissingArgument
 from commands.formatting import safe, shorten
 from commands.registry import command
@@ -22,7 +22,8 @@ def _action_or_person(reading: Reading) -> tuple[dict | None, str | None]:
     (word,) = reading.take()
     if word.startswith("@") or word == reading.ctx.user.chat_id:
         return None, word if word == reading.ctx.user.chat_id else chat_id(word)
-    return lookup_action(reading.ctx.db, action_number(word, reading.example)), None
+    code = action_code(word, reading.example)
+    return lookup_action(reading.ctx.db, plan_of(reading), code), None
 
 
 def _own_or_admin(ctx: Context, args: Args) -> str | None:
@@ -50,11 +51,11 @@ def show_history(ctx: Context, args: Args) -> Reply:
     action, person = args.subject
     if person is not None:
         return _person_history(ctx, person)
-    number = action["number"]
-    entries = history.entries(ctx.db, number)
+    entries = history.entries(ctx.db, action["number"])
+    code = action["code"]
     if not entries:
-        return Reply(text=texts.NO_HISTORY.format(number=number))
-    lines = [texts.HISTORY_HEAD.format(number=number, title=shorten(action["title"], 60))]
+        return Reply(text=texts.NO_HISTORY.format(number=code))
+    lines = [texts.HISTORY_HEAD.format(number=code, title=shorten(action["title"], 60))]
     if len(entries) > SHOWN:
         lines.append(texts.HISTORY_OLDER.format(count=len(entries) - SHOWN))
     lines += [f"• {describe_update(entry)}" for entry in entries[-SHOWN:]]
@@ -68,5 +69,5 @@ def _person_history(ctx: Context, person: str) -> Reply:
     total = history.count_changes_by(ctx.db, person)
     head = texts.PERSON_HISTORY_HEAD.format(who=person, total=total)
     lines = [head + (texts.PERSON_HISTORY_LAST.format(count=SHOWN) if total > SHOWN else "")]
-    lines += [f"• {entry['action_number']} — {describe_update(entry)}" for entry in entries]
+    lines += [f"• {entry['action_code']} — {describe_update(entry)}" for entry in entries]
     return Reply(text=safe("\n".join(lines)))

@@ -2,6 +2,7 @@
 
 from commands import files, texts
 from commands.access import READERS_OF_REPORTS
+from commands.arguments import PLAN
 from commands.errors import UserError
 from commands.formatting import day, esc, percent, safe, shorten
 from commands.registry import command
@@ -14,13 +15,14 @@ from storage.vocabulary import DONE, PILOT_ORDER, STATUSES
 @command(
     "mine",
     aliases=["mes-actions", "mesactions", "moi-actions"],
+    args=[PLAN],
     summary="Vos actions, groupées par statut, les retards d'abord.",
     examples=["!mes-actions"],
 )
 def my_actions(ctx: Context, args: Args) -> Reply:
     if not ctx.user.pilots:
         raise UserError(texts.NO_PILOT_LINK)
-    actions = plan.actions_of_pilots(ctx.db, set(ctx.user.pilots))
+    actions = plan.actions_of_pilots(ctx.db, args.plan.id, set(ctx.user.pilots))
     who = "/".join(sorted(ctx.user.pilots))
     if not actions:
         return Reply(text=texts.NO_ACTIONS.format(who=who))
@@ -44,7 +46,7 @@ def my_actions(ctx: Context, args: Args) -> Reply:
 
 
 def _mine_line(action: dict) -> str:
-    line = f"{action['number']} {shorten(action['title'], 60)}"
+    line = f"{action['code']} {shorten(action['title'], 60)}"
     extra = [action["deadline"]] if action["deadline"] else []
     if action["progress"] is not None and action["status"] != DONE:
         extra.append(percent(action["progress"]))
@@ -54,12 +56,13 @@ def _mine_line(action: dict) -> str:
 @command(
     "table",
     aliases=["tableau"],
+    args=[PLAN],
     who=READERS_OF_REPORTS,
     summary="Le tableau consolidé du PST en fichier CSV, avec un résumé.",
     examples=["!tableau"],
 )
 def consolidated_table(ctx: Context, args: Args) -> Reply:
-    rows = files.plan_rows(ctx.db)
+    rows = files.plan_rows(ctx.db, args.plan)
     summary = status_summary(rows)
     lines = [texts.TABLE_HEAD.format(count=len(rows), day=day(ctx.today))]
     lines.append(
@@ -69,7 +72,7 @@ def consolidated_table(ctx: Context, args: Args) -> Reply:
     )
     for group in summary["by_os"]:
         lines.append(f"OS {group['os_number']} : {_counts(group['by_status'])}")
-    attachment = files.table_file(ctx.db, "csv", ctx.today, rows)
+    attachment = files.table_file(ctx.db, args.plan, "csv", ctx.today, rows)
     return Reply(text="\n".join(lines), attachments=[attachment])
 
 

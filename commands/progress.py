@@ -90,7 +90,7 @@ def add_note(ctx: Context, args: Args) -> Reply:
         source_id=ctx.message.event_id,
         at=ctx.now,
     )
-    return Reply(text=texts.NOTE_ADDED.format(number=number))
+    return Reply(text=texts.NOTE_ADDED.format(number=args.action["code"]))
 
 
 @command(
@@ -109,7 +109,7 @@ def add_note(ctx: Context, args: Args) -> Reply:
 def record_indicator(ctx: Context, args: Args) -> Reply:
     action, value = args.action, args.value
     if fold(value) == fold(action["indicator_value"] or ""):
-        raise UserError(texts.SAME_INDICATOR.format(number=action["number"], value=value))
+        raise UserError(texts.SAME_INDICATOR.format(number=action["code"], value=value))
     history.record_update(
         ctx.db,
         action["number"],
@@ -121,7 +121,7 @@ def record_indicator(ctx: Context, args: Args) -> Reply:
     )
     label = shorten(action["indicators"] or "indicateur", 50)
     return Reply(
-        text=safe(texts.INDICATOR_SET.format(number=action["number"], label=label, value=value))
+        text=safe(texts.INDICATOR_SET.format(number=action["code"], label=label, value=value))
     )
 
 
@@ -137,7 +137,7 @@ def record_indicator(ctx: Context, args: Args) -> Reply:
 def record_health(ctx: Context, args: Args) -> Reply:
     action, health, comment = args.action, args.health, args.comment
     if health == action["health"] and not comment:
-        raise UserError(texts.SAME_HEALTH.format(number=action["number"], health=health))
+        raise UserError(texts.SAME_HEALTH.format(number=action["code"], health=health))
     history.record_update(
         ctx.db,
         action["number"],
@@ -149,7 +149,7 @@ def record_health(ctx: Context, args: Args) -> Reply:
         at=ctx.now,
     )
     label = health_label(health)
-    reply = Reply(text=texts.HEALTH_SET.format(number=action["number"], label=label))
+    reply = Reply(text=texts.HEALTH_SET.format(number=action["code"], label=label))
     if health != GOOD:
         what = texts.HEALTH_CHANGE.format(health=label) + (f" — {comment}" if comment else "")
         reply.posts.append(codir_post(ctx, action, what))
@@ -168,7 +168,7 @@ def record_health(ctx: Context, args: Args) -> Reply:
 def change_deadline(ctx: Context, args: Args) -> Reply:
     action, (deadline, end), reason = args.action, args.deadline, args.reason
     if deadline == action["deadline"]:
-        raise UserError(texts.SAME_DEADLINE.format(number=action["number"], deadline=deadline))
+        raise UserError(texts.SAME_DEADLINE.format(number=action["code"], deadline=deadline))
     history.record_deadline(
         ctx.db,
         action["number"],
@@ -179,7 +179,7 @@ def change_deadline(ctx: Context, args: Args) -> Reply:
         at=ctx.now,
     )
     what = texts.DEADLINE_MOVED.format(old=action["deadline"] or "—", new=deadline, end=day(end))
-    reply = Reply(text=safe(texts.DEADLINE_SET.format(number=action["number"], what=what)))
+    reply = Reply(text=safe(texts.DEADLINE_SET.format(number=action["code"], what=what)))
     reply.posts.append(codir_post(ctx, action, what + (f" — {reason}" if reason else "")))
     return reply
 
@@ -226,7 +226,7 @@ def undo(ctx: Context, args: Args) -> Reply:
     if ctx.now - datetime.fromisoformat(latest["at"]) > timedelta(minutes=UNDO_MINUTES):
         raise UserError(
             texts.UNDO_TOO_OLD.format(
-                number=latest["action_number"], at=moment(latest["at"]), minutes=UNDO_MINUTES
+                number=latest["action_code"], at=moment(latest["at"]), minutes=UNDO_MINUTES
             )
         )
     for entry in entries:
@@ -235,14 +235,14 @@ def undo(ctx: Context, args: Args) -> Reply:
             continue
         current = plan.get_action(ctx.db, entry["action_number"])
         if entry["kind"] == DEADLINE or not ctx.user.may_update(current["pilots"]):
-            raise NotAllowed(texts.UNDO_NOT_ALLOWED.format(number=entry["action_number"]))
+            raise NotAllowed(texts.UNDO_NOT_ALLOWED.format(number=entry["action_code"]))
     group = {e["id"] for e in entries}
     for entry in entries:
         newer = history.newer_change(ctx.db, entry, ignore=group)
         if newer is not None:
             raise UserError(
                 texts.UNDO_BLOCKED.format(
-                    number=entry["action_number"], who=newer["who"], at=moment(newer["at"])
+                    number=entry["action_code"], who=newer["who"], at=moment(newer["at"])
                 )
             )
     undone = {entry["id"]: describe_undone(entry, ctx.db) for entry in entries}
@@ -255,7 +255,7 @@ def undo(ctx: Context, args: Args) -> Reply:
         source_id=ctx.message.event_id,
     )
     lines = [
-        texts.UNDONE_LINE.format(number=e["action_number"], what=undone[e["id"]]) for e in entries
+        texts.UNDONE_LINE.format(number=e["action_code"], what=undone[e["id"]]) for e in entries
     ]
     posts = [
         codir_post(

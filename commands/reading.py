@@ -4,7 +4,7 @@ import re
 from collections import Counter
 
 from commands import texts
-from commands.arguments import ACTION, Param, Reading
+from commands.arguments import ACTION, PLAN, Param, Reading, plan_of
 from commands.errors import MissingArgument, UserError
 from commands.formatting import day, esc, percent, safe, shorten
 from commands.registry import command
@@ -25,7 +25,8 @@ _OO = re.compile(r"^(?:oo)?\s*(\d{1,4})\s*[.,]\s*(\d{1,4})$")
 
 def _os_number(reading: Reading) -> int:
     """An OS of the plan: "2" or "os 2"; refuses with the range of OS."""
-    all_os = plan.strategic_objectives(reading.ctx.db)
+    plan_id = plan_of(reading).id
+    all_os = plan.strategic_objectives(reading.ctx.db, plan_id)
     if not all_os:
         raise UserError(texts.EMPTY_PLAN)
     words = reading.rest()
@@ -33,13 +34,14 @@ def _os_number(reading: Reading) -> int:
         what = "le numéro d'OS"
         raise MissingArgument(texts.MISSING_ARGUMENT.format(what=what, example=reading.example))
     match = _OS.match(words.casefold())
-    if not match or plan.strategic_objective(reading.ctx.db, int(match.group(1))) is None:
+    if not match or plan.strategic_objective(reading.ctx.db, plan_id, int(match.group(1))) is None:
         raise UserError(texts.UNKNOWN_OS.format(word=shorten(words, 20), high=all_os[-1]["number"]))
     return int(match.group(1))
 
 
 def _oo_number(reading: Reading) -> str:
     """An OO of the plan: "2.1" (or "2,1", "oo 2.1"); refuses with the OO of that OS."""
+    plan_id = plan_of(reading).id
     words = reading.rest()
     if not words:
         what = "le numéro d'OO"
@@ -49,8 +51,9 @@ def _oo_number(reading: Reading) -> str:
         raise UserError(texts.BAD_OO.format(word=shorten(words, 20)))
     os_number, position = int(match.group(1)), int(match.group(2))
     number = f"{os_number}.{position}"
-    if plan.operational_objective(reading.ctx.db, number) is None:
-        known = [oo["number"] for oo in plan.operational_objectives(reading.ctx.db, os_number)]
+    if plan.operational_objective(reading.ctx.db, plan_id, number) is None:
+        oos = plan.operational_objectives(reading.ctx.db, plan_id, os_number)
+        known = [oo["number"] for oo in oos]
         if not known:
             reading.words = [str(os_number)]
             _os_number(reading)  # refuses with the range of OS
@@ -63,6 +66,7 @@ def _optional_os(reading: Reading) -> int | None:
 
 
 def _search_words(reading: Reading) -> list[str]:
+    plan_of(reading)
     words = plan.search_words(reading.rest())
     if not words:
         raise MissingArgument(texts.SEARCH_MISSING)
@@ -122,7 +126,7 @@ def show_action(ctx: Context, args: Args) -> Reply:
     deadline = action["deadline"] or texts.NO_DEADLINE
     if action["end_date"]:
         deadline += texts.DEADLINE_END.format(day=day(action["end_date"]))
-    head = texts.ACTION_HEAD.format(number=action["number"], title=action["title"])
+    head = texts.ACTION_HEAD.format(number=action["code"], title=action["title"])
     lines = [
         texts.ACTION_PLACE.format(
             os=action["os_number"], oo=action["oo_number"], title=shorten(action["oo_title"], 80)
@@ -153,15 +157,16 @@ def show_action(ctx: Context, args: Args) -> Reply:
 )
 def show_os(ctx: Context, args: Args) -> Reply:
     number = args.os
-    objective = plan.strategic_objective(ctx.db, number)
-    actions = plan.actions_of_os(ctx.db, number)
+    plan_id = args.plan.id
+    objective = plan.strategic_objective(ctx.db, plan_id, number)
+    actions = plan.actions_of_os(ctx.db, plan_id, number)
     lines = [
         f"OS {number} — {objective['title']}",
         texts.ACTION_COUNT.format(count=len(actions), statuses=status_counts(actions)),
         progress_line(actions),
         texts.OS_OBJECTIVES,
     ]
-    for oo in plan.operational_objectives(ctx.db, number):
+    for oo in plan.operational_objectives(ctx.db, plan_id, number):
         members = [a for a in actions if a["oo_number"] == oo["number"]]
         lines.append(
             texts.OS_OO_LINE.format(
@@ -185,8 +190,8 @@ def show_os(ctx: Context, args: Args) -> Reply:
     examples=["!oo 2.1"],
 )
 def show_oo(ctx: Context, args: Args) -> Reply:
-    objective = plan.operational_objective(ctx.db, args.oo)
-    actions = plan.actions_of_oo(ctx.db, args.oo)
+    objective = plan.operational_objective(ctx.db, args.plan.id, args.oo)
+    actions = plan.actions_of_oo(ctx.db, args.plan.id, args.oo)
     lines = [
         f"OO {args.oo} — {objective['title']}",
         f"{progress_line(actions)} — {status_counts(actions)}",
@@ -199,11 +204,12 @@ def show_oo(ctx: Context, args: Args) -> Reply:
 @command(
     "synthese",
     aliases=["summary", "resume"],
+    args=[PLAN],
     summary="La synthèse du PST : par OS, les actions par statut et le % fait.",
     examples=["!synthese"],
 )
 def summary(ctx: Context, args: Args) -> Reply:
-    actions = plan.list_actions(ctx.db)
+    actions = plan.list_actions(ctx.db, args.plan.id)
     if not actions:
         raise UserError(texts.EMPTY_PLAN)
     late = sum(plan.is_overdue(a, ctx.today) for a in actions)
@@ -211,7 +217,7 @@ def summary(ctx: Context, args: Args) -> Reply:
         texts.SUMMARY_HEAD.format(day=day(ctx.today), count=len(actions)),
         texts.SUMMARY_PROGRESS.format(progress=progress_line(actions), late=late),
     ]
-    for objective in plan.strategic_objectives(ctx.db):
+    for objective in plan.strategic_objectives(ctx.db, args.plan.id):
         members = [a for a in actions if a["os_number"] == objective["number"]]
         lines.append(f"OS {objective['number']} {shorten(objective['title'], 45)}")
         counts = status_counts(members) or texts.NO_ACTION_IN_OS
@@ -223,12 +229,13 @@ def summary(ctx: Context, args: Args) -> Reply:
 @command(
     "retard",
     aliases=["overdue", "retards"],
-    args=[SOME_OS],
+    args=[PLAN, SOME_OS],
     summary="Les actions dont l'échéance est passée et qui ne sont pas faites, par OS.",
     examples=["!retard", "!retard 3"],
 )
 def overdue(ctx: Context, args: Args) -> Reply:
-    late = [a for a in plan.list_actions(ctx.db) if plan.is_overdue(a, ctx.today)]
+    actions = plan.list_actions(ctx.db, args.plan.id)
+    late = [a for a in actions if plan.is_overdue(a, ctx.today)]
     if args.os is not None:
         late = [a for a in late if a["os_number"] == args.os]
     if not late:
@@ -250,7 +257,7 @@ def _late_line(action: dict) -> str:
     if action["progress"] is not None:
         state += f" {percent(action['progress'])}"
     return texts.OVERDUE_LINE.format(
-        number=action["number"],
+        number=action["code"],
         title=shorten(action["title"], 45),
         deadline=shorten(action["deadline"], 20),
         state=state,
@@ -266,7 +273,7 @@ def _late_line(action: dict) -> str:
     examples=["!cherche audit", "!cherche numerisation courrier"],
 )
 def search(ctx: Context, args: Args) -> Reply:
-    numbers = plan.search_actions(ctx.db, args.words)
+    numbers = plan.search_actions(ctx.db, args.plan.id, args.words)
     shown_words = shorten(" ".join(args.words), 60)
     if not numbers:
         return Reply(text=safe(texts.SEARCH_NOTHING.format(words=shown_words)))

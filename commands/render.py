@@ -25,7 +25,7 @@ def status_line(action: dict, today) -> str:
 
 def action_line(action: dict, today) -> str:
     """ "29 Réaliser un audit… — en cours — 40 %" """
-    return f"{action['number']} {shorten(action['title'], 55)} — {status_line(action, today)}"
+    return f"{action['code']} {shorten(action['title'], 55)} — {status_line(action, today)}"
 
 
 def describe_update(entry: dict) -> str:
@@ -60,7 +60,7 @@ def one_post(posts: list[Post]) -> list[Post]:
 def codir_post(ctx: Context, action: dict, what: str, comment: str | None = None) -> Post:
     """The CODIR room's line for a change: who, which action, what, and the comment."""
     title = shorten(action["title"], 80)
-    who, number = ctx.user.chat_id, action["number"]
+    who, number = ctx.user.chat_id, action["code"]
     text = texts.CODIR_CHANGE.format(who=who, number=number, title=title, what=what)
     html = texts.CODIR_CHANGE_HTML.format(
         who=esc(who), number=number, title=esc(title), what=esc(what)

@@ -73,6 +73,18 @@ MISSING_ARGUMENT = "Il manque {what}. Exemple : {example}"
 NOT_A_NUMBER = "« {word} » n'est pas un numéro d'action. Exemple : {example}"
 UNKNOWN_ACTION = "L'action {number} n'existe pas : les actions vont de {low} à {high}."
 EMPTY_PLAN = "Aucun PST n'est chargé : importez-en un avec « pst-bot import FICHIER »."
+NO_PLAN_FOR_ROOM = (
+    "Ce salon n'est lié à aucun PST et la base en contient plusieurs ({codes}). "
+    "Un administrateur le choisit : !plan CODE (ou [rooms.plans] dans la configuration)."
+)
+CONFIGURED_PLAN_MISSING = (
+    "Ce salon est lié au PST « {code} » dans la configuration, mais la base ne le contient "
+    "pas. La liste : !plans"
+)
+PLAN_CLOSED = (
+    "Le PST « {code} » est clôturé : il se consulte (rapports, historique) mais ne se modifie "
+    "plus. Rien n'a été enregistré."
+)
 UNKNOWN_STATUS = (
     "Statut « {word} » inconnu. Statuts possibles : {valid} (ou un avancement « 40% »)."
 )
@@ -247,12 +259,26 @@ READERS_LINE = "Lecteurs (sans mise à jour) : {people}"
 ROLES_FROM_CHAT = "Donnés dans le chat : {people}"
 PILOTS_ARE_LINKED = "Les pilotes sont ceux liés dans l'annuaire : !pilotes"
 
+# ---------------------------------------------------------------- plans
+
+WHO_PLAN = "voir : tout le monde ; choisir : administrateurs"
+UNKNOWN_PLAN = "PST « {code} » inconnu. Les PST de la base : {codes}."
+PLAN_ADMIN_ONLY = "Seuls les administrateurs choisissent le PST d'un salon.{ask}"
+PLANS_HEAD = "PST de la base ({count}) :"
+PLAN_LINE = "• {code} — {title} : {os} OS, {oo} OO, {actions} actions{state}{here}"
+PLAN_CLOSED_MARK = " (clôturé)"
+PLAN_HERE_MARK = " ← ce salon"
+ROOM_PLAN = "PST de ce salon :\n{line}"
+ROOM_PLAN_SET = "Ce salon travaille désormais sur le PST « {code} »."
+SAME_ROOM_PLAN = "Ce salon travaille déjà sur le PST « {code} » : rien n'a changé."
+
 # ---------------------------------------------------------------- help
 
 SECTION_READING = "Lire le PST"
 SECTION_UPDATING = "Mettre à jour"
 SECTION_REPORTS = "Rapports pour le Conseil"
 SECTION_DIRECTORY = "Annuaire et rôles"
+SECTION_PLANS = "Plans"
 SECTION_HELP = "Aide"
 HELP_HEAD = "Commandes du bot PST :"
 HELP_DETAIL = "Détail d'une commande : !aide <commande>"

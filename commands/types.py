@@ -212,6 +212,9 @@ class Context:
     organisation: Organisation = field(default_factory=Organisation)
     #: The commands the engine serves (for !aide).
     registry: Any = None
+    #: The plan this room works on (a storage.plans.Plan), or None with the reason.
+    plan: Any = None
+    plan_refusal: str = ""
 
     @property
     def today(self) -> date:

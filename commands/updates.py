@@ -24,7 +24,7 @@ def apply_change(ctx: Context, args: Args) -> tuple[str, Post]:
         current = f" à {percent(action['progress'])}" if action["progress"] is not None else ""
         raise UserError(
             texts.NOTHING_CHANGED.format(
-                number=action["number"], status=action["status"], progress=current
+                number=action["code"], status=action["status"], progress=current
             )
         )
     entry = history.record_update(
@@ -40,7 +40,7 @@ def apply_change(ctx: Context, args: Args) -> tuple[str, Post]:
     move = f"{entry['old_status']} → {entry['new_status']}"
     if entry["new_progress"] is not None:
         move += f", {percent(entry['new_progress'])}"
-    line = texts.UPDATE_LINE.format(number=action["number"], move=move)
+    line = texts.UPDATE_LINE.format(number=action["code"], move=move)
     return line, codir_post(ctx, action, move, args.comment)
 
 

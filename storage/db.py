@@ -111,10 +111,101 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db.execute("alter table updates add column old_value text")
 
 
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Several plans in one database. Objectives and actions belong to a plan; an action keeps
+    its number as the database's key (history and pilots refer to it) and gains its code as
+    printed ("29", "1.1.1"), unique within its plan. Rooms may be mapped to a plan in chat.
+
+    SQLite cannot change a primary key in place: the plan tables are rebuilt and copied. The
+    plan already there (if any) becomes plan "pst".
+    """
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    db.execute(
+        "create table plans (id integer primary key, code text not null unique,"
+        " title text not null, organisation text not null default '',"
+        " period text not null default '', state text not null default 'active')"
+    )
+    db.execute(
+        "create table room_plans (room text primary key,"
+        " plan_id integer not null references plans(id), at text, who text)"
+    )
+    if db.execute("select count(*) from strategic_objectives").fetchone()[0]:
+        db.execute("insert into plans (id, code, title) values (1, 'pst', 'PST')")
+    db["actions"].disable_fts()
+    old = ("updates", "action_pilots", "actions", "operational_objectives", "strategic_objectives")
+    for table in old:
+        db.execute(f"alter table {table} rename to old_{table}")
+    db.execute(
+        "create table strategic_objectives (id integer primary key,"
+        " plan_id integer not null references plans(id), number integer not null,"
+        " title text not null, volet text, unique (plan_id, number))"
+    )
+    db.execute(
+        "create table operational_objectives (id integer primary key,"
+        " plan_id integer not null references plans(id),"
+        " os_id integer not null references strategic_objectives(id), number text not null,"
+        " title text not null, position integer, unique (plan_id, number))"
+    )
+    db.execute(
+        "create table actions (number integer primary key,"
+        " plan_id integer not null references plans(id), code text not null,"
+        " oo_id integer not null references operational_objectives(id), position integer,"
+        " title text not null, indicators text default '', deadline text default '',"
+        " start_date text, end_date text, status text not null default 'à démarrer',"
+        " progress integer, health text, indicator_value text, last_comment text,"
+        " updated_at text, unique (plan_id, code))"
+    )
+    db.execute(
+        "create table action_pilots (action_number integer references actions(number),"
+        " pilot text, position integer, primary key (action_number, pilot))"
+    )
+    db.execute(
+        "create table updates (id integer primary key,"
+        " action_number integer not null references actions(number), at text not null,"
+        " who text not null, kind text not null, old_status text, new_status text,"
+        " old_progress integer, new_progress integer, comment text, value text,"
+        " source_id text, old_value text)"
+    )
+    db.execute(
+        "insert into strategic_objectives (id, plan_id, number, title, volet)"
+        " select number, 1, number, title, volet from old_strategic_objectives"
+    )
+    db.execute(
+        "insert into operational_objectives (plan_id, os_id, number, title, position)"
+        " select 1, os_number, number, title, position from old_operational_objectives"
+    )
+    db.execute(
+        "insert into actions (number, plan_id, code, oo_id, position, title, indicators,"
+        " deadline, start_date, end_date, status, progress, health, indicator_value,"
+        " last_comment, updated_at)"
+        " select a.number, 1, cast(a.number as text), o.id, a.number, a.title, a.indicators,"
+        " a.deadline, a.start_date, a.end_date, a.status, a.progress, a.health,"
+        " a.indicator_value, a.last_comment, a.updated_at"
+        " from old_actions a join operational_objectives o on o.number = a.oo_number"
+    )
+    db.execute(
+        "insert into action_pilots (action_number, pilot, position)"
+        " select action_number, pilot, position from old_action_pilots"
+    )
+    columns = (
+        "id, action_number, at, who, kind, old_status, new_status, old_progress,"
+        " new_progress, comment, value, source_id, old_value"
+    )
+    db.execute(f"insert into updates ({columns}) select {columns} from old_updates")
+    for table in old:
+        db.execute(f"drop table old_{table}")
+    db["action_pilots"].create_index(["pilot"])
+    db["updates"].create_index(["action_number", "id"])
+    db["updates"].create_index(["who", "id"])
+    db["actions"].create_index(["oo_id"])
+    _migration_2(db)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
+    _migration_4,
 ]
 
 

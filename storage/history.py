@@ -48,7 +48,10 @@ def last_entries(db: sqlite_utils.Database, number: int, limit: int = 3) -> list
 
 def changes_by(db: sqlite_utils.Database, who: str, limit: int = 30) -> list[dict]:
     """A person's latest history entries, newest first."""
-    sql = "select * from updates where who = ? order by id desc limit ?"
+    sql = (
+        "select u.*, a.code as action_code from updates u join actions a"
+        " on a.number = u.action_number where u.who = ? order by u.id desc limit ?"
+    )
     return list(db.query(sql, [who, limit]))
 
 
@@ -165,7 +168,9 @@ def last_undoable(db: sqlite_utils.Database, who: str) -> list[dict]:
     undone = undone_ids(db)
     marks = ",".join("?" * len(UNDOABLE))
     rows = db.query(
-        f"select * from updates where who = ? and kind in ({marks}) order by id desc limit 200",
+        "select u.*, a.code as action_code from updates u join actions a"
+        f" on a.number = u.action_number where u.who = ? and u.kind in ({marks})"
+        " order by u.id desc limit 200",
         [who, *UNDOABLE],
     )
     candidates = [row for row in rows if row["id"] not in undone]

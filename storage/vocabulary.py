@@ -38,6 +38,16 @@ def fold(text: str) -> str:
     return " ".join(bare.casefold().replace("’", "'").split())
 
 
+# ---------------------------------------------------------------- action codes
+
+
+def code_key(code: str) -> tuple:
+    """Sort key of an action code as printed, its parts compared as numbers:
+    "1.2.10" after "1.2.9", "A.2" after "9"."""
+    parts = code.replace("-", ".").split(".")
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts)
+
+
 # ---------------------------------------------------------------- statuses
 
 NOT_STARTED = "à démarrer"

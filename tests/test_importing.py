@@ -27,7 +27,7 @@ def recap(*lines: str) -> str:
 
 
 def actions_by_number(parsed):
-    return {action.number: action for action in parsed.actions}
+    return {int(action.code): action for action in parsed.actions}
 
 
 # --- Bundled example ------------------------------------------------------------------------
@@ -38,7 +38,7 @@ def test_recap_import_of_example_yields_6_os_25_oo_127_actions():
     assert [objective.number for objective in parsed.objectives] == [1, 2, 3, 4, 5, 6]
     assert len(parsed.operational) == 25
     assert len(parsed.actions) == 127
-    assert [action.number for action in parsed.actions] == list(range(1, 128))
+    assert [action.code for action in parsed.actions] == [str(n) for n in range(1, 128)]
     assert parsed.unparsed_deadlines == []
     assert parsed.warnings == []
 
@@ -127,7 +127,7 @@ def test_recap_skips_titles_headers_and_blank_lines():
 
 def test_recap_collects_unparsed_deadlines_by_action_number():
     parsed = parse_recap(recap(OS_ROW, OO_ROW, "Action 7\tTitre\t\tLM\tcontinu"))
-    assert parsed.unparsed_deadlines == [(7, "continu")]
+    assert parsed.unparsed_deadlines == [("7", "continu")]
 
 
 def test_recap_action_without_title_names_the_line():
@@ -186,7 +186,7 @@ CSV_HEADER = "os,oo,action,title,indicators,pilots,deadline"
 def test_csv_import_reads_all_columns():
     parsed = parse_file(FIXTURES / "pst-minimal.csv")
     first, second, third, fourth = parsed.actions
-    assert (first.os_number, first.oo_number, first.number) == (1, "1.1", 1)
+    assert (first.os_number, first.oo_number, first.code) == (1, "1.1", "1")
     assert first.pilots == ["LM", "MR", "MAC", "DB"]
     assert (first.status, first.progress, first.comment) == ("en cours", 40, "Compromis signé")
     assert (first.start_date, first.end_date) == (date(2021, 1, 1), date(2024, 12, 31))
@@ -194,7 +194,7 @@ def test_csv_import_reads_all_columns():
     assert third.oo_title == "Renforcer l'aide énergétique"
     assert fourth.title == "Projet de vie, tronc commun"
     assert fourth.end_date == date(2022, 2, 28)
-    assert parsed.unparsed_deadlines == [(3, "continu")]
+    assert parsed.unparsed_deadlines == [("3", "continu")]
     assert [(o.number, o.title) for o in parsed.objectives] == [
         (1, "Etre un CPAS solidaire"),
         (2, "Etre un CPAS pour les Seniors"),
@@ -209,7 +209,7 @@ def test_csv_import_reads_all_columns():
 def test_csv_with_semicolons_bom_and_french_headers():
     parsed = parse_file(FIXTURES / "pst-french-headers.csv")
     first, second = parsed.actions
-    assert (first.os_number, first.oo_number, first.number) == (1, "1.1", 1)
+    assert (first.os_number, first.oo_number, first.code) == (1, "1.1", "1")
     assert first.pilots == ["LM", "chefs de service"]
     assert (first.status, first.progress) == ("en cours", 25)
     assert first.start_date == date(2019, 4, 1)
@@ -266,7 +266,7 @@ def test_csv_conflicting_os_titles_are_refused():
 def test_csv_accepts_prefixed_numbers_and_bare_oo():
     text = f"{CSV_HEADER}\nO.S.2,O.O.2.3,Action 9,T,I,LM,2021\n2,4,10,T,I,LM,2021\n"
     parsed = parse_csv(text)
-    assert [(a.os_number, a.oo_number, a.number) for a in parsed.actions] == [
+    assert [(a.os_number, a.oo_number, int(a.code)) for a in parsed.actions] == [
         (2, "2.3", 9),
         (2, "2.4", 10),
     ]

@@ -20,7 +20,7 @@ whose text names the line.
 from pathlib import Path
 
 from storage.importing.ecomptes import EcomptesError, parse_ecomptes
-from storage.importing.merge import ImportReport, import_plan
+from storage.importing.merge import ImportReport, WrongPlan, import_plan
 from storage.importing.model import (
     MAX_FILE_BYTES,
     MESSAGES,
@@ -36,6 +36,7 @@ __all__ = [
     "EcomptesError",
     "ImportFormatError",
     "ImportReport",
+    "WrongPlan",
     "ParsedPST",
     "import_plan",
     "load_example",

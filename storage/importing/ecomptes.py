@@ -96,7 +96,7 @@ def parse_ecomptes(data: bytes) -> list[dict]:
                         "volet": volet,
                         "oo_number": oo_number,
                         "oo_title": oo_title,
-                        "number": int(_number_from_id(action_node, "ACT") or action_count),
+                        "number": _number_from_id(action_node, "ACT") or str(action_count),
                     }
                     row.update(_action_fields(action_node))
                     rows.append(row)

@@ -1,7 +1,8 @@
 """Loading a parsed plan into the database, and what the load changed (`ImportReport`).
 
     >>> db = open_db(":memory:")
-    >>> import_plan(db, load_example()).summary().splitlines()[0]
+    >>> plan = create_plan(db, "cpas")
+    >>> import_plan(db, load_example(), plan.id).summary().splitlines()[0]
     '6 OS, 25 OO, 127 actions importés (127 nouvelles, 0 modifiées, 0 statuts repris du fichier).'
 
 The plan's definition (objectives, titles, indicators, deadlines, pilots) is written here; a
@@ -9,14 +10,26 @@ status, progress or comment from the file goes to the history through
 `history.record_update`, like any other change.
 """
 
+import difflib
 from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from storage import history
+from storage import history, plans
 from storage.db import transaction
-from storage.importing.model import ActionRow, ImportFormatError, ParsedPST
-from storage.vocabulary import IMPORT, NOT_STARTED, parse_status
+from storage.importing.model import MESSAGES, ActionRow, ImportFormatError, ParsedPST
+from storage.vocabulary import IMPORT, NOT_STARTED, code_key, fold, split_status
+
+#: How many listed items a report shows before "… et N autres".
+SHOWN = 20
+#: A file whose titles differ at more than this share of the codes both hold is another plan.
+OTHER_PLAN_SHARE = 0.5
+#: Two titles this similar (0-1) are the same action reworded, not another action.
+SAME_TITLE = 0.6
+
+
+class WrongPlan(ImportFormatError):
+    """The file is another plan than the one it is imported into."""
 
 
 @dataclass
@@ -27,123 +40,264 @@ class ImportReport:
     created: int = 0
     changed: int = 0
     statuses_applied: int = 0
-    kept_missing: list[int] = field(default_factory=list)
-    unparsed_deadlines: list[tuple[int, str]] = field(default_factory=list)
+    kept_missing: list[str] = field(default_factory=list)
+    unparsed_deadlines: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: What changed, one French line per action ("action 12 : titre « … » → « … »").
+    changes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    #: The code of the plan imported into.
+    plan: str = ""
 
     def summary(self) -> str:
         """The report in French, for the DG."""
+        verb = "seraient importés" if self.dry_run else "importés"
         lines = [
-            f"{self.objectives} OS, {self.operational} OO, {self.actions} actions importés "
+            f"{self.objectives} OS, {self.operational} OO, {self.actions} actions {verb} "
             f"({self.created} nouvelles, {self.changed} modifiées, "
             f"{self.statuses_applied} statuts repris du fichier)."
         ]
+        if self.changes:
+            lines.append("Modifications :")
+            lines += [f"  {line}" for line in _listed(self.changes)]
         if self.kept_missing:
-            kept = ", ".join(map(str, self.kept_missing[:20]))
+            kept = ", ".join(_listed(self.kept_missing))
             lines.append(f"Actions absentes du fichier, conservées : {kept}.")
         if self.unparsed_deadlines:
             lines.append("Échéances non reconnues (gardées telles quelles) :")
-            lines += [f"  action {n} : « {raw} »" for n, raw in self.unparsed_deadlines]
+            found = [f"action {code} : « {raw} »" for code, raw in self.unparsed_deadlines]
+            lines += [f"  {line}" for line in _listed(found)]
         lines += self.warnings
+        if self.dry_run:
+            lines.append("Aperçu seulement : rien n'a été enregistré.")
         return "\n".join(lines)
 
 
-_DEFINITION = ("oo_number", "title", "indicators", "deadline", "start_date", "end_date")
+def _listed(items: list[str]) -> list[str]:
+    """At most SHOWN items, then how many more there are."""
+    if len(items) <= SHOWN:
+        return list(items)
+    return [*items[:SHOWN], f"… et {len(items) - SHOWN} autres"]
 
 
-def import_plan(db: sqlite_utils.Database, plan: ParsedPST, who: str = "import") -> ImportReport:
-    """Load or refresh the plan in one transaction; statuses and history are never erased.
+class _Preview(Exception):  # noqa: N818 (a signal: roll the preview back)
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
 
-    Re-importing the same file changes nothing. A status, progress or comment given in the file
-    is applied as a history entry when it differs from the current one.
-    """
-    report = ImportReport(
-        objectives=len(plan.objectives),
-        operational=len(plan.operational),
-        actions=len(plan.actions),
-        unparsed_deadlines=list(plan.unparsed_deadlines),
-        warnings=list(plan.warnings),
-    )
-    with transaction(db):
-        for os_row in plan.objectives:
-            db.execute(
-                "insert into strategic_objectives (number, title, volet) values (?, ?, ?)"
-                " on conflict(number) do update set title = excluded.title, volet = excluded.volet",
-                [os_row.number, os_row.title, os_row.volet],
-            )
-        for position, oo in enumerate(plan.operational):
-            db.execute(
-                "insert into operational_objectives (number, os_number, title, position)"
-                " values (?, ?, ?, ?) on conflict(number) do update set"
-                " os_number = excluded.os_number, title = excluded.title,"
-                " position = excluded.position",
-                [oo.number, oo.os_number, oo.title, position],
-            )
-        existing = {
-            row["number"]: row
-            for row in db.query(
-                "select number, oo_number, title, indicators, deadline, start_date, end_date,"
-                " status, progress, last_comment from actions"
-            )
-        }
-        for row in plan.actions:
-            _import_action(db, row, existing.get(row.number), who, report)
-        seen = {row.number for row in plan.actions}
-        report.kept_missing = sorted(set(existing) - seen)
+
+def import_plan(
+    db: sqlite_utils.Database,
+    parsed: ParsedPST,
+    plan: str | None = None,
+    *,
+    title: str = "",
+    who: str = "import",
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import `parsed` into the plan coded `plan` (created if new). Without a code: the only
+    plan of the database, or a new plan "pst" in an empty one; with several plans, a code is
+    required (the refusal lists them)."""
+    try:
+        with transaction(db):
+            target = _target_plan(db, plan, title)
+            report = merge_plan(db, parsed, target.id, who)
+            report.plan, report.dry_run = target.code, dry_run
+            if dry_run:
+                raise _Preview(report)
+    except _Preview as preview:
+        return preview.report
     return report
 
 
+def _target_plan(db, code: str | None, title: str) -> plans.Plan:
+    if code is None:
+        every = plans.all_plans(db)
+        if len(every) > 1:
+            codes = ", ".join(p.code for p in every)
+            raise ImportFormatError(MESSAGES["which_plan"].format(codes=codes))
+        if every:
+            return every[0]
+        code = plans.DEFAULT_CODE
+    code = code.strip().lower()
+    if not plans.CODE.match(code):
+        raise ImportFormatError(MESSAGES["bad_plan_code"].format(code=code[:40]))
+    found = plans.plan_by_code(db, code)
+    if found is None:
+        return plans.create_plan(db, code, title=title)
+    if found.closed:
+        raise ImportFormatError(MESSAGES["closed_plan"].format(code=code))
+    return found
+
+
+def merge_plan(
+    db: sqlite_utils.Database,
+    parsed: ParsedPST,
+    plan_id: int,
+    who: str = "import",
+    *,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Load or refresh plan `plan_id` in one transaction; statuses and history are never erased.
+
+    Re-importing the same file changes nothing. A status, progress or comment given in the file
+    is applied as a history entry when it differs from the current one. A file that is another
+    plan (its titles differ at most of the codes both hold) is refused (`WrongPlan`), nothing
+    changed. With `dry_run`, everything is computed and nothing kept.
+    """
+    report = ImportReport(
+        objectives=len(parsed.objectives),
+        operational=len(parsed.operational),
+        actions=len(parsed.actions),
+        unparsed_deadlines=list(parsed.unparsed_deadlines),
+        warnings=list(parsed.warnings),
+        dry_run=dry_run,
+    )
+    try:
+        with transaction(db):
+            _load(db, parsed, plan_id, who, report)
+            if dry_run:
+                raise _Preview(report)
+    except _Preview as preview:
+        return preview.report
+    return report
+
+
+def _load(db, parsed: ParsedPST, plan_id: int, who: str, report: ImportReport) -> None:
+    existing = {
+        row["code"]: row
+        for row in db.query(
+            "select a.number, a.code, a.oo_id, a.title, a.indicators, a.deadline, a.start_date,"
+            " a.end_date, a.status, a.progress, a.last_comment from actions a"
+            " where a.plan_id = ?",
+            [plan_id],
+        )
+    }
+    _refuse_another_plan(db, parsed, plan_id, existing)
+    os_ids = {}
+    for os_row in parsed.objectives:
+        db.execute(
+            "insert into strategic_objectives (plan_id, number, title, volet) values (?, ?, ?, ?)"
+            " on conflict(plan_id, number) do update set title = excluded.title,"
+            " volet = excluded.volet",
+            [plan_id, os_row.number, os_row.title, os_row.volet],
+        )
+        os_ids[os_row.number] = db.execute(
+            "select id from strategic_objectives where plan_id = ? and number = ?",
+            [plan_id, os_row.number],
+        ).fetchone()[0]
+    oo_ids = {}
+    for position, oo in enumerate(parsed.operational):
+        db.execute(
+            "insert into operational_objectives (plan_id, os_id, number, title, position)"
+            " values (?, ?, ?, ?, ?) on conflict(plan_id, number) do update set"
+            " os_id = excluded.os_id, title = excluded.title, position = excluded.position",
+            [plan_id, os_ids[oo.os_number], oo.number, oo.title, position],
+        )
+        oo_ids[oo.number] = db.execute(
+            "select id from operational_objectives where plan_id = ? and number = ?",
+            [plan_id, oo.number],
+        ).fetchone()[0]
+    for position, row in enumerate(parsed.actions):
+        _import_action(db, plan_id, row, oo_ids[row.oo_number], position, existing, who, report)
+    seen = {row.code for row in parsed.actions}
+    report.kept_missing = sorted(set(existing) - seen, key=code_key)
+
+
+def _refuse_another_plan(db, parsed: ParsedPST, plan_id: int, existing: dict) -> None:
+    common = [row for row in parsed.actions if row.code in existing]
+    if len(common) < 3:
+        return
+    differ = [row for row in common if not _same_title(row.title, existing[row.code]["title"])]
+    if len(differ) > OTHER_PLAN_SHARE * len(common):
+        code = db.execute("select code from plans where id = ?", [plan_id]).fetchone()[0]
+        raise WrongPlan(
+            MESSAGES["wrong_plan"].format(
+                plan=code, differ=len(differ), common=len(common), example=differ[0].code
+            )
+        )
+
+
+def _same_title(new: str, old: str) -> bool:
+    return difflib.SequenceMatcher(None, fold(new), fold(old)).ratio() >= SAME_TITLE
+
+
+_DEFINITION = ("oo_id", "title", "indicators", "deadline", "start_date", "end_date")
+
+
 def _import_action(
-    db, row: ActionRow, current: dict | None, who: str, report: ImportReport
+    db, plan_id, row: ActionRow, oo_id, position, existing, who, report: ImportReport
 ) -> None:
     definition = {
-        "oo_number": row.oo_number,
+        "oo_id": oo_id,
         "title": row.title,
         "indicators": row.indicators or "",
         "deadline": row.deadline or "",
         "start_date": row.start_date.isoformat() if row.start_date else None,
         "end_date": row.end_date.isoformat() if row.end_date else None,
     }
+    current = existing.get(row.code)
     if current is None:
         report.created += 1
-        db.execute(
-            "insert into actions (number, oo_number, title, indicators, deadline, start_date,"
-            " end_date, status) values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [row.number, *definition.values(), NOT_STARTED],
+        cursor = db.execute(
+            "insert into actions (plan_id, code, position, oo_id, title, indicators, deadline,"
+            " start_date, end_date, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [plan_id, row.code, position, *definition.values(), NOT_STARTED],
         )
+        number = cursor.lastrowid
         current = {**definition, "status": NOT_STARTED, "progress": None, "last_comment": None}
-    elif any(current[key] != definition[key] for key in _DEFINITION):
-        report.changed += 1
-        db.execute(
-            "update actions set oo_number = ?, title = ?, indicators = ?, deadline = ?,"
-            " start_date = ?, end_date = ? where number = ?",
-            [*definition.values(), row.number],
-        )
+    else:
+        number = current["number"]
+        db.execute("update actions set position = ? where number = ?", [position, number])
+        if any(current[key] != definition[key] for key in _DEFINITION):
+            report.changed += 1
+            report.changes += _changes(row.code, current, definition)
+            db.execute(
+                "update actions set oo_id = ?, title = ?, indicators = ?, deadline = ?,"
+                " start_date = ?, end_date = ? where number = ?",
+                [*definition.values(), number],
+            )
     pilots = list(
         db.execute(
             "select pilot from action_pilots where action_number = ? order by position",
-            [row.number],
+            [number],
         )
     )
     if [p[0] for p in pilots] != list(row.pilots):
-        db.execute("delete from action_pilots where action_number = ?", [row.number])
+        db.execute("delete from action_pilots where action_number = ?", [number])
         db.conn.executemany(
             "insert into action_pilots (action_number, pilot, position) values (?, ?, ?)",
-            [(row.number, pilot, i) for i, pilot in enumerate(row.pilots)],
+            [(number, pilot, i) for i, pilot in enumerate(row.pilots)],
         )
-    _import_status(db, row, current, who, report)
+    _import_status(db, number, row, current, who, report)
 
 
-def _import_status(db, row: ActionRow, current: dict, who: str, report: ImportReport) -> None:
-    status = None
+def _changes(code: str, current: dict, definition: dict) -> list[str]:
+    """What a re-import changes in one action, in French."""
+    labels = {"title": "titre", "indicators": "indicateurs", "deadline": "échéance"}
+    lines = [
+        f"action {code} : {label} « {current[key] or '—'} » → « {definition[key] or '—'} »"
+        for key, label in labels.items()
+        if current[key] != definition[key]
+    ]
+    if current["oo_id"] != definition["oo_id"]:
+        lines.append(f"action {code} : change d'objectif opérationnel")
+    return lines or [f"action {code} : dates de l'échéance relues"]
+
+
+def _import_status(
+    db, number: int, row: ActionRow, current: dict, who: str, report: ImportReport
+) -> None:
+    status, comment = None, row.comment or None
     if row.status:
-        status = parse_status(row.status)
+        # "Terminé le 03/05" is done, with a comment; free text ("Formation reçue le
+        # 02/12/15") is kept whole as the comment: never lost, never a reason to refuse.
+        status, rest = split_status(row.status.split())
         if status is None:
-            raise ImportFormatError(
-                f"Ligne {row.line} : statut « {row.status} » inconnu pour l'action {row.number}.",
-                line=row.line,
+            rest = [row.status.strip()]
+            report.warnings.append(
+                MESSAGES["free_status"].format(code=row.code, text=row.status.strip())
             )
-    comment = row.comment or None
+        comment = " — ".join(part for part in (" ".join(rest), comment) if part) or None
     if comment == current["last_comment"]:
         comment = None
     status_changes = status is not None and status != current["status"]
@@ -152,7 +306,7 @@ def _import_status(db, row: ActionRow, current: dict, who: str, report: ImportRe
         report.statuses_applied += 1
         history.record_update(
             db,
-            row.number,
+            number,
             who,
             kind=IMPORT,
             new_status=status if status_changes else None,

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from storage.deadlines import parse_deadline
 from storage.importing.pilots import split_pilots
-from storage.vocabulary import DONE, NOT_STARTED, fold
+from storage.vocabulary import DONE, NOT_STARTED, code_key, fold
 
 # User-facing messages (French). "{…}" fields are filled in by the raising code.
 MESSAGES = {
@@ -43,7 +43,9 @@ MESSAGES = {
     "empty_file": "Le fichier est vide : la première ligne doit contenir les en-têtes.",
     "bad_os": "objectif stratégique « {value} » invalide : on attend un numéro, ex. « 1 ».",
     "bad_oo": "objectif opérationnel « {value} » invalide : on attend par ex. « 1.2 ».",
-    "bad_action": "numéro d'action « {value} » invalide : on attend un nombre, ex. « 12 ».",
+    "bad_action": (
+        "numéro d'action « {value} » invalide : on attend un numéro, ex. « 12 » ou « 1.2.3 »."
+    ),
     "bad_progress": "avancement « {value} » invalide : on attend un nombre de 0 à 100.",
     "title_mismatch": (
         "l'intitulé de {label} (« {value} ») diffère de celui donné ligne {first_line} "
@@ -64,6 +66,23 @@ MESSAGES = {
     "too_many_rows": (
         "Le fichier a plus de {limit} lignes : un PST en compte quelques centaines. "
         "Enregistrez seulement le tableau récapitulatif."
+    ),
+    "wrong_plan": (
+        "Ce fichier semble être un autre PST que « {plan} » : {differ} des {common} actions "
+        "qu'ils ont en commun ont un autre intitulé (par ex. l'action {example}). Rien n'a été "
+        "modifié. Pour l'importer à côté, donnez-lui son propre code : --plan NOUVEAU-CODE."
+    ),
+    "which_plan": (
+        "La base contient plusieurs PST ({codes}) : dites lequel importer avec --plan CODE "
+        "(un nouveau code crée un nouveau PST)."
+    ),
+    "bad_plan_code": (
+        "Code de PST « {code} » invalide : lettres minuscules, chiffres et tirets, "
+        "par ex. cpas, commune, cpas-2019."
+    ),
+    "closed_plan": "Le PST « {code} » est clôturé : il ne s'importe plus. Rien n'a été modifié.",
+    "free_status": (
+        "Action {code} : statut « {text} » non reconnu, gardé en commentaire (statut inchangé)."
     ),
     "zip_bomb": (
         "Fichier Excel refusé : une fois décompressé il ferait plus de {limit} Mo "
@@ -105,7 +124,8 @@ class ActionRow(BaseModel):
     volet: str | None = None
     oo_number: str
     oo_title: str
-    number: int
+    #: The action's code as printed: "29", "1.1.1", "A.2.3".
+    code: str
     title: str
     indicators: str = ""
     pilots: list[str] = Field(default_factory=list)
@@ -122,7 +142,7 @@ class ParsedPST(BaseModel):
     objectives: list[StrategicObjectiveRow] = Field(default_factory=list)
     operational: list[OperationalObjectiveRow] = Field(default_factory=list)
     actions: list[ActionRow] = Field(default_factory=list)
-    unparsed_deadlines: list[tuple[int, str]] = Field(default_factory=list)
+    unparsed_deadlines: list[tuple[str, str]] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -149,8 +169,8 @@ class PlanBuilder:
         self.objectives: dict[int, StrategicObjectiveRow] = {}
         self.operational: dict[str, OperationalObjectiveRow] = {}
         self.actions: list[ActionRow] = []
-        self.action_lines: dict[int, int] = {}
-        self.unparsed_deadlines: list[tuple[int, str]] = []
+        self.action_lines: dict[str, int] = {}
+        self.unparsed_deadlines: list[tuple[str, str]] = []
         self.warnings: list[str] = []
         self.title_lines: dict[str, int] = {}  # sheet titles: label -> line first given
         self.current_os: StrategicObjectiveRow | None = None
@@ -216,7 +236,7 @@ class PlanBuilder:
     def add_action(
         self,
         *,
-        number: int,
+        code: str,
         title: str,
         indicators: str,
         pilots: str,
@@ -229,16 +249,16 @@ class PlanBuilder:
     ) -> None:
         if self.current_os is None or self.current_oo is None:
             raise ImportFormatError(MESSAGES["action_before_oo"].format(label=label), line)
-        if number in self.action_lines:
+        if code in self.action_lines:
             message = MESSAGES["duplicate_action"].format(
-                number=number, first_line=self.action_lines[number]
+                number=code, first_line=self.action_lines[code]
             )
             raise ImportFormatError(message, line)
-        self.action_lines[number] = line
+        self.action_lines[code] = line
         deadline = "" if deadline.strip() == "-" else deadline.strip()
         start, end = parse_deadline(deadline)
         if deadline and start is None:
-            self.unparsed_deadlines.append((number, deadline))
+            self.unparsed_deadlines.append((code, deadline))
         self.actions.append(
             ActionRow(
                 os_number=self.current_os.number,
@@ -246,7 +266,7 @@ class PlanBuilder:
                 volet=self.current_os.volet,
                 oo_number=self.current_oo.number,
                 oo_title=self.current_oo.title,
-                number=number,
+                code=code,
                 title=title,
                 indicators=indicators,
                 pilots=split_pilots(pilots),
@@ -306,7 +326,7 @@ def plan_from_rows(rows: list[dict]) -> ParsedPST:
             ActionRow(
                 **{key: row.get(key) for key in ("os_number", "os_title", "volet", "oo_number")},
                 oo_title=row["oo_title"],
-                number=row["number"],
+                code=str(row["number"]),
                 title=row["title"],
                 indicators=row.get("indicators") or "",
                 pilots=list(row.get("pilots") or []),
@@ -319,5 +339,5 @@ def plan_from_rows(rows: list[dict]) -> ParsedPST:
                 line=index,
             )
         )
-    plan.actions.sort(key=lambda action: action.number)
+    plan.actions.sort(key=lambda action: code_key(action.code))
     return plan

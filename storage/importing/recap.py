@@ -28,7 +28,10 @@ EXAMPLE_PATH: Traversable = resources.files("storage") / "data" / "pst-cpas-fram
 _MARKUP = re.compile(r"</?[bu]>", re.IGNORECASE)
 _OS_LABEL = re.compile(r"^O\.?\s*S\.?\s*(\d{1,6})$", re.IGNORECASE)
 _OO_LABEL = re.compile(r"^O\.?\s*O\.?\s*(\d{1,6})\s*\.\s*(\d{1,6})$", re.IGNORECASE)
-_ACTION_LABEL = re.compile(r"^Action\s*(\d{1,6})$", re.IGNORECASE)
+#: "Action 29", "Action 1.1.1", "Action A.2.3".
+_ACTION_LABEL = re.compile(
+    r"^Action\s*n?°?\s*([0-9A-Za-z]{1,6}(?:\.[0-9A-Za-z]{1,6}){0,4})$", re.IGNORECASE
+)
 
 
 def parse_recap(text: str) -> ParsedPST:
@@ -63,7 +66,7 @@ def parse_recap(text: str) -> ParsedPST:
             if not cells[1]:
                 raise ImportFormatError(MESSAGES["no_title"].format(label=label), line_number)
             builder.add_action(
-                number=int(match[1]),
+                code=match[1],
                 title=cells[1],
                 indicators=cells[2],
                 pilots=cells[3],

@@ -51,7 +51,9 @@ COLUMNS = {
 REQUIRED_COLUMNS = ("os", "oo", "action", "title", "indicators", "pilots", "deadline")
 
 _OS_NUMBER = re.compile(r"^(?:O\.?\s*S\.?)?\s*(\d{1,6})$", re.IGNORECASE)
-_ACTION_NUMBER = re.compile(r"^(?:Action)?\s*(\d{1,6})$", re.IGNORECASE)
+_ACTION_CODE = re.compile(
+    r"^(?:Action)?\s*n?°?\s*([0-9A-Za-z]{1,6}(?:\.[0-9A-Za-z]{1,6}){0,4})$", re.IGNORECASE
+)
 _OO_NUMBER = re.compile(r"^(?:O\.?\s*O\.?)?\s*(?:(\d{1,6})\s*\.\s*)?(\d{1,6})$", re.IGNORECASE)
 _PROGRESS = re.compile(r"^(\d{1,6}(?:[.,]\d{1,6})?)\s*%?$")
 
@@ -145,18 +147,18 @@ def _parse_sheet(rows: Iterable[tuple[int, list[str]]]) -> ParsedPST:
         )
         if volet := read_volet(record.get("volet", ""), line, builder.warnings):
             builder.current_os.volet = volet
-        number = _action_number(record["action"], line)
+        code = _action_code(record["action"], line)
         if not record["title"]:
-            label = f"Action {number}"
+            label = f"Action {code}"
             raise ImportFormatError(MESSAGES["no_title"].format(label=label), line)
         builder.add_action(
-            number=number,
+            code=code,
             title=record["title"],
             indicators=record["indicators"],
             pilots=record["pilots"],
             deadline=record["deadline"],
             line=line,
-            label=f"Action {number}",
+            label=f"Action {code}",
             status=record.get("status") or None,
             progress=_progress(record.get("progress", ""), line),
             comment=record.get("comment") or None,
@@ -203,11 +205,12 @@ def _oo_number(value: str, os_number: int, line: int) -> tuple[int, int]:
     return oo_os, int(match[2])
 
 
-def _action_number(value: str, line: int) -> int:
-    match = _ACTION_NUMBER.match(value)
+def _action_code(value: str, line: int) -> str:
+    """The action's code as printed: "29", "Action 29", "1.1.1", "A.2.3"."""
+    match = _ACTION_CODE.match(value)
     if not match:
         raise ImportFormatError(MESSAGES["bad_action"].format(value=value), line)
-    return int(match[1])
+    return match[1]
 
 
 def _progress(value: str, line: int) -> int | None:
