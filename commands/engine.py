@@ -14,6 +14,7 @@ a command wrote is read from the database connection, not declared.
 
 import logging
 import sqlite3
+from contextlib import suppress
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -27,7 +28,7 @@ from commands.errors import NotAllowed, UnknownCommand, UserError
 from commands.formatting import lines_to_html, shorten
 from commands.registry import Command, Registry
 from commands.types import Args, Context, Directory, Message, Organisation, Reply
-from storage import bookkeeping
+from storage import bookkeeping, people
 from storage.db import transaction
 from storage.vocabulary import now_utc
 
@@ -164,6 +165,8 @@ class Engine:
                     prior = bookkeeping.handled_reply(self.db, message.event_id)
                     if _answered(prior):
                         raise _Replayed(_stored(prior))
+                with suppress(sqlite3.OperationalError):  # best effort: a read goes on
+                    people.note_seen(self.db, message.sender, ctx.now)
                 changes = self.db.conn.total_changes
                 reply = cmd.handler(ctx, self._arguments(ctx, cmd, rest))
                 if message.event_id:

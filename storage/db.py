@@ -113,10 +113,16 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db.execute("alter table updates add column old_value text")
 
 
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """The people the bot has seen write to it (a new admin must be one of them)."""
+    db["people_seen"].create({"chat_id": str, "first_at": str}, pk="chat_id")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
+    _migration_4,
 ]
 
 
