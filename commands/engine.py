@@ -14,8 +14,8 @@ a command wrote is read from the database connection, not declared.
 
 import logging
 import sqlite3
-from contextlib import suppress
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
 
