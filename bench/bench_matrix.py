@@ -1,16 +1,22 @@
 """Time the Matrix transport end to end, against a minimal echo bot on the same Synapse.
 
     python bench/bench_matrix.py                       # 200 round trips each, burst 500 / 50
-    python bench/bench_matrix.py --runs 100 --pilots 20 --per-pilot 5
+    python bench/bench_matrix.py --runs 0 --pilots 10 --per-pilot 5    # a quick check
 
 Starts a loopback Synapse (tests/e2e/synapse.py), the real bot (`python -m bot.cli run`, as in
 the e2e tests) and an echo bot (matrix-nio, `sync_forever`, answers every text with an m.notice
 in reply), both as subprocesses. One client measures the time from sending `!action N` to
-seeing the reply arrive in its own /sync, alternating between the two bots. Then a burst: every
-pilot sends its updates at once, each from its own direct room with the bot (each update also
-posts in a CODIR room); the time until all are applied in the database, and until every pilot
-has its replies.
-Target (issue "Matrix transport"): our median within 1.15x of the echo bot's.
+seeing the reply arrive in its own /sync, alternating between the two bots.
+
+Then the same burst for each bot, one after the other: every pilot sends its `!maj N en cours
+P% …` at once, each from its own direct room with that bot (for pst-bot each update also posts
+in a CODIR room). Each pilot's client syncs in the background and notes when each reply arrives:
+the per-command reply latency (from just before the send to the reply in the pilot's /sync),
+p50 and p95, the commands never answered (misses), for pst-bot the updates applied (each once?)
+and, at the end, the peak RSS of each bot's process (VmHWM in /proc/PID/status).
+Targets (issues "Matrix transport" and "Trust"): round-trip median within 1.15x of the echo
+bot's; in the burst, every update applied once, pst-bot's p95 at most the echo bot's, peak RSS
+under 150 MB.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +42,7 @@ from nio import (  # noqa: E402
     RoomMessageText,
 )
 
+from bot.matrix_sync import TIMELINE_LIMIT  # noqa: E402
 from storage import plan  # noqa: E402
 from storage.db import open_db  # noqa: E402
 from storage.importing import import_plan, load_example  # noqa: E402
@@ -43,6 +51,8 @@ from tests.e2e.chat import SYNC_FILTER, Chat, in_reply_to  # noqa: E402
 from tests.e2e.synapse import Homeserver, unique_name  # noqa: E402
 
 TARGET_RATIO = 1.15
+TARGET_RSS_MB = 150
+BOT_SYNC_FILTER = {"room": {"timeline": {"limit": TIMELINE_LIMIT}}}
 
 
 # ---------------------------------------------------------------- the echo bot (a subprocess)
@@ -70,7 +80,8 @@ async def echo_bot(homeserver: str, user_id: str, password: str) -> None:
     await client.sync(timeout=0, full_state=True)  # skip history
     client.add_event_callback(on_invite, InviteMemberEvent)
     client.add_event_callback(on_text, RoomMessageText)
-    await client.sync_forever(timeout=30_000)
+    # The same timeline limit as pst-bot's (Synapse's default, 10, would drop most of a burst).
+    await client.sync_forever(timeout=30_000, sync_filter=BOT_SYNC_FILTER)
 
 
 # ---------------------------------------------------------------- measuring
@@ -132,42 +143,105 @@ async def latency(hs: Homeserver, bot: BotProcess, echo_id: str, runs: int) -> d
     return times
 
 
-async def burst(hs: Homeserver, bot: BotProcess, pilots: list[Chat], codes, per_pilot: int):
-    rooms = [await chat.room_with(bot.user_id, is_direct=True) for chat in pilots]
-    db = open_db(":memory:")
-    import_plan(db, load_example())
-    actions = {code: [a["number"] for a in plan.actions_of_pilots(db, {code})] for code in codes}
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
 
-    async def one(chat: Chat, room: str, code: str) -> list[str]:
-        sent = []
-        for index in range(per_pilot):
-            number = actions[code][index % len(actions[code])]
-            text = f"!maj {number} en cours {index + 1}% rafale {code}-{index}"
-            sent.append(await chat.send(room, text))
-        return sent
+
+@dataclass
+class BurstResult:
+    bot: str
+    sent: int
+    sent_in: float  # s from the first send to the last
+    answered_in: float  # s from the first send to the last reply (or the time-out)
+    latencies: list[float]  # s, one per answered command
+    event_ids: list[str]
+    applied: dict[str, int] | None = None  # pst-bot: event id -> times applied
+
+    @property
+    def misses(self) -> int:
+        return self.sent - len(self.latencies)
+
+
+async def burst(
+    name: str, watchers: list[Watcher], rooms: list[str], work: list[list[str]], timeout: float
+) -> BurstResult:
+    """Every pilot sends its commands (`work`, one list per pilot) in its room, all pilots at
+    once; waits until every command has its reply (or `timeout`)."""
+    sent_at: dict[str, float] = {}
+
+    async def one(watcher: Watcher, room: str, texts: list[str]) -> None:
+        for text in texts:
+            start = time.perf_counter()
+            response = await watcher.chat.client.room_send(
+                room, "m.room.message", {"msgtype": "m.text", "body": text}
+            )
+            sent_at[response.event_id] = start
 
     start = time.perf_counter()
-    sent = await asyncio.gather(
-        *(one(c, r, code) for c, r, code in zip(pilots, rooms, codes, strict=True))
-    )
-    sent_at = time.perf_counter() - start
-    event_ids = [e for events in sent for e in events]
-    marks = ",".join("?" * len(event_ids))
-    while True:
-        (count,) = bot.query(
-            f"select count(*) from updates where source_id in ({marks})", event_ids
-        )[0]
-        if count >= len(event_ids):
+    await asyncio.gather(*(one(w, r, t) for w, r, t in zip(watchers, rooms, work, strict=True)))
+    sent_in = time.perf_counter() - start
+    arrived: dict[str, float] = {}
+    while time.perf_counter() - start < timeout:
+        for watcher in watchers:
+            arrived.update((e, t) for e, t in watcher.arrived.items() if e in sent_at)
+        if len(arrived) == len(sent_at):
             break
         await asyncio.sleep(0.05)
-    applied_at = time.perf_counter() - start
+    answered_in = (max(arrived.values()) if arrived else time.perf_counter()) - start
+    latencies = [arrived[e] - sent_at[e] for e in sent_at if e in arrived]
+    return BurstResult(name, len(sent_at), sent_in, answered_in, latencies, list(sent_at))
 
-    async def replies(chat: Chat, events: list[str]) -> None:
-        await chat.until(lambda: all(chat.replies_to(e) for e in events), 120, "replies")
 
-    await asyncio.gather(*(replies(c, events) for c, events in zip(pilots, sent, strict=True)))
-    answered_at = time.perf_counter() - start
-    return len(event_ids), sent_at, applied_at, answered_at
+def updates(db_actions: dict[str, list[int]], codes: list[str], per_pilot: int) -> list[list[str]]:
+    """The burst's commands: each pilot's `per_pilot` single-line !maj on its own actions."""
+    work = []
+    for code in codes:
+        numbers = db_actions[code]
+        work.append(
+            [
+                f"!maj {numbers[i % len(numbers)]} en cours {i + 1}% rafale {code}-{i}"
+                for i in range(per_pilot)
+            ]
+        )
+    return work
+
+
+def applied_counts(bot: BotProcess, event_ids: list[str]) -> dict[str, int]:
+    marks = ",".join("?" * len(event_ids))
+    rows = bot.query(
+        f"select source_id, count(*) from updates where source_id in ({marks}) group by source_id",
+        event_ids,
+    )
+    return dict(rows)
+
+
+def report_burst(results: list[BurstResult], rss: dict[str, float], pilots: int) -> None:
+    count = results[0].sent
+    print(f"\nBurst: {count} single-line !maj from {pilots} pilots, per bot (latency in s):")
+    print("| bot | sent in | last reply | p50 | p95 | max | misses | applied | peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        lat = r.latencies or [float("nan")]
+        if r.applied is None:
+            applied = "-"
+        else:
+            once = sum(1 for n in r.applied.values() if n == 1)
+            twice = sum(1 for n in r.applied.values() if n > 1)
+            applied = f"{once}/{r.sent} once" + (f", {twice} more than once" if twice else "")
+        print(
+            f"| {r.bot} | {r.sent_in:.1f} | {r.answered_in:.1f} | {statistics.median(lat):.2f} "
+            f"| {percentile(lat, 95):.2f} | {max(lat):.2f} | {r.misses} | {applied} "
+            f"| {rss[r.bot]:.0f} MB |"
+        )
+    ours, echo = results
+    if ours.latencies and echo.latencies:
+        p95, echo95 = percentile(ours.latencies, 95), percentile(echo.latencies, 95)
+        print(f"p95 pst-bot / echo: {p95 / echo95:.2f} (target <= 1)")
+    print(f"peak RSS pst-bot: {rss['pst-bot']:.0f} MB (target < {TARGET_RSS_MB} MB)")
 
 
 async def main(args) -> None:
@@ -196,29 +270,40 @@ async def main(args) -> None:
             stdout=subprocess.DEVNULL,
             stderr=(tmp / "echo.log").open("w"),
         )
+        watchers: list[Watcher] = []
         try:
             await dg.until(lambda: dg.is_member(codir, bot_id), 30, "bot up")
             await asyncio.sleep(1)  # the echo bot too
-            times = await latency(hs, bot, echo_id, args.runs)
-            count, sent_at, applied_at, answered_at = await burst(
-                hs, bot, pilots, codes, args.per_pilot
-            )
+            times = await latency(hs, bot, echo_id, args.runs) if args.runs else None
+            ours = [await chat.room_with(bot_id, is_direct=True) for chat in pilots]
+            theirs = [await chat.room_with(echo_id, is_direct=True) for chat in pilots]
+            db = open_db(":memory:")
+            import_plan(db, load_example())
+            actions = {c: [a["number"] for a in plan.actions_of_pilots(db, {c})] for c in codes}
+            work = updates(actions, codes, args.per_pilot)
+            watchers = [Watcher(chat) for chat in pilots]
+            results = [
+                await burst("pst-bot", watchers, ours, work, args.timeout),
+                await burst("echo", watchers, theirs, work, args.timeout),
+            ]
+            results[0].applied = applied_counts(bot, results[0].event_ids)
+            rss = {"pst-bot": peak_rss_mb(bot.pid), "echo": peak_rss_mb(echo.pid)}
         finally:
+            for watcher in watchers:
+                watcher.stop()
             echo.terminate()
             bot.terminate()
             for chat in [dg, *pilots]:
                 await chat.close()
-    print(f"Round trip `!action N`, {args.runs} runs each, alternating (ms):")
-    print("| bot | median | p95 |")
-    print("|---|---|---|")
-    for name, values in times.items():
-        print(f"| {name} | {statistics.median(values):.1f} | {percentile(values, 95):.1f} |")
-    ratio = statistics.median(times["pst-bot"]) / statistics.median(times["echo"])
-    print(f"median ratio pst-bot / echo: {ratio:.2f} (target <= {TARGET_RATIO})")
-    print(
-        f"Burst: {count} updates from {len(codes)} pilots: sent in {sent_at:.1f} s, "
-        f"all applied after {applied_at:.1f} s, all replies received after {answered_at:.1f} s"
-    )
+    if times:
+        print(f"Round trip `!action N`, {args.runs} runs each, alternating (ms):")
+        print("| bot | median | p95 |")
+        print("|---|---|---|")
+        for name, values in times.items():
+            print(f"| {name} | {statistics.median(values):.1f} | {percentile(values, 95):.1f} |")
+        ratio = statistics.median(times["pst-bot"]) / statistics.median(times["echo"])
+        print(f"median ratio pst-bot / echo: {ratio:.2f} (target <= {TARGET_RATIO})")
+    report_burst(results, rss, len(codes))
 
 
 def load_example_codes() -> list[str]:
@@ -235,4 +320,5 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--pilots", type=int, default=50)
     parser.add_argument("--per-pilot", type=int, default=10)
+    parser.add_argument("--timeout", type=float, default=600, help="s to wait for a burst")
     asyncio.run(main(parser.parse_args()))

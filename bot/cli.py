@@ -1,14 +1,18 @@
-"""`pst-bot`: import a plan, export it, try it in a shell, or run the Matrix bot."""
+"""`pst-bot`: import a plan, export it, try it in a shell, run the Matrix bot, back it up,
+check an installation."""
 
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
 
 from bot import console_texts as texts
+from bot.checks import FAIL, check_all
 from bot.config import ConfigError, Settings, load_config
+from bot.lock import AlreadyRunning, bot_lock
 from bot.matrix import run_bot
 from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory
 from commands.catalogue import build_registry
@@ -16,7 +20,8 @@ from commands.engine import Engine
 from commands.files import ecomptes_file, evaluation_file, table_file
 from commands.types import Organisation
 from storage import plans
-from storage.db import open_db
+from storage.backup import backup
+from storage.db import DatabaseTooNew, open_db, open_existing
 from storage.importing import (
     EcomptesError,
     ImportFormatError,
@@ -158,7 +163,42 @@ def cmd_run(args) -> int:
     settings = load_config(args.config)
     if settings.matrix is None:
         raise ConfigError(f"{args.config} : section [matrix] manquante")
-    return asyncio.run(run_bot(settings))
+    # Before the database is opened or the homeserver contacted: one bot per database.
+    with bot_lock(settings.storage.database):
+        return asyncio.run(run_bot(settings))
+
+
+def cmd_backup(args) -> int:
+    """A consistent copy, taken while the bot may be running (no lock, no migration)."""
+    source = _database(args, _settings(args.config))
+    try:
+        db = open_existing(source)
+    except FileNotFoundError:
+        print(texts.NO_DATABASE.format(path=source), file=sys.stderr)
+        return 2
+    try:
+        target = backup(db, Path(args.output))
+    except (OSError, sqlite3.Error) as error:
+        reason = getattr(error, "strerror", None) or error
+        print(texts.CANNOT_WRITE.format(path=args.output, reason=reason), file=sys.stderr)
+        return 2
+    finally:
+        db.close()
+    copy = open_existing(target)
+    actions = copy["actions"].count if copy["actions"].exists() else 0
+    copy.close()
+    size = target.stat().st_size
+    print(texts.BACKUP_WRITTEN.format(path=target, size=size, actions=actions))
+    return 0
+
+
+def cmd_check(args) -> int:
+    failures = 0
+    for finding in check_all(args.config):
+        print(finding, flush=True)
+        failures += finding.mark == FAIL
+    print(texts.CHECK_TO_FIX.format(count=failures) if failures else texts.CHECK_ALL_GOOD)
+    return 1 if failures else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -217,6 +257,16 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="lancer le bot Matrix")
     run.add_argument("--config", default="config.toml")
     run.set_defaults(func=cmd_run)
+
+    save = sub.add_parser("backup", help="sauvegarder la base, même pendant que le bot tourne")
+    save.add_argument("--db")
+    save.add_argument("--config", help="prendre la base de la configuration (storage.database)")
+    save.add_argument("-o", "--output", required=True, help="fichier de sauvegarde à écrire")
+    save.set_defaults(func=cmd_backup)
+
+    check = sub.add_parser("check", help="vérifier l'installation (base, serveur, salon CODIR)")
+    check.add_argument("--config", default="config.toml")
+    check.set_defaults(func=cmd_check)
     return parser
 
 
@@ -230,6 +280,15 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ConfigError as error:
         print(texts.BAD_CONFIG.format(error=error), file=sys.stderr)
+        return 2
+    except AlreadyRunning as error:
+        pid = texts.RUNNING_PID.format(pid=error.pid) if error.pid else ""
+        print(texts.ALREADY_RUNNING.format(database=error.database, pid=pid), file=sys.stderr)
+        return 2
+    except DatabaseTooNew as error:
+        found, known = error.found, error.known
+        message = texts.DATABASE_TOO_NEW.format(path=error.path, found=found, known=known)
+        print(message, file=sys.stderr)
         return 2
 
 

@@ -23,3 +23,122 @@ FILE_SAVED = "  📎 fichier enregistré : {path}"
 CONNECTED = "Connecté(e) en tant que {sender}. Tapez !aide, ou « quitter »."
 NOT_A_COMMAND = "(les commandes commencent par « ! » : tapez !aide)"
 QUIT_WORDS = {"quit", "quitter", "exit"}
+
+# ---------------------------------------------------------------- pst-bot run, backup
+
+ALREADY_RUNNING = (
+    "Un autre bot tourne déjà sur la base {database}{pid} : un seul bot par base, sinon chaque "
+    "commande serait appliquée deux fois. Arrêtez l'autre d'abord (systemctl stop pst-bot), "
+    "ou donnez à celui-ci une autre base (storage.database)."
+)
+RUNNING_PID = " (processus {pid})"
+DATABASE_TOO_NEW = (
+    "La base {path} a été écrite par une version plus récente de pst-bot (schéma v{found} ; "
+    "cette version-ci connaît jusqu'à la v{known}). Mettez pst-bot à jour "
+    "(pip install -U pst-bot), ou restaurez une sauvegarde faite avec cette version."
+)
+NO_DATABASE = "Base introuvable : {path}"
+CANNOT_WRITE = "Impossible d'écrire {path} : {reason}"
+BACKUP_WRITTEN = "Sauvegarde écrite : {path} ({size} octets, {actions} actions)"
+
+# ---------------------------------------------------------------- daily upkeep (the bot's log)
+
+UPKEEP_BACKUP_MADE = "Sauvegarde nocturne : {path} ({size} octets)"
+UPKEEP_BACKUP_FAILED = (
+    "Échec de la sauvegarde nocturne dans {folder} : {reason}. Vérifiez la place libre et les "
+    "droits du dossier (storage.backup_dir) ; nouvel essai au prochain passage."
+)
+UPKEEP_PRUNED = "{count} message(s) traité(s) depuis plus de {days} jours oublié(s)"
+UPKEEP_PRUNE_FAILED = (
+    "Échec du nettoyage des messages traités : {reason} ; nouvel essai au prochain passage."
+)
+
+# ---------------------------------------------------------------- pst-bot check
+
+CHECK_CONFIG_OK = "Configuration lue : {path}"
+CHECK_CONFIG_BAD = "Configuration invalide : {error}. Voyez config.example.toml."
+CHECK_DB_MISSING = (
+    "Base absente : {path}. Importez un PST : pst-bot import FICHIER --config {config}"
+)
+CHECK_DB_UNREADABLE = (
+    "Base illisible : {path} ({reason}). Restaurez la dernière sauvegarde (docs/operations.md)."
+)
+CHECK_DB_OK = "Base {path} : schéma v{version}, {os} objectifs stratégiques, {actions} actions"
+CHECK_DB_EMPTY = (
+    "Base {path} : aucun PST importé. Importez-en un : pst-bot import FICHIER --config {config}"
+)
+CHECK_DB_OLDER = "Base {path} : schéma v{version}, mis à jour en v{known} au démarrage du bot"
+CHECK_BOT_RUNNING = (
+    "Un bot tourne sur cette base{pid} : normal en service ; n'en lancez pas un second."
+)
+CHECK_NO_BOT = "Aucun bot ne tourne sur cette base."
+CHECK_LOCK_UNREADABLE = (
+    "Verrou {path} illisible ({reason}) : lancez pst-bot check avec l'utilisateur du bot."
+)
+CHECK_PERMS_OK = "Base lisible par son propriétaire seul ({mode})"
+CHECK_PERMS_OPEN = "Base lisible par d'autres utilisateurs ({mode}) : chmod 600 {path}"
+CHECK_BACKUP_OFF = (
+    "Sauvegarde nocturne désactivée (storage.backup_dir vide) : faites des copies avec "
+    "pst-bot backup."
+)
+CHECK_BACKUP_LAST = (
+    "Dossier de sauvegarde {folder} : dernière sauvegarde {name}, {count} gardée(s) "
+    "(au plus {kept})"
+)
+CHECK_BACKUP_NONE_YET = (
+    "Dossier de sauvegarde {folder} : aucune sauvegarde encore ; la première sera faite "
+    "à partir de {hour} h."
+)
+CHECK_BACKUP_LATER = (
+    "Dossier de sauvegarde {folder} : créé à la première sauvegarde (à partir de {hour} h)."
+)
+CHECK_BACKUP_NOT_FOLDER = (
+    "Dossier de sauvegarde {folder} : ce n'est pas un dossier. Corrigez storage.backup_dir."
+)
+CHECK_BACKUP_UNWRITABLE = (
+    "Dossier de sauvegarde {folder} : pas accessible en écriture. Donnez-le à l'utilisateur "
+    "du bot, ou changez storage.backup_dir."
+)
+CHECK_NO_MATRIX = "Section [matrix] absente : pst-bot run ne peut pas se connecter."
+CHECK_SERVER_OK = "Serveur Matrix joignable : {url} (versions {versions})"
+CHECK_SERVER_DOWN = (
+    "Serveur Matrix injoignable : {url} ({reason}). Vérifiez matrix.homeserver, le réseau "
+    "et le pare-feu."
+)
+CHECK_SERVER_NOT_MATRIX = (
+    "{url} répond HTTP {status}, pas comme un serveur Matrix : matrix.homeserver doit être "
+    "l'adresse client (https://matrix.example.org)."
+)
+CHECK_SKIPPED_SERVER = "Identifiants et salon CODIR non vérifiés : serveur injoignable."
+TOKEN_FROM_CONFIG = "jeton de la configuration"
+TOKEN_FROM_SESSION = "session enregistrée"
+CHECK_TOKEN_OK = "Identifiants valides ({source}) : {user}, appareil {device}"
+CHECK_TOKEN_OTHER_USER = (
+    "Le jeton ({source}) est celui de {found}, pas de {user} : corrigez matrix.access_token."
+)
+CHECK_TOKEN_REFUSED = (
+    "Jeton de la configuration refusé par le serveur ({reason}) : donnez-en un valide "
+    "(PST_BOT_MATRIX_ACCESS_TOKEN), ou un mot de passe."
+)
+CHECK_SESSION_REFUSED = (
+    "Session enregistrée refusée par le serveur ({reason}) : le bot se reconnectera par mot "
+    "de passe au démarrage."
+)
+CHECK_PASSWORD_LATER = (
+    "Pas encore de session : le bot se connectera par mot de passe au démarrage (non essayé "
+    "ici, pour ne pas créer de session)."
+)
+CHECK_CODIR_NONE = (
+    "Aucun salon CODIR configuré (rooms.codir) : les changements n'y seront pas publiés."
+)
+CHECK_CODIR_MEMBER = "Le bot est membre du salon CODIR {room}"
+CHECK_CODIR_NOT_MEMBER = (
+    "Le bot n'est pas membre du salon CODIR {room} : invitez-le depuis un compte de "
+    "access.allowed_inviters."
+)
+CHECK_CODIR_UNKNOWN_ALIAS = (
+    "Alias du salon CODIR {room} introuvable ({reason}) : corrigez rooms.codir."
+)
+CHECK_CODIR_UNCHECKED = "Salon CODIR {room} non vérifié : pas de session valide."
+CHECK_ALL_GOOD = "Tout est en ordre."
+CHECK_TO_FIX = "{count} point(s) à corriger (✗)."

@@ -9,15 +9,23 @@ commands already applied are not applied again (the engine returns their stored 
 was never sent, or nothing), and commands sent while the bot was down are answered. On the
 very first start the rooms' history is skipped.
 
+Faults: while the homeserver is unreachable every request is retried (nio, capped back-off),
+and a batch that could not be answered completely is synced again; a stop request (SIGTERM)
+ends any such wait, the login's included. The database's work (commands, bookkeeping, the
+upkeep every 10 minutes: nightly backup, pruning) runs in a worker thread, one call at a time.
+
 Layout (nio-template style), one concern per module: this one runs the loop and keeps the
-token; `matrix_login` makes the client and logs in (resuming the saved session); `matrix_sync`
-does one sync, fetches gaps and keeps the encryption keys up; `matrix_events` filters events
-and routes commands to the engine; `matrix_send` sends; `matrix_texts` holds what users read.
+token; `matrix_login` makes the client and logs in (resuming the saved session), with the
+encryption store's key from `matrix_store`; `matrix_sync` does one sync, fetches gaps and keeps
+the encryption keys up; `matrix_rooms` decides which rooms are served (invites, allow-list);
+`matrix_events` filters events and routes commands to the engine through `matrix_worker`;
+`matrix_send` sends; `matrix_texts` holds what users read.
 """
 
 import asyncio
 import logging
 import signal
+import sqlite3
 from contextlib import suppress
 
 import aiohttp
@@ -26,16 +34,32 @@ from nio import AsyncClient, RoomResolveAliasResponse, SyncResponse
 from bot.config import Settings
 from bot.matrix_events import Router
 from bot.matrix_login import LoginFailed, forget_session, log_in, make_client
-from bot.matrix_send import Sender, SendFailed
-from bot.matrix_sync import FIRST_SYNC_FILTER, crypto_housekeeping, fill_gaps, sync_once
+from bot.matrix_rooms import RoomPolicy
+from bot.matrix_send import Sender, SendFailed, describe
+from bot.matrix_sync import (
+    FIRST_SYNC_FILTER,
+    Positions,
+    crypto_housekeeping,
+    fill_gaps,
+    sync_once,
+    until_stopped,
+)
+from bot.matrix_worker import DatabaseWorker
+from bot.upkeep import daily_upkeep
 from commands.catalogue import build_registry
 from commands.engine import Engine
 from storage import bookkeeping
 from storage.db import open_db
+from storage.vocabulary import now_utc
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 60
+#: How often the upkeep (nightly backup when due, pruning) is looked at.
+UPKEEP_EVERY_S = 600
+#: Loggers that print whole requests or responses (a login's response holds the access token;
+#: the encryption store's SQL, its pickled keys): never at DEBUG, even with `pst-bot -v`.
+NEVER_DEBUG = ("nio", "nio.responses", "nio.client", "nio.http", "peewee")
 
 
 def build_engine(settings: Settings, db) -> Engine:
@@ -60,6 +84,7 @@ class MatrixBot:
         self.client = client
         self.db = db
         self.engine = engine
+        self.worker = DatabaseWorker()
         self.stopping = asyncio.Event()
         self.router: Router | None = None
         self._task: asyncio.Task | None = None
@@ -73,28 +98,29 @@ class MatrixBot:
         self.stopping.set()
 
     async def run(self) -> int:
+        """Serve until a stop request; the exit code. The upkeep runs alongside, from the start
+        (a backup does not wait for the homeserver)."""
         self._task = asyncio.current_task()
-        config = self.settings.matrix
-        await log_in(self.client, config)
-        await self._set_display_name(config.display_name)
-        codir = await self._codir_room_id()
-        sender = Sender(self.client, codir)
-        self.router = Router(
-            self.client, self.engine, sender, self.settings.access.allowed_inviters
-        )
-        key = sync_token_key(self.client.user_id)
-        token = bookkeeping.get_value(self.db, key)
-        if token is None:
-            token = await self._first_start(key)
-            if token is None:
-                return 0
-            first = False
-        else:
-            first = True  # full state rebuilds the rooms nio forgot when we stopped
-            log.info("Reprise depuis le dernier lot traité")
+        upkeep = asyncio.create_task(self._upkeep())
+        try:
+            return await self._serve()
+        finally:
+            self.stopping.set()
+            await upkeep  # an upkeep in hand finishes
+
+    async def _serve(self) -> int:
+        # Logging in, like every request, is retried while the server is unreachable: a stop
+        # request must end that wait too.
+        started = await until_stopped(self._start(), self.stopping)
+        if started is None:
+            log.info("Arrêt demandé avant la fin de la connexion au serveur")
+            return 0
+        codir, key, token, first = started
+        positions = Positions(stored=token)
         backoff, checked_codir = 1, False
         while not self.stopping.is_set():
             try:
+                await self._settle(key, positions)
                 response = await sync_once(self.client, self.stopping, token, full_state=first)
                 if response is None:
                     break
@@ -102,9 +128,10 @@ class MatrixBot:
                     if response.status_code == "M_UNKNOWN_TOKEN":
                         # Logged out while running: the next start logs in with the password.
                         log.error("Le serveur ne reconnaît plus la session du bot : %s", response)
-                        forget_session(config)
+                        forget_session(self.settings.matrix)
+                        await positions.drain(self.router.take_posts())
                         return 1
-                    raise SendFailed(f"synchronisation refusée : {response}")
+                    raise SendFailed(f"synchronisation refusée : {describe(response)}")
                 if not checked_codir:
                     # After a first start too: rooms joined on invite appear in this batch.
                     self._check_codir(codir)
@@ -112,17 +139,54 @@ class MatrixBot:
                 log.debug("Lot %s : %d salons", response.next_batch, len(response.rooms.join))
                 await fill_gaps(self.client, response, token)
                 await self.router.handle_batch(response)
+                await crypto_housekeeping(self.client)
             except (SendFailed, aiohttp.ClientError, TimeoutError) as error:
-                # The token is unchanged: the same batch comes again, nothing is lost.
+                # Back to the last position where everything was delivered: what came after
+                # comes again, and nothing is applied twice.
+                token = await positions.rewind(self.router.take_posts())
+                self.router.restart_posts()
                 log.warning("%s ; nouvel essai dans %d s", error, backoff)
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
-            await crypto_housekeeping(self.client)
-            bookkeeping.set_value(self.db, key, response.next_batch)
+            positions.add(response.next_batch, self.router.take_posts())
             token, first, backoff = response.next_batch, False, 1
+        await positions.drain(self.router.take_posts())  # the CODIR posts in hand go out
+        try:
+            await self._settle(key, positions)
+        except (SendFailed, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Annonces non envoyées (%s) : reprises au prochain démarrage", error)
         log.info("Arrêt propre : dernier lot traité enregistré")
         return 0
+
+    async def _settle(self, key: str, positions: Positions) -> None:
+        """Store the newest position where everything is delivered; raise what stopped a
+        CODIR post of a later batch (the caller rewinds)."""
+        newest = positions.settled()
+        if newest is not None and await self._save_token(key, newest):
+            positions.stored = newest
+        if positions.failed is not None:
+            raise positions.failed
+
+    async def _start(self) -> tuple[str | None, str, str, bool] | None:
+        """Log in, then the CODIR room, the router and the sync position: (codir room, token
+        key, token, full state?); None if stopped during a first start."""
+        config = self.settings.matrix
+        await log_in(self.client, config)
+        await self._set_display_name(config.display_name)
+        codir = await self._codir_room_id()
+        access = self.settings.access
+        rooms = RoomPolicy(self.client, access.allowed_inviters, access.allowed_rooms, codir)
+        self.router = Router(
+            self.client, self.engine, Sender(self.client, codir), rooms, self.worker
+        )
+        key = sync_token_key(self.client.user_id)
+        token = await self._read_token(key)
+        if token is not None:
+            log.info("Reprise depuis le dernier lot traité")
+            return codir, key, token, True  # full state rebuilds the rooms nio forgot
+        token = await self._first_start(key)
+        return None if token is None else (codir, key, token, False)
 
     async def _first_start(self, key: str) -> str | None:
         """Skip the rooms' history: one quick sync, invites answered, timelines ignored."""
@@ -142,10 +206,44 @@ class MatrixBot:
             log.warning("Première synchronisation refusée : %s", response)
             await self._sleep(5)
         for room_id, info in response.rooms.invite.items():
-            await self.router.on_invite(room_id, info)
-        bookkeeping.set_value(self.db, key, response.next_batch)
+            await self.router.rooms.on_invite(room_id, info)
+        await self.router.rooms.keep_served(response)
+        await self._save_token(key, response.next_batch)
         log.info("Premier démarrage : %d salons, historique ignoré", len(self.client.rooms))
         return response.next_batch
+
+    async def _read_token(self, key: str) -> str | None:
+        while True:
+            try:
+                return await self.worker.run(bookkeeping.get_value, self.db, key)
+            except sqlite3.OperationalError as fault:
+                log.warning("Base indisponible (%s) : nouvel essai dans 5 s", fault)
+                await self._sleep(5)
+
+    async def _save_token(self, key: str, token: str) -> bool:
+        try:
+            await self.worker.run(bookkeeping.set_value, self.db, key, token)
+        except sqlite3.OperationalError as fault:
+            # The batch is answered; in memory the bot moves on, and stores the next position.
+            log.warning(
+                "Position de synchronisation non enregistrée (base indisponible : %s)", fault
+            )
+            return False
+        return True
+
+    async def _upkeep(self) -> None:
+        """The nightly backup when it is due and the pruning, looked at every UPKEEP_EVERY_S."""
+        while not self.stopping.is_set():
+            try:
+                lines = await self.worker.run(
+                    daily_upkeep, self.db, self.settings.storage, now_utc()
+                )
+            except Exception:  # it never raises; if it did, the bot would still serve
+                log.exception("Entretien (sauvegarde, nettoyage) en échec")
+                lines = []
+            for line in lines:
+                log.info("%s", line)
+            await self._sleep(UPKEEP_EVERY_S)
 
     async def _codir_room_id(self) -> str | None:
         name = self.settings.rooms.codir
@@ -180,17 +278,18 @@ class MatrixBot:
 
 
 def quiet_libraries() -> None:
-    """nio logs every event at INFO, and the crypto store's SQL at DEBUG."""
-    logging.getLogger("peewee").setLevel(logging.INFO)
-    if not logging.getLogger().isEnabledFor(logging.DEBUG):
-        logging.getLogger("nio").setLevel(logging.WARNING)
+    """nio logs every event at INFO and whole responses at DEBUG, the crypto store its SQL at
+    DEBUG: WARNING for them, INFO with `pst-bot -v`, never DEBUG."""
+    verbose = logging.getLogger().isEnabledFor(logging.DEBUG)
+    for name in NEVER_DEBUG:
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 async def run_bot(settings: Settings) -> int:
     """Run until SIGTERM/SIGINT; the exit code for `pst-bot run`."""
     quiet_libraries()
+    client = make_client(settings.matrix)  # a missing pickle_key stops here, nothing opened
     db = open_db(settings.storage.database)
-    client = make_client(settings.matrix)
     bot = MatrixBot(settings, client, db, build_engine(settings, db))
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -1,23 +1,35 @@
-"""Which Matrix events the bot answers, and how: filtering, invites, routing to the engine.
+"""Which Matrix events the bot answers, and how: filtering, and routing commands to the engine.
 
-    router = Router(client, engine, sender, allowed_inviters=["*:example.org"])
-    await router.handle_batch(sync_response)   # invites, then every room's commands
+    router = Router(client, engine, sender, rooms=RoomPolicy(...), worker=DatabaseWorker())
+    await router.handle_batch(sync_response)   # invites, then every served room's commands
+    posts = router.take_posts()                # the batch's CODIR posts, still being sent
 
-A batch's rooms are answered concurrently, each room's commands in order. A command is
-answered completely (reply, files, CODIR posts) before it is marked delivered; a transient
-send failure raises `SendFailed`, and the caller syncs the same batch again: the engine
-returns the undelivered replies without applying anything twice.
+A batch's rooms are answered concurrently, each room's commands in order. The engine runs in a
+worker thread, one command at a time (`DatabaseWorker`), so that the other rooms' answers go
+out while a report is being built. The CODIR posts go out behind the replies, one at a time and
+in order, from a queue (every room's posts meet in the one CODIR room, which the homeserver
+writes one event at a time: waiting for each post would hold every room's next reply). A
+command is marked delivered once its reply, files and posts are all sent; a transient send
+failure raises `SendFailed` (for a post, from its task), and the caller syncs again from the
+last position where everything was delivered: the engine returns the undelivered replies
+without applying anything twice. A permanent refusal (a 4xx other than 429) is logged, the
+pilot told when possible, and the batch goes on.
+
+An answer that is not the command's real answer (the engine's "réessayez" when the database was
+busy, or the transport's own error) is sent under a transaction id of its own: if the command
+is handled again later, its real answer is not taken by the homeserver for a resend.
 """
 
 import asyncio
 import logging
 import re
+import sqlite3
+import time
 from dataclasses import dataclass
 
+import aiohttp
 from nio import (
     AsyncClient,
-    InviteInfo,
-    InviteMemberEvent,
     MegolmEvent,
     RoomMemberEvent,
     RoomMessageText,
@@ -26,7 +38,9 @@ from nio import (
 from nio.exceptions import EncryptionError, LocalProtocolError
 
 from bot import matrix_texts as texts
-from bot.matrix_send import Sender
+from bot.matrix_rooms import RoomPolicy
+from bot.matrix_send import Sender, SendFailed
+from bot.matrix_worker import DatabaseWorker
 from commands import texts as engine_texts
 from commands.engine import Engine
 from commands.types import Message, Reply
@@ -35,19 +49,6 @@ log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- reading events
-
-
-def may_invite(user_id: str, allowed: list[str]) -> bool:
-    """Whether `user_id` may invite the bot: an exact id, or "*:server" for a whole server.
-
-    >>> may_invite("@anne:cpas.be", ["*:cpas.be"]), may_invite("@x:evil.org", ["*:cpas.be"])
-    (True, False)
-    """
-    server = user_id.partition(":")[2]
-    for pattern in allowed:
-        if pattern == user_id or pattern == "*" or (pattern == f"*:{server}" and server):
-            return True
-    return False
 
 
 _FALLBACK_LINE = re.compile(r"^>( |$)")
@@ -108,19 +109,12 @@ def after_own_join(events: list, own_user_id: str) -> list:
     return events
 
 
-def pending_invite(info: InviteInfo, own_user_id: str) -> str | None:
-    """The inviter of an invite addressed to the bot, or None."""
-    for event in info.invite_state:
-        if (
-            isinstance(event, InviteMemberEvent)
-            and event.state_key == own_user_id
-            and event.membership == "invite"
-        ):
-            return event.sender
-    return None
-
-
 # ---------------------------------------------------------------- routing
+
+
+def retry_tx_id(event_id: str | None) -> str:
+    """A transaction id for an answer that is not the real one: never reused."""
+    return f"{event_id}-retry-{time.time_ns()}"
 
 
 @dataclass
@@ -128,40 +122,40 @@ class Router:
     client: AsyncClient
     engine: Engine
     sender: Sender
-    allowed_inviters: list[str]
+    rooms: RoomPolicy
+    worker: DatabaseWorker
 
     def __post_init__(self) -> None:
         self._told_undecryptable: set[tuple[str, str]] = set()
+        self._last_post: asyncio.Task | None = None  # each post waits for the one before
+        self._posts: list[asyncio.Task] = []  # not handed over yet (take_posts)
+
+    def take_posts(self) -> list[asyncio.Task]:
+        """The post tasks queued since the last call; each ends once its command is delivered,
+        or raises what stopped it (it, or a post before it, could not be sent)."""
+        posts, self._posts = self._posts, []
+        return posts
+
+    def restart_posts(self) -> None:
+        """After a failure, once every post task has ended: the next posts start a new queue."""
+        self._last_post = None
 
     async def handle_batch(self, response: SyncResponse) -> None:
-        """Invites, then the commands of every joined room. Raises SendFailed if some answer
-        could not be sent; everything else was answered and marked delivered."""
+        """Invites, then the commands of every served room. Raises SendFailed (or a network
+        error) if some answer could not be sent; everything else was answered and marked
+        delivered."""
         for room_id, info in response.rooms.invite.items():
-            await self.on_invite(room_id, info)
+            await self.rooms.on_invite(room_id, info)
+        served = await self.rooms.keep_served(response)
         rooms = [
             self._room(room_id, list(info.timeline.events))
             for room_id, info in response.rooms.join.items()
-            if info.timeline.events
+            if room_id in served and info.timeline.events
         ]
         results = await asyncio.gather(*rooms, return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):
                 raise result
-
-    async def on_invite(self, room_id: str, info: InviteInfo) -> None:
-        inviter = pending_invite(info, self.client.user_id)
-        if inviter is None:
-            return
-        if may_invite(inviter, self.allowed_inviters):
-            joined = await self.client.join(room_id)
-            log.info("Invitation de %s dans %s : rejointe (%s)", inviter, room_id, _status(joined))
-        else:
-            await self.client.room_leave(room_id)
-            log.warning(
-                "Invitation de %s dans %s refusée : pas dans access.allowed_inviters",
-                inviter,
-                room_id,
-            )
 
     async def _room(self, room_id: str, events: list) -> None:
         for event in after_own_join(events, self.client.user_id):
@@ -175,13 +169,7 @@ class Router:
 
     async def answer(self, incoming: Message) -> None:
         """Run one command and send everything it produced, then mark it delivered."""
-        try:
-            reply = self.engine.handle(incoming)
-        except Exception:  # a bug in one command must not stop the bot for everyone
-            log.exception("Commande %s de %s : erreur interne", incoming.event_id, incoming.sender)
-            reply = Reply(
-                text=engine_texts.INTERNAL_ERROR, refused=True, event_id=incoming.event_id
-            )
+        reply = await self._handle(incoming)
         if reply is None:
             return
         log.info(
@@ -191,10 +179,58 @@ class Router:
             incoming.room,
             incoming.text.split(None, 1)[0][:30],
         )
-        await self.sender.reply(incoming, reply)
-        for index, post in enumerate(reply.posts):
-            await self.sender.post(post, tx_id=f"{incoming.event_id}-post-{index}")
-        self.engine.delivered(reply.event_id)
+        try:
+            if reply.transient:
+                # Nothing was recorded: the pilot sends the command again.
+                await self.sender.reply(incoming, reply, tx_id=retry_tx_id(incoming.event_id))
+                return
+            await self.sender.reply(incoming, reply)
+        except (SendFailed, aiohttp.ClientError, TimeoutError):
+            raise  # may heal: the batch is synced again
+        except Exception:  # a bug in sending one answer must not block the room for good
+            log.exception("Réponse à %s non envoyée", incoming.event_id)
+            return
+        if reply.posts:
+            self._last_post = asyncio.create_task(self._post(self._last_post, incoming, reply))
+            self._posts.append(self._last_post)
+            return
+        await self._delivered(reply.event_id)
+
+    async def _post(self, before: asyncio.Task | None, incoming: Message, reply: Reply) -> None:
+        """The command's posts, once the posts before them are sent; then it is delivered."""
+        if before is not None:
+            await before  # a failure there stops this one too: sent again later, in order
+        try:
+            for index, post in enumerate(reply.posts):
+                await self.sender.post(post, tx_id=f"{incoming.event_id}-post-{index}")
+        except (SendFailed, aiohttp.ClientError, TimeoutError):
+            raise
+        except Exception:
+            log.exception("Annonce de %s non envoyée", incoming.event_id)
+            return
+        await self._delivered(reply.event_id)
+
+    async def _handle(self, incoming: Message) -> Reply | None:
+        """The engine's reply, computed in the worker thread."""
+        try:
+            return await self.worker.run(self.engine.handle, incoming)
+        except sqlite3.OperationalError as fault:  # the engine answers these itself; a net
+            log.warning("Base indisponible pour %s : %s", incoming.event_id, fault)
+            text = engine_texts.RETRY_LATER
+        except Exception:  # a bug must not stop the bot for everyone
+            log.exception("Commande %s de %s : erreur interne", incoming.event_id, incoming.sender)
+            text = engine_texts.INTERNAL_ERROR
+        return Reply(text=text, refused=True, transient=True, event_id=incoming.event_id)
+
+    async def _delivered(self, event_id: str | None) -> None:
+        try:
+            await self.worker.run(self.engine.delivered, event_id)
+        except sqlite3.OperationalError as fault:
+            # Sent but not noted: a replay sends it again under the same transaction id, which
+            # the homeserver ignores.
+            log.warning(
+                "Réponse à %s envoyée, remise non notée (base indisponible : %s)", event_id, fault
+            )
 
     def _decrypted(self, event):
         # nio decrypts the timeline during sync, except when it skips a batch it has already
@@ -207,26 +243,33 @@ class Router:
         return event
 
     async def _undecryptable(self, room_id: str, event: MegolmEvent) -> None:
-        log.warning(
-            "Message %s de %s dans %s indéchiffrable (session %s)%s",
-            event.event_id,
-            event.sender,
-            room_id,
-            event.session_id,
-            "" if self.client.olm else " : installez l'extra e2e (pip install '.[e2e]')",
-        )
+        if self.client.olm is None:
+            log.warning(
+                "Message %s de %s dans %s chiffré : le chiffrement n'est pas installé (%s)",
+                event.event_id,
+                event.sender,
+                room_id,
+                texts.INSTALL_E2E,
+            )
+        else:
+            log.warning(
+                "Message %s de %s dans %s indéchiffrable (session %s)",
+                event.event_id,
+                event.sender,
+                room_id,
+                event.session_id,
+            )
         key = (event.sender, event.session_id)
         if event.sender == self.client.user_id or key in self._told_undecryptable:
             return
         self._told_undecryptable.add(key)
-        if self.client.olm is not None:
+        text = texts.CANNOT_DECRYPT
+        if self.client.olm is None:
+            text = texts.NO_ENCRYPTION
+        else:
             try:
                 await self.client.request_room_key(event)
             except LocalProtocolError as error:  # already requested for this session
                 log.debug("Demande de clé non envoyée : %s", error)
         incoming = Message(sender=event.sender, text="", room=room_id, event_id=event.event_id)
-        await self.sender.reply(incoming, Reply(text=texts.CANNOT_DECRYPT, refused=True))
-
-
-def _status(response) -> str:
-    return getattr(response, "status_code", None) or "ok"
+        await self.sender.reply(incoming, Reply(text=text, refused=True))

@@ -23,7 +23,9 @@ from pathlib import Path
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 from nio.crypto import ENCRYPTION_ENABLED
 
+from bot import matrix_texts as texts
 from bot.config import MatrixConfig
+from bot.matrix_store import store_key
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +38,16 @@ class LoginFailed(Exception):
 
 def make_client(config: MatrixConfig) -> AsyncClient:
     """An AsyncClient; with matrix-nio[e2e] installed, one that works in encrypted rooms
-    (keys kept under store_path, for the fixed device id)."""
-    config.store_path.mkdir(parents=True, exist_ok=True)
+    (keys kept under store_path, for the fixed device id, encrypted with pickle_key).
+    Raises ConfigError when encryption is installed and pickle_key is missing or wrong."""
+    config.store_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    config.store_path.chmod(0o700)  # keys and session: the bot's user only
+    key = store_key(config)
     client_config = AsyncClientConfig(
         encryption_enabled=ENCRYPTION_ENABLED,
         store_sync_tokens=False,  # we keep our own, in the database
         max_timeout_retry_wait_time=30,  # network errors: capped back-off, retried forever
+        **({"pickle_key": key} if key else {}),
     )
     return AsyncClient(
         config.homeserver,
@@ -120,7 +126,7 @@ async def log_in(client: AsyncClient, config: MatrixConfig) -> None:
         client.user_id,
         client.device_id,
         how,
-        "actif" if client.olm else "non disponible : pip install '.[e2e]'",
+        "actif" if client.olm else f"non installé : {texts.INSTALL_E2E}",
     )
     if client.olm is not None and client.should_upload_keys:
         await client.keys_upload()

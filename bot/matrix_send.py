@@ -8,7 +8,9 @@ Every send carries a transaction id derived from the command's event id, so send
 answer of a command (after a crash, or a failed batch) is deduplicated by the homeserver. nio
 itself waits `retry_after_ms` on M_LIMIT_EXCEEDED and retries network errors with a capped
 back-off; an error the homeserver may get over (5xx) raises `SendFailed`, and the batch is
-synced again. Permanent refusals (not in the room, forbidden) are logged and skipped.
+synced again. A refusal for good (a 4xx other than 429: forbidden, not in the room, event too
+large) is logged, the pilot gets a short notice instead when it can reach them (a reply or a
+file refused), and the batch goes on: one command's refusal never blocks a room.
 """
 
 import io
@@ -36,6 +38,10 @@ class SendFailed(Exception):
     """A send failed in a way that may heal (server error, network): sync the batch again."""
 
 
+class Refused(Exception):
+    """The homeserver refused a send for good, or it cannot be sent at all."""
+
+
 def relates_to(message: Message) -> dict:
     """The m.relates_to of an answer: a reply, kept in the command's thread."""
     in_reply_to = {"m.in_reply_to": {"event_id": message.event_id}}
@@ -61,14 +67,24 @@ def notice_content(text: str, html: str, mentions: list[str]) -> dict:
 
 
 def is_transient(error: ErrorResponse) -> bool:
-    """Whether the batch should be synced again rather than the answer skipped. A lost session
-    (M_UNKNOWN_TOKEN) counts: the next sync fails too, the bot stops without moving its token,
-    and answers after logging in again."""
-    transport = getattr(error, "transport_response", None)
-    if transport is not None and transport.status >= 500:
-        return True
+    """Whether the batch should be synced again rather than the answer skipped: a 5xx, a 429
+    (M_LIMIT_EXCEEDED, when nio's own waiting gave up) or no answer from the homeserver. Any
+    other 4xx is a refusal for good. A lost session (M_UNKNOWN_TOKEN) counts as transient: the
+    next sync fails too, the bot stops without moving its token, and answers after logging in
+    again."""
     code = error.status_code or ""
-    return not code.startswith("M_") or code in ("M_LIMIT_EXCEEDED", "M_UNKNOWN_TOKEN")
+    if code in ("M_LIMIT_EXCEEDED", "M_UNKNOWN_TOKEN"):
+        return True
+    transport = getattr(error, "transport_response", None)
+    if transport is not None:
+        return transport.status >= 500 or transport.status == 429
+    return not code.startswith("M_")
+
+
+def describe(error: ErrorResponse) -> str:
+    """An error response for the log: its Matrix code and message, and the HTTP status."""
+    transport = getattr(error, "transport_response", None)
+    return f"{error} (HTTP {transport.status})" if transport is not None else str(error)
 
 
 class Sender:
@@ -78,11 +94,18 @@ class Sender:
         self._upload_limit: int | None = None
         self._upload_limit_known = False
 
-    async def reply(self, incoming: Message, reply: Reply) -> None:
-        """The reply as a notice to the command, mentioning its sender, then its files."""
+    async def reply(self, incoming: Message, reply: Reply, tx_id: str | None = None) -> None:
+        """The reply as a notice to the command, mentioning its sender, then its files.
+        `tx_id`: for an answer that is not the command's real one (see matrix_events)."""
+        tx_id = tx_id or f"{incoming.event_id}-reply"
         content = notice_content(reply.text, reply.html, [incoming.sender])
         content["m.relates_to"] = relates_to(incoming)
-        await self.send(incoming.room, content, tx_id=f"{incoming.event_id}-reply")
+        try:
+            await self.send(incoming.room, content, tx_id=tx_id)
+        except Refused as error:
+            log.error("Réponse à %s refusée dans %s : %s", incoming.event_id, incoming.room, error)
+            text = texts.REPLY_REFUSED.format(reason=error)
+            await self.tell(incoming, text, tx_id=f"{tx_id}-refused")
         for index, attachment in enumerate(reply.attachments):
             await self.file(incoming, attachment, tx_id=f"{incoming.event_id}-file-{index}")
 
@@ -94,11 +117,15 @@ class Sender:
         if not self.codir_room:
             log.info("Pas de salon CODIR configuré (rooms.codir) : annonce non envoyée")
             return
-        await self.send(self.codir_room, notice_content(post.text, post.html, []), tx_id=tx_id)
+        content = notice_content(post.text, post.html, [])
+        try:
+            await self.send(self.codir_room, content, tx_id=tx_id)
+        except Refused as error:
+            log.error("Annonce CODIR %s refusée dans %s : %s", tx_id, self.codir_room, error)
 
     async def file(self, incoming: Message, attachment: Attachment, tx_id: str) -> None:
         """Upload `attachment` and send it as m.file (m.image for PNG) in reply to the command;
-        a file over the server's limit becomes a notice saying so."""
+        a file over the server's limit, or refused, becomes a notice saying so."""
         data = attachment.data
         limit = await self.upload_limit()
         if limit is not None and len(data) > limit:
@@ -117,9 +144,11 @@ class Sender:
                 await self._file_refused(incoming, attachment, limit or len(data) - 1, tx_id)
                 return
             if is_transient(uploaded):
-                raise SendFailed(f"envoi du fichier {attachment.filename} : {uploaded}")
-            reason = texts.FILE_NOT_SENT.format(filename=attachment.filename, reason=uploaded)
-            await self.send(incoming.room, self._answer(incoming, reason), tx_id=tx_id)
+                raise SendFailed(f"envoi du fichier {attachment.filename} : {describe(uploaded)}")
+            reason = describe(uploaded)
+            log.error("Fichier %s refusé par le serveur : %s", attachment.filename, reason)
+            reason = texts.FILE_NOT_SENT.format(filename=attachment.filename, reason=reason)
+            await self.tell(incoming, reason, tx_id=tx_id)
             return
         content = {
             "msgtype": "m.image" if attachment.mimetype == "image/png" else "m.file",
@@ -133,13 +162,27 @@ class Sender:
             content["file"] = {**keys, "url": uploaded.content_uri}
         else:
             content["url"] = uploaded.content_uri
-        await self.send(incoming.room, content, tx_id=tx_id)
+        try:
+            await self.send(incoming.room, content, tx_id=tx_id)
+        except Refused as error:
+            log.error("Fichier %s refusé dans %s : %s", attachment.filename, incoming.room, error)
+            reason = texts.FILE_NOT_SENT.format(filename=attachment.filename, reason=error)
+            await self.tell(incoming, reason, tx_id=f"{tx_id}-refused")
+            return
         log.info(
             "Fichier %s (%d octets) envoyé dans %s",
             attachment.filename,
             len(data),
             incoming.room,
         )
+
+    async def tell(self, incoming: Message, text: str, tx_id: str) -> None:
+        """A short notice to the command's sender (instead of something the server refused);
+        if it is refused too, the log says so and the bot goes on."""
+        try:
+            await self.send(incoming.room, self._answer(incoming, text), tx_id=tx_id)
+        except Refused as error:
+            log.error("Avis refusé lui aussi dans %s : %s", incoming.room, error)
 
     async def upload_limit(self) -> int | None:
         """The server's m.upload.size in bytes (None if it sets none), asked once."""
@@ -151,8 +194,9 @@ class Sender:
                 log.info("Limite d'envoi de fichiers du serveur : %s octets", self._upload_limit)
         return self._upload_limit
 
-    async def send(self, room_id: str, content: dict, tx_id: str) -> str | None:
-        """room_send with a fixed transaction id; the event id, or None if refused for good."""
+    async def send(self, room_id: str, content: dict, tx_id: str) -> str:
+        """room_send with a fixed transaction id; the event id. Raises SendFailed when it may
+        heal, Refused when it will not."""
         try:
             response = await self.client.room_send(
                 room_id,
@@ -162,14 +206,12 @@ class Sender:
                 ignore_unverified_devices=True,
             )
         except LocalProtocolError as error:  # e.g. an encrypted room the bot has not joined
-            log.error("Envoi impossible dans %s : %s", room_id, error)
-            return None
+            raise Refused(str(error)) from error
         if isinstance(response, RoomSendResponse):
             return response.event_id
         if is_transient(response):
-            raise SendFailed(f"envoi dans {room_id} : {response}")
-        log.error("Le serveur refuse l'envoi dans %s : %s", room_id, response)
-        return None
+            raise SendFailed(f"envoi dans {room_id} : {describe(response)}")
+        raise Refused(describe(response))
 
     def _encrypted(self, room_id: str) -> bool:
         room = self.client.rooms.get(room_id)
@@ -194,4 +236,4 @@ class Sender:
             size=texts.size(len(attachment.data)),
             limit=texts.size(limit),
         )
-        await self.send(incoming.room, self._answer(incoming, text), tx_id=tx_id)
+        await self.tell(incoming, text, tx_id=tx_id)

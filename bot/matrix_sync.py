@@ -2,8 +2,10 @@
 timeline leaves, and the encryption keys' upkeep after each batch.
 
     response = await sync_once(client, stopping, since=token, full_state=False)
+    who = await until_stopped(client.whoami(), stopping)   # None if a stop came first
     await fill_gaps(client, response, since=token)     # before routing the batch
     await crypto_housekeeping(client)                  # after it
+    positions.add(response.next_batch, router.take_posts())   # stored once all is delivered
 
 `client.sync_forever` does the last two itself; the bot runs its own loop because it keeps
 its sync token in the database (see bot/matrix.py).
@@ -11,14 +13,19 @@ its sync token in the database (see bot/matrix.py).
 
 import asyncio
 import logging
+from collections import deque
+from collections.abc import Awaitable
 from contextlib import suppress
+from typing import TypeVar
 
 from nio import AsyncClient, MessageDirection, RoomMessagesResponse, SyncResponse
 from nio.exceptions import LocalProtocolError
 
-from bot.matrix_send import SendFailed
+from bot.matrix_send import SendFailed, describe
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 SYNC_TIMEOUT_MS = 30_000
 #: Events per room in one sync; a longer gap (the bot was down) is fetched with /messages.
@@ -26,6 +33,25 @@ TIMELINE_LIMIT = 100
 SYNC_FILTER = {"room": {"timeline": {"limit": TIMELINE_LIMIT}}}
 #: The very first start skips the rooms' history.
 FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 1}}}
+
+
+async def until_stopped(awaitable: Awaitable[T], stopping: asyncio.Event) -> T | None:
+    """The result of `awaitable`, or None if `stopping` is set first (it is then cancelled).
+    nio retries network errors forever: this is what lets a stop request end such a wait."""
+    work = asyncio.ensure_future(awaitable)
+    stop = asyncio.ensure_future(stopping.wait())
+    try:
+        await asyncio.wait({work, stop}, return_when=asyncio.FIRST_COMPLETED)
+    finally:  # also when this task itself is cancelled (a second signal)
+        stop.cancel()
+        finished = work.done()
+        if not finished:
+            work.cancel()
+    if finished:
+        return work.result()  # what arrived is used even when stopping
+    with suppress(asyncio.CancelledError):
+        await work
+    return None
 
 
 async def sync_once(
@@ -38,18 +64,10 @@ async def sync_once(
 ):
     """One /sync (a SyncResponse or an error), or None if `stopping` was set while waiting."""
     log.debug("Sync depuis %s (full_state=%s)", since, full_state)
-    syncing = asyncio.ensure_future(
-        client.sync(timeout=timeout, since=since, full_state=full_state, sync_filter=sync_filter)
+    syncing = client.sync(
+        timeout=timeout, since=since, full_state=full_state, sync_filter=sync_filter
     )
-    stop = asyncio.ensure_future(stopping.wait())
-    done, _ = await asyncio.wait({syncing, stop}, return_when=asyncio.FIRST_COMPLETED)
-    stop.cancel()
-    if syncing in done:
-        return syncing.result()  # a batch that arrived is handled even when stopping
-    syncing.cancel()
-    with suppress(asyncio.CancelledError):
-        await syncing
-    return None
+    return await until_stopped(syncing, stopping)
 
 
 async def fill_gaps(client: AsyncClient, response: SyncResponse, since: str) -> None:
@@ -66,7 +84,7 @@ async def fill_gaps(client: AsyncClient, response: SyncResponse, since: str) -> 
                 room_id, start=start, end=since, direction=MessageDirection.back, limit=100
             )
             if not isinstance(page, RoomMessagesResponse):
-                raise SendFailed(f"historique de {room_id} non lu : {page}")
+                raise SendFailed(f"historique de {room_id} non lu : {describe(page)}")
             missing.extend(page.chunk)
             if not page.chunk or not page.end or page.end == start:
                 break
@@ -92,3 +110,50 @@ async def crypto_housekeeping(client: AsyncClient) -> None:
         await client.send_to_device_messages()
     except LocalProtocolError as error:
         log.debug("Clés : %s", error)
+
+
+class Positions:
+    """The sync positions of answered batches whose CODIR posts are still being sent, oldest
+    first. A position may be stored once its batch, and every batch before it, is delivered:
+    a restart, or a post that failed, syncs again from the stored one.
+
+        positions = Positions(stored=token)
+        positions.add(response.next_batch, router.take_posts())
+        newest = positions.settled()       # a position to store, or None
+        if positions.failed: token = await positions.rewind(router.take_posts())
+    """
+
+    def __init__(self, stored: str) -> None:
+        self.stored = stored
+        #: The error that stopped a post of the oldest pending batch, if one did.
+        self.failed: BaseException | None = None
+        self._pending: deque[tuple[str, list[asyncio.Task]]] = deque()
+
+    def add(self, token: str, posts: list[asyncio.Task]) -> None:
+        self._pending.append((token, posts))
+
+    def settled(self) -> str | None:
+        """The newest position whose batch and every batch before it are delivered (None when
+        none is new); sets `failed` when a post of the next batch could not be sent."""
+        newest = None
+        while self._pending and all(task.done() for task in self._pending[0][1]):
+            token, posts = self._pending[0]
+            self.failed = next((t.exception() for t in posts if t.exception()), None)
+            if self.failed is not None:
+                break
+            self._pending.popleft()
+            newest = token
+        return newest
+
+    async def drain(self, more: list[asyncio.Task]) -> None:
+        """Wait for every post in hand (`more`: those of a batch not added)."""
+        tasks = [task for _, posts in self._pending for task in posts]
+        await asyncio.gather(*tasks, *more, return_exceptions=True)
+
+    async def rewind(self, more: list[asyncio.Task]) -> str:
+        """After a failure: once every post in hand has ended, forget the pending batches; the
+        stored position, to sync again from."""
+        await self.drain(more)
+        self._pending.clear()
+        self.failed = None
+        return self.stored

@@ -12,6 +12,17 @@ CANNOT_DECRYPT = (
     "un instant ; si cela persiste, vérifiez que votre application partage ses clés avec "
     "l'appareil du bot."
 )
+#: What to install for encrypted rooms (named in the log and in the notice below).
+INSTALL_E2E = "pip install 'pst-bot[e2e]'"
+NO_ENCRYPTION = (
+    "Ce salon est chiffré, et le bot est installé sans le chiffrement de bout en bout : il ne "
+    "peut pas lire vos messages ici. Écrivez-lui dans un salon non chiffré, ou demandez à son "
+    f"administrateur d'installer le chiffrement ({INSTALL_E2E})."
+)
+REPLY_REFUSED = (
+    "Le serveur a refusé ma réponse à votre commande ({reason}). Si la commande modifiait le "
+    "PST, elle a bien été appliquée : vérifiez avec !historique N."
+)
 
 
 def size(n: int) -> str:

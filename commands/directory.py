@@ -242,6 +242,8 @@ def change_role(ctx: Context, args: Args) -> Reply:
         people.clear_role(ctx.db, person, who=ctx.user.chat_id, at=ctx.now)
     elif role == before:
         raise UserError(texts.SAME_ROLE.format(who=person, role=texts.ROLE_NAMES[before]))
+    elif role == ADMIN and not _known(ctx, person):
+        raise UserError(texts.UNSEEN_ADMIN.format(who=person))
     else:
         people.set_role(ctx.db, person, role, who=ctx.user.chat_id, at=ctx.now)
     after = effective_directory(ctx.db, ctx.directory)
@@ -249,6 +251,13 @@ def change_role(ctx: Context, args: Args) -> Reply:
         raise UserError(texts.LAST_ADMIN.format(who=person))
     now = texts.ROLE_NAMES[after.identify(person).role]
     return Reply(text=safe(f"{person} : {texts.ROLE_NAMES[before]} → {now}."))
+
+
+def _known(ctx: Context, person: str) -> bool:
+    """Someone the bot has seen write, or the configuration names: an admin must be real."""
+    configured = ctx.directory.configured or ctx.directory
+    named = configured.admins | configured.codir | set().union(*configured.links.values())
+    return person in named or people.has_been_seen(ctx.db, person)
 
 
 def _list_roles(ctx: Context) -> Reply:

@@ -15,6 +15,7 @@ a command wrote is read from the database connection, not declared.
 import logging
 import sqlite3
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
 
@@ -27,7 +28,7 @@ from commands.errors import NotAllowed, UnknownCommand, UserError
 from commands.formatting import lines_to_html, shorten
 from commands.registry import Command, Registry
 from commands.types import Args, Context, Directory, Message, Organisation, Reply
-from storage import bookkeeping, plans
+from storage import bookkeeping, people, plans
 from storage.db import transaction
 from storage.plans import Plan
 from storage.vocabulary import now_utc
@@ -179,6 +180,8 @@ class Engine:
                     prior = bookkeeping.handled_reply(self.db, message.event_id)
                     if _answered(prior):
                         raise _Replayed(_stored(prior))
+                with suppress(sqlite3.OperationalError):  # best effort: a read goes on
+                    people.note_seen(self.db, message.sender, ctx.now)
                 changes = self.db.conn.total_changes
                 args = self._arguments(ctx, cmd, rest)
                 reply = cmd.handler(ctx, args)

@@ -235,6 +235,10 @@ UNLINKED_PILOTS = "Sans personne liée ({count}) : {codes}"
 HOW_TO_LINK = "Pour lier : {example}"
 UNKNOWN_ROLE = "Rôle « {word} » inconnu. Rôles : admin, codir, pilote, lecteur (ou « defaut »)."
 SAME_ROLE = "{who} a déjà le rôle {role} : rien n'a changé."
+UNSEEN_ADMIN = (
+    "Impossible : {who} n'a jamais écrit au bot (faute de frappe ?). Demandez-lui d'écrire "
+    "!moi au bot, puis recommencez."
+)
 LAST_ADMIN = (
     "Impossible : {who} est le dernier administrateur. Nommez d'abord un autre administrateur "
     "(!role @personne admin)."

@@ -4,12 +4,15 @@
     >>> handled_reply(db, "$event")
     {'reply': {'text': 'Action 23 : à démarrer → fait'}, 'delivered': False}
     >>> set_value(db, "sync token", "s72594_4483_1934")
+    >>> prune_handled(db, 30, now_utc())     # delivered events older than 30 days
+    0
 
 An event id is stored in the same transaction as the effect of its command, so a message seen
 twice is applied once; its reply is kept until the transport says it was delivered.
 """
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
@@ -38,6 +41,19 @@ def record_handled(db: sqlite_utils.Database, event_id: str, reply: dict | None)
 def mark_delivered(db: sqlite_utils.Database, event_id: str) -> None:
     with transaction(db):
         db.execute("update handled_events set delivered = 1 where event_id = ?", [event_id])
+
+
+def prune_handled(db: sqlite_utils.Database, older_than_days: int, now: datetime) -> int:
+    """Forget the delivered events handled more than `older_than_days` before `now`; how many.
+
+    An undelivered reply is kept whatever its age: the transport still owes it.
+    """
+    cutoff = now.astimezone(UTC).replace(microsecond=0) - timedelta(days=older_than_days)
+    with transaction(db):
+        cursor = db.execute(
+            "delete from handled_events where delivered = 1 and at < ?", [cutoff.isoformat()]
+        )
+    return cursor.rowcount
 
 
 def get_value(db: sqlite_utils.Database, key: str) -> str | None:

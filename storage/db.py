@@ -9,9 +9,11 @@ own, which would break the one-command-one-transaction rule, so they are used fo
 creating the schema only.
 """
 
+import errno
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import sqlite_utils
@@ -112,6 +114,11 @@ def _migration_3(db: sqlite_utils.Database) -> None:
 
 
 def _migration_4(db: sqlite_utils.Database) -> None:
+    """The people the bot has seen write to it (a new admin must be one of them)."""
+    db["people_seen"].create({"chat_id": str, "first_at": str}, pk="chat_id")
+
+
+def _migration_5(db: sqlite_utils.Database) -> None:
     """Several plans in one database. Objectives and actions belong to a plan; an action keeps
     its number as the database's key (history and pilots refer to it) and gains its code as
     printed ("29", "1.1.1"), unique within its plan. Rooms may be mapped to a plan in chat.
@@ -206,21 +213,91 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 ]
 
 
+class DatabaseTooNew(Exception):
+    """The database was written by a newer pst-bot: refused rather than misread.
+
+    The command line says it in French (bot/console_texts.py) from `path`, `found`, `known`.
+    """
+
+    def __init__(self, path: str | Path, found: int, known: int) -> None:
+        super().__init__(f"{path}: schema version {found}, this code knows up to {known}")
+        self.path, self.found, self.known = str(path), found, known
+
+
+def create_private_folder(path: Path) -> None:
+    """Create `path` (and its parents) if missing, the folder itself readable by its owner
+    only (0700). An existing folder is left as it is."""
+    try:
+        path.mkdir(mode=0o700, parents=True)
+    except FileExistsError:
+        return
+    os.chmod(path, 0o700)  # exactly, whatever the umask
+
+
+def create_private_file(path: Path) -> bool:
+    """Create an empty file readable by its owner only (0600); False if it already exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    os.fchmod(fd, 0o600)
+    os.close(fd)
+    return True
+
+
+def companions(path: Path) -> list[Path]:
+    """The files SQLite keeps next to a database in WAL mode."""
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating and migrating if needed) the PST database at `path`."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """Open (creating and migrating if needed) the PST database at `path`.
+
+    A new database file is created 0600 in a folder created 0700; SQLite gives its -wal and
+    -shm files the database's mode. A database written by a newer pst-bot raises
+    `DatabaseTooNew`, before anything is changed in it.
+    """
+    on_disk = str(path) != ":memory:"
+    if on_disk:
+        create_private_folder(Path(path).parent)
+        create_private_file(Path(path))
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     db = sqlite_utils.Database(conn)
+    if (found := schema_version(db)) > len(MIGRATIONS):
+        db.close()
+        raise DatabaseTooNew(path, found, len(MIGRATIONS))
     db.execute("PRAGMA foreign_keys = ON")
-    if str(path) != ":memory:":
+    if on_disk:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA busy_timeout = 5000")
     migrate(db)
+    if on_disk:
+        for companion in companions(Path(path)):
+            # Not ours (another user's -shm) or not there: nothing to tighten.
+            with suppress(FileNotFoundError, PermissionError):
+                os.chmod(companion, 0o600)
+    return db
+
+
+def open_existing(path: str | Path) -> sqlite_utils.Database:
+    """An existing database as it is, neither created nor migrated nor switched to WAL: to
+    copy it or look at it while a bot (perhaps an older or newer one) runs on it."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+    conn = sqlite3.connect(
+        path.resolve().as_uri() + "?mode=rw",
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA busy_timeout = 5000")
     return db
 
 

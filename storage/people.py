@@ -25,6 +25,21 @@ def stored_roles(db: sqlite_utils.Database) -> dict[str, str]:
     return dict(db.execute("select chat_id, role from roles order by chat_id").fetchall())
 
 
+def has_been_seen(db: sqlite_utils.Database, chat_id: str) -> bool:
+    """Whether `chat_id` has ever written to the bot."""
+    row = db.execute("select 1 from people_seen where chat_id = ?", [chat_id]).fetchone()
+    return row is not None
+
+
+def note_seen(db: sqlite_utils.Database, chat_id: str, at: datetime) -> None:
+    """Remember that `chat_id` wrote to the bot; writes only the first time (a read stays a
+    read afterwards)."""
+    if not has_been_seen(db, chat_id):
+        db.execute(
+            "insert into people_seen (chat_id, first_at) values (?, ?)", [chat_id, at.isoformat()]
+        )
+
+
 def link_pilot(db: sqlite_utils.Database, pilot: str, chat_id: str, *, who: str, at: datetime):
     _set_link(db, pilot, chat_id, True)
     _audit(db, who, at, "link", pilot=pilot, chat_id=chat_id)

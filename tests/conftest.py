@@ -53,10 +53,11 @@ def say(engine):
     return send
 
 
-def snapshot(db, without: tuple[str, ...] = ()) -> dict:
+def snapshot(db, without: tuple[str, ...] = ("people_seen",)) -> dict:
     """Every row of every table (the plan, the history, the directory, roles and their audit,
-    the bookkeeping), to prove a refusal wrote nothing. The full-text index is left out: it
-    mirrors the actions table."""
+    the handled events), to prove a refusal or a read wrote nothing. Left out: the full-text
+    index (it mirrors the actions table) and, unless asked, the list of people who wrote to
+    the bot (a successful read by a newcomer adds them; a refusal does not)."""
     tables = [
         name
         for (name,) in db.execute("select name from sqlite_master where type = 'table'")

@@ -8,7 +8,7 @@ from storage import history
 from tests.conftest import ADMIN, NOW, REGISTRY, snapshot
 
 WRITERS = {"update", "note", "indicateur", "sante", "echeance", "annuler", "pilote", "role"}
-BOOKKEEPING = ("handled_events",)
+BOOKKEEPING = ("handled_events", "people_seen")
 
 
 def test_every_writing_command_is_applied_once_however_often_its_event_is_replayed(db, directory):

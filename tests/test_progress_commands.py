@@ -298,6 +298,7 @@ def test_undo_refused_to_a_pilot_unlinked_since_and_nothing_changes(say, db):
 def test_undo_of_a_deadline_needs_the_admin_right_still(say, db, directory):
     say(ADMIN, "!echeance 23 2026-06")
     say(ADMIN, f"!role {ADMIN} codir")  # refused: the last admin cannot step down
+    say("@other:example.org", "!moi")
     say(ADMIN, "!role @other:example.org admin")
     say("@other:example.org", f"!role {ADMIN} codir")
     reply = say(ADMIN, "!annuler")

@@ -168,11 +168,13 @@ def test_admin_gives_codir_role_in_chat_stored_and_audited(say, db):
 
 def test_role_given_in_chat_takes_effect_at_the_next_message(say, db):
     assert say(STRANGER, "!echeance 23 2026-06").refused
+    say(STRANGER, "!moi")
     say(ADMIN, f"!role {STRANGER} admin")
     assert not say(STRANGER, "!echeance 23 2026-06").refused
 
 
 def test_admin_demoted_in_chat_loses_admin_commands(say):
+    say("@dg2:example.org", "!moi")
     say(ADMIN, "!role @dg2:example.org admin")
     say("@dg2:example.org", f"!role {ADMIN} lecteur")
     reply = say(ADMIN, "!echeance 23 2026-06")
@@ -188,6 +190,28 @@ def test_role_reset_gives_the_decision_back_to_the_configuration(say, db):
     assert not say(SYLVIE, "!maj 23 fait").refused
 
 
+def test_a_person_who_never_wrote_to_the_bot_cannot_be_made_admin(say, db):
+    before = snapshot(db)
+    reply = say(ADMIN, "!role @ghost:example.org admin")
+    assert reply.refused and "n'a jamais écrit au bot" in reply.text
+    assert snapshot(db) == before
+    say("@ghost:example.org", "!moi")
+    assert say(ADMIN, "!role @ghost:example.org admin").text.endswith("→ administrateur.")
+
+
+def test_a_person_named_in_the_configuration_may_be_made_admin_before_writing(say):
+    reply = say(ADMIN, f"!role {SYLVIE} admin")
+    assert not reply.refused and reply.text == f"{SYLVIE} : pilote → administrateur."
+
+
+@pytest.mark.parametrize("word", ["@ghost", "@ghost:", "@gh ost:x", "ghost:example.org"])
+def test_role_needs_a_whole_chat_id(say, db, word):
+    before = snapshot(db)
+    reply = say(ADMIN, f"!role {word} admin")
+    assert reply.refused and "n'est pas un identifiant de chat" in reply.text
+    assert snapshot(db) == before
+
+
 def test_last_admin_cannot_be_demoted(say, db):
     before = snapshot(db)
     reply = say(ADMIN, f"!role {ADMIN} codir")
@@ -196,6 +220,7 @@ def test_last_admin_cannot_be_demoted(say, db):
 
 
 def test_admin_may_step_down_when_another_admin_exists(say):
+    say("@dg2:example.org", "!moi")
     say(ADMIN, "!role @dg2:example.org admin")
     assert not say(ADMIN, f"!role {ADMIN} pilote").refused
     assert say(ADMIN, "!role").refused
@@ -232,6 +257,7 @@ def test_role_of_one_person_shows_what_the_bot_knows(say):
 
 def test_role_accepts_french_words_in_any_case(say, db):
     say(ADMIN, f"!role {SYLVIE} Lecteur")
+    say("@bob:example.org", "!moi")
     say(ADMIN, "!role @bob:example.org ADMINISTRATEUR")
     assert dict(db.execute("select chat_id, role from roles").fetchall()) == {
         SYLVIE: READER,

@@ -9,12 +9,17 @@ file and a real database seeded with the Frameries example through `python -m bo
     bot.kill()        # SIGKILL, as a crash
     bot.start()       # same database, same store: resumes
     assert bot.terminate() == 0
+
+The encryption store's key comes from PST_BOT_PICKLE_KEY, as the README recommends (a fresh
+secret per bot unless `pickle_key=` says otherwise; None: not set). `plain=True` runs the bot as
+a plain install without the `[e2e]` extra would (vodozemac hidden from nio).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import sqlite3
 import subprocess
@@ -23,6 +28,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "storage" / "data" / "pst-cpas-frameries-2019-2024.md"
+
+
+#: `python -m bot.cli` as without the `[e2e]` extra: nio finds no vodozemac (a None entry in
+#: sys.modules makes importlib's find_spec answer None), so it runs without encryption.
+PLAIN_INSTALL = (
+    "import sys; sys.modules['vodozemac'] = None; from bot.cli import main; sys.exit(main())"
+)
 
 
 def toml_value(value) -> str:
@@ -43,6 +55,9 @@ class BotProcess:
         codir_room: str | None = None,
         device_id: str = "PSTBOT",
         verbose: bool = False,
+        pickle_key: str | None = "",
+        plain: bool = False,
+        storage: dict | None = None,
     ) -> None:
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -51,7 +66,9 @@ class BotProcess:
         self.log_path = self.workdir / "bot.log"
         self.user_id = user_id
         self.verbose = verbose  # -v: debug log, nio included
+        self.plain = plain
         self._password = password
+        self.pickle_key = secrets.token_hex(16) if pickle_key == "" else pickle_key
         self._process: subprocess.Popen | None = None
         self._starts = 0
         lines = [
@@ -64,6 +81,9 @@ class BotProcess:
             "",
             "[storage]",
             f"database = {toml_value(str(self.database))}",
+            # Never the default ./backups: the bot runs in the repository.
+            f"backup_dir = {toml_value(str(self.workdir / 'backups'))}",
+            *(f"{key} = {toml_value(value)}" for key, value in (storage or {}).items()),
             "",
             "[rooms]",
         ]
@@ -92,13 +112,15 @@ class BotProcess:
         log = self.log_path.open("a", encoding="utf-8")
         log.write(f"\n===== start {self._starts} =====\n")
         log.flush()
-        # The password comes from the environment, as the README recommends.
+        # The secrets come from the environment, as the README recommends.
         env = {**os.environ, "PST_BOT_MATRIX_PASSWORD": self._password}
+        env.pop("PST_BOT_PICKLE_KEY", None)
+        if self.pickle_key is not None:
+            env["PST_BOT_PICKLE_KEY"] = self.pickle_key
         self._process = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "bot.cli",
+                *(["-c", PLAIN_INSTALL] if self.plain else ["-m", "bot.cli"]),
                 *(["-v"] if self.verbose else []),
                 "run",
                 "--config",
@@ -139,6 +161,10 @@ class BotProcess:
     def wait(self, timeout: float) -> int:
         """Wait for the bot to exit on its own; the exit code."""
         return self._process.wait(timeout=timeout)
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
 
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")

@@ -138,6 +138,7 @@ async def pst_bot(homeserver: Homeserver, tmp_path_factory) -> AsyncIterator[Tea
         },
         pilots={"LM": lm.user_id, "SV": sv.user_id},
         codir_room=codir_room,
+        verbose=True,  # -v: the log is grepped for secrets (test_matrix_bot.py)
     )
     bot.seed()
     bot.start()

@@ -9,11 +9,14 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 
 from nio import RoomMessageFile, RoomMessageNotice, RoomSendError
 
 from bot import matrix_texts
-from bot.matrix_events import may_invite, strip_reply_fallback
+from bot.matrix_events import strip_reply_fallback
+from bot.matrix_login import SESSION_FILE
+from bot.matrix_rooms import may_invite
 from bot.matrix_send import Sender, is_transient
 from commands.types import Attachment, Message
 
@@ -200,6 +203,26 @@ def test_send_errors_that_retry_the_batch():
     assert is_transient(RoomSendError("logged out", "M_UNKNOWN_TOKEN"))
     assert is_transient(RoomSendError("no code"))
     assert not is_transient(RoomSendError("not in room", "M_FORBIDDEN"))
+    assert not is_transient(RoomSendError("event too large", "M_TOO_LARGE"))
+
+
+async def test_a_reply_refused_for_good_does_not_block_the_room(pst_bot):
+    team = pst_bot
+    bot_id = team.bot.user_id
+    # Only moderators may write: the bot's answers are refused (403 M_FORBIDDEN).
+    room = await team.dg.room_with(bot_id, power_level_override={"events_default": 50})
+    refused = await team.dg.send(room, "!action 11")
+    await team.dg.until(lambda: f"Réponse à {refused} refusée" in team.bot.log_text(), 20, "log")
+    levels = await team.dg.client.room_get_state_event(room, "m.room.power_levels")
+    users = {**levels.content.get("users", {}), bot_id: 50}
+    await team.dg.client.room_put_state(
+        room, "m.room.power_levels", {**levels.content, "users": users}
+    )
+    # The batch with the refusal was not synced again: the next command is answered, once.
+    assert (await team.dg.command(room, "!action 12")).body.startswith("Action 12 — ")
+    await team.dg.sync(500)
+    assert team.dg.replies_to(refused) == []
+    assert team.bot.log_text().count(f"Réponse à {refused} refusée") == 1
 
 
 async def test_encrypted_room_round_trip(pst_bot):
@@ -282,3 +305,20 @@ async def test_a_missing_config_key_is_named(homeserver, tmp_path):
     bot.start()
     assert await asyncio.to_thread(bot.wait, 30) == 2
     assert "clé manquante « matrix.user_id »" in bot.log_text()
+
+
+async def test_verbose_log_never_shows_the_password_nor_the_token(pst_bot):
+    # The shared bot runs with -v (debug log, nio included) since the session began; it has
+    # logged in with its password, answered every test above (files, encrypted rooms) and
+    # these commands.
+    team = pst_bot
+    assert (await team.lm.command(team.group_room, "!maj 53 en cours 10% journal")).body
+    assert (await team.dg.command(team.group_room, "!tableau")).body
+    session = json.loads((team.bot.workdir / "state" / SESSION_FILE).read_text())
+    log = team.bot.log_text()
+    assert " DEBUG bot.matrix_sync: Sync depuis " in log  # the log is verbose
+    assert " INFO nio." in log  # nio's own lines, at INFO at most
+    assert " DEBUG nio." not in log and " DEBUG peewee" not in log
+    assert team.bot._password not in log
+    assert session["access_token"] not in log
+    assert team.bot.pickle_key not in log

@@ -1,0 +1,237 @@
+"""`pst-bot check`: one French line per finding, exit 1 when something must be fixed.
+
+The homeserver is either unreachable or a small fake of the four client endpoints `check` reads
+(versions, whoami, joined_rooms, alias), served from this process."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from bot.checks import FAIL, check_all
+from bot.lock import bot_lock
+from storage.db import MIGRATIONS, open_db
+from storage.importing import import_plan, load_example
+
+ROOT = Path(__file__).resolve().parent.parent
+BOT = "@pst-bot:localhost"
+CODIR = "!codir:localhost"
+TOKEN = "syt_good"
+
+
+class FakeHomeserver(BaseHTTPRequestHandler):
+    joined = [CODIR]
+    requests: list[str] = []
+
+    def do_GET(self):  # the name http.server calls
+        self.requests.append(self.path)
+        authorized = self.headers.get("Authorization") == f"Bearer {TOKEN}"
+        if self.path == "/_matrix/client/versions":
+            self.reply(200, {"versions": ["v1.10", "v1.11"]})
+        elif not authorized:
+            self.reply(401, {"errcode": "M_UNKNOWN_TOKEN", "error": "Invalid access token"})
+        elif self.path == "/_matrix/client/v3/account/whoami":
+            self.reply(200, {"user_id": BOT, "device_id": "PSTBOT"})
+        elif self.path == "/_matrix/client/v3/joined_rooms":
+            self.reply(200, {"joined_rooms": self.joined})
+        elif self.path == "/_matrix/client/v3/directory/room/%23codir%3Alocalhost":
+            self.reply(200, {"room_id": CODIR, "servers": ["localhost"]})
+        else:
+            self.reply(404, {"errcode": "M_NOT_FOUND"})
+
+    def reply(self, status: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def homeserver():
+    FakeHomeserver.joined, FakeHomeserver.requests = [CODIR], []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeHomeserver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def database(tmp_path) -> Path:
+    path = tmp_path / "pst.db"
+    db = open_db(path)
+    import_plan(db, load_example())
+    db.close()
+    return path
+
+
+def write_config(tmp_path: Path, homeserver: str, *, token: str | None = TOKEN, codir=CODIR):
+    lines = [
+        "[matrix]",
+        f'homeserver = "{homeserver}"',
+        f'user_id = "{BOT}"',
+        f'access_token = "{token}"' if token else 'password = "never-sent"',
+        f'store_path = "{tmp_path / "state"}"',
+        "[storage]",
+        f'database = "{tmp_path / "pst.db"}"',
+        f'backup_dir = "{tmp_path / "backups"}"',
+        "[rooms]",
+        f'codir = "{codir}"',
+    ]
+    path = tmp_path / "config.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def findings(config: Path) -> list[str]:
+    return [str(finding) for finding in check_all(str(config))]
+
+
+def pst_bot_check(config: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "check", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env={key: value for key, value in os.environ.items() if not key.startswith("PST_BOT_")},
+    )
+
+
+def test_unreachable_homeserver_fails_the_check_without_traceback(tmp_path, database):
+    config = write_config(tmp_path, "http://127.0.0.1:9")
+    result = pst_bot_check(config)
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == [
+        f"✓ Configuration lue : {config}",
+        f"✓ Base {database} : schéma v{len(MIGRATIONS)}, 6 objectifs stratégiques, 127 actions",
+        "✓ Aucun bot ne tourne sur cette base.",
+        "✓ Base lisible par son propriétaire seul (0600)",
+        f"✓ Dossier de sauvegarde {tmp_path / 'backups'} : créé à la première sauvegarde "
+        "(à partir de 2 h).",
+        "✗ Serveur Matrix injoignable : http://127.0.0.1:9 (Connection refused). Vérifiez "
+        "matrix.homeserver, le réseau et le pare-feu.",
+        "– Identifiants et salon CODIR non vérifiés : serveur injoignable.",
+        "1 point(s) à corriger (✗).",
+    ]
+
+
+def test_everything_in_place_exits_0(tmp_path, database, homeserver):
+    (tmp_path / "backups").mkdir()
+    config = write_config(tmp_path, homeserver)
+    result = pst_bot_check(config)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[-4:] == [
+        f"✓ Serveur Matrix joignable : {homeserver} (versions v1.10, v1.11)",
+        f"✓ Identifiants valides (jeton de la configuration) : {BOT}, appareil PSTBOT",
+        f"✓ Le bot est membre du salon CODIR {CODIR}",
+        "Tout est en ordre.",
+    ]
+
+
+def test_bot_outside_the_codir_room_fails_the_check(tmp_path, database, homeserver):
+    FakeHomeserver.joined = ["!other:localhost"]
+    config = write_config(tmp_path, homeserver, codir="#codir:localhost")
+    assert findings(config)[-1] == (
+        "✗ Le bot n'est pas membre du salon CODIR #codir:localhost : invitez-le depuis un compte "
+        "de access.allowed_inviters."
+    )
+
+
+def test_refused_token_fails_the_check(tmp_path, database, homeserver):
+    config = write_config(tmp_path, homeserver, token="syt_revoked")
+    lines = findings(config)
+    assert lines[-2].startswith(
+        "✗ Jeton de la configuration refusé par le serveur (M_UNKNOWN_TOKEN)"
+    )
+    assert lines[-1] == f"– Salon CODIR {CODIR} non vérifié : pas de session valide."
+
+
+def test_saved_session_is_checked_and_no_password_login_is_tried(tmp_path, database, homeserver):
+    config = write_config(tmp_path, homeserver, token=None)
+    (tmp_path / "state").mkdir()
+    session = {"homeserver": homeserver, "user_id": BOT, "device_id": "PSTBOT"}
+    (tmp_path / "state" / "session.json").write_text(json.dumps(session | {"access_token": TOKEN}))
+    lines = findings(config)
+    assert f"✓ Identifiants valides (session enregistrée) : {BOT}, appareil PSTBOT" in lines
+    assert not any("login" in path for path in FakeHomeserver.requests)
+
+
+def test_without_token_the_password_login_is_left_to_the_start(tmp_path, database, homeserver):
+    config = write_config(tmp_path, homeserver, token=None)
+    lines = findings(config)
+    assert lines[-2].startswith("– Pas encore de session : le bot se connectera par mot de passe")
+    assert FakeHomeserver.requests == ["/_matrix/client/versions"]
+
+
+def test_a_running_bot_is_reported_not_failed(tmp_path, database):
+    config = write_config(tmp_path, "http://127.0.0.1:9")
+    with bot_lock(database):
+        lines = findings(config)
+    assert (
+        f"✓ Un bot tourne sur cette base (processus {os.getpid()}) : normal en service ; "
+        "n'en lancez pas un second."
+    ) in lines
+
+
+def test_database_readable_by_others_is_a_warning(tmp_path, database):
+    database.chmod(0o644)
+    lines = findings(write_config(tmp_path, "http://127.0.0.1:9"))
+    assert f"⚠ Base lisible par d'autres utilisateurs (0644) : chmod 600 {database}" in lines
+
+
+def test_missing_database_fails_the_check(tmp_path):
+    config = write_config(tmp_path, "http://127.0.0.1:9")
+    lines = findings(config)
+    assert lines[1] == (
+        f"✗ Base absente : {tmp_path / 'pst.db'}. Importez un PST : pst-bot import FICHIER "
+        f"--config {config}"
+    )
+    assert not (tmp_path / "pst.db").exists()
+
+
+def test_database_newer_than_the_code_fails_the_check(tmp_path, database):
+    conn = sqlite3.connect(database)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    lines = findings(write_config(tmp_path, "http://127.0.0.1:9"))
+    assert lines[1].startswith(f"✗ La base {database} a été écrite par une version plus récente")
+
+
+def test_last_nightly_backup_is_named(tmp_path, database):
+    (tmp_path / "backups").mkdir()
+    for day in ("2025-03-13", "2025-03-14"):
+        (tmp_path / "backups" / f"pst-{day}.db").write_bytes(b"")
+    lines = findings(write_config(tmp_path, "http://127.0.0.1:9"))
+    assert (
+        f"✓ Dossier de sauvegarde {tmp_path / 'backups'} : dernière sauvegarde "
+        "pst-2025-03-14.db, 2 gardée(s) (au plus 14)"
+    ) in lines
+
+
+def test_backup_folder_that_is_a_file_fails_the_check(tmp_path, database):
+    (tmp_path / "backups").write_text("")
+    lines = findings(write_config(tmp_path, "http://127.0.0.1:9"))
+    assert any(line.startswith(f"{FAIL} Dossier de sauvegarde") for line in lines)
+
+
+def test_wrong_configuration_fails_the_check(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("[matrix]\nhomeserver = 'ftp://x'\n")
+    result = pst_bot_check(config)
+    assert result.returncode == 1
+    assert result.stdout.startswith("✗ Configuration invalide : ")
+    assert "Traceback" not in result.stderr
