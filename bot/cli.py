@@ -21,7 +21,7 @@ from commands.files import ecomptes_file, evaluation_file, table_file
 from commands.types import Organisation
 from storage import plans
 from storage.backup import backup
-from storage.db import DatabaseTooNew, open_db, open_existing
+from storage.db import DatabaseTooNew, open_db, open_existing, transaction
 from storage.importing import (
     EcomptesError,
     ImportFormatError,
@@ -77,6 +77,12 @@ def cmd_import(args) -> int:
 
 def cmd_plans(args) -> int:
     db = open_db(_database(args, _settings(args.config)))
+    for code, state in ((args.close, plans.CLOSED), (args.reopen, plans.ACTIVE)):
+        if code:
+            chosen = _chosen_plan(db, code)
+            with transaction(db):
+                plans.set_state(db, chosen.id, state)
+            print(texts.PLAN_STATE_SET.format(code=chosen.code, state=texts.PLAN_STATES[state]))
     every = plans.all_plans(db)
     if not every:
         print(texts.NO_PLAN_YET)
@@ -224,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     pls = sub.add_parser("plans", help="les PST de la base, avec leurs nombres d'OS, OO, actions")
     pls.add_argument("--db")
     pls.add_argument("--config")
+    pls.add_argument("--close", metavar="CODE", help="clôturer un PST (lecture seule)")
+    pls.add_argument("--reopen", metavar="CODE", help="rouvrir un PST clôturé")
     pls.set_defaults(func=cmd_plans)
 
     shell = sub.add_parser("shell", help="essayer le bot en console, sans serveur")

@@ -14,6 +14,8 @@ WHICH_PLAN = "La base contient plusieurs PST ({codes}) : choisissez-en un avec -
 UNKNOWN_PLAN = "PST « {code} » inconnu. Les PST de la base : {codes}."
 PLAN_ROW = "{code} — {title} : {os} OS, {oo} OO, {actions} actions{state}"
 PLAN_CLOSED = " (clôturé)"
+PLAN_STATE_SET = "PST « {code} » : {state}."
+PLAN_STATES = {"active": "ouvert aux mises à jour", "closed": "clôturé (lecture seule)"}
 
 # ---------------------------------------------------------------- pst-bot shell
 

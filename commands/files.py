@@ -17,7 +17,7 @@ from commands import texts
 from commands.errors import UserError
 from commands.types import Attachment, Organisation
 from storage import plan
-from storage.plans import Plan
+from storage.plans import DEFAULT_CODE, Plan
 
 TABLE_FORMATS = {
     "xlsx": (
@@ -45,13 +45,20 @@ def plan_rows(db: sqlite_utils.Database, the_plan: Plan, with_history: bool = Fa
     return rows
 
 
+def file_name(the_plan: Plan, what: str, suffix: str) -> str:
+    """ "pst-tableau-2026-11-23.xlsx"; with the plan's code when it has its own:
+    "pst-commune-tableau-2026-11-23.xlsx"."""
+    prefix = "pst" if the_plan.code == DEFAULT_CODE else f"pst-{the_plan.code}"
+    return f"{prefix}-{what}-{suffix}"
+
+
 def table_file(
     db: sqlite_utils.Database, the_plan: Plan, fmt: str, today: date, rows=None
 ) -> Attachment:
     """The consolidated table in `fmt` (xlsx, ods, csv, md, html); `rows` if already read."""
     render, mimetype = TABLE_FORMATS[fmt]
     data = render(rows if rows is not None else plan_rows(db, the_plan))
-    return Attachment(f"pst-{the_plan.code}-tableau-{today.isoformat()}.{fmt}", data, mimetype)
+    return Attachment(file_name(the_plan, "tableau", f"{today.isoformat()}.{fmt}"), data, mimetype)
 
 
 def evaluation_file(
@@ -61,7 +68,7 @@ def evaluation_file(
     data = reports.evaluation_report(
         plan_rows(db, the_plan, with_history=True), fmt, since=since, generated_on=today
     )
-    name = f"pst-{the_plan.code}-evaluation-{today.isoformat()}.{fmt}"
+    name = file_name(the_plan, "evaluation", f"{today.isoformat()}.{fmt}")
     return Attachment(name, data, EVALUATION_FORMATS[fmt])
 
 
@@ -79,9 +86,11 @@ def ecomptes_file(
         description=f"PST du {organisation.name}",
     )
     reports.validate_ecomptes(data)
-    return Attachment(f"pst-{the_plan.code}-ecomptes-{exercise}.xml", data, "application/xml")
+    return Attachment(file_name(the_plan, "ecomptes", f"{exercise}.xml"), data, "application/xml")
 
 
 def chart_file(db: sqlite_utils.Database, the_plan: Plan, today: date) -> Attachment:
     data = reports.progress_chart_png(plan_rows(db, the_plan))
-    return Attachment(f"pst-{the_plan.code}-avancement-{today.isoformat()}.png", data, "image/png")
+    return Attachment(
+        file_name(the_plan, "avancement", f"{today.isoformat()}.png"), data, "image/png"
+    )

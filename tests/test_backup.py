@@ -81,7 +81,7 @@ def test_restored_database_answers_like_the_original_at_backup_time(running, tmp
     database = tmp_path / "pst.db"
     saved = backup(running, tmp_path / "copie.db")
     at_backup = state(running)
-    whole_plan = plan.consolidated_rows(running, with_history=True)
+    whole_plan = plan.consolidated_rows(running, 1, with_history=True)
     history.record_update(running, 52, LUC, new_status="suspendu", comment="après la sauvegarde")
     running.close()  # 1. stop the bot
 
@@ -91,7 +91,7 @@ def test_restored_database_answers_like_the_original_at_backup_time(running, tmp
     restored = open_db(database)  # 3. start
 
     assert state(restored) == at_backup
-    assert plan.consolidated_rows(restored, with_history=True) == whole_plan
+    assert plan.consolidated_rows(restored, 1, with_history=True) == whole_plan
     history.record_update(restored, 52, LUC, new_status="fait")  # and it takes changes again
     assert plan.get_action(restored, 52)["status"] == "fait"
 

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from storage import plan
+from storage import plan, plans
 from storage.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +85,7 @@ def test_import_of_malformed_file_names_the_line_and_changes_nothing(tmp_path):
     result = pst_bot("import", str(bad), "--db", str(db_path))
     assert result.returncode == 2
     assert "Ligne 2" in result.stderr and "rien n'a été modifié" in result.stderr
-    assert plan.action_range(open_db(db_path)) is None
+    assert plans.all_plans(open_db(db_path)) == []
 
 
 def test_import_of_missing_file_is_a_clear_error(tmp_path):

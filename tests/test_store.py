@@ -3,7 +3,7 @@
 import pytest
 
 from commands.types import Message, Reply
-from storage import history, plan
+from storage import history, plan, plans
 from storage.db import open_db, schema_version
 from storage.importing import (
     EXAMPLE_PATH,
@@ -25,7 +25,7 @@ def count(db, table: str) -> int:
 def test_import_of_example_stores_6_os_25_oo_127_actions(db):
     assert (count(db, "strategic_objectives"), count(db, "operational_objectives")) == (6, 25)
     assert count(db, "actions") == 127
-    assert plan.action_range(db) == (1, 127)
+    assert plan.code_range(db, plans.only_plan(db).id) == ("1", "127")
 
 
 def test_database_file_uses_wal_foreign_keys_and_a_schema_version(tmp_path):
@@ -83,12 +83,24 @@ def test_csv_statuses_are_applied_as_history_once(db):
     assert len(history.entries(db, 1)) == 1
 
 
-def test_import_with_unknown_status_names_the_line_and_imports_nothing():
+def test_import_keeps_a_free_text_status_as_the_comment_and_says_so():
     db = open_db(":memory:")
-    csv_text = HEADER + "1,1.1,1,A,,LM,2020,,,\n1,1.1,2,B,,LM,2020,peut-être,,\n"
-    with pytest.raises(ImportFormatError, match="Ligne 3 .*peut-être"):
-        import_plan(db, parse_csv(csv_text))
-    assert count(db, "actions") == 0 and count(db, "strategic_objectives") == 0
+    csv_text = HEADER + "1,1.1,1,A,,LM,2020,,,\n1,1.1,2,B,,LM,2020,Formation reçue le 02/12/15,,\n"
+    report = import_plan(db, parse_csv(csv_text))
+    action = plan.action_by_code(db, plans.only_plan(db).id, "2")
+    assert (action["status"], action["last_comment"]) == (
+        "à démarrer",
+        "Formation reçue le 02/12/15",
+    )
+    assert any("Formation reçue le 02/12/15" in w and "commentaire" in w for w in report.warnings)
+
+
+def test_import_reads_a_status_followed_by_words_as_status_and_comment():
+    db = open_db(":memory:")
+    csv_text = HEADER + "1,1.1,1,A,,LM,2020,Terminé le 03/05/2021,,\n"
+    import_plan(db, parse_csv(csv_text))
+    action = plan.action_by_code(db, plans.only_plan(db).id, "1")
+    assert (action["status"], action["last_comment"]) == ("fait", "le 03/05/2021")
 
 
 def test_malformed_recap_is_refused_before_anything_is_written(db):

@@ -96,7 +96,7 @@ def parse_ecomptes(data: bytes) -> list[dict]:
                         "volet": volet,
                         "oo_number": oo_number,
                         "oo_title": oo_title,
-                        "number": _number_from_id(action_node, "ACT") or str(action_count),
+                        "number": _code(_number_from_id(action_node, "ACT") or str(action_count)),
                     }
                     row.update(_action_fields(action_node))
                     rows.append(row)
@@ -109,6 +109,11 @@ def _volet_of(node) -> str | None:
         if volet in libelle or volet.upper() in node.get("ElementId", "").upper():
             return volet
     return None
+
+
+def _code(text: str) -> int | str:
+    """An action code as the rows carry it: a number when it is one ("17" -> 17)."""
+    return int(text) if text.isdigit() else text
 
 
 def _number_from_id(node, prefix: str) -> str | None:
