@@ -10,7 +10,7 @@ from commands.formatting import day, moment, percent, safe, shorten
 from commands.registry import command
 from commands.render import codir_post, one_post
 from commands.types import Args, Context, Reply
-from storage import history, plan
+from storage import history, plan, plans
 from storage.deadlines import MONTHS, parse_deadline
 from storage.vocabulary import (
     DEADLINE,
@@ -230,10 +230,13 @@ def undo(ctx: Context, args: Args) -> Reply:
             )
         )
     for entry in entries:
+        current = plan.get_action(ctx.db, entry["action_number"])
+        owner = plans.plan_by_id(ctx.db, current["plan_id"])
+        if owner.closed:
+            raise UserError(texts.PLAN_CLOSED.format(code=owner.code))
         # Rights are today's: a pilot unlinked since, or an admin no longer one, may not undo.
         if entry["kind"] == DEADLINE and ctx.user.is_admin:
             continue
-        current = plan.get_action(ctx.db, entry["action_number"])
         if entry["kind"] == DEADLINE or not ctx.user.may_update(current["pilots"]):
             raise NotAllowed(texts.UNDO_NOT_ALLOWED.format(number=entry["action_code"]))
     group = {e["id"] for e in entries}

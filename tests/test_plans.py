@@ -102,6 +102,16 @@ def test_a_closed_plan_is_read_and_reported_but_never_changed(talk, two_plans):
     assert talk(ADMIN, "!export csv").attachments[0].filename.startswith("pst-commune-tableau")
 
 
+def test_an_update_made_before_closing_cannot_be_undone_after(talk, two_plans):
+    talk(SYLVIE, "!maj 1.1.1 fait")
+    commune = plans.plan_by_code(two_plans, "commune")
+    with transaction(two_plans):
+        plans.set_state(two_plans, commune.id, plans.CLOSED)
+    reply = talk(SYLVIE, "!annuler")
+    assert reply.refused and "clôturé" in reply.text
+    assert plan.action_by_code(two_plans, commune.id, "1.1.1")["status"] == "fait"
+
+
 def test_another_plan_imported_into_a_plan_is_refused_and_changes_nothing(two_plans):
     before = snapshot(two_plans)
     other = HEADER + "".join(f"1,1.1,{n},Tout autre chose {n},,LM,2026\n" for n in range(1, 9))
