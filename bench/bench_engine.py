@@ -20,15 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from commands.catalogue import build_registry  # noqa: E402
 from commands.engine import Engine  # noqa: E402
 from commands.types import Directory, Message  # noqa: E402
-from storage import plan  # noqa: E402
+from storage import plan, plans  # noqa: E402
 from storage.db import open_db  # noqa: E402
-from storage.importing import (  # noqa: E402
+from storage.importing import import_plan, load_example  # noqa: E402
+from storage.importing.model import (  # noqa: E402
     ActionRow,
     OperationalObjectiveRow,
     ParsedPST,
     StrategicObjectiveRow,
-    import_plan,
-    load_example,
 )
 
 TARGETS_MS = {"!action": 1.0, "!mine": 3.0, "!update": 3.0}
@@ -57,7 +56,7 @@ def generated_plan(actions: int = 10_000, pilots: int = 500) -> ParsedPST:
                 volet="interne",
                 oo_number=oo.number,
                 oo_title=oo.title,
-                number=n,
+                code=str(n),
                 title=f"Action générée numéro {n} pour la mesure des performances",
                 indicators="Fait/pas fait",
                 pilots=sorted({f"P{n % pilots}", f"P{(n * 7) % pilots}"}),
@@ -86,8 +85,9 @@ def bench(name: str, parsed: ParsedPST, pilot: str, runs: int) -> list[tuple]:
         db = open_db(Path(tmp) / "bench.db")
         import_plan(db, parsed)
         engine = Engine(db, Directory(admins={"@dg"}, initials_as_ids=True), build_registry())
-        mine = [n["number"] for n in plan.actions_of_pilots(db, {pilot})]
-        high = plan.action_range(db)[1]
+        plan_id = plans.only_plan(db).id
+        mine = [a["code"] for a in plan.actions_of_pilots(db, plan_id, {pilot})]
+        high = int(plan.code_range(db, plan_id)[1])
         cases = {
             "!action": [Message("@dg", f"!action {1 + i % high}") for i in range(runs)],
             "!mine": [Message(pilot, "!mine") for _ in range(runs)],

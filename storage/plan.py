@@ -83,8 +83,13 @@ def get_action(db: sqlite_utils.Database, number: int) -> dict | None:
 
 def action_by_code(db: sqlite_utils.Database, plan_id: int, code: str) -> dict | None:
     """The action of the plan whose code is `code` ("29", "1.1.1"; case does not matter)."""
-    sql = _ACTION_SELECT + " where a.plan_id = ? and lower(a.code) = lower(?)"
-    rows = list(db.query(sql, [plan_id, code]))
+    exact = list(db.query(_ACTION_SELECT + " where a.plan_id = ? and a.code = ?", [plan_id, code]))
+    rows = exact or list(
+        db.query(
+            _ACTION_SELECT + " where a.plan_id = ? and a.code = ? collate nocase",
+            [plan_id, code],
+        )
+    )
     return _action_from_row(rows[0]) if rows else None
 
 
@@ -93,7 +98,9 @@ def list_actions(db: sqlite_utils.Database, plan_id: int, where: str = "", param
     `where` is an SQL condition on a (action), o (OO) or s (OS)."""
     sql = (
         _ACTION_SELECT.replace("select a.*,", "select a.*, o.position as oo_position,", 1)
-        + " where a.plan_id = ?"
+        # "+a.plan_id": let SQLite pick the pilots' or the OO's index when there is one,
+        # rather than walk every action of the plan.
+        + " where +a.plan_id = ?"
         + (f" and ({where})" if where else "")
     )
     actions = [_action_from_row(row) for row in db.query(sql, [plan_id, *params])]
