@@ -159,7 +159,9 @@ class BurstResult:
     answered_in: float  # s from the first send to the last reply (or the time-out)
     latencies: list[float]  # s, one per answered command
     event_ids: list[str]
+    start: float  # perf_counter of the first send
     applied: dict[str, int] | None = None  # pst-bot: event id -> times applied
+    delivered_in: float | None = None  # pst-bot: s until every CODIR post was sent too
 
     @property
     def misses(self) -> int:
@@ -193,7 +195,19 @@ async def burst(
         await asyncio.sleep(0.05)
     answered_in = (max(arrived.values()) if arrived else time.perf_counter()) - start
     latencies = [arrived[e] - sent_at[e] for e in sent_at if e in arrived]
-    return BurstResult(name, len(sent_at), sent_in, answered_in, latencies, list(sent_at))
+    return BurstResult(name, len(sent_at), sent_in, answered_in, latencies, list(sent_at), start)
+
+
+async def wait_delivered(bot: BotProcess, result: BurstResult, timeout: float) -> None:
+    """Until the bot has marked every command delivered (its CODIR post sent too), so that
+    the next burst does not share the homeserver with posts still going out."""
+    marks = ",".join("?" * len(result.event_ids))
+    query = f"select count(*) from handled_events where delivered = 1 and event_id in ({marks})"
+    while time.perf_counter() - result.start < timeout:
+        if bot.query(query, result.event_ids)[0][0] == result.sent:
+            result.delivered_in = time.perf_counter() - result.start
+            return
+        await asyncio.sleep(0.1)
 
 
 def updates(db_actions: dict[str, list[int]], codes: list[str], per_pilot: int) -> list[list[str]]:
@@ -241,6 +255,8 @@ def report_burst(results: list[BurstResult], rss: dict[str, float], pilots: int)
     if ours.latencies and echo.latencies:
         p95, echo95 = percentile(ours.latencies, 95), percentile(echo.latencies, 95)
         print(f"p95 pst-bot / echo: {p95 / echo95:.2f} (target <= 1)")
+    if ours.delivered_in is not None:
+        print(f"pst-bot: every CODIR post sent too after {ours.delivered_in:.1f} s")
     print(f"peak RSS pst-bot: {rss['pst-bot']:.0f} MB (target < {TARGET_RSS_MB} MB)")
 
 
@@ -282,10 +298,9 @@ async def main(args) -> None:
             actions = {c: [a["number"] for a in plan.actions_of_pilots(db, {c})] for c in codes}
             work = updates(actions, codes, args.per_pilot)
             watchers = [Watcher(chat) for chat in pilots]
-            results = [
-                await burst("pst-bot", watchers, ours, work, args.timeout),
-                await burst("echo", watchers, theirs, work, args.timeout),
-            ]
+            results = [await burst("pst-bot", watchers, ours, work, args.timeout)]
+            await wait_delivered(bot, results[0], args.timeout)
+            results.append(await burst("echo", watchers, theirs, work, args.timeout))
             results[0].applied = applied_counts(bot, results[0].event_ids)
             rss = {"pst-bot": peak_rss_mb(bot.pid), "echo": peak_rss_mb(echo.pid)}
         finally:

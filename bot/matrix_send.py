@@ -104,8 +104,9 @@ class Sender:
             await self.send(incoming.room, content, tx_id=tx_id)
         except Refused as error:
             log.error("Réponse à %s refusée dans %s : %s", incoming.event_id, incoming.room, error)
-            text = texts.REPLY_REFUSED.format(reason=error)
-            await self.tell(incoming, text, tx_id=f"{tx_id}-refused")
+            if not reply.transient:  # the notice says the command was handled
+                text = texts.REPLY_REFUSED.format(reason=error)
+                await self.tell(incoming, text, tx_id=f"{tx_id}-refused")
         for index, attachment in enumerate(reply.attachments):
             await self.file(incoming, attachment, tx_id=f"{incoming.event_id}-file-{index}")
 
