@@ -43,7 +43,7 @@ from nio import (  # noqa: E402
 )
 
 from bot.matrix_sync import TIMELINE_LIMIT  # noqa: E402
-from storage import plan  # noqa: E402
+from storage import plan, plans  # noqa: E402
 from storage.db import open_db  # noqa: E402
 from storage.importing import import_plan, load_example  # noqa: E402
 from tests.e2e.botproc import BotProcess  # noqa: E402
@@ -294,8 +294,10 @@ async def main(args) -> None:
             ours = [await chat.room_with(bot_id, is_direct=True) for chat in pilots]
             theirs = [await chat.room_with(echo_id, is_direct=True) for chat in pilots]
             db = open_db(":memory:")
-            import_plan(db, load_example())
-            actions = {c: [a["number"] for a in plan.actions_of_pilots(db, {c})] for c in codes}
+            plan_id = plans.plan_by_code(db, import_plan(db, load_example()).plan).id
+            actions = {
+                c: [a["code"] for a in plan.actions_of_pilots(db, plan_id, {c})] for c in codes
+            }
             work = updates(actions, codes, args.per_pilot)
             watchers = [Watcher(chat) for chat in pilots]
             results = [await burst("pst-bot", watchers, ours, work, args.timeout)]
