@@ -46,7 +46,7 @@ class Rule:
     def ready(self, args: Args, complete: bool) -> bool:
         """Whether `check` can run on what is read so far."""
         return self.check is not None and (
-            all(name in args for name in self.needs) if self.needs else complete
+            complete or bool(self.needs) and all(name in args for name in self.needs)
         )
 
 
@@ -59,11 +59,11 @@ def roles(*allowed: str) -> Rule:
 
 
 def _pilot_of_action(ctx: Context, args: Args) -> str | None:
-    action = args.action
-    if ctx.user.may_update(action["pilots"]):
-        return None
-    pilots = ", ".join(action["pilots"]) or "aucun"
-    return texts.NOT_PILOT.format(number=action["code"], pilots=pilots)
+    for action in args.get("actions") or [args.action]:
+        if not ctx.user.may_update(action["pilots"]):
+            pilots = ", ".join(action["pilots"]) or "aucun"
+            return texts.NOT_PILOT.format(number=action["code"], pilots=pilots)
+    return None
 
 
 #: The pilots of the action named in the arguments, and the admins.

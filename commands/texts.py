@@ -145,6 +145,14 @@ TABLE_DONE = "{counts} ({percent} % faites)."
 # ---------------------------------------------------------------- updates
 
 UPDATE_LINE = "Action {number} : {move}"
+UPDATE_COMMENT = " — « {comment} »"
+DONE_IS_100 = (
+    "« fait » veut dire 100 %, pas {progress} % : écrivez « en cours {progress} % » ou « fait »."
+)
+NOT_STARTED_IS_0 = (
+    "« à démarrer » veut dire 0 %, pas {progress} % : écrivez « en cours {progress} % »."
+)
+HUNDRED_IS_DONE = "100 % veut dire « fait », pas « {status} » : écrivez « fait »."
 UPDATES_DONE = "{count} actions mises à jour :"
 NOTHING_CHANGED = "L'action {number} est déjà « {status} »{progress} : rien n'a changé."
 CODIR_CHANGE = "{who} a mis à jour l'action {number} « {title} » : {what}"

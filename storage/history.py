@@ -26,6 +26,7 @@ from storage.vocabulary import (
     DONE,
     HEALTH,
     INDICATOR,
+    NOT_STARTED,
     STATUS_CHANGE,
     UNDO,
     UNDOABLE,
@@ -93,6 +94,8 @@ def record_update(
         if progress is None and new_status == DONE:
             progress = 100
         new_progress = old_progress if progress is None else progress
+        if new_status == NOT_STARTED and progress is None:
+            new_progress = None  # back to "à démarrer": the progress starts again
         entry = _append(
             db,
             number,

@@ -36,10 +36,10 @@ def test_a_percentage_out_of_range_is_refused(say, db, percent):
     assert snapshot(db) == before
 
 
-def test_a_percentage_of_thousands_of_digits_is_no_percentage(say, db):
+def test_a_percentage_of_thousands_of_digits_is_refused_as_out_of_range(say, db):
     before = snapshot(db)
     reply = say(SYLVIE, "!maj 23 " + "9" * 4400 + "%")
-    assert reply.refused and "inconnu" in reply.text
+    assert reply.refused and "de 0 à 100" in reply.text
     assert snapshot(db) == before
 
 

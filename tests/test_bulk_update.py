@@ -18,7 +18,7 @@ def test_every_line_is_applied_with_one_reply(say, db):
         "3 actions mises à jour :\n"
         "• Action 23 : à démarrer → fait, 100 %\n"
         "• Action 24 : à démarrer → en cours, 50 %\n"
-        "• Action 25 : à démarrer → suspendu"
+        "• Action 25 : à démarrer → suspendu — « attente SPW »"
     )
     assert status(db, 23) == ("fait", 100)
     assert status(db, 24) == ("en cours", 50)
@@ -54,10 +54,10 @@ def test_lines_without_the_command_word_and_blank_lines_are_accepted(say, db):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("!maj 23 fait\n!maj 24 bof", "Ligne 2 : Statut « bof » inconnu"),
+        ("!maj 23 fait\n!maj 24 bof", "Ligne 2 : « bof » n'est pas un statut"),
         ("!maj 23 fait\n!maj 47 fait", "Ligne 2 : Vous n'êtes pas pilote de l'action 47"),
         ("!maj 23 fait\n!maj 999 fait", "Ligne 2 : L'action 999 n'existe pas"),
-        ("!maj 23 fait\n!maj 24 en cours 120%", "Ligne 2 : Avancement « 120% » impossible"),
+        ("!maj 23 fait\n!maj 24 en cours 120%", "Ligne 2 : Avancement « 120 % » impossible"),
         ("!maj 23 fait\n!maj 23 fait", "Ligne 2 : L'action 23 est déjà « fait »"),
         ("!maj 23 fait\n!action 24", "un message groupé ne contient que des !maj"),
         ("!maj 23 fait\n!maj", "Ligne 2 : Il manque le numéro"),

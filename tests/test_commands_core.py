@@ -55,7 +55,7 @@ def test_update_by_pilot_states_old_and_new_status_and_posts_to_codir(say, db):
 
 def test_update_with_progress_and_comment(say, db):
     reply = say(SYLVIE, "!maj 32 en cours 40% plan validé en CODIR")
-    assert reply.text == "Action 32 : à démarrer → en cours, 40 %."
+    assert reply.text == "Action 32 : à démarrer → en cours, 40 % — « plan validé en CODIR »."
     action = plan.get_action(db, 32)
     assert (action["status"], action["progress"]) == ("en cours", 40)
     assert action["last_comment"] == "plan validé en CODIR"
@@ -113,7 +113,7 @@ def test_update_allowed_for_member_of_a_pilot_group(say, db):
     [
         ("!maj", "Il manque le numéro"),
         ("!maj 23", "Il manque le statut"),
-        ("!maj 23 peut-être", "Statut « peut-être » inconnu"),
+        ("!maj 23 peut-être", "« peut » n'est pas un statut"),
         ("!maj 23 en cours 150%", "de 0 à 100"),
         ("!maj 23 -5%", "de 0 à 100"),
         ("!maj 999 fait", "L'action 999 n'existe pas : les actions vont de 1 à 127."),

@@ -1,0 +1,296 @@
+"""The grammar of a pilot's update line, what follows `!maj`, as a pure parser.
+
+    >>> line = parse_update("n°47: en cours à 40 %, marché attribué")
+    >>> line.codes, line.status, line.progress, line.comment
+    (('47',), 'en cours', 40, 'marché attribué')
+
+The text is cut into tokens (words, numbers, `%`, marks, punctuation; any Unicode space between
+them), then read by one small function per rule:
+
+    update    = reference state comment
+    reference = code { ("et" | ",") code }          several actions only with "et" or ","
+    code      = ["action" | "l'action"] ["#" | "n°" | "no"] CODE        a CODE contains a digit
+    state     = [piece(status) [piece(progress)] | piece(progress) [piece(status)]]
+    piece(x)  = x | "(" x ")"                       separators (: , . ; ! - – —) may precede it
+    status    = ["c'est" | "c est" | "est" | "statut"] (✅ | ✔ | ☑ | status words)
+    progress  = ["avancement" | "progression"] ["à" | "de"] NUMBER ("%" | "pourcent" | "pour cent")
+    comment   = the rest of the text, leading separators and spaces trimmed
+
+Status words are storage.vocabulary's, longest phrase first; failing that, one phrase at distance
+one (Damerau-Levenshtein) of a status word of 5+ letters ("terminr", "encours", "suspendi"),
+unless two statuses are as close or it reads an infinitive as a participle ("terminer").
+Only one status and one percentage are read: "fait, en cours de validation" keeps the rest.
+
+What stands where a status or a percentage goes but is neither is refused, never stored as a
+comment: a word or emoji standing alone ("47 fiat", "47 fiat, ...", "47 fiat 50%", "47 ❌"), a
+number without % ("47 en cours 50"), a code-like word right after the reference ("47 48 fait",
+"47 50": the pilot meant "47 et 48" or "50 %"). A word followed by more words starts a comment;
+a line with only a comment has no status nor progress, and the caller decides.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from commands.errors import UserError
+from storage.vocabulary import DONE, accepted_words, fold, parse_status
+
+EXAMPLE = "!maj 47 en cours 50 %"
+MISSING_ACTION = "Il manque le numéro de l'action. Exemple : " + EXAMPLE
+NOT_AN_ACTION = "« {word} » n'est pas un numéro d'action. Exemple : " + EXAMPLE
+UNKNOWN_STATUS = "« {word} » n'est pas un statut. Statuts possibles : " + accepted_words() + "."
+NUMBER_WITHOUT_PERCENT = "« {word} » : un avancement s'écrit avec % (ex. 40 %)."
+NUMBER_AFTER_ACTION = "« {word} » : un avancement s'écrit avec %, plusieurs actions avec « et »."
+PROGRESS_OUT_OF_RANGE = "Avancement « {word} » impossible : donnez un pourcentage de 0 à 100."
+
+
+@dataclass(frozen=True)
+class UpdateLine:
+    codes: tuple[str, ...]  # action codes as typed, cleaned: ("47",), ("47", "48"), ("1.1.1",)
+    status: str | None  # a canonical status from storage.vocabulary (None: not given)
+    progress: int | None  # 0..100, rounded; None: not given
+    comment: str | None  # the rest, leading separators trimmed; None when empty
+    bare_progress: bool  # a percentage without a status ("!maj 47 40%": means en cours)
+
+
+class GrammarError(UserError):
+    """A line the grammar refuses; `.reason` is one of the constants above, `str()` the reply."""
+
+    def __init__(self, reason: str, word: str = ""):
+        self.reason, self.word = reason, word[:30]
+        super().__init__(reason.format(word=self.word))
+
+
+# ---------------------------------------------------------------- tokens
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "prefix", "mark", "percent", "word" or "punct"
+    text: str
+    start: int
+    end: int
+
+
+_TOKEN = re.compile(
+    # Emoji joiners and modifiers count as spaces: "❌️" reads as "❌".
+    r"(?P<space>[\s\u200b\u200d\u2060\ufeff\ufe0f\U0001f3fb-\U0001f3ff]+)"
+    r"|(?P<prefix>\#|n\s*[°º]|no\.?(?=\s*[0-9]))"
+    r"|(?P<mark>[✅✔☑])"
+    r"|(?P<percent>[%％﹪])"
+    # Dotted words with a digit (codes "1.1.1", "A.2.3", decimals "12.4"), then plain words.
+    r"|(?P<word>(?=[\w.]{0,40}[0-9])[^\W_]+(?:\.[^\W_]+)+|[^\W_]+(?:['’][^\W_]+)*)"
+    r"|(?P<punct>.)",
+    re.IGNORECASE | re.DOTALL,
+)
+_CODE = re.compile(r"^(?=.*[0-9])[0-9A-Za-z]{1,6}(?:\.[0-9A-Za-z]{1,6}){0,4}$")
+_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+_SEPARATORS = ":,.;!-–—…"
+_ACTION_WORDS = ("action", "actions", "l'action")
+_STATUS_LEADS = (("c'est",), ("c", "est"), ("est",), ("statut",), ())
+_PERCENT_WORDS = (("pourcent",), ("pourcents",), ("pour", "cent"), ("pour", "cents"))
+_LONGEST_PHRASE = 3  # "non commencé", "à démarrer": a status is at most three words
+
+
+def tokenize(text: str) -> list[Token]:
+    """Every token of `text` but spaces, each with its place in `text`."""
+    return [
+        Token(m.lastgroup, m.group(), m.start(), m.end())
+        for m in _TOKEN.finditer(text)
+        if m.lastgroup != "space"
+    ]
+
+
+def _is(tokens: list[Token], i: int, kind: str, *texts: str) -> bool:
+    """Token `i` exists, is of this kind and, when `texts` are given, one of them (folded)."""
+    if i >= len(tokens) or tokens[i].kind != kind:
+        return False
+    return not texts or fold(tokens[i].text) in texts
+
+
+def _words(tokens: list[Token], i: int, phrase: tuple[str, ...]) -> int | None:
+    """The index after `phrase` (folded words) if it stands at `i`."""
+    found = all(_is(tokens, i + k, "word", word) for k, word in enumerate(phrase))
+    return i + len(phrase) if found else None
+
+
+def _skip(tokens: list[Token], i: int) -> int:
+    """The index after any separators at `i`."""
+    while _is(tokens, i, "punct") and tokens[i].text in _SEPARATORS:
+        i += 1
+    return i
+
+
+# ---------------------------------------------------------------- rules
+
+
+def parse_update(text: str) -> UpdateLine:
+    """What a pilot typed after `!maj`, read; raises GrammarError when it cannot be."""
+    tokens = tokenize(text)
+    codes, i = _reference(tokens, _skip(tokens, 0))
+    status, progress, i = _state(tokens, _skip(tokens, i))
+    rest = text[tokens[i].start :] if i < len(tokens) else ""
+    comment = re.sub(rf"^[\s{re.escape(_SEPARATORS)}]+", "", rest).strip()
+    return UpdateLine(codes, status, progress, comment or None, progress is not None and not status)
+
+
+def _reference(tokens: list[Token], i: int) -> tuple[tuple[str, ...], int]:
+    found = _code(tokens, i)
+    if found is None:
+        words = (t.text for t in tokens[i:] if t.kind == "word")
+        word = next((w for w in words if fold(w) not in _ACTION_WORDS), "")
+        raise GrammarError(NOT_AN_ACTION if word else MISSING_ACTION, word)
+    codes, i = [found[0]], found[1]
+    while _is(tokens, i, "punct", ",") or _is(tokens, i, "word", "et"):
+        if (found := _code(tokens, i + 1)) is None:
+            break
+        codes.append(found[0])
+        i = found[1]
+    return tuple(dict.fromkeys(codes)), i
+
+
+def _code(tokens: list[Token], i: int) -> tuple[str, int] | None:
+    i += _is(tokens, i, "word", *_ACTION_WORDS)
+    i += _is(tokens, i, "prefix")
+    if not _is(tokens, i, "word") or not _CODE.match(tokens[i].text):
+        return None
+    if _progress(tokens, i):  # "47, 12,5%": a percentage, not a second action
+        return None
+    return tokens[i].text, i + 1
+
+
+def _state(tokens: list[Token], i: int) -> tuple[str | None, int | None, int]:
+    """At most one status and one percentage, in either order."""
+    if found := _piece(_status, tokens, i):
+        status, i = found
+        if more := _piece(_progress, tokens, _skip(tokens, i)):
+            return status, more[0], more[1]
+        _refuse_stray(tokens, _skip(tokens, i), status=False)
+        return status, None, i
+    if found := _piece(_progress, tokens, i):
+        progress, i = found
+        if more := _piece(_status, tokens, _skip(tokens, i)):
+            return more[0], progress, more[1]
+        _refuse_stray(tokens, _skip(tokens, i), progress=False)
+        return None, progress, i
+    _refuse_stray(tokens, i, after_reference=True)
+    return None, None, i
+
+
+def _piece(rule, tokens: list[Token], i: int):
+    """`rule` at `i`, bare or in parentheses: "(fait)", "(40%)"."""
+    if found := rule(tokens, i):
+        return found
+    if _is(tokens, i, "punct", "(") and (found := rule(tokens, i + 1)):
+        value, j = found
+        if _is(tokens, j, "punct", ")"):
+            return value, j + 1
+    return None
+
+
+def _status(tokens: list[Token], i: int) -> tuple[str, int] | None:
+    for lead in _STATUS_LEADS:
+        j = _words(tokens, i, lead)
+        if j is None:
+            continue
+        j = _skip(tokens, j) if lead else j
+        if _is(tokens, j, "mark"):
+            return DONE, j + 1
+        if found := _status_words(tokens, j):
+            return found
+    return None
+
+
+def _status_words(tokens: list[Token], i: int) -> tuple[str, int] | None:
+    """The longest status phrase at `i`, exact first, else at distance one."""
+    words = []
+    while len(words) < _LONGEST_PHRASE and _is(tokens, i + len(words), "word"):
+        words.append(tokens[i + len(words)].text)
+    sizes = range(len(words), 0, -1)
+    for read in (parse_status, _near_status):
+        for size in sizes:
+            if status := read(" ".join(words[:size])):
+                return status, i + size
+    return None
+
+
+def _near_status(phrase: str) -> str | None:
+    """The one status whose word of 5+ letters is at distance one of `phrase`, if any."""
+    typed = fold(phrase)
+    if len(typed) > 20:
+        return None
+    statuses = {
+        status
+        for candidate in _one_edit(typed)
+        if _may_correct(typed, candidate) and (status := parse_status(candidate))
+    }
+    return statuses.pop() if len(statuses) == 1 else None
+
+
+def _may_correct(typed: str, candidate: str) -> bool:
+    """Only to a word of 5+ letters, and never an infinitive to a participle: "terminer" and
+    "démarrer" name work to do, not "terminé" or "démarré"."""
+    infinitive = typed.endswith("er") and not candidate.endswith("er")
+    return sum(c.isalpha() for c in candidate) >= 5 and not infinitive
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away."""
+    letters = "abcdefghijklmnopqrstuvwxyz '"
+    cuts = [(word[:k], word[k:]) for k in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in cuts if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+        | {a + c + b[1:] for a, b in cuts if b for c in letters}
+        | {a + c + b for a, b in cuts for c in letters}
+    )
+
+
+def _progress(tokens: list[Token], i: int) -> tuple[int, int] | None:
+    """A percentage at `i`, rounded half up; refuses one outside 0..100."""
+    if _is(tokens, i, "word", "avancement", "progression"):
+        i = _skip(tokens, i + 1)
+    i += _is(tokens, i, "word", "a", "de")
+    if not (_is(tokens, i, "word") and _NUMBER.match(tokens[i].text)):
+        return None
+    number, j = tokens[i].text, i + 1
+    comma = _is(tokens, j, "punct", ",") and _glued(tokens, i, j) and _glued(tokens, j, j + 1)
+    if comma and tokens[j + 1].text.isdigit():  # a decimal comma: "12,5%"
+        number, j = f"{number}.{tokens[j + 1].text}", j + 2
+    end = _percent(tokens, j)
+    if end is None:
+        return None
+    value = Decimal(number)
+    if i > 0 and tokens[i - 1].text == "-" and _glued(tokens, i - 1, i):
+        value = -value  # "-35%": a minus sign, not a separator
+    if not 0 <= value <= 100:
+        raise GrammarError(PROGRESS_OUT_OF_RANGE, f"{value:f} %".replace(".", ","))
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)), end
+
+
+def _glued(tokens: list[Token], i: int, j: int) -> bool:
+    """Tokens `i` and `j` touch, with no space between."""
+    return j < len(tokens) and tokens[i].end == tokens[j].start
+
+
+def _percent(tokens: list[Token], i: int) -> int | None:
+    if _is(tokens, i, "percent"):
+        return i + 1
+    return next((j for p in _PERCENT_WORDS if (j := _words(tokens, i, p))), None)
+
+
+def _refuse_stray(tokens, i, *, status=True, progress=True, after_reference=False) -> None:
+    """Ask, never store as a comment, what stands where an expected piece goes but is none:
+    a word or emoji standing alone for a status ("47 fiat", "47 ❌"), a number without % for
+    a percentage ("en cours 50"), or any code-like word right after the reference ("47 48")."""
+    symbol = _is(tokens, i, "punct") and unicodedata.category(tokens[i].text) == "So"
+    if not (_is(tokens, i, "word") or symbol):
+        return
+    word, last = tokens[i].text, i + 1 == len(tokens)
+    alone = last or (_is(tokens, i + 1, "punct") and tokens[i + 1].text in _SEPARATORS + "?")
+    alone = alone or bool(_piece(_progress, tokens, i + 1))
+    if progress and _CODE.match(word) and (alone or after_reference):
+        raise GrammarError(NUMBER_AFTER_ACTION if after_reference else NUMBER_WITHOUT_PERCENT, word)
+    if status and alone:
+        raise GrammarError(UNKNOWN_STATUS, word)
