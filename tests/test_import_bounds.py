@@ -3,6 +3,7 @@ never read into memory whole."""
 
 import io
 import re
+import time
 import zipfile
 
 import pytest
@@ -40,7 +41,36 @@ def test_a_sheet_declaring_a_million_rows_is_read_as_the_rows_it_has():
         return content
 
     parsed = parse_xlsx(rewritten(small_workbook(), declare_huge))
-    assert [action.number for action in parsed.actions] == [1]
+    assert [action.code for action in parsed.actions] == ["1"]
+
+
+def test_a_merged_range_declared_down_to_the_last_row_spreads_over_the_rows_there_are():
+    def merge_to_the_end(name, content):
+        if name.startswith("xl/worksheets/"):
+            merged = b'<mergeCells count="1"><mergeCell ref="A2:A1048576"/></mergeCells>'
+            return content.replace(b"</sheetData>", b"</sheetData>" + merged)
+        return content
+
+    started = time.monotonic()
+    parsed = parse_xlsx(rewritten(small_workbook(), merge_to_the_end))
+    assert time.monotonic() - started < 2
+    assert [action.code for action in parsed.actions] == ["1"]
+
+
+def test_a_sheet_of_a_hundred_thousand_merged_ranges_is_refused_before_it_is_read():
+    def merge_everything(name, content):
+        if name.startswith("xl/worksheets/"):
+            ranges = b"".join(b'<mergeCell ref="A1:A%d"/>' % n for n in range(2, 100_000))
+            return content.replace(
+                b"</sheetData>", b"</sheetData><mergeCells>" + ranges + b"</mergeCells>"
+            )
+        return content
+
+    data = rewritten(small_workbook(), merge_everything)
+    started = time.monotonic()
+    with pytest.raises(ImportFormatError, match="plus de 20000 cellules fusionnées"):
+        parse_xlsx(data)
+    assert time.monotonic() - started < 2
 
 
 def test_a_workbook_that_would_unzip_to_hundreds_of_megabytes_is_refused():

@@ -171,11 +171,18 @@ def test_recap_unknown_line_inside_the_table_is_refused():
     assert "Total 127 actions" in str(error.value)
 
 
-def test_recap_without_actions_is_refused():
+def test_recap_with_objectives_and_no_actions_is_a_plan_at_the_start_of_a_term():
+    parsed = parse_recap(recap("# Mon PST", OS_ROW, OO_ROW))
+    assert [(o.number, o.volet) for o in parsed.objectives] == [(1, "externe")]
+    assert [o.number for o in parsed.operational] == ["1.1"]
+    assert parsed.actions == []
+
+
+def test_recap_without_objectives_or_actions_is_refused():
     with pytest.raises(ImportFormatError) as error:
-        parse_recap(recap("# Mon PST", OS_ROW, OO_ROW))
+        parse_recap(recap("# Mon PST", "Rien encore."))
     assert error.value.line is None
-    assert str(error.value) == "Le fichier ne contient aucune action."
+    assert str(error.value) == "Le fichier ne contient ni objectif ni action : rien à importer."
 
 
 # --- CSV ------------------------------------------------------------------------------------

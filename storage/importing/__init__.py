@@ -4,7 +4,8 @@ Every format gives the same plain rows (`ParsedPST`, see `model.py`), which `imp
 loads without ever erasing a status or the history:
 
 - the recap table of a PST document, tab-separated, as in the bundled example (`recap.py`);
-- a CSV or XLSX sheet, one action per row (`sheets.py`);
+- a sheet saved as CSV (`sheets.py`), XLSX (`xlsx.py`) or ODS (`ods.py`), laid out as DGs lay
+  their tables out: a title block, French headers, merged cells, totals (`sheets.py` says how);
 - an eComptes XML file, read into table rows (`ecomptes.py`), then `plan_from_rows`.
 
     >>> pst = parse_file("plan.csv")
@@ -28,8 +29,10 @@ from storage.importing.model import (
     ParsedPST,
     plan_from_rows,
 )
+from storage.importing.ods import parse_ods
 from storage.importing.recap import EXAMPLE_PATH, load_example, parse_recap
-from storage.importing.sheets import parse_csv, parse_xlsx
+from storage.importing.sheets import parse_csv, parse_rows, read_csv
+from storage.importing.xlsx import parse_xlsx
 
 __all__ = [
     "EXAMPLE_PATH",
@@ -43,14 +46,16 @@ __all__ = [
     "parse_csv",
     "parse_ecomptes",
     "parse_file",
+    "parse_ods",
     "parse_recap",
+    "parse_rows",
     "parse_xlsx",
     "plan_from_rows",
 ]
 
 
 def parse_file(path: str | Path) -> ParsedPST:
-    """Parse a .csv, .xlsx, .md or .txt file, chosen by its extension."""
+    """Parse a .csv, .xlsx, .ods, .md or .txt file, chosen by its extension."""
     path = Path(path)
     suffix = path.suffix.lower()
     size = path.stat().st_size
@@ -62,15 +67,10 @@ def parse_file(path: str | Path) -> ParsedPST:
         )
     if suffix == ".xlsx":
         return parse_xlsx(path.read_bytes())
+    if suffix == ".ods":
+        return parse_ods(path.read_bytes())
     if suffix == ".csv":
-        data = path.read_bytes()
-        try:
-            return parse_csv(data.decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            # Excel on Windows saves "CSV" in Windows-1252 by default.
-            parsed = parse_csv(data.decode("cp1252", errors="replace"))
-            parsed.warnings.append(MESSAGES["csv_not_utf8"])
-            return parsed
+        return read_csv(path.read_bytes())
     if suffix in (".md", ".txt"):
         return parse_recap(path.read_text(encoding="utf-8-sig"))
     raise ImportFormatError(MESSAGES["unknown_format"].format(suffix=suffix or path.name))

@@ -3,7 +3,7 @@
     >>> builder = PlanBuilder()
     >>> builder.add_objective(1, "Etre un CPAS solidaire", "externe", line=1)
     >>> builder.add_operational(1, 1, "Améliorer l'accès au logement", "O.O.1.1", line=2)
-    >>> builder.add_action(number=1, title="Acquisition", indicators="", pilots="LM/MA C",
+    >>> builder.add_action(code="1", title="Acquisition", indicators="", pilots="LM/MA C",
     ...                    deadline="2021-2024", line=3, label="Action 1")
     >>> builder.result().actions[0].pilots
     ['LM', 'MAC']
@@ -38,7 +38,16 @@ MESSAGES = {
         "ligne non reconnue « {text} » : on attend « O.S.n », « O.O.n.m » ou « Action n » "
         "en première cellule."
     ),
-    "no_action": "Le fichier ne contient aucune action.",
+    "nothing": "Le fichier ne contient ni objectif ni action : rien à importer.",
+    "no_code": "ligne « {title} » sans numéro d'action.",
+    "skipped_sheets": "Feuilles sans en-têtes de PST, ignorées : {names}.",
+    "in_sheet": "Feuille « {name} » : {text}",
+    "sheets_left": "Seules les {limit} premières feuilles ont été lues.",
+    "skipped_row": "Ligne {line} ignorée (ni action ni objectif) : « {text} ».",
+    "no_header": (
+        "Ligne d'en-têtes introuvable dans les {rows} premières lignes : on attend par ex. "
+        "« N° », « Intitulé », « Indicateurs », « Pilote(s) », « Échéance »."
+    ),
     "missing_column": "colonne obligatoire « {column} » absente (en-têtes acceptés : {aliases}).",
     "empty_file": "Le fichier est vide : la première ligne doit contenir les en-têtes.",
     "bad_os": "objectif stratégique « {value} » invalide : on attend un numéro, ex. « 1 ».",
@@ -52,9 +61,11 @@ MESSAGES = {
         "(« {first_value} »)."
     ),
     "unreadable_xlsx": "Fichier Excel illisible : {detail}",
+    "unreadable_ods": "Fichier OpenDocument (.ods) illisible : {detail}",
+    "too_many_merged": "Classeur refusé : plus de {limit} cellules fusionnées (fichier abîmé ?).",
     "unknown_format": (
         "Format de fichier non reconnu : « {suffix} ». "
-        "Formats acceptés : .csv, .xlsx, .md, .txt, .xml (eComptes)."
+        "Formats acceptés : .csv, .xlsx, .ods, .md, .txt, .xml (eComptes)."
     ),
     "unknown_volet": "Ligne {line} : volet « {value} » non reconnu, ignoré.",
     "unknown_column": "Colonne « {column} » non reconnue, ignorée.",
@@ -85,7 +96,7 @@ MESSAGES = {
         "Action {code} : statut « {text} » non reconnu, gardé en commentaire (statut inchangé)."
     ),
     "zip_bomb": (
-        "Fichier Excel refusé : une fois décompressé il ferait plus de {limit} Mo "
+        "Classeur refusé : une fois décompressé il ferait plus de {limit} Mo "
         "(fichier abîmé ou piégé)."
     ),
 }
@@ -197,16 +208,20 @@ class PlanBuilder:
         self.current_oo = OperationalObjectiveRow(os_number=os_number, number=number, title=title)
         self.operational[number] = self.current_oo
 
-    def add_sheet_objectives(
-        self, os_number: int, os_title: str | None, index: int, oo_title: str | None, line: int
-    ) -> None:
-        """A sheet repeats its O.S./O.O. on every row; titles are optional but must agree."""
+    def add_sheet_objective(self, os_number: int, os_title: str | None, line: int) -> None:
+        """A sheet repeats its O.S. on every row; the title is optional but must agree."""
         objective = self.objectives.get(os_number)
         if objective is None:
             default = f"Objectif stratégique {os_number}"
             objective = StrategicObjectiveRow(number=os_number, title=os_title or default)
             self.objectives[os_number] = objective
         self._check_title(f"O.S.{os_number}", objective, os_title, line)
+        if self.current_os is not objective:
+            self.current_os, self.current_oo = objective, None
+
+    def add_sheet_operational(self, index: int, oo_title: str | None, line: int) -> None:
+        """An O.O. of the O.S. just given (`add_sheet_objective`), repeated like it."""
+        os_number = self.current_os.number
         number = f"{os_number}.{index}"
         operational = self.operational.get(number)
         if operational is None:
@@ -216,7 +231,7 @@ class PlanBuilder:
             )
             self.operational[number] = operational
         self._check_title(f"O.O.{number}", operational, oo_title, line)
-        self.current_os, self.current_oo = objective, operational
+        self.current_oo = operational
 
     def _check_title(self, label: str, row, title: str | None, line: int) -> None:
         if not title:
@@ -281,8 +296,9 @@ class PlanBuilder:
         )
 
     def result(self) -> ParsedPST:
-        if not self.actions:
-            raise ImportFormatError(MESSAGES["no_action"])
+        # A plan at the start of a term has its objectives and no action yet.
+        if not self.objectives:
+            raise ImportFormatError(MESSAGES["nothing"])
         # Sheet titles may be given on a later row than the first; actions carry the final ones.
         for action in self.actions:
             action.os_title = self.objectives[action.os_number].title

@@ -14,70 +14,45 @@ import re
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-from storage.importing.model import (
-    MAX_ROWS,
-    MESSAGES,
-    ImportFormatError,
-    ParsedPST,
-    PlanBuilder,
-    read_volet,
-)
+from storage.importing.headers import Header
+from storage.importing.labels import read_action_code, read_oo, read_os
+from storage.importing.model import MAX_ROWS, MESSAGES, ImportFormatError, ParsedPST, PlanBuilder
+from storage.importing.sheets import read_outline
 
 EXAMPLE_PATH: Traversable = resources.files("storage") / "data" / "pst-cpas-frameries-2019-2024.md"
 
 _MARKUP = re.compile(r"</?[bu]>", re.IGNORECASE)
-_OS_LABEL = re.compile(r"^O\.?\s*S\.?\s*(\d{1,6})$", re.IGNORECASE)
-_OO_LABEL = re.compile(r"^O\.?\s*O\.?\s*(\d{1,6})\s*\.\s*(\d{1,6})$", re.IGNORECASE)
-#: "Action 29", "Action 1.1.1", "Action A.2.3".
-_ACTION_LABEL = re.compile(
-    r"^Action\s*n?°?\s*([0-9A-Za-z]{1,6}(?:\.[0-9A-Za-z]{1,6}){0,4})$", re.IGNORECASE
+#: The recap's columns: label, title, indicators (the volet on an O.S. row), pilots, deadline.
+_COLUMNS = Header(
+    line=0, columns={"label": 0, "title": 1, "indicators": 2, "pilots": 3, "deadline": 4}
 )
 
 
 def parse_recap(text: str) -> ParsedPST:
     """Parse the tab-separated recap table of a PST document.
 
-    Lines before the first O.S. row (titles, column headers, markdown) are skipped.
+    Lines before the first O.S., O.O. or "Action n" row (titles, column headers, markdown)
+    are skipped; after it, every line that is not blank must be one of those rows (or an
+    action code such as "1.1.1"): the text format has no notes or totals to skip.
     """
-    builder = PlanBuilder()
-    started = False
     lines = text.lstrip("\ufeff").splitlines()
     if len(lines) > MAX_ROWS:
         raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
-    for line_number, line in enumerate(lines, start=1):
-        cells = [_MARKUP.sub("", cell).strip() for cell in line.split("\t")]
-        cells += [""] * (5 - len(cells))
-        label = cells[0]
-        if not any(cells):
-            continue
-        if match := _OS_LABEL.match(label):
-            started = True
-            if not cells[1]:
-                raise ImportFormatError(MESSAGES["no_title"].format(label=label), line_number)
-            volet = read_volet(cells[2], line_number, builder.warnings)
-            builder.add_objective(int(match[1]), cells[1], volet, line_number)
-        elif match := _OO_LABEL.match(label):
-            started = True
-            if not cells[1]:
-                raise ImportFormatError(MESSAGES["no_title"].format(label=label), line_number)
-            builder.add_operational(int(match[1]), int(match[2]), cells[1], label, line_number)
-        elif match := _ACTION_LABEL.match(label):
-            started = True
-            if not cells[1]:
-                raise ImportFormatError(MESSAGES["no_title"].format(label=label), line_number)
-            builder.add_action(
-                code=match[1],
-                title=cells[1],
-                indicators=cells[2],
-                pilots=cells[3],
-                deadline=cells[4],
-                line=line_number,
-                label=label,
-            )
-        elif started:
-            shown = " ".join(c for c in cells if c)[:60]
-            raise ImportFormatError(MESSAGES["unknown_row"].format(text=shown), line_number)
+    rows = [
+        (number, [_MARKUP.sub("", cell).strip() for cell in line.split("\t")])
+        for number, line in enumerate(lines, start=1)
+    ]
+    rows = [(number, cells) for number, cells in rows if any(cells)]
+    start = next((i for i, (_, cells) in enumerate(rows) if _starts_table(cells[0])), len(rows))
+    builder = PlanBuilder()
+    read_outline(rows[start:], _COLUMNS, builder, strict=True)
     return builder.result()
+
+
+def _starts_table(label: str) -> bool:
+    if read_os(label, prefixed=True) or read_oo(label, prefixed=True):
+        return True
+    return label.casefold().startswith("action") and read_action_code(label) is not None
 
 
 def load_example() -> ParsedPST:

@@ -1,27 +1,35 @@
-"""A CSV or XLSX sheet, one action per row.
-
-Headers are case- and accent-insensitive; French names are accepted too:
-
-    os, oo, action, title, indicators, pilots, deadline      required
-    status, progress, comment, os_title, oo_title, volet     optional
-
-e.g. ``1;1.1;1;Acquisition d'un bâtiment;Réalisation des travaux;LM/MR;2021-2024``.
+"""A PST table read from a sheet (CSV here; XLSX and ODS give their sheets to `parse_sheets`).
 
     >>> pst = parse_csv("os;oo;action;title;indicators;pilots;deadline\\n1;1.1;1;Achat;;LM;2021")
     >>> pst.actions[0].oo_number, pst.actions[0].end_date
     ('1.1', datetime.date(2021, 12, 31))
+
+A workbook's sheets go to `parse_sheets`: each sheet with a header row is read (one sheet per
+O.S. is common), the others (a cover page, a summary) are skipped with a warning.
+
+The grammar, row by row below the header row (`headers.py` finds it under any title block):
+
+- empty rows and total rows ("Total", "Totaux", "Sous-total") are skipped;
+- flat layout (an O.S. and an O.O. column): a row names its O.S. and O.O. ("1", "O.S.1 title",
+  "OO 1.2 – title"); an empty O.S. or O.O. cell continues the one above, as in tables laid
+  out for print. A row with an action code is an action; a row with neither code nor title
+  only names objectives (a plan at the start of a term has no actions yet);
+- outline layout (one column of labels, as in a PST document's recap table): the label says
+  what the row is, "O.S.1", "O.O.1.1" or an action code ("Action 29", "1.1.1");
+- any other row with text in one cell only (a note under the table, a section heading) is
+  skipped with a warning; any other row is refused, its line named.
+
+Statuses are passed through as written: `import_plan` (merge.py) maps them or keeps them as a
+comment. Column names and their French synonyms are in `headers.py`.
 """
 
 import csv
 import io
 import re
-import zipfile
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
+from storage.importing.headers import Header, find_header
+from storage.importing.labels import is_total, read_action_code, read_oo, read_os
 from storage.importing.model import (
     MAX_ROWS,
     MESSAGES,
@@ -30,39 +38,22 @@ from storage.importing.model import (
     PlanBuilder,
     read_volet,
 )
-from storage.vocabulary import fold
 
-# Canonical column name -> accepted headers, already folded (lowercase, no accents, "_").
-COLUMNS = {
-    "os": ("os", "o_s", "objectif_strategique"),
-    "oo": ("oo", "o_o", "objectif_operationnel"),
-    "action": ("action", "numero", "numero_action"),
-    "title": ("title", "intitule", "titre"),
-    "indicators": ("indicators", "indicateurs", "indicateur"),
-    "pilots": ("pilots", "pilotes", "pilote", "pil_adm"),
-    "deadline": ("deadline", "echeance"),
-    "status": ("status", "statut", "etat"),
-    "progress": ("progress", "avancement", "progression"),
-    "comment": ("comment", "commentaire", "commentaires"),
-    "volet": ("volet",),
-    "os_title": ("os_title", "intitule_os", "titre_os"),
-    "oo_title": ("oo_title", "intitule_oo", "titre_oo"),
-}
-REQUIRED_COLUMNS = ("os", "oo", "action", "title", "indicators", "pilots", "deadline")
+Rows = Sequence[tuple[int, Sequence[str]]]
 
-_OS_NUMBER = re.compile(r"^(?:O\.?\s*S\.?)?\s*(\d{1,6})$", re.IGNORECASE)
-_ACTION_CODE = re.compile(
-    r"^(?:Action)?\s*n?°?\s*([0-9A-Za-z]{1,6}(?:\.[0-9A-Za-z]{1,6}){0,4})$", re.IGNORECASE
-)
-_OO_NUMBER = re.compile(r"^(?:O\.?\s*O\.?)?\s*(?:(\d{1,6})\s*\.\s*)?(\d{1,6})$", re.IGNORECASE)
+#: Sheets of a workbook read; a PST has one table, or one per O.S.
+MAX_SHEETS = 30
+
 _PROGRESS = re.compile(r"^(\d{1,6}(?:[.,]\d{1,6})?)\s*%?$")
+_DELIMITERS = (";", ",", "\t")
 
 
 def parse_csv(text: str) -> ParsedPST:
-    """Parse a CSV export: UTF-8, "," or ";" as delimiter, a header row first."""
+    """Parse a CSV export: ";", "," or tab as delimiter, a header row (a title block above it
+    is skipped)."""
     text = text.lstrip("\ufeff")
-    header_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    sample = text.splitlines()[:30]
+    delimiter = max(_DELIMITERS, key=lambda d: sum(line.count(d) for line in sample))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     line = 1
@@ -71,153 +62,234 @@ def parse_csv(text: str) -> ParsedPST:
             raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
         rows.append((line, cells))
         line = reader.line_num + 1  # a quoted cell may span several lines
-    return _parse_sheet(rows)
+    return parse_rows(rows)
 
 
-#: What an XLSX may weigh once unzipped (a PST's is well under 5 MB).
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-#: Columns read per row; a PST table has about fifteen.
-MAX_COLUMNS = 60
-
-
-def parse_xlsx(data: bytes) -> ParsedPST:
-    """Parse the first sheet of an Excel workbook; line numbers are sheet row numbers.
-
-    The sheet is read row by row, at most MAX_ROWS rows of MAX_COLUMNS cells, whatever size
-    the file declares; a file that would unzip to more than MAX_UNZIPPED_BYTES is refused.
-    """
+def read_csv(data: bytes) -> ParsedPST:
+    """A CSV file's bytes: UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return parse_csv(data.decode("utf-16"))
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(item.file_size for item in archive.infolist())
-        if unzipped > MAX_UNZIPPED_BYTES:
-            limit = MAX_UNZIPPED_BYTES // (1024 * 1024)
-            raise ImportFormatError(MESSAGES["zip_bomb"].format(limit=limit))
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ImportFormatError(MESSAGES["unreadable_xlsx"].format(detail=exc)) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        # Ignore the size the file declares ("A1:XFD1048576"): read what is there.
-        sheet.reset_dimensions()
-        rows = []
-        for index, row in enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS), start=1):
-            if index > MAX_ROWS:
-                raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
-            rows.append((index, [_cell_text(cell) for cell in row]))
-    finally:
-        workbook.close()
-    return _parse_sheet(rows)
+        return parse_csv(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in Windows-1252 by default.
+        parsed = parse_csv(data.decode("cp1252", errors="replace"))
+        parsed.warnings.append(MESSAGES["csv_not_utf8"])
+        return parsed
 
 
-def _cell_text(cell) -> str:
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        if "%" in (getattr(cell, "number_format", None) or ""):
-            value *= 100  # a "40 %" cell holds 0.4
-        if value.is_integer():
-            return str(int(value))
-    return str(value).strip()
+def parse_rows(rows: Rows) -> ParsedPST:
+    """Parse one sheet given as (line, cells) rows, line numbers as the user sees them."""
+    return parse_sheets([("", rows)])
 
 
-def _parse_sheet(rows: Iterable[tuple[int, list[str]]]) -> ParsedPST:
-    rows = [(line, cells) for line, cells in rows if any(c.strip() for c in cells)]
-    if not rows:
-        raise ImportFormatError(MESSAGES["empty_file"])
-    header_line, header = rows[0]
-    columns, unknown = _columns(header, header_line)
+def parse_sheets(sheets: Iterable[tuple[str, Rows]]) -> ParsedPST:
+    """Parse a workbook's sheets, e.g. one per O.S., as one plan. A sheet without a header row
+    (a cover page, a summary) is skipped; with no header anywhere, the first sheet's refusal
+    says what is missing. From the second sheet on, messages name the sheet."""
     builder = PlanBuilder()
-    builder.warnings += [MESSAGES["unknown_column"].format(column=c) for c in unknown]
-    for line, cells in rows[1:]:
-        record = {name: _get(cells, index) for name, index in columns.items()}
-        os_number = _os_number(record["os"], line)
-        oo_os, oo_index = _oo_number(record["oo"], os_number, line)
-        oo_label = f"O.O.{oo_os}.{oo_index}"
-        if oo_os != os_number:
-            raise ImportFormatError(
-                MESSAGES["oo_wrong_os"].format(label=oo_label, os_number=os_number), line
-            )
-        builder.add_sheet_objectives(
-            os_number, record.get("os_title"), oo_index, record.get("oo_title"), line
-        )
-        if volet := read_volet(record.get("volet", ""), line, builder.warnings):
-            builder.current_os.volet = volet
-        code = _action_code(record["action"], line)
-        if not record["title"]:
-            label = f"Action {code}"
-            raise ImportFormatError(MESSAGES["no_title"].format(label=label), line)
-        builder.add_action(
-            code=code,
-            title=record["title"],
-            indicators=record["indicators"],
-            pilots=record["pilots"],
-            deadline=record["deadline"],
-            line=line,
-            label=f"Action {code}",
-            status=record.get("status") or None,
-            progress=_progress(record.get("progress", ""), line),
-            comment=record.get("comment") or None,
-        )
+    read, skipped, first_error, total = 0, [], None, 0
+    for index, (name, rows) in enumerate(sheets):
+        if index == MAX_SHEETS:
+            builder.warnings.append(MESSAGES["sheets_left"].format(limit=MAX_SHEETS))
+            break
+        rows = [(line, cells) for line, cells in rows if _filled(cells)]
+        if not rows:
+            continue  # Excel's empty "Feuil2", "Feuil3": nothing to say about them
+        total += len(rows)
+        if total > MAX_ROWS:
+            raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
+        try:
+            header = find_header(rows)
+        except ImportFormatError as error:
+            first_error = first_error or error
+            skipped.append(f"« {name} »")
+            continue
+        _read_sheet(name if index else "", rows, header, builder)
+        read += 1
+    if not read:
+        raise first_error or ImportFormatError(MESSAGES["empty_file"])
+    if skipped:
+        builder.warnings.insert(0, MESSAGES["skipped_sheets"].format(names=", ".join(skipped)))
     return builder.result()
 
 
-def _columns(header: list[str], line: int) -> tuple[dict[str, int], list[str]]:
-    alias_to_name = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
-    columns: dict[str, int] = {}
-    unknown = []
-    for index, cell in enumerate(header):
-        name = alias_to_name.get(re.sub(r"[^a-z0-9]+", "_", fold(cell)).strip("_"))
-        if name and name not in columns:
-            columns[name] = index
-        elif cell.strip():
-            unknown.append(cell.strip())
-    for name in REQUIRED_COLUMNS:
-        if name not in columns:
-            aliases = ", ".join(COLUMNS[name])
-            raise ImportFormatError(
-                MESSAGES["missing_column"].format(column=name, aliases=aliases), line
-            )
-    return columns, unknown
+def _read_sheet(name: str, rows: Rows, header: Header, builder: PlanBuilder) -> None:
+    for column in header.unknown:
+        if (warning := MESSAGES["unknown_column"].format(column=column)) not in builder.warnings:
+            builder.warnings.append(warning)
+    builder.current_os = builder.current_oo = None  # a sheet continues nothing from the last
+    first_warning = len(builder.warnings)
+    body = [(line, cells) for line, cells in rows if line > header.line]
+    try:
+        (read_flat if header.flat else read_outline)(body, header, builder)
+    except ImportFormatError as error:
+        if not name:
+            raise
+        raise ImportFormatError(MESSAGES["in_sheet"].format(name=name, text=error)) from error
+    if name:
+        builder.warnings[first_warning:] = [
+            MESSAGES["in_sheet"].format(name=name, text=warning)
+            for warning in builder.warnings[first_warning:]
+        ]
 
 
-def _get(cells: list[str], index: int) -> str:
-    return cells[index].strip() if index < len(cells) else ""
+# --- Flat layout: an O.S. and an O.O. column ---------------------------------------------
 
 
-def _os_number(value: str, line: int) -> int:
-    match = _OS_NUMBER.match(value)
-    if not match:
-        raise ImportFormatError(MESSAGES["bad_os"].format(value=value), line)
-    return int(match[1])
+def read_flat(rows: Rows, header: Header, builder: PlanBuilder) -> None:
+    for line, cells in rows:
+        if is_total(cells):
+            continue
+        record = header.record(cells)
+        code_cell, title = record.get("action", ""), record.get("title", "")
+        if not code_cell and not title:
+            if not _objectives_only(record, builder, line):
+                _skip(line, cells, builder)
+            continue
+        code = read_action_code(code_cell)
+        if code is None:
+            if _filled(cells) == 1:
+                _skip(line, cells, builder)
+                continue
+            if not code_cell:
+                raise ImportFormatError(MESSAGES["no_code"].format(title=_shown(title)), line)
+            raise ImportFormatError(MESSAGES["bad_action"].format(value=_shown(code_cell)), line)
+        _objectives(record, builder, line)
+        _add_action(builder, code, record, line)
 
 
-def _oo_number(value: str, os_number: int, line: int) -> tuple[int, int]:
-    """ "1.2", "O.O.1.2" -> (1, 2); a bare "2" is read as O.O. 2 of the row's O.S."""
-    match = _OO_NUMBER.match(value)
-    if not match:
-        raise ImportFormatError(MESSAGES["bad_oo"].format(value=value), line)
-    oo_os = int(match[1]) if match[1] else os_number
-    return oo_os, int(match[2])
+def _objectives(record: dict[str, str], builder: PlanBuilder, line: int) -> None:
+    """Take the row's O.S. and O.O.; an empty cell continues the one above."""
+    os_cell, oo_cell = record["os"], record["oo"]
+    objective = None
+    if os_cell:
+        objective = read_os(os_cell)
+        if objective is None:
+            raise ImportFormatError(MESSAGES["bad_os"].format(value=_shown(os_cell)), line)
+    operational = None
+    if oo_cell:
+        operational = read_oo(oo_cell)
+        if operational is None:
+            raise ImportFormatError(MESSAGES["bad_oo"].format(value=_shown(oo_cell)), line)
+    if objective:
+        os_number, os_title = objective
+    elif operational and operational[0] is not None:
+        os_number, os_title = operational[0], ""  # "1.2" says which O.S. it is in
+    elif builder.current_os:
+        os_number, os_title = builder.current_os.number, ""
+    else:
+        return  # an action row then says "before any O.O."
+    builder.add_sheet_objective(os_number, record.get("os_title") or os_title or None, line)
+    if volet := read_volet(record.get("volet", ""), line, builder.warnings):
+        builder.current_os.volet = volet
+    if operational:
+        oo_os, index, oo_title = operational
+        if oo_os is not None and oo_os != os_number:
+            label = f"O.O.{oo_os}.{index}"
+            message = MESSAGES["oo_wrong_os"].format(label=label, os_number=os_number)
+            raise ImportFormatError(message, line)
+        builder.add_sheet_operational(index, record.get("oo_title") or oo_title or None, line)
 
 
-def _action_code(value: str, line: int) -> str:
-    """The action's code as printed: "29", "Action 29", "1.1.1", "A.2.3"."""
-    match = _ACTION_CODE.match(value)
-    if not match:
-        raise ImportFormatError(MESSAGES["bad_action"].format(value=value), line)
-    return match[1]
+def _objectives_only(record: dict[str, str], builder: PlanBuilder, line: int) -> bool:
+    """A row naming an O.S. and/or an O.O. and no action; False when it names neither."""
+    os_cell, oo_cell = record["os"], record["oo"]
+    if not (os_cell or oo_cell):
+        return False
+    if (os_cell and read_os(os_cell) is None) or (oo_cell and read_oo(oo_cell) is None):
+        return False
+    _objectives(record, builder, line)
+    return True
 
 
-def _progress(value: str, line: int) -> int | None:
-    if not value:
-        return None
+# --- Outline layout: a column of labels, as in a PST document's recap table --------------
+
+
+def read_outline(rows: Rows, header: Header, builder: PlanBuilder, strict: bool = False) -> None:
+    """Rows labelled "O.S.n", "O.O.n.m" or with an action code. `strict` (the recap text)
+    refuses total rows and one-cell notes instead of skipping them."""
+    for line, cells in rows:
+        if not strict and is_total(cells):
+            continue
+        record = header.record(cells)
+        label, title = record["label"], record.get("title", "")
+        if objective := read_os(label, prefixed=True):
+            number, label_title = objective
+            title = title or label_title
+            if not title:
+                raise ImportFormatError(MESSAGES["no_title"].format(label=f"O.S.{number}"), line)
+            volet_cell = record.get("volet") or record.get("indicators", "")
+            volet = read_volet(volet_cell, line, builder.warnings)
+            builder.add_objective(number, title, volet, line)
+        elif operational := read_oo(label, prefixed=True):
+            os_number, index, label_title = operational
+            if os_number is None and builder.current_os:
+                os_number = builder.current_os.number  # "O.O.2" of the O.S. above
+            name = f"O.O.{os_number}.{index}" if os_number else f"O.O.{index}"
+            title = title or label_title
+            if not title:
+                raise ImportFormatError(MESSAGES["no_title"].format(label=name), line)
+            builder.add_operational(os_number or 0, index, title, name, line)
+        elif code := read_action_code(label):
+            _add_action(builder, code, record, line)
+        elif not strict and (_filled(cells) == 1 or not (label or title)):
+            _skip(line, cells, builder)
+        else:
+            shown = _shown(" ".join(cell.strip() for cell in cells if cell.strip()), 60)
+            raise ImportFormatError(MESSAGES["unknown_row"].format(text=shown), line)
+
+
+# --- Both layouts --------------------------------------------------------------------------
+
+
+def _add_action(builder: PlanBuilder, code: str, record: dict[str, str], line: int) -> None:
+    label = f"Action {code}"
+    if not record.get("title"):
+        raise ImportFormatError(MESSAGES["no_title"].format(label=label), line)
+    status = record.get("status") or None
+    progress, progress_text = _progress(record.get("progress", ""), line)
+    if progress_text and not status:
+        status = progress_text  # "Avancement : en cours" is a status written in words
+    elif progress_text:
+        raise ImportFormatError(MESSAGES["bad_progress"].format(value=_shown(progress_text)), line)
+    builder.add_action(
+        code=code,
+        title=record["title"],
+        indicators=record.get("indicators", ""),
+        pilots=record.get("pilots", ""),
+        deadline=record.get("deadline", ""),
+        line=line,
+        label=label,
+        status=status,
+        progress=progress,
+        comment=record.get("comment") or None,
+    )
+
+
+def _progress(value: str, line: int) -> tuple[int | None, str]:
+    """(percentage, "") for a number, (None, text) for words; "-" is no progress."""
+    if not value or value in ("-", "–", "/"):
+        return None, ""
     match = _PROGRESS.match(value)
+    if not match and any(c.isalpha() for c in value):
+        return None, value
     progress = round(float(match[1].replace(",", "."))) if match else -1
     if not 0 <= progress <= 100:
-        raise ImportFormatError(MESSAGES["bad_progress"].format(value=value), line)
-    return progress
+        raise ImportFormatError(MESSAGES["bad_progress"].format(value=_shown(value)), line)
+    return progress, ""
+
+
+def _skip(line: int, cells: Sequence[str], builder: PlanBuilder) -> None:
+    text = " ".join(cell.strip() for cell in cells if cell.strip())
+    if text:
+        builder.warnings.append(MESSAGES["skipped_row"].format(line=line, text=_shown(text)))
+
+
+def _filled(cells: Sequence[str]) -> int:
+    return sum(1 for cell in cells if cell.strip())
+
+
+def _shown(value: str, width: int = 80) -> str:
+    """A cell as quoted back to the user: never thousands of characters."""
+    return value if len(value) <= width else value[: width - 1] + "…"
