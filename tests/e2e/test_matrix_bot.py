@@ -46,7 +46,7 @@ async def test_update_is_applied_and_posted_in_codir(pst_bot):
     team = pst_bot
     command = await team.lm.send(team.group_room, "!update 52 en cours 40% devis reçus")
     answer = await team.lm.reply_to(command)
-    assert answer.body == "Action 52 : à démarrer → en cours, 40 %."
+    assert answer.body == "Action 52 : à démarrer → en cours, 40 % — « devis reçus »."
 
     def codir_post():
         return [
