@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from commands import texts
-from commands.errors import BadProgress, MissingArgument, UnknownAction, UnknownStatus, UserError
+from commands.errors import MissingArgument, UnknownAction, UserError
 from commands.formatting import shorten
 from commands.types import Args, Context
 from storage import plan
-from storage.vocabulary import IN_PROGRESS, accepted_words, fold, parse_progress, split_status
+from storage.vocabulary import ACTION_CODE, fold
 
-#: An action code as printed: "29", "1.1.1", "A.2.3" (at most 5 parts of 6 characters).
-_CODE = re.compile(r"^(?=[^ ]*\d)[0-9A-Za-z]{1,6}(?:\.[0-9A-Za-z]{1,6}){0,4}$")
 #: What may stand before a code: "#29", "n°29", "N° 29".
 _CODE_PREFIX = re.compile(r"^(?:#|n°|no\.?|nº)\s*", re.IGNORECASE)
 #: The longest free text a command stores (a note, a comment, a reason).
@@ -95,7 +93,7 @@ PLAN = Param("plan", "", plan_of)
 def action_code(word: str, example: str) -> str:
     """`"47"`, `"#47"`, `"n°1.1.2"` -> the code; refuses anything else."""
     code = _CODE_PREFIX.sub("", word.strip())
-    if not _CODE.match(code):
+    if not ACTION_CODE.match(code):
         raise UnknownAction(texts.NOT_A_NUMBER.format(word=word[:30], example=example))
     return code
 
@@ -124,43 +122,6 @@ def _action(reading: Reading) -> dict:
 
 #: An action of the room's plan, by its code: "29", "#29", "1.1.2" (sets `args.plan` too).
 ACTION = Param("action", "N", _action)
-
-
-# ---------------------------------------------------------------- status and progress
-
-
-def progress(word: str) -> int | None:
-    """`"40%"` -> 40; None if the word is no percentage; refuses percentages outside 0..100."""
-    value = parse_progress(word)
-    if value is not None and not 0 <= value <= 100:
-        raise BadProgress(texts.BAD_PROGRESS.format(word=word[:20]))
-    return value
-
-
-def _state(reading: Reading) -> tuple[str | None, int | None]:
-    """A status (synonyms accepted) and an optional percentage; a bare percentage means the
-    action is under way ("!maj 29 40%")."""
-    if not reading.words:
-        what = f"le statut ({accepted_words()})"
-        raise MissingArgument(texts.MISSING_ARGUMENT.format(what=what, example=reading.example))
-    status, rest = split_status(reading.words)
-    if status is None:
-        value = progress(reading.words[0])
-        if value is None:
-            raise UnknownStatus(
-                texts.UNKNOWN_STATUS.format(word=reading.words[0][:30], valid=accepted_words())
-            )
-        reading.take()
-        return IN_PROGRESS, value
-    reading.words = rest
-    value = progress(rest[0]) if rest else None
-    if value is not None:
-        reading.take()
-    return status, value
-
-
-#: A status with an optional percentage: `(status or None, progress or None)`.
-STATE = Param("state", "statut [NN%]", _state)
 
 
 # ---------------------------------------------------------------- people
@@ -206,10 +167,6 @@ def text(
         return value or None
 
     return Param(name, usage_word if missing else f"[{usage_word}]", read)
-
-
-#: What is left of the message, as a comment.
-COMMENT = text("comment", "commentaire", what="Commentaire")
 
 
 def word_choice(name: str, usage_word: str, choices: dict[str, Any], refuse: Callable) -> Param:

@@ -20,13 +20,5 @@ class UnknownAction(UserError):
     pass
 
 
-class UnknownStatus(UserError):
-    pass
-
-
-class BadProgress(UserError):
-    pass
-
-
 class NotAllowed(UserError):
     pass

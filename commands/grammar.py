@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from commands.errors import UserError
-from storage.vocabulary import DONE, accepted_words, fold, parse_status
+from storage.vocabulary import ACTION_CODE, DONE, accepted_words, fold, parse_status
 
 EXAMPLE = "!maj 47 en cours 50 %"
 MISSING_ACTION = "Il manque le numéro de l'action. Exemple : " + EXAMPLE
@@ -84,7 +84,6 @@ _TOKEN = re.compile(
     r"|(?P<punct>.)",
     re.IGNORECASE | re.DOTALL,
 )
-_CODE = re.compile(r"^(?=.*[0-9])[0-9A-Za-z]{1,6}(?:\.[0-9A-Za-z]{1,6}){0,4}$")
 _NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 _SEPARATORS = ":,.;!-–—…"
 _ACTION_WORDS = ("action", "actions", "l'action")
@@ -153,7 +152,7 @@ def _reference(tokens: list[Token], i: int) -> tuple[tuple[str, ...], int]:
 def _code(tokens: list[Token], i: int) -> tuple[str, int] | None:
     i += _is(tokens, i, "word", *_ACTION_WORDS)
     i += _is(tokens, i, "prefix")
-    if not _is(tokens, i, "word") or not _CODE.match(tokens[i].text):
+    if not _is(tokens, i, "word") or not ACTION_CODE.match(tokens[i].text):
         return None
     if _progress(tokens, i):  # "47, 12,5%": a percentage, not a second action
         return None
@@ -290,7 +289,7 @@ def _refuse_stray(tokens, i, *, status=True, progress=True, after_reference=Fals
     word, last = tokens[i].text, i + 1 == len(tokens)
     alone = last or (_is(tokens, i + 1, "punct") and tokens[i + 1].text in _SEPARATORS + "?")
     alone = alone or bool(_piece(_progress, tokens, i + 1))
-    if progress and _CODE.match(word) and (alone or after_reference):
+    if progress and ACTION_CODE.match(word) and (alone or after_reference):
         raise GrammarError(NUMBER_AFTER_ACTION if after_reference else NUMBER_WITHOUT_PERCENT, word)
     if status and alone:
         raise GrammarError(UNKNOWN_STATUS, word)

@@ -85,10 +85,6 @@ PLAN_CLOSED = (
     "Le PST « {code} » est clôturé : il se consulte (rapports, historique) mais ne se modifie "
     "plus. Rien n'a été enregistré."
 )
-UNKNOWN_STATUS = (
-    "Statut « {word} » inconnu. Statuts possibles : {valid} (ou un avancement « 40% »)."
-)
-BAD_PROGRESS = "Avancement « {word} » impossible : donnez un pourcentage de 0 à 100 (ex. 40%)."
 TOO_LONG = "{what} trop long ({length} caractères, maximum {limit}) : rien n'a été fait."
 BAD_CHAT_ID = (
     "« {word} » n'est pas un identifiant de chat : il s'écrit @prenom:serveur, sans espace "

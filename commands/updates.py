@@ -2,7 +2,7 @@
 
 from commands import texts
 from commands.access import PILOTS_OF_ACTION
-from commands.arguments import MAX_TEXT, Param, Reading, limited, lookup_action, plan_of
+from commands.arguments import Param, Reading, limited, lookup_action, plan_of
 from commands.errors import MissingArgument, UserError
 from commands.formatting import percent, safe, shorten
 from commands.grammar import UpdateLine, parse_update
@@ -42,8 +42,7 @@ def coherent(line: UpdateLine) -> tuple[str | None, int | None]:
         raise UserError(texts.NOT_STARTED_IS_0.format(progress=progress))
     if status in (IN_PROGRESS, ON_HOLD) and progress == 100:
         raise UserError(texts.HUNDRED_IS_DONE.format(status=status))
-    if line.comment and len(line.comment) > MAX_TEXT:
-        limited(line.comment, "Commentaire")
+    limited(line.comment or "", "Commentaire")
     return status, progress
 
 

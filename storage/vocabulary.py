@@ -41,6 +41,11 @@ def fold(text: str) -> str:
 # ---------------------------------------------------------------- action codes
 
 
+#: An action code as printed: "29", "1.1.1", "A.2.3" (a digit somewhere, at most 5 parts of at
+#: most 6 letters or digits).
+ACTION_CODE = re.compile(r"^(?=.*[0-9])[0-9A-Za-z]{1,6}(?:\.[0-9A-Za-z]{1,6}){0,4}$")
+
+
 def code_key(code: str) -> tuple:
     """Sort key of an action code as printed, its parts compared as numbers:
     "1.2.10" after "1.2.9", "A.2" after "9"."""
@@ -108,9 +113,6 @@ for _word, _status in list(_BY_FOLDED.items()):
             _BY_FOLDED.setdefault(_word + suffix, _status)
 _LONGEST = max(len(w.split()) for w in _BY_FOLDED)
 
-#: At most 6 digits: "4000%" is refused as out of range, never read as a huge integer.
-_PROGRESS = re.compile(r"^(-?\d{1,6})\s*%$")
-
 
 def parse_status(text: str) -> str | None:
     """The canonical status for a word or phrase, or None."""
@@ -124,12 +126,6 @@ def split_status(words: list[str]) -> tuple[str | None, list[str]]:
         if status:
             return status, words[size:]
     return None, words
-
-
-def parse_progress(word: str) -> int | None:
-    """`"40%"` -> 40; None when the word is not a percentage. Range is checked by the caller."""
-    match = _PROGRESS.match(word.strip())
-    return int(match.group(1)) if match else None
 
 
 def accepted_words() -> str:
