@@ -291,11 +291,13 @@ async def test_file_over_the_upload_limit_becomes_a_notice(homeserver):
 
 async def test_wrong_password_stops_the_bot_with_a_clear_log(homeserver, tmp_path):
     bot_id = await asyncio.to_thread(homeserver.register, unique_name("pst-bot"), "right")
-    bot = BotProcess(tmp_path, homeserver.base_url, bot_id, "wrong", access={}, pilots={})
+    # A password no path or message could contain by chance (the test folder is named "wrong…").
+    password = "Faux-Mot-De-Passe-4711"
+    bot = BotProcess(tmp_path, homeserver.base_url, bot_id, password, access={}, pilots={})
     bot.start()
     assert await asyncio.to_thread(bot.wait, 30) == 1
     assert f"connexion refusée pour {bot_id}" in bot.log_text()
-    assert "wrong" not in bot.log_text()  # no secret in the log
+    assert password not in bot.log_text()  # no secret in the log
 
 
 async def test_a_missing_config_key_is_named(homeserver, tmp_path):
