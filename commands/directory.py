@@ -128,7 +128,7 @@ def describe_person(ctx: Context, person: Identity, you: bool) -> list[str]:
 
 @command(
     "moi",
-    aliases=["whoami"],
+    aliases=["whoami", "qui-suis-je"],
     summary="Ce que le bot sait de vous : rôle, pilotes liés, actions.",
     examples=["!moi"],
 )

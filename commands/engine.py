@@ -224,14 +224,13 @@ class Engine:
         return chosen, ""
 
     def _parse(self, text: str) -> tuple[Command, str]:
-        # Everything after the command word, other lines included (bulk updates).
-        word, *rest = text.split(None, 1)
-        cmd = self.registry.find(word)
+        # Everything after the command's name, other lines included (bulk updates).
+        cmd, word, rest = self.registry.split(text)
         if cmd is None:
             guess = self.registry.closest(word)
             hint = texts.DID_YOU_MEAN.format(word=guess) if guess else ""
             raise UnknownCommand(texts.UNKNOWN_COMMAND.format(word=word[:40], hint=hint))
-        return cmd, (rest[0] if rest else "").strip()
+        return cmd, rest
 
     def _arguments(self, ctx: Context, cmd: Command, rest: str) -> Args | list[Args]:
         """The declared arguments, read and allowed; one Args per line for a per-line command."""

@@ -39,8 +39,8 @@ def _topic(reading: Reading) -> Command | None:
 
 
 @command(
-    "help",
-    aliases=["aide", "?"],
+    "aide",
+    aliases=["help", "?", "commandes"],
     args=[Param("topic", "[commande]", _topic)],
     summary="La liste des commandes, ou le détail d'une commande.",
     examples=["!aide", "!aide maj"],

@@ -13,17 +13,14 @@ from storage.vocabulary import DONE, PILOT_ORDER, STATUSES
 
 
 @command(
-    "mine",
-    aliases=["mes-actions", "mesactions", "moi-actions"],
+    "mes-actions",
+    aliases=["mine", "mesactions", "moi-actions", "mes-action"],
     args=[PLAN],
     summary="Vos actions, groupées par statut, les retards d'abord.",
     examples=["!mes-actions"],
 )
 def my_actions(ctx: Context, args: Args) -> Reply:
-    if not ctx.user.pilots:
-        raise UserError(texts.NO_PILOT_LINK)
-    actions = plan.actions_of_pilots(ctx.db, args.plan.id, set(ctx.user.pilots))
-    who = "/".join(sorted(ctx.user.pilots))
+    actions, who = _mine(ctx, args)
     if not actions:
         return Reply(text=texts.NO_ACTIONS.format(who=who))
     late = [a for a in actions if plan.is_overdue(a, ctx.today)]
@@ -32,16 +29,42 @@ def my_actions(ctx: Context, args: Args) -> Reply:
         members = [a for a in actions if a["status"] == status and a not in late]
         if members:
             groups.append((f"{status.capitalize()} ({len(members)})", members))
-    head = texts.MINE_HEAD.format(who=who, count=len(actions))
+    return _grouped(texts.MINE_HEAD.format(who=who, count=len(actions)), groups)
+
+
+@command(
+    "mes-retards",
+    aliases=["my-overdue", "mesretards", "mes-retard"],
+    args=[PLAN],
+    summary="Vos actions en retard (échéance passée, pas faites).",
+    examples=["!mes-retards"],
+)
+def my_overdue(ctx: Context, args: Args) -> Reply:
+    actions, who = _mine(ctx, args)
+    late = [a for a in actions if plan.is_overdue(a, ctx.today)]
+    if not late:
+        return Reply(text=texts.MINE_NONE_LATE.format(who=who))
+    return _grouped(texts.MINE_LATE_HEAD.format(who=who, count=len(late)), [("", late)])
+
+
+def _mine(ctx: Context, args: Args) -> tuple[list[dict], str]:
+    """The actions of the pilots the sender is linked to, and those pilots' codes."""
+    if not ctx.user.pilots:
+        raise UserError(texts.NO_PILOT_LINK)
+    actions = plan.actions_of_pilots(ctx.db, args.plan.id, set(ctx.user.pilots))
+    return actions, "/".join(sorted(ctx.user.pilots))
+
+
+def _grouped(head: str, groups: list[tuple[str, list[dict]]]) -> Reply:
     text_lines = [head]
     html_parts = [f"<b>{esc(head)}</b>"]
     for heading, members in groups:
         items = [_mine_line(a) for a in members]
-        text_lines.append(heading)
+        if heading:
+            text_lines.append(heading)
+            html_parts.append(f"<b>{esc(heading)}</b>")
         text_lines += [f"• {item}" for item in items]
-        html_parts.append(
-            f"<b>{esc(heading)}</b><ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
-        )
+        html_parts.append("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>")
     return Reply(text=safe("\n".join(text_lines)), html="\n".join(html_parts))
 
 
@@ -54,8 +77,8 @@ def _mine_line(action: dict) -> str:
 
 
 @command(
-    "table",
-    aliases=["tableau"],
+    "tableau",
+    aliases=["table"],
     args=[PLAN],
     who=READERS_OF_REPORTS,
     summary="Le tableau consolidé du PST en fichier CSV, avec un résumé.",

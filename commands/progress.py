@@ -73,7 +73,7 @@ NEW_DEADLINE = Param("deadline", "échéance", _deadline)
 
 @command(
     "note",
-    aliases=["commentaire"],
+    aliases=["commentaire", "ajouter", "commenter"],
     args=[ACTION, text("note", "texte", what="Note", missing=texts.NOTE_MISSING)],
     who=PILOTS_OF_ACTION,
     summary="Ajouter un commentaire à une action, sans changer son statut.",

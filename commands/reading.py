@@ -228,7 +228,7 @@ def summary(ctx: Context, args: Args) -> Reply:
 
 @command(
     "retard",
-    aliases=["overdue", "retards"],
+    aliases=["overdue", "retards", "en-retard"],
     args=[PLAN, SOME_OS],
     summary="Les actions dont l'échéance est passée et qui ne sont pas faites, par OS.",
     examples=["!retard", "!retard 3"],

@@ -17,6 +17,8 @@ catalogue (commands/catalogue.py) gathers the declared functions of each command
 """
 
 import difflib
+import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -24,6 +26,11 @@ from types import ModuleType
 from commands.access import EVERYONE, Rule
 from commands.arguments import Param, usage
 from storage.vocabulary import fold
+
+#: Most words a command name is written in ("!mise à jour").
+_LONGEST_NAME = 3
+#: How alike a mistyped word and a command word must be to suggest it (difflib's ratio).
+_CLOSE = 0.75
 
 
 @dataclass(frozen=True)
@@ -103,10 +110,28 @@ class Registry:
     def find(self, word: str) -> Command | None:
         return self.by_word.get(fold(word.lstrip("!")))
 
+    def split(self, text: str) -> tuple[Command | None, str, str]:
+        """The command a text starts with, the words that named it and the rest. A name may
+        be written in several words ("!mes actions", "!mise à jour" for mes-actions,
+        mise-a-jour); the longest declared one wins.
+
+        >>> Registry().split("!inconnu 12")
+        (None, '!inconnu', '12')
+        """
+        words = list(itertools.islice(re.finditer(r"\S+", text), _LONGEST_NAME))
+        for size in range(len(words), 0, -1):
+            cmd = self.find("-".join(w.group() for w in words[:size]))
+            if cmd is not None or size == 1:
+                end = words[size - 1].end()
+                return cmd, text[:end].strip(), text[end:].strip()
+        return None, "", ""
+
     def closest(self, word: str) -> str | None:
-        """The declared word nearest to a mistyped one, for "did you mean"."""
-        matches = difflib.get_close_matches(fold(word.lstrip("!")), self.by_word, n=1, cutoff=0.5)
-        return matches[0] if matches else None
+        """The command nearest to a mistyped word, by its (French) name, for "did you mean";
+        only a close spelling, never a merely similar word ("ajouter" is not "annuler")."""
+        typed = fold(word.lstrip("!"))
+        matches = difflib.get_close_matches(typed, self.by_word, n=1, cutoff=_CLOSE)
+        return self.by_word[matches[0]].name if matches else None
 
     def grouped(self) -> list[tuple[str, list[Command]]]:
         """The commands by section, in display order; every command appears exactly once."""

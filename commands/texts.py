@@ -135,6 +135,8 @@ NO_PILOT_LINK = (
 NO_ACTIONS = "Aucune action pour {who}."
 MINE_HEAD = "Actions de {who} : {count}"
 MINE_LATE = "⚠ En retard ({count})"
+MINE_LATE_HEAD = "⚠ Actions de {who} en retard : {count}"
+MINE_NONE_LATE = "Aucune action de {who} en retard. 👍"
 TABLE_HEAD = "Tableau consolidé : {count} actions au {day}."
 TABLE_DONE = "{counts} ({percent} % faites)."
 

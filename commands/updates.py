@@ -95,8 +95,8 @@ def _apply_one(ctx: Context, named: dict, change: Args) -> tuple[str, Post]:
 
 
 @command(
-    "update",
-    aliases=["maj", "mise-a-jour"],
+    "maj",
+    aliases=["update", "mise-a-jour", "mettre-a-jour"],
     args=[UPDATE],
     who=PILOTS_OF_ACTION,
     per_line=True,
