@@ -28,20 +28,32 @@ number without % ("47 en cours 50"), a code-like word right after the reference 
 a line with only a comment has no status nor progress, and the caller decides.
 """
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from commands.errors import UserError
-from storage.vocabulary import ACTION_CODE, DONE, accepted_words, fold, parse_status
+from storage.vocabulary import (
+    ACTION_CODE,
+    DONE,
+    accepted_words,
+    fold,
+    parse_status,
+    status_words,
+)
 
 EXAMPLE = "!maj 47 en cours 50 %"
 MISSING_ACTION = "Il manque le numéro de l'action. Exemple : " + EXAMPLE
 NOT_AN_ACTION = "« {word} » n'est pas un numéro d'action. Exemple : " + EXAMPLE
-UNKNOWN_STATUS = "« {word} » n'est pas un statut. Statuts possibles : " + accepted_words() + "."
-NUMBER_WITHOUT_PERCENT = "« {word} » : un avancement s'écrit avec % (ex. 40 %)."
-NUMBER_AFTER_ACTION = "« {word} » : un avancement s'écrit avec %, plusieurs actions avec « et »."
+UNKNOWN_STATUS = "« {word} » : quel statut ? " + accepted_words(" ou ") + "."
+NEAR_STATUS = "« {word} » : vouliez-vous dire « {status} » ?"
+NUMBER_WITHOUT_PERCENT = "« {word} » : vouliez-vous dire {word} % ?"
+NUMBER_AFTER_ACTION = (
+    "« {word} » : une autre action (écrivez « et {word} ») ou un avancement (« {word} % ») ?"
+)
+RESEND = " Renvoyez : « !maj {line} »"
 PROGRESS_OUT_OF_RANGE = "Avancement « {word} » impossible : donnez un pourcentage de 0 à 100."
 
 
@@ -55,11 +67,21 @@ class UpdateLine:
 
 
 class GrammarError(UserError):
-    """A line the grammar refuses; `.reason` is one of the constants above, `str()` the reply."""
+    """A line the grammar refuses; `.reason` is one of the constants above, `str()` the reply.
+    A near miss carries `.fix` (start, end, replacement in the line) and, once the line is
+    known, `.line`: the corrected line the reply offers to send again."""
 
-    def __init__(self, reason: str, word: str = ""):
-        self.reason, self.word = reason, word[:30]
-        super().__init__(reason.format(word=self.word))
+    def __init__(self, reason: str, word: str = "", fix=None, **fields):
+        self.reason, self.word, self.fix, self.line = reason, word[:30], fix, None
+        self.fields = fields
+        super().__init__(reason.format(word=self.word, **fields))
+
+    def corrected(self, text: str) -> "GrammarError":
+        """The same refusal, offering `text` with the fix applied."""
+        start, end, replacement = self.fix
+        self.line = " ".join((text[:start] + replacement + text[end:]).split())
+        self.args = (str(self) + RESEND.format(line=self.line),)
+        return self
 
 
 # ---------------------------------------------------------------- tokens
@@ -89,6 +111,7 @@ _SEPARATORS = ":,.;!-–—…"
 _ACTION_WORDS = ("action", "actions", "l'action")
 _STATUS_LEADS = (("c'est",), ("c", "est"), ("est",), ("statut",), ())
 _PERCENT_WORDS = (("pourcent",), ("pourcents",), ("pour", "cent"), ("pour", "cents"))
+_STATUS_WORDS = status_words()
 _LONGEST_PHRASE = 3  # "non commencé", "à démarrer": a status is at most three words
 
 
@@ -125,7 +148,17 @@ def _skip(tokens: list[Token], i: int) -> int:
 
 
 def parse_update(text: str) -> UpdateLine:
-    """What a pilot typed after `!maj`, read; raises GrammarError when it cannot be."""
+    """What a pilot typed after `!maj`, read; raises GrammarError when it cannot be (with the
+    corrected line to send again when the pilot was close)."""
+    try:
+        return _update(text)
+    except GrammarError as refusal:
+        if refusal.fix is None:
+            raise
+        raise refusal.corrected(text) from None
+
+
+def _update(text: str) -> UpdateLine:
     tokens = tokenize(text)
     codes, i = _reference(tokens, _skip(tokens, 0))
     status, progress, i = _state(tokens, _skip(tokens, i))
@@ -207,11 +240,30 @@ def _status_words(tokens: list[Token], i: int) -> tuple[str, int] | None:
     while len(words) < _LONGEST_PHRASE and _is(tokens, i + len(words), "word"):
         words.append(tokens[i + len(words)].text)
     sizes = range(len(words), 0, -1)
-    for read in (parse_status, _near_status):
-        for size in sizes:
-            if status := read(" ".join(words[:size])):
-                return status, i + size
+    for size in sizes:
+        if status := parse_status(" ".join(words[:size])):
+            return status, i + size
+    for size in sizes:
+        if status := _near_status(" ".join(words[:size])):
+            end = i + size
+            if not _alone(tokens, end):  # "47 annuel budget voté": ask, never guess
+                raise _did_you_mean(tokens, i, end, status)
+            return status, end
     return None
+
+
+def _alone(tokens: list[Token], i: int) -> bool:
+    """Nothing but a separator, a parenthesis or a percentage follows token `i - 1`."""
+    if i >= len(tokens) or (_is(tokens, i, "punct") and tokens[i].text in _SEPARATORS + "?()"):
+        return True
+    return bool(_piece(_progress, tokens, i))
+
+
+def _did_you_mean(tokens: list[Token], i: int, end: int, status: str) -> "GrammarError":
+    """The question for words `i..end` that look like `status`, with the line to resend."""
+    word = " ".join(t.text for t in tokens[i:end])
+    fix = (tokens[i].start, tokens[end - 1].end, status)
+    return GrammarError(NEAR_STATUS, word, fix, status=status)
 
 
 def _near_status(phrase: str) -> str | None:
@@ -228,10 +280,11 @@ def _near_status(phrase: str) -> str | None:
 
 
 def _may_correct(typed: str, candidate: str) -> bool:
-    """Only to a word of 5+ letters, and never an infinitive to a participle: "terminer" and
+    """Only between words of 5+ letters, and never an infinitive to a participle: "terminer" and
     "démarrer" name work to do, not "terminé" or "démarré"."""
     infinitive = typed.endswith("er") and not candidate.endswith("er")
-    return sum(c.isalpha() for c in candidate) >= 5 and not infinitive
+    long_enough = min(sum(c.isalpha() for c in word) for word in (typed, candidate)) >= 5
+    return long_enough and not infinitive
 
 
 def _one_edit(word: str) -> set[str]:
@@ -286,10 +339,22 @@ def _refuse_stray(tokens, i, *, status=True, progress=True, after_reference=Fals
     symbol = _is(tokens, i, "punct") and unicodedata.category(tokens[i].text) == "So"
     if not (_is(tokens, i, "word") or symbol):
         return
-    word, last = tokens[i].text, i + 1 == len(tokens)
-    alone = last or (_is(tokens, i + 1, "punct") and tokens[i + 1].text in _SEPARATORS + "?")
-    alone = alone or bool(_piece(_progress, tokens, i + 1))
+    word, alone = tokens[i].text, _alone(tokens, i + 1)
     if progress and ACTION_CODE.match(word) and (alone or after_reference):
-        raise GrammarError(NUMBER_AFTER_ACTION if after_reference else NUMBER_WITHOUT_PERCENT, word)
+        if after_reference:
+            raise GrammarError(NUMBER_AFTER_ACTION, word)
+        if _NUMBER.match(word):
+            raise GrammarError(
+                NUMBER_WITHOUT_PERCENT, word, (tokens[i].start, tokens[i].end, word + " %")
+            )
     if status and alone:
+        guess = _closest_status(word)
+        if guess:
+            raise _did_you_mean(tokens, i, i + 1, guess)
         raise GrammarError(UNKNOWN_STATUS, word)
+
+
+def _closest_status(word: str) -> str | None:
+    """The status a mistyped word most looks like ("fiat" -> fait), if it looks like one."""
+    found = difflib.get_close_matches(fold(word), _STATUS_WORDS, n=1, cutoff=0.6)
+    return parse_status(found[0]) if found else None

@@ -88,8 +88,27 @@ STATUS_COLUMNS = {
 }
 
 _SYNONYMS = {
-    DONE: ["fait", "réalisé", "terminé", "terminée", "finalisé", "fini", "done"],
-    IN_PROGRESS: ["en cours", "commencé", "démarré", "started", "in progress", "ongoing"],
+    DONE: [
+        "fait",
+        "faite",
+        "faits",
+        "faites",
+        "réalisé",
+        "terminé",
+        "finalisé",
+        "fini",
+        "achevé",
+        "done",
+    ],
+    IN_PROGRESS: [
+        "en cours",
+        "encours",
+        "commencé",
+        "démarré",
+        "started",
+        "in progress",
+        "ongoing",
+    ],
     NOT_STARTED: [
         "à démarrer",
         "a demarrer",
@@ -128,9 +147,15 @@ def split_status(words: list[str]) -> tuple[str | None, list[str]]:
     return None, words
 
 
-def accepted_words() -> str:
-    """The status words a pilot may type, for refusal messages."""
-    return ", ".join(STATUSES)
+def accepted_words(last: str = ", ") -> str:
+    """The status words a pilot may type, for refusal messages: "à démarrer, …, abandonné"
+    (or "…, suspendu ou abandonné" with `last=" ou "`)."""
+    return ", ".join(STATUSES[:-1]) + last + STATUSES[-1]
+
+
+def status_words() -> list[str]:
+    """Every folded word or phrase read as a status, synonyms included."""
+    return list(_BY_FOLDED)
 
 
 # ---------------------------------------------------------------- health

@@ -10,6 +10,7 @@ from commands.errors import UserError
 from commands.grammar import (
     MISSING_ACTION,
     NOT_AN_ACTION,
+    NEAR_STATUS,
     NUMBER_AFTER_ACTION,
     NUMBER_WITHOUT_PERCENT,
     PROGRESS_OUT_OF_RANGE,
@@ -18,7 +19,15 @@ from commands.grammar import (
     UpdateLine,
     parse_update,
 )
-from storage.vocabulary import ABANDONED, DONE, IN_PROGRESS, NOT_STARTED, ON_HOLD, STATUSES
+from storage.vocabulary import (
+    ABANDONED,
+    DONE,
+    IN_PROGRESS,
+    NOT_STARTED,
+    ON_HOLD,
+    STATUSES,
+    parse_status,
+)
 
 
 def read(text: str) -> tuple:
@@ -151,18 +160,42 @@ def test_status_words_synonyms_punctuation_and_typos(text, status):
     assert parse_update(text).status == status
 
 
-@pytest.mark.parametrize("text", ["fiat", "fais", "dnoe"])
-def test_typos_of_four_letter_words_are_not_corrected(text):
+@pytest.mark.parametrize(("text", "guess"), [("fiat", "fait"), ("fais", "fait"), ("dnoe", "done")])
+def test_typos_of_four_letter_words_are_asked_about_not_corrected(text, guess):
     with pytest.raises(GrammarError) as refused:
         parse_update(f"47 {text}")
-    assert refused.value.reason == UNKNOWN_STATUS and text in str(refused.value)
+    assert refused.value.reason == NEAR_STATUS and text in str(refused.value)
+    assert refused.value.line == f"47 {parse_status(guess)}"
 
 
 @pytest.mark.parametrize("text", ["terminer", "démarrer", "finaliser", "bloquer"])
 def test_an_infinitive_is_work_to_do_not_a_status(text):
     with pytest.raises(GrammarError) as refused:
         parse_update(f"47 {text}")
-    assert refused.value.reason == UNKNOWN_STATUS
+    assert refused.value.reason in (UNKNOWN_STATUS, NEAR_STATUS)
+    assert "?" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("47 annuel budget voté", "47 abandonné budget voté"),
+        ("47 terminr le marché est attribué", "47 fait le marché est attribué"),
+        ("47 suspendi faute de budget", "47 suspendu faute de budget"),
+    ],
+)
+def test_a_near_status_followed_by_words_is_asked_about_never_guessed(text, line):
+    with pytest.raises(GrammarError) as refused:
+        parse_update(text)
+    assert refused.value.reason == NEAR_STATUS
+    assert refused.value.line == line and f"!maj {line}" in str(refused.value)
+
+
+def test_a_number_without_percent_is_asked_about_with_the_line_to_resend():
+    with pytest.raises(GrammarError) as refused:
+        parse_update("47 en cours 50, marché attribué")
+    assert str(refused.value).startswith("« 50 » : vouliez-vous dire 50 % ?")
+    assert refused.value.line == "47 en cours 50 %, marché attribué"
 
 
 def test_a_typo_equally_close_to_two_statuses_is_not_corrected(monkeypatch):
@@ -332,12 +365,12 @@ def test_nothing_after_the_code_is_an_empty_line():
         ("n° fait", NOT_AN_ACTION, "fait"),
         ("A.B fait", NOT_AN_ACTION, "A"),  # no digit: not a code
         ("1234567 fait", NOT_AN_ACTION, "1234567"),
-        ("47 fiat", UNKNOWN_STATUS, "fiat"),
-        ("47 fiat, le marché", UNKNOWN_STATUS, "fiat"),
-        ("47 fiat 50%", UNKNOWN_STATUS, "fiat"),
-        ("47 50% fiat", UNKNOWN_STATUS, "fiat"),
+        ("47 fiat", NEAR_STATUS, "fiat"),
+        ("47 fiat, le marché", NEAR_STATUS, "fiat"),
+        ("47 fiat 50%", NEAR_STATUS, "fiat"),
+        ("47 50% fiat", NEAR_STATUS, "fiat"),
         ("47 reporté.", UNKNOWN_STATUS, "reporté"),
-        ("47 faite", UNKNOWN_STATUS, "faite"),
+        ("47 pouet", UNKNOWN_STATUS, "pouet"),
         ("47 ❌", UNKNOWN_STATUS, "❌"),
         ("47 150%", PROGRESS_OUT_OF_RANGE, "150"),
         ("47 en cours 150 %", PROGRESS_OUT_OF_RANGE, "150"),
@@ -359,8 +392,8 @@ def test_refusals_say_why_with_the_offending_word(text, reason, word):
 
 
 def test_a_refusal_is_a_user_error_the_engine_can_reply_with():
-    with pytest.raises(UserError, match="statut"):
-        parse_update("47 fiat")
+    with pytest.raises(UserError, match="quel statut"):
+        parse_update("47 pouet")
 
 
 def test_the_refused_word_is_shortened_in_the_reply():
