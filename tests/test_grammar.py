@@ -9,8 +9,8 @@ from commands import grammar
 from commands.errors import UserError
 from commands.grammar import (
     MISSING_ACTION,
-    NOT_AN_ACTION,
     NEAR_STATUS,
+    NOT_AN_ACTION,
     NUMBER_AFTER_ACTION,
     NUMBER_WITHOUT_PERCENT,
     PROGRESS_OUT_OF_RANGE,
