@@ -23,7 +23,7 @@ EXAMPLE_LOADED = "PST d'exemple chargé (CPAS de Frameries 2019-2024) : {summary
 POSTED = "  → salon {room} : {text}"
 FILE_SAVED = "  📎 fichier enregistré : {path}"
 CONNECTED = "Connecté(e) en tant que {sender}. Tapez !aide, ou « quitter »."
-NOT_A_COMMAND = "(les commandes commencent par « ! » : tapez !aide)"
+NOT_A_COMMAND = "(rien à faire : tapez « aide » pour la liste des commandes)"
 QUIT_WORDS = {"quit", "quitter", "exit"}
 
 # ---------------------------------------------------------------- pst-bot run, backup

@@ -74,9 +74,15 @@ def relation(content: dict) -> dict:
     return relates if isinstance(relates, dict) else {}
 
 
-def incoming_command(room_id: str, event, own_user_id: str) -> Message | None:
-    """The command in a timeline event, or None for everything the bot must not answer:
-    its own messages, notices (other bots), edits, non-text events, text without "!"."""
+#: A line that starts a command: "!maj …", "- !maj …", "! maj …".
+_COMMAND_LINE = re.compile(r"(?:^|\n)\s*[-•*·>]?\s*!")
+
+
+def incoming_command(room_id: str, event, own_user_id: str, room=None) -> Message | None:
+    """The message for the engine in a timeline event, or None for everything the bot must not
+    answer: its own messages, notices (other bots), edits, non-text events, and in a group room
+    a message without a "!" line that does not mention the bot. `room` (nio's MatrixRoom) tells
+    a direct chat (two members) and the names the bot may be mentioned by."""
     if not isinstance(event, RoomMessageText) or event.sender == own_user_id:
         return None
     content = event.source.get("content", {})
@@ -86,12 +92,38 @@ def incoming_command(room_id: str, event, own_user_id: str) -> Message | None:
     body = event.body or ""
     if "m.in_reply_to" in relates:
         body = strip_reply_fallback(body)
-    if not body.lstrip().startswith("!"):
+    direct = room is not None and room.member_count <= 2
+    mentioned, body = _mention(content, body, own_user_id, room)
+    if not (direct or mentioned or _COMMAND_LINE.search(body)):
         return None
     thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
     return Message(
-        sender=event.sender, text=body, room=room_id, event_id=event.event_id, thread=thread
+        sender=event.sender,
+        text=body,
+        room=room_id,
+        event_id=event.event_id,
+        thread=thread,
+        direct=direct,
+        mentioned=mentioned,
+        sender_name=(room.user_name(event.sender) or "") if room is not None else "",
     )
+
+
+def _mention(content: dict, body: str, own_user_id: str, room) -> tuple[bool, str]:
+    """Whether the message mentions the bot, and its body without a leading mention: listed
+    in `m.mentions`, or the bot's name or id first followed by ":" or "," ("PST: 47 fait",
+    "@pst:x, 47 fait")."""
+    names = {own_user_id, own_user_id.lstrip("@").split(":")[0]}
+    if room is not None and room.user_name(own_user_id):
+        names.add(room.user_name(own_user_id))
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n)
+    leading = re.match(rf"^\s*@?(?:{alternatives})(\s*[:,]|\s|$)\s*", body, re.IGNORECASE)
+    mentions = content.get("m.mentions")
+    listed = isinstance(mentions, dict) and own_user_id in (mentions.get("user_ids") or [])
+    named = leading is not None and any(mark in leading.group(1) for mark in ":,")
+    if not (listed or named):
+        return False, body
+    return True, body[leading.end() :] if leading else body
 
 
 def after_own_join(events: list, own_user_id: str) -> list:
@@ -163,7 +195,8 @@ class Router:
             if isinstance(event, MegolmEvent):
                 await self._undecryptable(room_id, event)
                 continue
-            incoming = incoming_command(room_id, event, self.client.user_id)
+            room = self.client.rooms.get(room_id)
+            incoming = incoming_command(room_id, event, self.client.user_id, room)
             if incoming is not None:
                 await self.answer(incoming)
 

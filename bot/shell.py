@@ -1,6 +1,6 @@
 """The console transport: type commands as a pilot would, no server needed.
 
-printf '!update 52 fait\n!action 52\n' | pst-bot shell --as LM
+printf '52 fait\n!action 52\n' | pst-bot shell --as LM
 """
 
 import sys
@@ -73,7 +73,8 @@ def run_shell(
             break
         if not line:
             continue
-        reply = engine.handle(Message(sender=sender, text=line, room=SHELL_ROOM))
+        # The console is a direct chat with the bot: the "!" is optional.
+        reply = engine.handle(Message(sender=sender, text=line, room=SHELL_ROOM, direct=True))
         if reply is None:
             print(texts.NOT_A_COMMAND, file=out)
             continue

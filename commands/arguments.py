@@ -92,7 +92,7 @@ PLAN = Param("plan", "", plan_of)
 
 def action_code(word: str, example: str) -> str:
     """`"47"`, `"#47"`, `"n°1.1.2"` -> the code; refuses anything else."""
-    code = _CODE_PREFIX.sub("", word.strip())
+    code = _CODE_PREFIX.sub("", word.strip()).rstrip(".,;:!?)")  # "!action 47."
     if not ACTION_CODE.match(code):
         raise UnknownAction(texts.NOT_A_NUMBER.format(word=word[:30], example=example))
     return code

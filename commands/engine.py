@@ -24,10 +24,11 @@ import sqlite_utils
 from commands import texts
 from commands.access import effective_directory
 from commands.arguments import read_args
+from commands.conversation import understand
 from commands.errors import NotAllowed, UnknownCommand, UserError
 from commands.formatting import lines_to_html, shorten
 from commands.registry import Command, Registry
-from commands.types import Args, Context, Directory, Message, Organisation, Reply
+from commands.types import Args, Context, Directory, Message, Organisation, Refused, Reply
 from storage import bookkeeping, people, plans
 from storage.db import transaction
 from storage.plans import Plan
@@ -69,8 +70,8 @@ def _stored(prior: dict) -> Reply | None:
 
 def _refuse_closed_plan(args, wrote: bool) -> None:
     """A closed plan is read, never changed: a command that wrote to one is rolled back."""
-    first = args[0] if isinstance(args, list) else args
-    the_plan = first.get("plan") if first else None
+    read = [a for a in args if isinstance(a, Args)] if isinstance(args, list) else [args]
+    the_plan = read[0].get("plan") if read else None
     if wrote and the_plan is not None and the_plan.closed:
         raise UserError(texts.PLAN_CLOSED.format(code=the_plan.code))
 
@@ -128,9 +129,15 @@ class Engine:
         """Run the command in `message`; None when it is no command or was already answered."""
         # Lone surrogates (possible in JSON) cannot be stored as UTF-8: they become "?".
         message = replace(message, text=_storable(message.text), sender=_storable(message.sender))
-        text = message.text.strip()
-        if not text.startswith("!"):
-            return None
+        understood = understand(message.text, self.registry, message.direct or message.mentioned)
+        if understood.text is None:
+            # Not for the bot, or an answer that changes nothing (a hello, a pointer).
+            return (
+                Reply(text=understood.answer, event_id=message.event_id)
+                if understood.answer
+                else None
+            )
+        text = understood.text
         try:
             if message.event_id:
                 prior = bookkeeping.handled_reply(self.db, message.event_id)
@@ -232,8 +239,9 @@ class Engine:
             raise UnknownCommand(texts.UNKNOWN_COMMAND.format(word=word[:40], hint=hint))
         return cmd, rest
 
-    def _arguments(self, ctx: Context, cmd: Command, rest: str) -> Args | list[Args]:
-        """The declared arguments, read and allowed; one Args per line for a per-line command."""
+    def _arguments(self, ctx: Context, cmd: Command, rest: str) -> Args | list[Args | Refused]:
+        """The declared arguments, read and allowed; for a per-line command one Args per line,
+        or a `Refused` for a line that could not be read (the others still apply)."""
         if not cmd.per_line:
             return self._read(ctx, cmd, rest)
         lines = self._lines(cmd, rest) or [""]
@@ -242,11 +250,16 @@ class Engine:
         every = []
         for index, line in enumerate(lines, start=1):
             try:
+                if line.startswith("!"):
+                    word = cmd.name
+                    raise UserError(
+                        texts.ONLY_SAME_COMMAND.format(line=shorten(line, 40), word=word)
+                    )
                 every.append(self._read(ctx, cmd, line))
             except UserError as refusal:
                 if len(lines) == 1:
                     raise
-                raise type(refusal)(texts.line_refusal(index, len(lines), refusal)) from refusal
+                every.append(Refused(index, str(refusal)))
         return every
 
     def _read(self, ctx: Context, cmd: Command, text: str) -> Args:
@@ -265,19 +278,15 @@ class Engine:
         return args
 
     def _lines(self, cmd: Command, text: str) -> list[str]:
-        """The lines of a per-line message; a line may repeat the command word, no other."""
+        """The lines of a per-line message; a line may repeat the command's name. A line with
+        another command is kept as typed, for a refusal."""
         lines = []
         for raw in text.splitlines():
             line = raw.strip()
             if not line:
                 continue
             if line.startswith("!"):
-                word, _, rest = line.partition(" ")
-                if self.registry.find(word) is not cmd:
-                    word = cmd.aliases[0] if cmd.aliases else cmd.name
-                    raise UserError(
-                        texts.ONLY_SAME_COMMAND.format(line=shorten(line, 40), word=word)
-                    )
-                line = rest.strip()
+                named, _, rest = self.registry.split(line)
+                line = rest if named is cmd else line
             lines.append(line)
         return lines

@@ -27,12 +27,20 @@ TOO_MANY_LINES = (
     "Rien n'a été appliqué : envoyez-les en plusieurs messages."
 )
 REPLY_SHORTENED = "… réponse raccourcie : {count} lignes non affichées. Précisez votre demande."
-ONLY_SAME_COMMAND = "Ligne « {line} » : un message groupé ne contient que des !{word}."
+ONLY_SAME_COMMAND = "« {line} » : un message groupé ne contient que des !{word}."
+HELLO = (
+    "Bonjour ! Écrivez par exemple « mes actions », « 47 fait », « 47 en cours 40 % » ou « aide »."
+)
+POINTER = "Pour cela, tapez : {command}"
+POINTER_HELP = "Tapez « aide » pour la liste des commandes, ou « mes actions » pour les vôtres."
+NOT_UNDERSTOOD = (
+    "Je n'ai pas compris. Exemples : « mes actions », « 47 fait », « 47 en cours 40 % », « aide »."
+)
 
 
-def line_refusal(index: int, count: int, refusal: Exception) -> str:
-    """A refused line of a grouped message: nothing of the message is applied."""
-    return f"Ligne {index} : {refusal} Aucune des {count} mises à jour n'a été appliquée."
+def line_refusal(index: int, reason: str) -> str:
+    """A refused line of a grouped message (the other lines were applied)."""
+    return f"Ligne {index} : {reason}"
 
 
 # ---------------------------------------------------------------- who may
@@ -151,7 +159,14 @@ NOT_STARTED_IS_0 = (
     "« à démarrer » veut dire 0 %, pas {progress} % : écrivez « en cours {progress} % »."
 )
 HUNDRED_IS_DONE = "100 % veut dire « fait », pas « {status} » : écrivez « fait »."
-UPDATES_DONE = "{count} actions mises à jour :"
+
+
+def updates_done(count: int) -> str:
+    return "1 action mise à jour :" if count == 1 else f"{count} actions mises à jour :"
+
+
+LINES_REFUSED = "Non appliqué ({count}) :"
+NOTHING_APPLIED = "Rien n'a été enregistré :"
 NOTHING_CHANGED = "L'action {number} est déjà « {status} »{progress} : rien n'a changé."
 CODIR_CHANGE = "{who} a mis à jour l'action {number} « {title} » : {what}"
 CODIR_CHANGE_HTML = "<b>{who}</b> a mis à jour l'action <b>{number}</b> « {title} » : {what}"

@@ -32,6 +32,20 @@ class Message:
     room: str = ""
     event_id: str | None = None
     thread: str | None = None
+    #: A direct chat with the bot (the console is one): the "!" is optional.
+    direct: bool = False
+    #: The bot was mentioned (the transport removed the mention): the "!" is optional.
+    mentioned: bool = False
+    #: How the transport names the sender (a display name), when it knows.
+    sender_name: str = ""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A line of a grouped command that was not read: its number and why, for the reply."""
+
+    index: int
+    reason: str
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Reporting progress: !update / !maj, one action per line, all lines or none."""
+"""Reporting progress: !maj, one action (or several) per line, each line on its own."""
 
 from commands import texts
 from commands.access import PILOTS_OF_ACTION
@@ -8,7 +8,7 @@ from commands.formatting import percent, safe, shorten
 from commands.grammar import UpdateLine, parse_update
 from commands.registry import command
 from commands.render import codir_post, one_post
-from commands.types import Args, Context, Post, Reply
+from commands.types import Args, Context, Post, Refused, Reply
 from storage import history, plan
 from storage.vocabulary import DONE, IN_PROGRESS, NOT_STARTED, ON_HOLD, accepted_words
 
@@ -51,16 +51,6 @@ def coherent(line: UpdateLine) -> tuple[str | None, int | None]:
 UPDATE = Param("change", "N statut [NN%] [commentaire]", _update)
 
 
-def apply_change(ctx: Context, args: Args) -> tuple[list[str], list[Post]]:
-    """Write one line's change to each of its actions; return the reply lines and posts."""
-    lines, posts = [], []
-    for named in args.actions:
-        line, post = _apply_one(ctx, named, args.change)
-        lines.append(line)
-        posts.append(post)
-    return lines, posts
-
-
 def _apply_one(ctx: Context, named: dict, change: Args) -> tuple[str, Post]:
     # Read again: an earlier line of the same message may have changed this action.
     action = plan.get_action(ctx.db, named["number"])
@@ -68,7 +58,7 @@ def _apply_one(ctx: Context, named: dict, change: Args) -> tuple[str, Post]:
     if status == DONE and progress is None:
         progress = 100
     unchanged = status in (None, action["status"]) and progress in (None, action["progress"])
-    if unchanged and not change.comment:
+    if unchanged and (not change.comment or change.comment == _last_comment(ctx, action)):
         current = f" à {percent(action['progress'])}" if action["progress"] is not None else ""
         raise UserError(
             texts.NOTHING_CHANGED.format(
@@ -103,24 +93,40 @@ def _apply_one(ctx: Context, named: dict, change: Args) -> tuple[str, Post]:
     summary="Mettre à jour une action dont vous êtes pilote.",
     details=(
         f"Statuts : {accepted_words()} (synonymes acceptés : réalisé, terminé, commencé, "
-        "en pause, bloqué, annulé…). Plusieurs lignes « !maj » dans un même message sont "
-        "toutes appliquées, ou aucune."
+        "en pause, bloqué, annulé…). Plusieurs lignes dans un même message (« !maj » répété "
+        "ou non) : chaque ligne comprise est appliquée, la réponse dit pourquoi les autres ne "
+        "l'ont pas été."
     ),
-    examples=[EXAMPLE, "!update 47 fait"],
+    examples=[EXAMPLE, "!maj 47 fait", "!maj 47 et 48 fait, marché attribué"],
 )
-def update_action(ctx: Context, every: list[Args]) -> Reply:
-    results, posts = [], []
+def update_action(ctx: Context, every: list[Args | Refused]) -> Reply:
+    """Each line applied on its own: the reply says what was stored, and per line what was
+    not; one CODIR post for the whole message, none when nothing changed."""
+    results, refused, posts = [], [], []
     for index, args in enumerate(every, start=1):
-        try:
-            lines, line_posts = apply_change(ctx, args)
-        except UserError as refusal:
-            if len(every) == 1:
-                raise
-            raise type(refusal)(texts.line_refusal(index, len(every), refusal)) from refusal
-        results += lines
-        posts += line_posts
-    if len(results) == 1:
+        if isinstance(args, Refused):
+            refused.append(texts.line_refusal(args.index, args.reason))
+            continue
+        for named in args.actions:
+            try:
+                line, post = _apply_one(ctx, named, args.change)
+            except UserError as refusal:
+                if len(every) == 1 and len(args.actions) == 1:
+                    raise
+                refused.append(texts.line_refusal(index, str(refusal)))
+                continue
+            results.append(line)
+            posts.append(post)
+    if not results:
+        raise UserError("\n".join([texts.NOTHING_APPLIED, *(f"• {r}" for r in refused)]))
+    if len(results) == 1 and not refused:
         return Reply(text=safe(results[0] + "."), posts=posts)
-    text = texts.UPDATES_DONE.format(count=len(results))
-    lines = "\n".join(f"• {r}" for r in results)
-    return Reply(text=safe(text + "\n" + lines), posts=one_post(posts))
+    lines = [texts.updates_done(len(results)), *(f"• {r}" for r in results)]
+    if refused:
+        lines += [texts.LINES_REFUSED.format(count=len(refused)), *(f"• {r}" for r in refused)]
+    return Reply(text=safe("\n".join(lines)), posts=one_post(posts))
+
+
+def _last_comment(ctx: Context, action: dict) -> str | None:
+    last = history.last_entries(ctx.db, action["number"], limit=1)
+    return last[0]["comment"] if last else None

@@ -1,4 +1,5 @@
-"""Several `!maj` lines in one message: all applied or all refused, with one reply."""
+"""Several `!maj` lines in one message: each line applied on its own, one reply saying per line
+what was refused, one CODIR post."""
 
 import pytest
 
@@ -54,26 +55,54 @@ def test_lines_without_the_command_word_and_blank_lines_are_accepted(say, db):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("!maj 23 fait\n!maj 24 bof", "Ligne 2 : « bof » n'est pas un statut"),
+        ("!maj 23 fait\n!maj 24 bof", "Ligne 2 : « bof » : quel statut ?"),
         ("!maj 23 fait\n!maj 47 fait", "Ligne 2 : Vous n'êtes pas pilote de l'action 47"),
         ("!maj 23 fait\n!maj 999 fait", "Ligne 2 : L'action 999 n'existe pas"),
         ("!maj 23 fait\n!maj 24 en cours 120%", "Ligne 2 : Avancement « 120 % » impossible"),
         ("!maj 23 fait\n!maj 23 fait", "Ligne 2 : L'action 23 est déjà « fait »"),
-        ("!maj 23 fait\n!action 24", "un message groupé ne contient que des !maj"),
+        ("!maj 23 fait\n!action 24", "Ligne 2 : « !action 24 » : un message groupé ne contient"),
         ("!maj 23 fait\n!maj", "Ligne 2 : Il manque le numéro"),
     ],
 )
-def test_one_bad_line_refuses_the_whole_message(say, db, text, expected):
-    before = snapshot(db)
+def test_the_valid_lines_are_applied_and_each_refused_line_says_why(say, db, text, expected):
+    before = {
+        n: status(db, n)
+        for n in (
+            24,
+            47,
+        )
+    }
     reply = say(SYLVIE, text)
-    assert reply.refused and expected in reply.text
-    assert reply.posts == []
+    assert not reply.refused
+    assert reply.text.startswith("1 action mise à jour :\n• Action 23 : à démarrer → fait")
+    assert "Non appliqué (1) :" in reply.text and expected in reply.text
+    assert status(db, 23) == ("fait", 100)
+    assert {n: status(db, n) for n in before} == before
+    [post] = reply.posts
+    assert "l'action 23 " in post.text and "24" not in post.text
+
+
+def test_when_no_line_applies_nothing_is_recorded_and_every_line_says_why(say, db):
+    before = snapshot(db)
+    reply = say(SYLVIE, "!maj 24 zzz\n!maj 47 fait\n!maj 23 à démarrer")
+    assert reply.refused and reply.posts == []
+    assert reply.text.splitlines() == [
+        "Rien n'a été enregistré :",
+        "• Ligne 1 : « zzz » : quel statut ? à démarrer, en cours, fait, suspendu ou abandonné.",
+        "• Ligne 2 : Vous n'êtes pas pilote de l'action 47 (pilotes : DB, GR). Seuls ses pilotes"
+        " et les administrateurs peuvent la mettre à jour.",
+        "• Ligne 3 : L'action 23 est déjà « à démarrer » : rien n'a changé.",
+    ]
     assert snapshot(db) == before
 
 
-def test_refusal_says_that_nothing_was_applied(say):
-    text = say(SYLVIE, "!maj 23 fait\n!maj 24 fait\n!maj 24 zzz").text
-    assert text.endswith("Aucune des 3 mises à jour n'a été appliquée.")
+def test_an_update_repeated_with_the_same_comment_changes_nothing_and_posts_nothing(say, db):
+    first = say(SYLVIE, "!maj 23 en cours 40 %, marché attribué")
+    assert not first.refused and len(first.posts) == 1
+    again = say(SYLVIE, "!maj 23 en cours 40 %, marché attribué")
+    assert again.refused and again.posts == []
+    assert "rien n'a changé" in again.text
+    assert len(history.entries(db, 23)) == 1
 
 
 def test_admin_updates_actions_of_several_pilots_in_one_message(say, db):

@@ -113,7 +113,7 @@ def test_update_allowed_for_member_of_a_pilot_group(say, db):
     [
         ("!maj", "Il manque le numéro"),
         ("!maj 23", "Il manque le statut"),
-        ("!maj 23 peut-être", "« peut » n'est pas un statut"),
+        ("!maj 23 peut-être", "« peut » : quel statut ?"),
         ("!maj 23 en cours 150%", "de 0 à 100"),
         ("!maj 23 -5%", "de 0 à 100"),
         ("!maj 999 fait", "L'action 999 n'existe pas : les actions vont de 1 à 127."),
@@ -212,8 +212,8 @@ def test_help_lists_every_declared_command(say):
 
 def test_help_for_one_command_shows_usage_aliases_and_examples(say):
     text = say(STRANGER, "!help maj").text
-    assert text.startswith("!update N statut [NN%] [commentaire]")
-    assert "!maj" in text and "!update 47 fait" in text
+    assert text.startswith("!maj N statut [NN%] [commentaire]")
+    assert "!update" in text and "!maj 47 fait" in text
 
 
 def test_help_for_unknown_command_suggests(say):

@@ -6,14 +6,17 @@ database exactly as it was.
 
 import re
 import sqlite3
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commands.engine import MAX_MESSAGE, Engine
+from commands.errors import UserError
+from commands.registry import Registry
 from commands.types import Directory, Message
-from storage import plan
+from storage import history, plan
 from storage.db import open_db
 from storage.importing import import_plan, load_example
 from tests.conftest import ADMIN, LUC, NOW, REGISTRY, STRANGER, SYLVIE, snapshot
@@ -174,14 +177,20 @@ def test_lone_surrogates_are_stored_as_question_marks(template):
     assert plan.get_action(db, 23)["last_comment"] == "a?b"
 
 
-def test_a_refused_command_rolls_back_what_it_had_written(template):
-    """A grouped !maj whose last line fails had written the first ones: all are undone."""
+def test_a_refused_command_rolls_back_what_it_had_written(template, monkeypatch):
+    """A command that wrote and then refuses leaves nothing behind."""
     db = fresh_copy(template)
     before = snapshot(db, without=("handled_events", "people_seen"))
-    reply = Engine(db, directory(), REGISTRY).handle(
-        Message(sender=SYLVIE, text="!maj 23 fait\n!maj 24 fait\n!maj 47 fait")
-    )
-    assert reply.refused
+
+    def write_then_refuse(ctx, args):
+        history.record_update(db, 23, SYLVIE, new_status="fait", at=ctx.now)
+        raise UserError("refusé après écriture")
+
+    cmd = REGISTRY.find("note")
+    registry = Registry()
+    registry.add(replace(cmd, handler=write_then_refuse))
+    reply = Engine(db, directory(), registry).handle(Message(sender=SYLVIE, text="!note 23 x"))
+    assert reply.refused and reply.text == "refusé après écriture"
     assert snapshot(db, without=("handled_events", "people_seen")) == before
     with pytest.raises(sqlite3.OperationalError):
         db.execute("commit")  # no transaction was left open

@@ -55,7 +55,7 @@ def test_help_for_a_command_says_who_may_run_it(say):
 
 
 def test_commands_checking_the_action_declare_who_may_run_them():
-    for name in ("update", "note", "indicateur", "sante", "annuler", "historique", "pilote"):
+    for name in ("maj", "note", "indicateur", "sante", "annuler", "historique", "pilote"):
         assert REGISTRY.commands[name].who is not EVERYONE, name
 
 

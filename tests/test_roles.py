@@ -134,8 +134,8 @@ def test_permission(say, db, text, sender, allowed):
 
 def test_every_command_appears_in_the_permission_table():
     tried = {REGISTRY.find(text.split()[0]).name for text, _, _ in PERMISSIONS}
-    mine = {"action", "os", "oo", "retard", "cherche", "synthese", "historique", "moi", "help"}
-    mine |= {"update", "note", "indicateur", "sante", "echeance", "pilote", "pilotes", "role"}
+    mine = {"action", "os", "oo", "retard", "cherche", "synthese", "historique", "moi", "aide"}
+    mine |= {"maj", "note", "indicateur", "sante", "echeance", "pilote", "pilotes", "role"}
     assert mine <= tried
 
 

@@ -63,9 +63,15 @@ def test_shell_on_a_database_keeps_changes_between_runs(tmp_path):
     assert plan.get_action(open_db(db_path), 52)["progress"] == 40
 
 
-def test_shell_says_how_to_type_a_command_for_plain_text():
-    result = pst_bot("shell", "--as", "LM", stdin="bonjour\n")
-    assert "les commandes commencent par « ! »" in result.stdout
+def test_the_shell_is_a_direct_chat_where_the_bang_is_optional():
+    result = pst_bot("shell", "--as", "LM", stdin="bonjour\n52 fait\nmes actions\n")
+    answers = result.stdout.split("\n\n")
+    assert answers[0].endswith(
+        "Bonjour ! Écrivez par exemple « mes actions », « 47 fait », "
+        "« 47 en cours 40 % » ou « aide »."
+    )
+    assert answers[1].startswith("Action 52 : à démarrer → fait, 100 %")
+    assert answers[2].startswith("Actions de LM :")
 
 
 def test_import_command_reports_counts_and_reimport_is_idempotent(tmp_path):

@@ -1,0 +1,172 @@
+"""What a chat message asks, before any command runs: its command lines, or a short answer.
+
+    >>> understand("Bonjour, voici mes mises à jour :\\n!maj 47 fait\\nMerci", registry)
+    Understood(text='!maj 47 fait', answer='')
+    >>> understand("47 fait", registry, addressed=True).text
+    '!maj 47 fait'
+
+In a group room the bot answers only lines starting with "!" (a message may open with a greeting
+or free lines: they are left out). In a direct chat, the console, or when the bot is mentioned,
+the "!" is optional: "mes actions", "47 fait" and "aide" are commands, "47" shows action 47, a
+plain question gets a pointer to the command that answers it, and a greeting a short hello.
+
+A grouped command (one `!maj` per line) keeps the lines after its first: those naming an action
+("48 en cours", "!maj 49 fait"); free lines without a digit ("Merci !") are left out, and any
+other line is kept so that the command says why it refuses it.
+"""
+
+import re
+from dataclasses import dataclass
+
+from commands import texts
+from commands.grammar import MISSING_ACTION, NOT_AN_ACTION, GrammarError, parse_update
+from commands.registry import Command, Registry
+from storage.vocabulary import ACTION_CODE, fold
+
+#: "! maj 47" is "!maj 47"; a list bullet before a command does not hide it.
+_BANG = re.compile(r"^[-•*·>]?\s*!\s*")
+#: Words that only greet or thank: such a message alone gets at most a hello.
+_GREETINGS = {"bonjour", "bonsoir", "salut", "hello", "coucou", "hey"}
+_COURTESIES = {"merci", "ok", "d'accord", "parfait", "super", "top", "bonne", "journee", "a", "+"}
+#: What a question starts with ("quelles sont mes actions ?").
+_QUESTION_WORDS = (
+    "quel",
+    "quelle",
+    "quels",
+    "quelles",
+    "comment",
+    "ou",
+    "qui",
+    "combien",
+    "est-ce",
+    "pourquoi",
+    "quand",
+    "que",
+    "qu'est-ce",
+    "peux-tu",
+    "pouvez-vous",
+    "je voudrais",
+    "je veux",
+    "j'aimerais",
+    "montre",
+    "donne",
+    "liste",
+)
+#: Question words -> the command that answers: the first whose words all appear wins.
+_POINTERS = (
+    (("retard", "mes"), "!mes-retards"),
+    (("retard", "mon"), "!mes-retards"),
+    (("retard", "je"), "!mes-retards"),
+    (("retard",), "!retard"),
+    (("mes", "action"), "!mes-actions"),
+    (("mon", "action"), "!mes-actions"),
+    (("faire",), "!mes-actions"),
+    (("annuler",), "!annuler"),
+    (("trompe",), "!annuler"),
+    (("erreur",), "!annuler"),
+    (("jour",), "!maj 47 en cours 40 %"),
+    (("statut",), "!maj 47 en cours 40 %"),
+    (("avancement",), "!synthese"),
+    (("synthese",), "!synthese"),
+    (("historique",), "!historique 47"),
+    (("change",), "!historique 47"),
+    (("modifi",), "!historique 47"),
+    (("excel",), "!export"),
+    (("export",), "!export"),
+    (("tableau",), "!tableau"),
+    (("evaluation",), "!evaluation"),
+    (("rapport",), "!evaluation"),
+    (("conseil",), "!evaluation"),
+    (("pilote",), "!pilotes"),
+    (("cherche",), "!cherche mots"),
+    (("trouve",), "!cherche mots"),
+    (("action",), "!action 47"),
+)
+
+
+@dataclass(frozen=True)
+class Understood:
+    """The command text to run ("!maj 47 fait\\n48 en cours"), or an answer without a command
+    (a pointer, a hello), or neither: the message is not for the bot."""
+
+    text: str | None = None
+    answer: str = ""
+
+
+def understand(text: str, registry: Registry, addressed: bool = False) -> Understood:
+    """The command lines of a message; `addressed` when the "!" is optional (direct chat,
+    console, mention)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for index, line in enumerate(lines):
+        found = _command_line(line, registry, addressed)
+        if found is not None:
+            cmd, command_text = found
+            return Understood(text=_with_following(cmd, command_text, lines[index + 1 :], registry))
+    if not addressed or not lines:
+        return Understood()
+    return Understood(answer=_answer(" ".join(lines)))
+
+
+def _command_line(line: str, registry: Registry, addressed: bool):
+    """(command, its line in "!" form) when `line` is a command, else None."""
+    if _BANG.match(line) and "!" in line[:3]:
+        command_text = "!" + _BANG.sub("", line, count=1)
+        return registry.split(command_text)[0], command_text
+    if not addressed:
+        return None
+    cmd, _, _ = registry.split("!" + line)
+    if cmd is not None:
+        return cmd, "!" + line
+    if _is_code(line):  # "47", "#47", "n°47": the action itself
+        return registry.find("action"), "!action " + line
+    if _is_update(line):
+        return registry.find("maj"), "!maj " + line
+    return None
+
+
+def _with_following(cmd: Command | None, first: str, following: list[str], registry) -> str:
+    """The command's text: a grouped command keeps its lines, any other the rest as typed
+    (a note may span lines)."""
+    if cmd is None or not cmd.per_line:
+        return "\n".join([first, *following])
+    kept = [first]
+    for line in following:
+        if "!" in line[:3] and _BANG.match(line):
+            kept.append("!" + _BANG.sub("", line, count=1))
+        elif registry.split("!" + line)[0] is cmd:
+            kept.append("!" + line)
+        elif re.search(r"[0-9]", line):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _is_code(line: str) -> bool:
+    code = re.sub(r"^(?:action\s+|#|n\s*[°º]\s*)", "", fold(line)).rstrip(".!?")
+    return bool(ACTION_CODE.match(code)) and any(c.isdigit() for c in code)
+
+
+def _is_update(line: str) -> bool:
+    """A line a pilot means as an update: an action then a status or a percentage, or one
+    the grammar asks about ("47 fiat")."""
+    try:
+        parsed = parse_update(line)
+    except GrammarError as refusal:
+        return refusal.reason not in _NOT_AN_UPDATE
+    return parsed.status is not None or parsed.progress is not None
+
+
+#: What the grammar says of a line that does not start with an action: no update meant.
+_NOT_AN_UPDATE = {MISSING_ACTION, NOT_AN_ACTION}
+
+
+def _answer(text: str) -> str:
+    """A greeting's hello, a question's pointer, or how to talk to the bot."""
+    words = re.findall(r"[\w'-]+", fold(text))
+    if words and all(word in _GREETINGS | _COURTESIES for word in words):
+        return texts.HELLO if _GREETINGS & set(words) else ""
+    folded = " ".join(words)
+    for needed, command in _POINTERS:
+        if all(any(word.startswith(n) for word in words) for n in needed):
+            return texts.POINTER.format(command=command)
+    question = text.rstrip().endswith("?") or folded.startswith(_QUESTION_WORDS)
+    return texts.POINTER_HELP if question else texts.NOT_UNDERSTOOD
