@@ -113,7 +113,7 @@ def _mention(content: dict, body: str, own_user_id: str, room) -> tuple[bool, st
     """Whether the message mentions the bot, and its body without a leading mention: listed
     in `m.mentions`, or the bot's name or id first followed by ":" or "," ("PST: 47 fait",
     "@pst:x, 47 fait")."""
-    names = {own_user_id, own_user_id.lstrip("@").split(":")[0]}
+    names = {own_user_id.lstrip("@"), own_user_id.lstrip("@").split(":")[0]}
     if room is not None and room.user_name(own_user_id):
         names.add(room.user_name(own_user_id))
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n)

@@ -67,6 +67,7 @@ _POINTERS = (
     (("jour",), "!maj 47 en cours 40 %"),
     (("statut",), "!maj 47 en cours 40 %"),
     (("avancement",), "!synthese"),
+    (("ou", "en", "est"), "!synthese"),
     (("synthese",), "!synthese"),
     (("historique",), "!historique 47"),
     (("change",), "!historique 47"),
@@ -81,6 +82,7 @@ _POINTERS = (
     (("cherche",), "!cherche mots"),
     (("trouve",), "!cherche mots"),
     (("action",), "!action 47"),
+    (("plan",), "!synthese"),
 )
 
 
@@ -115,8 +117,8 @@ def _command_line(line: str, registry: Registry, addressed: bool):
     if not addressed:
         return None
     cmd, _, _ = registry.split("!" + line)
-    if cmd is not None:
-        return cmd, "!" + line
+    if cmd is not None and not (cmd.name == "action" and _is_update(line)):
+        return cmd, "!" + line  # but "action 47 fait" is an update, not a look at 47
     if _is_code(line):  # "47", "#47", "n°47": the action itself
         return registry.find("action"), "!action " + line
     if _is_update(line):

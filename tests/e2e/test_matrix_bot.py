@@ -167,11 +167,30 @@ async def test_edits_notices_and_history_are_ignored(pst_bot):
     assert team.dg.replies_to(team.before_start) == []
 
 
-async def test_direct_message_works(pst_bot, homeserver):
+async def test_a_direct_chat_needs_no_bang(pst_bot, homeserver):
     team = pst_bot
     room = await team.sv.room_with(team.bot.user_id, is_direct=True)
     answer = await team.sv.command(room, "!mine")
     assert answer.body.startswith("Actions de SV")
+    answer = await team.sv.command(room, "mes actions")
+    assert answer.body.startswith("Actions de SV")
+    answer = await team.sv.command(room, "Bonjour !\n24 en cours à 40 %, devis demandés")
+    assert answer.body == "Action 24 : à démarrer → en cours, 40 % — « devis demandés »."
+    answer = await team.sv.command(room, "quelles sont mes actions en retard ?")
+    assert answer.body == "Pour cela, tapez : !mes-retards"
+
+
+async def test_a_group_room_needs_a_bang_line_or_a_mention(pst_bot):
+    team = pst_bot
+    chatter = await team.sv.send(team.group_room, "25 fait, je vous tiens au courant")
+    greeting = await team.sv.send(
+        team.group_room, "Bonjour, voici mes mises à jour :\n!maj 25 en cours 10 %\nMerci"
+    )
+    answer = await team.sv.reply_to(greeting)
+    assert answer.body == "Action 25 : à démarrer → en cours, 10 %."
+    answer = await team.sv.command(team.group_room, "Bot PST (tests): action 25")
+    assert answer.body.startswith("Action 25 — ")
+    assert team.sv.replies_to(chatter) == []
 
 
 async def test_invite_from_a_non_allowed_user_is_ignored(pst_bot):
