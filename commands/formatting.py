@@ -104,7 +104,8 @@ def paginate(
     more = []
     if left:
         next_page = page_command(command, page + 1)
-        more = [texts.PAGE_MORE.format(count=left, command=next_page)]
+        sentence = texts.PAGE_MORE_ONE if left == 1 else texts.PAGE_MORE
+        more = [sentence.format(count=left, command=next_page)]
     return _page_reply(head, shown, [*tail, *more])
 
 

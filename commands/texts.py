@@ -306,6 +306,7 @@ REFERENCE_NOTE = (
 
 #: The last line of a page when more items follow; {command} is what to type for the next page.
 PAGE_MORE = "… et {count} autres : {command}"
+PAGE_MORE_ONE = "… et 1 autre : {command}"
 PAGE_COMMAND = "{command} page {page}"
 PAGE_MARK = " (page {page}/{pages})"
 PAGE_PAST_END = "Page {page} : il n'y a que {pages} pages. La dernière : {command}"
