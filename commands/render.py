@@ -126,10 +126,10 @@ def paged(param: Param | None = None) -> Param:
     """`param` followed by an optional page ("!retard 3 page 2"), the page kept as `args.page`.
     Alone, `paged()` is just the page ("!mes-actions page 2")."""
     if param is None:
-        return Param("page", "[page N]", _page)
+        return Param("page", "[page P]", _page)
 
     def read(reading: Reading):
         reading.values["page"] = _page(reading)
         return param.read(reading)
 
-    return Param(param.name, f"{param.usage} [page N]".strip(), read)
+    return Param(param.name, f"{param.usage} [page P]".strip(), read)
