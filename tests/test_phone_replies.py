@@ -9,7 +9,8 @@ import pytest
 from commands.formatting import PHONE, paginate
 from commands.render import person_name
 from commands.types import Directory, Message
-from storage import history
+from storage import history, plan
+from storage.vocabulary import fold
 from tests.conftest import ADMIN, LUC, NOW, STRANGER, SYLVIE, snapshot
 
 #: The last line of a page that has a next one: "… et 42 autres : !retard page 2".
@@ -222,3 +223,12 @@ def test_an_old_huge_comment_gives_history_pages_that_fit_a_phone(say, db):
         reply = say(ADMIN, text)
         assert not reply.refused and len(reply.text) <= PHONE, text
         assert "…" in reply.text, text
+
+
+def test_the_directory_with_every_pilot_linked_comes_in_pages(say, directory, db):
+    codes = sorted(plan.pilot_codes(db))
+    for code in codes:
+        directory.links.setdefault(code, {f"@{fold(code).replace(' ', '-')}:example.org"})
+    pages = every_page(say, ADMIN, "!pilotes")
+    assert pages[0].startswith(f"Pilotes liés ({len(codes)}) (page 1/")
+    assert_pages_fit_and_lose_nothing(pages, len(codes))
