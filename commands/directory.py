@@ -201,7 +201,7 @@ def _show_pilot(ctx: Context, code: str) -> Reply:
     who=roles(ADMIN, CODIR),
     summary="L'annuaire : chaque pilote, ses actions et les personnes liées.",
     details=f"Les pilotes sans personne liée sont listés à la fin. {texts.IN_PAGES}",
-    examples=["!pilotes", "!pilotes page 2"],
+    examples=["!pilotes"],
 )
 def list_pilots(ctx: Context, args: Args) -> Reply:
     counts = {} if ctx.plan is None else plan.action_counts_by_pilot(ctx.db, ctx.plan.id)
@@ -215,7 +215,7 @@ def list_pilots(ctx: Context, args: Args) -> Reply:
         else:
             unlinked.append(f"{code} ({actions})")
     head = texts.LINKED_PILOTS.format(count=len(linked))
-    groups = [("", linked or [texts.NONE_ITEM.removeprefix("• ")])]
+    groups = [("", linked or [texts.NOBODY])]
     tail = []
     if unlinked:
         # Several codes a line: a phone shows them in a few lines, not one per code.

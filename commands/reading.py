@@ -185,7 +185,7 @@ def show_os(ctx: Context, args: Args) -> Reply:
     args=[paged(OO)],
     summary="Un objectif opérationnel avec ses actions, leur statut et avancement.",
     details=texts.IN_PAGES,
-    examples=["!oo 2.1", "!oo 2.1 page 2"],
+    examples=["!oo 2.1"],
 )
 def show_oo(ctx: Context, args: Args) -> Reply:
     objective = plan.operational_objective(ctx.db, args.plan.id, args.oo)
@@ -268,7 +268,7 @@ def _late_line(action: dict) -> str:
     args=[paged(SEARCH)],
     summary="Chercher des actions par mots du titre ou des indicateurs (accents ignorés).",
     details=texts.IN_PAGES,
-    examples=["!cherche audit", "!cherche numerisation courrier", "!cherche service page 2"],
+    examples=["!cherche audit", "!cherche numerisation courrier", "!cherche de page 2"],
 )
 def search(ctx: Context, args: Args) -> Reply:
     numbers = plan.search_actions(ctx.db, args.plan.id, args.words)

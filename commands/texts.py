@@ -314,6 +314,7 @@ PAGE_ONLY_ONE = "Page {page} : tout tient sur une seule page, tapez {command}"
 #: Said in the help of every command whose list comes in pages.
 IN_PAGES = "Une longue liste vient par pages : sa dernière ligne dit quoi taper pour la suite."
 PAGE_ZERO = "Les pages se comptent à partir de 1. Exemple : !retard page 2"
+NOBODY = "aucun"
 UNLINKED_HEADING = "Sans personne liée ({count}) :"
 OWN_HISTORY_ADMIN_ONLY = (
     "Seuls les administrateurs voient l'historique d'une autre personne.{ask} "
