@@ -10,8 +10,9 @@ from commands import texts
 from commands.access import ADMINS, Rule, effective_directory, roles
 from commands.arguments import PERSON, Param, Reading, chat_id, word_choice
 from commands.errors import MissingArgument, UserError
-from commands.formatting import safe, shorten
+from commands.formatting import paginate, safe, shorten
 from commands.registry import command
+from commands.render import paged
 from commands.types import ADMIN, CODIR, PILOT, READER, Args, Context, Identity, Reply
 from storage import people, plan
 from storage.vocabulary import fold
@@ -19,6 +20,8 @@ from storage.vocabulary import fold
 LINK_EXAMPLE = "!pilote AB @anne:example.org"
 _REMOVE_WORDS = {"retirer", "enlever", "supprimer", "-"}
 _RESET = "defaut"
+#: Pilots without anybody linked, listed by !pilotes this many to a line.
+_CODES_PER_LINE = 8
 _ROLE_WORDS = {
     "admin": ADMIN,
     "administrateur": ADMIN,
@@ -194,9 +197,10 @@ def _show_pilot(ctx: Context, code: str) -> Reply:
 @command(
     "pilotes",
     aliases=["pilots"],
+    args=[paged()],
     who=roles(ADMIN, CODIR),
     summary="L'annuaire : chaque pilote, ses actions et les personnes liées.",
-    details="Les pilotes sans personne liée sont listés à la fin.",
+    details=f"Les pilotes sans personne liée sont listés à la fin. {texts.IN_PAGES}",
     examples=["!pilotes"],
 )
 def list_pilots(ctx: Context, args: Args) -> Reply:
@@ -207,14 +211,21 @@ def list_pilots(ctx: Context, args: Args) -> Reply:
         actions = counts.get(code, 0)
         if people_ids:
             note = texts.PILOT_COUNT.format(count=actions) if code in counts else texts.NOT_IN_PST
-            linked.append(f"• {code} ({note}) : {', '.join(people_ids)}")
+            linked.append(f"{code} ({note}) : {', '.join(people_ids)}")
         else:
             unlinked.append(f"{code} ({actions})")
-    lines = [texts.LINKED_PILOTS.format(count=len(linked))] + (linked or [texts.NONE_ITEM])
+    head = texts.LINKED_PILOTS.format(count=len(linked))
+    groups = [("", linked or [texts.NOBODY])]
+    tail = []
     if unlinked:
-        lines.append(texts.UNLINKED_PILOTS.format(count=len(unlinked), codes=", ".join(unlinked)))
-        lines.append(texts.HOW_TO_LINK.format(example=LINK_EXAMPLE))
-    return Reply(text=safe("\n".join(lines)))
+        # Several codes a line: a phone shows them in a few lines, not one per code.
+        rows = [
+            ", ".join(unlinked[i : i + _CODES_PER_LINE])
+            for i in range(0, len(unlinked), _CODES_PER_LINE)
+        ]
+        groups.append((texts.UNLINKED_HEADING.format(count=len(unlinked)), rows))
+        tail = [texts.HOW_TO_LINK.format(example=LINK_EXAMPLE)]
+    return paginate(head, groups, args.page, "!pilotes", tail=tail)
 
 
 @command(

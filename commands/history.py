@@ -1,27 +1,32 @@
-"""!historique: every change of an action, or a person's changes. The history is append-only."""
+"""!historique: every change of an action, or a person's changes, newest first, in pages. The
+history is append-only."""
 
 from commands import texts
 from commands.access import Rule
 from commands.arguments import Param, Reading, action_code, chat_id, lookup_action, plan_of
 from commands.errors import MissingArgument
-from commands.formatting import safe, shorten
+from commands.formatting import paginate, safe, shorten
 from commands.registry import command
-from commands.render import describe_update
+from commands.render import describe_update, paged, person_name
 from commands.types import Args, Context, Reply
 from storage import history
+from storage.vocabulary import fold
 
-#: Entries shown at most; the oldest are summarised by a count.
-SHOWN = 40
+#: What a person types for their own history instead of their chat id.
+_ME = "moi"
 
 
 def _action_or_person(reading: Reading) -> tuple[dict | None, str | None]:
-    """An action ("12") or a person ("@anne:x", or one's own chat id): (action, person)."""
+    """An action ("12") or a person ("@anne:x", "moi", or one's own chat id): (action, person)."""
     if not reading.words:
         what = "le numéro"
         raise MissingArgument(texts.MISSING_ARGUMENT.format(what=what, example=reading.example))
     (word,) = reading.take()
-    if word.startswith("@") or word == reading.ctx.user.chat_id:
-        return None, word if word == reading.ctx.user.chat_id else chat_id(word)
+    me = reading.ctx.user.chat_id
+    if word == me or fold(word) == _ME:
+        return None, me
+    if word.startswith("@"):
+        return None, chat_id(word)
     code = action_code(word, reading.example)
     return lookup_action(reading.ctx.db, plan_of(reading), code), None
 
@@ -30,44 +35,49 @@ def _own_or_admin(ctx: Context, args: Args) -> str | None:
     _, person = args.subject
     if person is None or person == ctx.user.chat_id or ctx.user.is_admin:
         return None
-    return texts.PERSON_HISTORY_ADMIN_ONLY.format(
-        ask=texts.ask_admins(ctx.directory.admins), me=ctx.user.chat_id
-    )
+    return texts.OWN_HISTORY_ADMIN_ONLY.format(ask=texts.ask_admins(ctx.directory.admins))
 
 
-SUBJECT = Param("subject", "N | @personne", _action_or_person)
+SUBJECT = Param("subject", "N | @personne | moi", _action_or_person)
 
 
 @command(
     "historique",
     aliases=["history", "hist"],
-    args=[SUBJECT],
+    args=[paged(SUBJECT)],
     who=Rule(texts.WHO_HISTORY, check=_own_or_admin),
-    summary="Toutes les modifications d'une action : qui, quand, quoi.",
-    details="Avec @personne : ses modifications. L'historique n'est jamais modifié ni effacé.",
-    examples=["!historique 12", "!historique @anne:example.org"],
+    summary="Toutes les modifications d'une action : qui, quand, quoi, les plus récentes d'abord.",
+    details=(
+        "Avec @personne : ses modifications ; « moi » : les vôtres. L'historique n'est jamais "
+        f"modifié ni effacé. {texts.IN_PAGES}"
+    ),
+    examples=[
+        "!historique 12",
+        "!historique 12 page 2",
+        "!historique moi",
+        "!historique @anne:example.org",
+    ],
 )
 def show_history(ctx: Context, args: Args) -> Reply:
     action, person = args.subject
     if person is not None:
-        return _person_history(ctx, person)
-    entries = history.entries(ctx.db, action["number"])
+        return _person_history(ctx, person, args.page)
+    entries = history.entries(ctx.db, action["number"])[::-1]
     code = action["code"]
     if not entries:
         return Reply(text=texts.NO_HISTORY.format(number=code))
-    lines = [texts.HISTORY_HEAD.format(number=code, title=shorten(action["title"], 60))]
-    if len(entries) > SHOWN:
-        lines.append(texts.HISTORY_OLDER.format(count=len(entries) - SHOWN))
-    lines += [f"• {describe_update(entry)}" for entry in entries[-SHOWN:]]
-    return Reply(text=safe("\n".join(lines)))
+    head = texts.HISTORY_HEAD.format(number=code, title=shorten(action["title"], 60))
+    items = [describe_update(entry, ctx.directory) for entry in entries]
+    return paginate(head, [("", items)], args.page, f"!historique {code}")
 
 
-def _person_history(ctx: Context, person: str) -> Reply:
-    entries = history.changes_by(ctx.db, person, SHOWN)
-    if not entries:
-        return Reply(text=safe(texts.NO_PERSON_HISTORY.format(who=shorten(person, 60))))
+def _person_history(ctx: Context, person: str, page: int) -> Reply:
+    name = person_name(ctx.directory, person)
     total = history.count_changes_by(ctx.db, person)
-    head = texts.PERSON_HISTORY_HEAD.format(who=person, total=total)
-    lines = [head + (texts.PERSON_HISTORY_LAST.format(count=SHOWN) if total > SHOWN else "")]
-    lines += [f"• {entry['action_code']} — {describe_update(entry)}" for entry in entries]
-    return Reply(text=safe("\n".join(lines)))
+    if not total:
+        return Reply(text=safe(texts.NO_PERSON_HISTORY.format(who=name)))
+    entries = history.changes_by(ctx.db, person, total)
+    items = [f"{e['action_code']} — {describe_update(e, ctx.directory)}" for e in entries]
+    again = "!historique " + (_ME if person == ctx.user.chat_id else person)
+    head = texts.PERSON_HISTORY_HEAD.format(who=name, total=total)
+    return paginate(head, [("", items)], page, again)

@@ -4,8 +4,9 @@ from commands import files, texts
 from commands.access import READERS_OF_REPORTS
 from commands.arguments import PLAN
 from commands.errors import UserError
-from commands.formatting import day, esc, percent, safe, shorten
+from commands.formatting import day, paginate, percent, shorten
 from commands.registry import command
+from commands.render import paged
 from commands.types import Args, Context, Reply
 from reports import status_summary
 from storage import plan
@@ -15,9 +16,10 @@ from storage.vocabulary import DONE, PILOT_ORDER, STATUSES
 @command(
     "mes-actions",
     aliases=["mine", "mesactions", "moi-actions", "mes-action"],
-    args=[PLAN],
+    args=[PLAN, paged()],
     summary="Vos actions, groupées par statut, les retards d'abord.",
-    examples=["!mes-actions"],
+    details=texts.IN_PAGES,
+    examples=["!mes-actions", "!mes-actions page 2"],
 )
 def my_actions(ctx: Context, args: Args) -> Reply:
     actions, who = _mine(ctx, args)
@@ -29,22 +31,25 @@ def my_actions(ctx: Context, args: Args) -> Reply:
         members = [a for a in actions if a["status"] == status and a not in late]
         if members:
             groups.append((f"{status.capitalize()} ({len(members)})", members))
-    return _grouped(texts.MINE_HEAD.format(who=who, count=len(actions)), groups)
+    head = texts.MINE_HEAD.format(who=who, count=len(actions))
+    return _grouped(head, groups, args.page, "!mes-actions")
 
 
 @command(
     "mes-retards",
     aliases=["my-overdue", "mesretards", "mes-retard"],
-    args=[PLAN],
+    args=[PLAN, paged()],
     summary="Vos actions en retard (échéance passée, pas faites).",
-    examples=["!mes-retards"],
+    details=texts.IN_PAGES,
+    examples=["!mes-retards", "!mes-retards page 2"],
 )
 def my_overdue(ctx: Context, args: Args) -> Reply:
     actions, who = _mine(ctx, args)
     late = [a for a in actions if plan.is_overdue(a, ctx.today)]
     if not late:
         return Reply(text=texts.MINE_NONE_LATE.format(who=who))
-    return _grouped(texts.MINE_LATE_HEAD.format(who=who, count=len(late)), [("", late)])
+    head = texts.MINE_LATE_HEAD.format(who=who, count=len(late))
+    return _grouped(head, [("", late)], args.page, "!mes-retards")
 
 
 def _mine(ctx: Context, args: Args) -> tuple[list[dict], str]:
@@ -55,17 +60,9 @@ def _mine(ctx: Context, args: Args) -> tuple[list[dict], str]:
     return actions, "/".join(sorted(ctx.user.pilots))
 
 
-def _grouped(head: str, groups: list[tuple[str, list[dict]]]) -> Reply:
-    text_lines = [head]
-    html_parts = [f"<b>{esc(head)}</b>"]
-    for heading, members in groups:
-        items = [_mine_line(a) for a in members]
-        if heading:
-            text_lines.append(heading)
-            html_parts.append(f"<b>{esc(heading)}</b>")
-        text_lines += [f"• {item}" for item in items]
-        html_parts.append("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>")
-    return Reply(text=safe("\n".join(text_lines)), html="\n".join(html_parts))
+def _grouped(head: str, groups: list[tuple[str, list[dict]]], page: int, again: str) -> Reply:
+    lines = [(heading, [_mine_line(a) for a in members]) for heading, members in groups]
+    return paginate(head, lines, page, again)
 
 
 def _mine_line(action: dict) -> str:

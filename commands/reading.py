@@ -6,16 +6,13 @@ from collections import Counter
 from commands import texts
 from commands.arguments import ACTION, PLAN, Param, Reading, plan_of
 from commands.errors import MissingArgument, UserError
-from commands.formatting import day, esc, percent, safe, shorten
+from commands.formatting import day, esc, paginate, percent, safe, shorten
 from commands.registry import command
-from commands.render import action_line, describe_update, status_line
+from commands.render import action_line, describe_update, paged, status_line
 from commands.types import Args, Context, Reply
 from storage import history, plan
 from storage.vocabulary import ABANDONED, DONE, STATUSES
 
-#: Late actions listed per OS by !retard before "… and N more".
-LATE_PER_OS = 8
-SEARCH_RESULTS = 15
 _OS = re.compile(r"^(?:os)?\s*(\d{1,4})$")
 _OO = re.compile(r"^(?:oo)?\s*(\d{1,4})\s*[.,]\s*(\d{1,4})$")
 
@@ -143,7 +140,7 @@ def show_action(ctx: Context, args: Args) -> Reply:
     entries = history.last_entries(ctx.db, action["number"], 3)
     if entries:
         lines.append(texts.ACTION_LAST_UPDATES)
-        lines += [f"• {describe_update(e)}" for e in entries]
+        lines += [f"• {describe_update(e, ctx.directory)}" for e in entries]
     text = "\n".join([safe(head)] + [safe(line) for line in lines])
     html = f"<b>{esc(head)}</b><br>\n" + "<br>\n".join(esc(line) for line in lines)
     return Reply(text=text, html=html)
@@ -185,20 +182,20 @@ def show_os(ctx: Context, args: Args) -> Reply:
 
 @command(
     "oo",
-    args=[OO],
+    args=[paged(OO)],
     summary="Un objectif opérationnel avec ses actions, leur statut et avancement.",
+    details=texts.IN_PAGES,
     examples=["!oo 2.1"],
 )
 def show_oo(ctx: Context, args: Args) -> Reply:
     objective = plan.operational_objective(ctx.db, args.plan.id, args.oo)
     actions = plan.actions_of_oo(ctx.db, args.plan.id, args.oo)
-    lines = [
-        f"OO {args.oo} — {objective['title']}",
-        f"{progress_line(actions)} — {status_counts(actions)}",
-    ]
-    lines += [f"• {action_line(a, ctx.today)}" for a in actions]
-    lines.append(texts.OO_MORE)
-    return Reply(text=safe("\n".join(lines)))
+    head = (
+        f"OO {args.oo} — {shorten(objective['title'], 200)}\n"
+        f"{progress_line(actions)} — {status_counts(actions)}"
+    )
+    items = [action_line(a, ctx.today) for a in actions]
+    return paginate(head, [("", items)], args.page, f"!oo {args.oo}", tail=[texts.OO_MORE])
 
 
 @command(
@@ -229,9 +226,10 @@ def summary(ctx: Context, args: Args) -> Reply:
 @command(
     "retard",
     aliases=["overdue", "retards", "en-retard"],
-    args=[PLAN, SOME_OS],
+    args=[PLAN, paged(SOME_OS)],
     summary="Les actions dont l'échéance est passée et qui ne sont pas faites, par OS.",
-    examples=["!retard", "!retard 3"],
+    details=texts.IN_PAGES,
+    examples=["!retard", "!retard 3", "!retard page 2", "!retard 3 page 2"],
 )
 def overdue(ctx: Context, args: Args) -> Reply:
     actions = plan.list_actions(ctx.db, args.plan.id)
@@ -240,16 +238,15 @@ def overdue(ctx: Context, args: Args) -> Reply:
         late = [a for a in late if a["os_number"] == args.os]
     if not late:
         return Reply(text=texts.NO_OVERDUE)
-    lines = [texts.OVERDUE_HEAD.format(count=len(late), day=day(ctx.today))]
+    groups = []
     for os_number in dict.fromkeys(a["os_number"] for a in late):
         members = [a for a in late if a["os_number"] == os_number]
         title = shorten(members[0]["os_title"], 50)
-        lines.append(f"OS {os_number} — {title} ({len(members)})")
-        shown = members if args.os is not None else members[:LATE_PER_OS]
-        lines += [f"• {_late_line(a)}" for a in shown]
-        if len(members) > len(shown):
-            lines.append(texts.OVERDUE_MORE.format(count=len(members) - len(shown), os=os_number))
-    return Reply(text=safe("\n".join(lines)))
+        heading = f"OS {os_number} — {title} ({len(members)})"
+        groups.append((heading, [_late_line(a) for a in members]))
+    head = texts.OVERDUE_HEAD.format(count=len(late), day=day(ctx.today))
+    again = "!retard" if args.os is None else f"!retard {args.os}"
+    return paginate(head, groups, args.page, again)
 
 
 def _late_line(action: dict) -> str:
@@ -268,18 +265,16 @@ def _late_line(action: dict) -> str:
 @command(
     "cherche",
     aliases=["search", "chercher", "recherche"],
-    args=[SEARCH],
+    args=[paged(SEARCH)],
     summary="Chercher des actions par mots du titre ou des indicateurs (accents ignorés).",
-    examples=["!cherche audit", "!cherche numerisation courrier"],
+    details=texts.IN_PAGES,
+    examples=["!cherche audit", "!cherche numerisation courrier", "!cherche de page 2"],
 )
 def search(ctx: Context, args: Args) -> Reply:
     numbers = plan.search_actions(ctx.db, args.plan.id, args.words)
     shown_words = shorten(" ".join(args.words), 60)
     if not numbers:
         return Reply(text=safe(texts.SEARCH_NOTHING.format(words=shown_words)))
-    lines = [texts.SEARCH_HEAD.format(count=len(numbers), words=shown_words)]
-    for number in numbers[:SEARCH_RESULTS]:
-        lines.append(f"• {action_line(plan.get_action(ctx.db, number), ctx.today)}")
-    if len(numbers) > SEARCH_RESULTS:
-        lines.append(texts.SEARCH_MORE.format(count=len(numbers) - SEARCH_RESULTS))
-    return Reply(text=safe("\n".join(lines)))
+    head = texts.SEARCH_HEAD.format(count=len(numbers), words=shown_words)
+    items = [action_line(plan.get_action(ctx.db, number), ctx.today) for number in numbers]
+    return paginate(head, [("", items)], args.page, "!cherche " + " ".join(args.words))

@@ -1,15 +1,24 @@
-"""How an action, a history entry and a change read, for every command group that shows them.
+"""How an action, a person, a history entry and a change read, for every command group.
 
 status_line(action, today)   # "en cours — 40 % — ⚠ en retard"
-describe_update(entry)       # "23/11/2026 10:40 LM : à démarrer → fait, 100 % — marché attribué"
+person_name(directory, "@luc:example.org")   # "LM": people are named, never by chat id
+describe_update(entry, directory)   # "23/11/2026 10:40 LM : à démarrer → fait, 100 % — devis"
 codir_post(ctx, action, "à démarrer → fait")   # the CODIR room's line for a change
+paged(SOME_OS)   # an argument followed by an optional "page 2", read as `args.page`
 """
 
+import re
+
 from commands import texts
+from commands.arguments import Param, Reading
+from commands.errors import UserError
 from commands.formatting import esc, moment, percent, safe, shorten
-from commands.types import CODIR_ROOM, Context, Post
+from commands.types import CODIR_ROOM, Context, Directory, Post
 from storage import plan
-from storage.vocabulary import DEADLINE, DONE, HEALTH, INDICATOR, KIND_LABELS, UNDO
+from storage.vocabulary import DEADLINE, DONE, HEALTH, INDICATOR, KIND_LABELS, UNDO, fold
+
+#: "page 2", "p2", "p. 2": the last words of a list command asking for a later page.
+_PAGE = re.compile(r"^p(?:age)?\.?\s?(\d{1,4})$", re.ASCII)
 
 
 def status_line(action: dict, today) -> str:
@@ -28,9 +37,35 @@ def action_line(action: dict, today) -> str:
     return f"{action['code']} {shorten(action['title'], 55)} — {status_line(action, today)}"
 
 
-def describe_update(entry: dict) -> str:
+def person_name(directory: Directory, chat_id: str, display_name: str = "") -> str:
+    """How a person is named to others: the initials of the pilots the directory links to them
+    alone, else their display name, else their chat id's localpart, never the raw chat id.
+
+    >>> team = Directory(links={"LM": {"@luc:x"}, "chefs": {"@luc:x", "@anne:x"}})
+    >>> person_name(team, "@luc:x"), person_name(team, "@anne:x")
+    ('LM', 'anne')
+    >>> person_name(team, "@anne:x", "Anne Dupont"), person_name(Directory(), "@luc:example.org")
+    ('Anne Dupont', 'luc')
+    """
+    # A group ("chefs de service", linked to several people) is not a name; initials are.
+    mine = directory.pilots_of(chat_id)
+    initials = sorted(code for code in mine if directory.people(code) <= {chat_id})
+    if initials:
+        return "/".join(initials)
+    if display_name.strip():
+        return shorten(display_name, 40)
+    return chat_id.removeprefix("@").split(":", 1)[0] or chat_id
+
+
+def sender_name(ctx: Context) -> str:
+    """The name of who sent the command (see `person_name`)."""
+    display_name = getattr(ctx.message, "sender_name", "") or ""
+    return person_name(ctx.directory, ctx.user.chat_id, display_name)
+
+
+def describe_update(entry: dict, directory: Directory) -> str:
     """One history entry as "23/11/2026 10:40 LM : à démarrer → fait, 100 % — comment"."""
-    when_who = f"{moment(entry['at'])} {entry['who']} : "
+    when_who = f"{moment(entry['at'])} {person_name(directory, entry['who'])} : "
     if entry["kind"] == UNDO:
         # An undo's comment says what it cancelled.
         return safe(when_who + (entry["comment"] or KIND_LABELS[UNDO]))
@@ -60,7 +95,7 @@ def one_post(posts: list[Post]) -> list[Post]:
 def codir_post(ctx: Context, action: dict, what: str, comment: str | None = None) -> Post:
     """The CODIR room's line for a change: who, which action, what, and the comment."""
     title = shorten(action["title"], 80)
-    who, number = ctx.user.chat_id, action["code"]
+    who, number = sender_name(ctx), action["code"]
     text = texts.CODIR_CHANGE.format(who=who, number=number, title=title, what=what)
     html = texts.CODIR_CHANGE_HTML.format(
         who=esc(who), number=number, title=esc(title), what=esc(what)
@@ -69,3 +104,32 @@ def codir_post(ctx: Context, action: dict, what: str, comment: str | None = None
         text += f" — {comment}"
         html += f" — <i>{esc(comment)}</i>"
     return Post(room=CODIR_ROOM, text=safe(text), html=html)
+
+
+# ---------------------------------------------------------------- pages of a list
+
+
+def _page(reading: Reading) -> int:
+    """The page asked for at the end of the words ("page 2", "p2"), taken away; 1 when none."""
+    for count in (2, 1):
+        last = " ".join(reading.words[-count:])
+        match = _PAGE.match(fold(last)) if len(reading.words) >= count else None
+        if match:
+            reading.words = reading.words[:-count]
+            if int(match.group(1)) < 1:
+                raise UserError(texts.PAGE_ZERO)
+            return int(match.group(1))
+    return 1
+
+
+def paged(param: Param | None = None) -> Param:
+    """`param` followed by an optional page ("!retard 3 page 2"), the page kept as `args.page`.
+    Alone, `paged()` is just the page ("!mes-actions page 2")."""
+    if param is None:
+        return Param("page", "[page P]", _page)
+
+    def read(reading: Reading):
+        reading.values["page"] = _page(reading)
+        return param.read(reading)
+
+    return Param(param.name, f"{param.usage} [page P]".strip(), read)

@@ -316,3 +316,22 @@ REFERENCE_NOTE = (
     "Généré depuis les déclarations des commandes (comme `!aide`) par "
     "`python -m commands.reference` : ne pas modifier à la main."
 )
+
+# ---- phone-sized replies and names
+
+#: The last line of a page when more items follow; {command} is what to type for the next page.
+PAGE_MORE = "… et {count} autres : {command}"
+PAGE_MORE_ONE = "… et 1 autre : {command}"
+PAGE_COMMAND = "{command} page {page}"
+PAGE_MARK = " (page {page}/{pages})"
+PAGE_PAST_END = "Page {page} : il n'y a que {pages} pages. La dernière : {command}"
+PAGE_ONLY_ONE = "Page {page} : tout tient sur une seule page, tapez {command}"
+#: Said in the help of every command whose list comes in pages.
+IN_PAGES = "Une longue liste vient par pages : sa dernière ligne dit quoi taper pour la suite."
+PAGE_ZERO = "Les pages se comptent à partir de 1. Exemple : !retard page 2"
+NOBODY = "aucun"
+UNLINKED_HEADING = "Sans personne liée ({count}) :"
+OWN_HISTORY_ADMIN_ONLY = (
+    "Seuls les administrateurs voient l'historique d'une autre personne.{ask} "
+    "Le vôtre : !historique moi"
+)

@@ -49,7 +49,7 @@ def test_update_by_pilot_states_old_and_new_status_and_posts_to_codir(say, db):
     assert len(reply.posts) == 1
     post = reply.posts[0]
     assert post.room == "codir"
-    assert SYLVIE in post.text and "action 23" in post.text and "à démarrer → fait" in post.text
+    assert "SV" in post.text and "action 23" in post.text and "à démarrer → fait" in post.text
     assert plan.get_action(db, 23)["status"] == "fait"
 
 

@@ -52,7 +52,7 @@ def test_shell_with_config_acts_as_the_linked_person(tmp_path):
     config.write_text('[access]\nadmins = []\n[pilots]\nSV = "@sylvie:example.org"\n')
     result = pst_bot("shell", "--config", str(config), "--as", "SV", stdin="!maj 23 fait\n")
     assert "Action 23 : à démarrer → fait" in result.stdout
-    assert "@sylvie:example.org a mis à jour l'action 23" in result.stdout
+    assert "SV a mis à jour l'action 23" in result.stdout
 
 
 def test_shell_on_a_database_keeps_changes_between_runs(tmp_path):

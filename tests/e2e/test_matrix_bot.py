@@ -58,7 +58,7 @@ async def test_update_is_applied_and_posted_in_codir(pst_bot):
     await team.dg.until(codir_post, what="CODIR post")
     (post,) = codir_post()
     assert isinstance(post, RoomMessageNotice)
-    assert post.body.startswith(f"{team.lm.user_id} a mis à jour l'action 52")
+    assert post.body.startswith("LM a mis à jour l'action 52")
     assert content(post)["m.mentions"] == {"user_ids": []}
     rows = team.bot.query("select who, new_status, source_id from updates where action_number=52")
     assert rows == [(team.lm.user_id, "en cours", command)]
