@@ -8,7 +8,7 @@ from commands.arguments import ACTION, Param, Reading, text
 from commands.errors import MissingArgument, NotAllowed, UserError
 from commands.formatting import day, moment, percent, safe, shorten
 from commands.registry import command
-from commands.render import codir_post, one_post
+from commands.render import codir_post, one_post, person_name
 from commands.types import Args, Context, Reply
 from storage import history, plan, plans
 from storage.deadlines import MONTHS, parse_deadline
@@ -245,7 +245,9 @@ def undo(ctx: Context, args: Args) -> Reply:
         if newer is not None:
             raise UserError(
                 texts.UNDO_BLOCKED.format(
-                    number=entry["action_code"], who=newer["who"], at=moment(newer["at"])
+                    number=entry["action_code"],
+                    who=person_name(ctx.directory, newer["who"]),
+                    at=moment(newer["at"]),
                 )
             )
     undone = {entry["id"]: describe_undone(entry, ctx.db) for entry in entries}

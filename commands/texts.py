@@ -131,11 +131,9 @@ SUMMARY_MORE = "Détail : !os N, retards : !retard"
 NO_OVERDUE = "Aucune action en retard. 🎉"
 OVERDUE_HEAD = "⚠ {count} actions en retard au {day} :"
 OVERDUE_LINE = "{number} {title} (échéance {deadline}, {state}, {pilots})"
-OVERDUE_MORE = "  … et {count} autres : !retard {os}"
 SEARCH_MISSING = "Il manque les mots à chercher. Exemple : !cherche audit"
 SEARCH_NOTHING = "Aucune action ne contient « {words} »."
 SEARCH_HEAD = "{count} actions pour « {words} » :"
-SEARCH_MORE = "… et {count} autres : précisez la recherche."
 NO_PILOT_LINK = (
     "Vous n'êtes lié(e) à aucun pilote du PST. Demandez au DG de vous ajouter "
     "à l'annuaire des pilotes."
@@ -210,14 +208,8 @@ UNDONE_MANY = "Annulé ({count} actions) :"
 
 NO_HISTORY = "Aucune modification enregistrée pour l'action {number}."
 HISTORY_HEAD = "Historique de l'action {number} — {title}"
-HISTORY_OLDER = "({count} modifications plus anciennes non affichées)"
 NO_PERSON_HISTORY = "Aucune modification enregistrée par {who}."
 PERSON_HISTORY_HEAD = "Modifications de {who} : {total}"
-PERSON_HISTORY_LAST = " ({count} dernières)"
-PERSON_HISTORY_ADMIN_ONLY = (
-    "Seuls les administrateurs voient l'historique d'une autre personne.{ask} "
-    "Le vôtre : !historique {me}"
-)
 
 # ---------------------------------------------------------------- files
 
@@ -249,10 +241,8 @@ PILOT_PEOPLE = "Pilote {code} : {people}"
 PILOT_ACTIONS = "Actions : {count}"
 PILOT_LATE = " ({count} en retard)"
 LINKED_PILOTS = "Pilotes liés ({count}) :"
-NONE_ITEM = "• aucun"
 PILOT_COUNT = "{count} actions"
 NOT_IN_PST = "absent du PST"
-UNLINKED_PILOTS = "Sans personne liée ({count}) : {codes}"
 HOW_TO_LINK = "Pour lier : {example}"
 UNKNOWN_ROLE = "Rôle « {word} » inconnu. Rôles : admin, codir, pilote, lecteur (ou « defaut »)."
 SAME_ROLE = "{who} a déjà le rôle {role} : rien n'a changé."
