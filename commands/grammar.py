@@ -8,13 +8,15 @@ The text is cut into tokens (words, numbers, `%`, marks, punctuation; any Unicod
 them), then read by one small function per rule:
 
     update    = reference state comment
-    reference = code { ("et" | ",") code }          several actions only with "et" or ","
+    reference = code { ("et" | "," | "&") code }    several actions only with "et", "," or "&"
     code      = ["action" | "l'action"] ["#" | "n°" | "no"] CODE        a CODE contains a digit
     state     = [piece(status) [piece(progress)] | piece(progress) [piece(status)]]
+                [piece(the same status)]            "✅ fait", "fait ✅": read once
     piece(x)  = x | "(" x ")"                       separators (: , . ; ! - – —) may precede it
     status    = ["c'est" | "c est" | "est" | "statut"] (✅ | ✔ | ☑ | status words)
     progress  = ["avancement" | "progression"] ["à" | "de"] NUMBER ("%" | "pourcent" | "pour cent")
-    comment   = the rest of the text, leading separators and spaces trimmed
+    comment   = the rest of the text, leading separators and spaces trimmed; without a letter
+                or a digit ("👍", "!!") it is no comment
 
 Status words are storage.vocabulary's, longest phrase first; failing that, one phrase at distance
 one (Damerau-Levenshtein) of a status word of 5+ letters ("terminr", "encours", "suspendi"),
@@ -102,12 +104,14 @@ _TOKEN = re.compile(
     r"|(?P<mark>[✅✔☑])"
     r"|(?P<percent>[%％﹪])"
     # Dotted words with a digit (codes "1.1.1", "A.2.3", decimals "12.4"), then plain words.
-    r"|(?P<word>(?=[\w.]{0,40}[0-9])[^\W_]+(?:\.[^\W_]+)+|[^\W_]+(?:['’][^\W_]+)*)"
+    # A number glued to its unit is two words: "50pourcent" reads "50 pourcent".
+    r"|(?P<word>[0-9]+(?=pour)"
+    r"|(?=[\w.]{0,40}[0-9])[^\W_]+(?:\.[^\W_]+)+|[^\W_]+(?:['’][^\W_]+)*)"
     r"|(?P<punct>.)",
     re.IGNORECASE | re.DOTALL,
 )
 _NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
-_SEPARATORS = ":,.;!-–—…"
+_SEPARATORS = ":,.;!-–—…\u2011"  # U+2011: the no-break hyphen some keyboards type
 _ACTION_WORDS = ("action", "actions", "l'action")
 _STATUS_LEADS = (("c'est",), ("c", "est"), ("est",), ("statut",), ())
 _PERCENT_WORDS = (("pourcent",), ("pourcents",), ("pour", "cent"), ("pour", "cents"))
@@ -164,6 +168,8 @@ def _update(text: str) -> UpdateLine:
     status, progress, i = _state(tokens, _skip(tokens, i))
     rest = text[tokens[i].start :] if i < len(tokens) else ""
     comment = re.sub(rf"^[\s{re.escape(_SEPARATORS)}]+", "", rest).strip()
+    if not any(c.isalnum() for c in comment):  # "fait 👍", "fait !!": nothing more to say
+        comment = ""
     return UpdateLine(codes, status, progress, comment or None, progress is not None and not status)
 
 
@@ -174,7 +180,7 @@ def _reference(tokens: list[Token], i: int) -> tuple[tuple[str, ...], int]:
         word = next((w for w in words if fold(w) not in _ACTION_WORDS), "")
         raise GrammarError(NOT_AN_ACTION if word else MISSING_ACTION, word)
     codes, i = [found[0]], found[1]
-    while _is(tokens, i, "punct", ",") or _is(tokens, i, "word", "et"):
+    while _is(tokens, i, "punct", ",", "&") or _is(tokens, i, "word", "et"):
         if (found := _code(tokens, i + 1)) is None:
             break
         codes.append(found[0])
@@ -193,7 +199,25 @@ def _code(tokens: list[Token], i: int) -> tuple[str, int] | None:
 
 
 def _state(tokens: list[Token], i: int) -> tuple[str | None, int | None, int]:
-    """At most one status and one percentage, in either order."""
+    """At most one status and one percentage, in either order; the same status said twice
+    ("✅ fait", "fait ✅") is read once."""
+    status, progress, i = _status_and_progress(tokens, i)
+    if status and (again := _same_status(tokens, _skip(tokens, i), status)):
+        i = again
+    return status, progress, i
+
+
+def _same_status(tokens: list[Token], i: int, status: str) -> int | None:
+    """The index after `status` said again at `i`, if it is; a different status or a near miss
+    there starts the comment ("fait, en cours de validation")."""
+    try:
+        found = _piece(_status, tokens, i)
+    except GrammarError:
+        return None
+    return found[1] if found and found[0] == status else None
+
+
+def _status_and_progress(tokens: list[Token], i: int) -> tuple[str | None, int | None, int]:
     if found := _piece(_status, tokens, i):
         status, i = found
         if more := _piece(_progress, tokens, _skip(tokens, i)):
@@ -235,17 +259,21 @@ def _status(tokens: list[Token], i: int) -> tuple[str, int] | None:
 
 
 def _status_words(tokens: list[Token], i: int) -> tuple[str, int] | None:
-    """The longest status phrase at `i`, exact first, else at distance one."""
-    words = []
-    while len(words) < _LONGEST_PHRASE and _is(tokens, i + len(words), "word"):
-        words.append(tokens[i + len(words)].text)
+    """The longest status phrase at `i`, exact first, else at distance one. Its words may be
+    joined by a hyphen: "en-cours" reads "en cours"."""
+    ends, j = [], i  # the index after each word of the phrase
+    while len(ends) < _LONGEST_PHRASE and _is(tokens, j, "word"):
+        ends.append(j + 1)
+        hyphen = _is(tokens, j + 1, "punct", "-", "\u2011") and _glued(tokens, j, j + 1)
+        j += 2 if hyphen and _glued(tokens, j + 1, j + 2) else 1
+    words = [tokens[end - 1].text for end in ends]
     sizes = range(len(words), 0, -1)
     for size in sizes:
         if status := parse_status(" ".join(words[:size])):
-            return status, i + size
+            return status, ends[size - 1]
     for size in sizes:
         if status := _near_status(" ".join(words[:size])):
-            end = i + size
+            end = ends[size - 1]
             if not _alone(tokens, end):  # "47 annuel budget voté": ask, never guess
                 raise _did_you_mean(tokens, i, end, status)
             return status, end
