@@ -13,6 +13,13 @@ file and a real database seeded with the Frameries example through `python -m bo
 The encryption store's key comes from PST_BOT_PICKLE_KEY, as the README recommends (a fresh
 secret per bot unless `pickle_key=` says otherwise; None: not set). `plain=True` runs the bot as
 a plain install without the `[e2e]` extra would (vodozemac hidden from nio).
+
+Teams: `teams={...}` writes a [teams] section (its "endpoints" dict as [teams.endpoints]), and
+`env={...}` adds to the bot's environment (PST_BOT_TEAMS_SECRET, SSL_CERT_FILE). Without a
+homeserver there is no [matrix] section: a Teams-only bot.
+
+    bot = BotProcess(workdir, access={...}, pilots={...},
+                     teams=standin.teams_config(port), env=standin.env())
 """
 
 from __future__ import annotations
@@ -46,9 +53,9 @@ class BotProcess:
     def __init__(
         self,
         workdir: Path,
-        homeserver: str,
-        user_id: str,
-        password: str,
+        homeserver: str | None = None,
+        user_id: str | None = None,
+        password: str | None = None,
         *,
         access: dict[str, list[str]],
         pilots: dict[str, str | list[str]],
@@ -58,6 +65,8 @@ class BotProcess:
         pickle_key: str | None = "",
         plain: bool = False,
         storage: dict | None = None,
+        teams: dict | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -68,17 +77,31 @@ class BotProcess:
         self.verbose = verbose  # -v: debug log, nio included
         self.plain = plain
         self._password = password
+        self._env = dict(env or {})
+        if homeserver is None:
+            pickle_key = None  # PST_BOT_PICKLE_KEY alone would make a [matrix] section
         self.pickle_key = secrets.token_hex(16) if pickle_key == "" else pickle_key
         self._process: subprocess.Popen | None = None
         self._starts = 0
-        lines = [
-            "[matrix]",
-            f"homeserver = {toml_value(homeserver)}",
-            f"user_id = {toml_value(user_id)}",
-            f"device_id = {toml_value(device_id)}",
-            f"store_path = {toml_value(str(self.workdir / 'state'))}",
-            'display_name = "Bot PST (tests)"',
-            "",
+        lines = []
+        if homeserver is not None:
+            lines += [
+                "[matrix]",
+                f"homeserver = {toml_value(homeserver)}",
+                f"user_id = {toml_value(user_id)}",
+                f"device_id = {toml_value(device_id)}",
+                f"store_path = {toml_value(str(self.workdir / 'state'))}",
+                'display_name = "Bot PST (tests)"',
+                "",
+            ]
+        if teams is not None:
+            settings = {k: v for k, v in teams.items() if k != "endpoints"}
+            lines += ["[teams]", *(f"{k} = {toml_value(v)}" for k, v in settings.items()), ""]
+            endpoints = teams.get("endpoints") or {}
+            lines += ["[teams.endpoints]"]
+            lines += [f"{k} = {toml_value(v)}" for k, v in endpoints.items()]
+            lines += [""]
+        lines += [
             "[storage]",
             f"database = {toml_value(str(self.database))}",
             # Never the default ./backups: the bot runs in the repository.
@@ -113,8 +136,12 @@ class BotProcess:
         log.write(f"\n===== start {self._starts} =====\n")
         log.flush()
         # The secrets come from the environment, as the README recommends.
-        env = {**os.environ, "PST_BOT_MATRIX_PASSWORD": self._password}
-        env.pop("PST_BOT_PICKLE_KEY", None)
+        env = {**os.environ}
+        for variable in ("PST_BOT_MATRIX_PASSWORD", "PST_BOT_PICKLE_KEY", "PST_BOT_TEAMS_SECRET"):
+            env.pop(variable, None)
+        if self._password is not None:
+            env["PST_BOT_MATRIX_PASSWORD"] = self._password
+        env.update(self._env)
         if self.pickle_key is not None:
             env["PST_BOT_PICKLE_KEY"] = self.pickle_key
         self._process = subprocess.Popen(

@@ -11,7 +11,7 @@ import asyncio
 import inspect
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,14 @@ from nio import AsyncClient, AsyncClientConfig, LoginResponse
 from .botproc import BotProcess
 from .chat import Chat
 from .synapse import Homeserver, unique_name
+from .teams_standin import (
+    Sent,
+    TeamsStandIn,
+    TeamsUser,
+    free_port,
+    post_activity,
+    wait_listening,
+)
 
 PASSWORD = "correct horse battery staple"
 _HERE = Path(__file__).parent
@@ -158,3 +166,111 @@ async def pst_bot(homeserver: Homeserver, tmp_path_factory) -> AsyncIterator[Tea
         for chat in chats:
             await chat.close()
     assert exit_code == 0, bot.log_text()
+
+
+# --- Teams: Microsoft's side stood in (teams_standin.py), and a Teams-only bot ------------------
+
+
+@pytest.fixture(scope="session")
+def teams_standin(tmp_path_factory) -> Iterator[TeamsStandIn]:
+    """Login, keys and Bot Connector on 127.0.0.1 over HTTPS, in a thread of their own."""
+    standin = TeamsStandIn(tmp_path_factory.mktemp("teams-standin"))
+    standin.start()
+    yield standin
+    standin.stop()
+
+
+@dataclass
+class TeamsTeam:
+    """A Teams-only bot process and the people who write to it (see `teams_bot`)."""
+
+    bot: BotProcess
+    standin: TeamsStandIn
+    port: int
+    dg: TeamsUser  # admin, configured as aad:<object id>
+    lm: TeamsUser  # pilot LM, aad:<object id>
+    sv: TeamsUser  # pilot SV, configured by UPN: the bot looks it up
+    reader: TeamsUser  # in the tenant, pilots nothing
+    codir: str  # the CODIR channel's conversation id
+    #: Activity id -> how many sends its conversation had when it was posted.
+    marks: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/messages"
+
+    @property
+    def public_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def post(self, activity: dict, authorization: str | None = "signed") -> int:
+        """POST as Teams would, signed unless `authorization` says otherwise; the status."""
+        conversation = activity["conversation"]["id"]
+        self.marks.setdefault(activity["id"], len(self.standin.sent(conversation)))
+        if authorization == "signed":
+            authorization = self.standin.sign(activity)
+        return post_activity(self.url, activity, authorization)
+
+    def say(self, user: TeamsUser, text: str, **kwargs) -> dict:
+        """`user` writes `text` (in their personal chat unless conversation= says where); the
+        activity, once the bot accepted it."""
+        activity = self.standin.message(user, text, **kwargs)
+        status = self.post(activity)
+        assert status == 200, (status, self.bot.log_text()[-3000:])
+        return activity
+
+    def answers(self, activity: dict, count: int = 1, timeout: float = 20) -> list[Sent]:
+        """What the bot sent to the activity's conversation since it arrived (at least
+        `count` of them; the wait is for slow sends)."""
+        conversation = activity["conversation"]["id"]
+        before = self.marks[activity["id"]]
+
+        def enough() -> list[Sent]:
+            sent = self.standin.sent(conversation)[before:]
+            return sent if len(sent) >= count else []
+
+        return self.standin.wait_for(
+            enough,
+            timeout,
+            f"{count} answer(s) in {conversation}",
+        )
+
+
+def teams_bot_process(workdir: Path, standin: TeamsStandIn, port: int, **kwargs) -> BotProcess:
+    """A BotProcess with a [teams] section pointed at the stand-in (add homeserver etc. for a
+    bot on both transports)."""
+    teams = standin.teams_config(
+        port,
+        codir_conversation=kwargs.pop("codir_conversation"),
+        public_url=f"http://127.0.0.1:{port}",
+    )
+    return BotProcess(workdir, teams=teams, env=standin.env(), **kwargs)
+
+
+@pytest.fixture(scope="module")
+def teams_bot(teams_standin: TeamsStandIn, tmp_path_factory) -> Iterator[TeamsTeam]:
+    """One Teams-only bot process for a test module, authentication on."""
+    standin = teams_standin
+    dg = standin.add_user("Dominique Gérard", "dg@frameries.example")
+    lm = standin.add_user("Luc Martin", "lm@frameries.example")
+    sv = standin.add_user("Sylvie Vandamme", "sv@frameries.example")
+    reader = standin.add_user("Rita Lecteur", "rita@frameries.example")
+    codir = "19:codir-pst@thread.tacv2"
+    port = free_port()
+    bot = teams_bot_process(
+        tmp_path_factory.mktemp("teams-bot"),
+        standin,
+        port,
+        codir_conversation=codir,
+        access={"admins": [dg.aad]},
+        pilots={"LM": lm.aad, "SV": sv.upn},
+        verbose=True,
+    )
+    bot.seed()
+    bot.start()
+    try:
+        wait_listening(port, lambda: bot.running)
+        yield TeamsTeam(bot, standin, port, dg, lm, sv, reader, codir)
+    finally:
+        exit_code = bot.terminate()
+    assert exit_code == 0, bot.log_text()[-3000:]

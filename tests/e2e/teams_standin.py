@@ -28,6 +28,7 @@ import asyncio
 import base64
 import itertools
 import json
+import socket
 import ssl
 import threading
 import time
@@ -298,14 +299,11 @@ class TeamsStandIn:
     # --- what the bot did -----------------------------------------------------------------------
 
     def sent(self, conversation_id: str) -> list[Sent]:
-        """What the bot sent to a conversation; a channel's thread ids (";messageid=…") count
-        as the channel."""
+        """What the bot sent to a conversation; a channel is one conversation, its threads
+        (";messageid=…") included."""
+        room = conversation_id.split(";")[0]
         with self._lock:
-            return [
-                s
-                for s in self.recording.sent
-                if conversation_id in (s.conversation, s.conversation.split(";")[0])
-            ]
+            return [s for s in self.recording.sent if s.conversation.split(";")[0] == room]
 
     @property
     def uploads(self) -> list[Upload]:
@@ -604,3 +602,24 @@ class TeamsStandIn:
         return web.json_response(
             {"id": f"file-{next(_ids)}", "name": name, "size": len(data)}, status=201
         )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_listening(port: int, alive: Callable[[], bool], timeout: float = 60) -> None:
+    """Wait until something accepts connections on 127.0.0.1:`port`, while `alive()`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if not alive():
+                raise AssertionError(f"the bot exited before listening on {port}") from None
+            if time.monotonic() > deadline:
+                raise AssertionError(f"nothing listens on {port} after {timeout} s") from None
+            time.sleep(0.1)

@@ -1,0 +1,335 @@
+"""The real bot (`python -m bot.cli run`) on Teams, against a stand-in for Microsoft's side
+(teams_standin.py): every activity signed as the Bot Connector signs it, authentication on.
+
+One Teams-only bot process serves the tests of this module (the `teams_bot` fixture); the last
+test restarts it. The test on both transports runs its own bot with a real Synapse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+
+from .chat import Chat
+from .conftest import TeamsTeam, teams_bot_process
+from .synapse import unique_name
+from .teams_standin import (
+    FILE_CONSENT,
+    FILE_INFO,
+    Sent,
+    free_port,
+    get,
+    post_activity,
+    wait_listening,
+)
+
+
+def texts(sent: list[Sent]) -> list[str]:
+    return [s.text for s in sent if s.text]
+
+
+def plain(markdown: str) -> str:
+    """Teams markdown back to what a user reads: hard breaks and escapes removed."""
+    return markdown.replace("  \n", "\n").replace("\\", "")
+
+
+def updates(team: TeamsTeam, action: int) -> list[tuple]:
+    return team.bot.query(
+        "select who, new_status, source_id from updates where action_number = ? order by id",
+        [action],
+    )
+
+
+def codir_posts(team: TeamsTeam, action: int) -> list[Sent]:
+    return [s for s in team.standin.sent(team.codir) if f"l'action {action}" in plain(s.text)]
+
+
+def action_card(team: TeamsTeam, number: int) -> str:
+    (answer,) = team.answers(team.say(team.dg, f"!action {number}"))
+    return plain(answer.text)
+
+
+# --- personal chats -------------------------------------------------------------------------
+
+
+def test_action_in_a_personal_chat_is_answered_in_markdown(teams_bot):
+    team = teams_bot
+    (answer,) = team.answers(team.say(team.lm, "!action 29"))
+    assert plain(answer.text).startswith("Action 29 — ")
+    assert answer.activity.get("textFormat") == "markdown"
+    assert answer.authorized
+    # In a personal chat the "!" is optional.
+    (answer,) = team.answers(team.say(team.lm, "action 30"))
+    assert plain(answer.text).startswith("Action 30 — ")
+
+
+def test_update_in_a_personal_chat_is_applied_and_posted_in_the_codir_channel(teams_bot):
+    team = teams_bot
+    command = team.say(team.lm, "!maj 52 en cours 40% devis reçus")
+    (answer,) = team.answers(command)
+    assert plain(answer.text) == "Action 52 : à démarrer → en cours, 40 % — « devis reçus »."
+    assert updates(team, 52) == [(team.lm.aad, "en cours", command["id"])]
+    (post,) = team.standin.wait_for(lambda: codir_posts(team, 52), what="CODIR post")
+    assert plain(post.text).startswith("LM a mis à jour l'action 52")
+    assert "devis reçus" in post.text
+    # Posted with the token the stand-in's login issued to the bot, nothing without one.
+    assert post.authorized
+    assert team.standin.unauthorized == []
+    tokens = team.standin.recording.tokens
+    assert tokens and {t["client_id"] for t in tokens} == {team.standin.app_id}
+    assert {t["tenant"] for t in tokens} == {team.standin.tenant_id}
+
+
+def test_mine_lists_the_pilots_actions_for_a_pilot_named_by_upn(teams_bot):
+    team = teams_bot
+    (answer,) = team.answers(team.say(team.sv, "!mes-actions"))
+    assert plain(answer.text).startswith("Actions de SV : 12")
+    (answer,) = team.answers(team.say(team.sv, "!mine"))
+    assert plain(answer.text).startswith("Actions de SV : 12")
+    # SV is configured by UPN: the bot asked the connector who 29:… is.
+    assert any(mid == team.sv.id for _, mid in team.standin.recording.member_lookups)
+    command = team.say(team.sv, "23 en cours")
+    team.answers(command)
+    assert updates(team, 23) == [(team.sv.upn, "en cours", command["id"])]
+
+
+def test_update_refused_for_a_reader_applies_nothing(teams_bot):
+    team = teams_bot
+    before = action_card(team, 29)
+    command = team.say(team.reader, "!maj 29 fait")
+    (answer,) = team.answers(command)
+    assert "pilote" in plain(answer.text).lower()
+    assert updates(team, 29) == []
+    assert action_card(team, 29) == before
+    assert codir_posts(team, 29) == []
+
+
+def test_installation_is_accepted(teams_bot):
+    team = teams_bot
+    assert team.post(team.standin.installation_update(team.reader)) == 200
+
+
+# --- channels and group chats ---------------------------------------------------------------
+
+
+def test_a_channel_message_mentioning_the_bot_is_answered_without_the_mention(teams_bot):
+    team = teams_bot
+    channel = team.standin.channel("19:pilotes-pst@thread.tacv2")
+    command = team.say(team.dg, "!action 47", conversation=channel, mention=True)
+    assert command["text"] == "<at>Bot PST</at> !action 47"
+    (answer,) = team.answers(command)
+    assert plain(answer.text).startswith("Action 47 — ")
+    assert "<at>" not in answer.text and "Bot PST" not in answer.text
+
+
+def test_a_group_chat_update_mentioning_the_bot_is_applied(teams_bot):
+    team = teams_bot
+    chat = team.standin.group_chat("pilotes-lm")
+    command = team.say(team.lm, "53 en cours 10%", conversation=chat, mention=True)
+    (answer,) = team.answers(command)
+    assert "Action 53 : à démarrer → en cours, 10 %." in plain(answer.text)
+    assert updates(team, 53) == [(team.lm.aad, "en cours", command["id"])]
+
+
+# --- authentication -------------------------------------------------------------------------
+
+
+def test_unsigned_or_forged_requests_get_401_and_apply_nothing(teams_bot):
+    team = teams_bot
+    standin = team.standin
+    conversation = standin.personal(team.lm)["id"]
+    sent_before = len(standin.sent(conversation))
+    forgeries = {
+        "unsigned": lambda a: None,
+        "garbage": lambda a: "Bearer not-a-jwt",
+        "wrong audience": lambda a: standin.sign(a, audience="another-bot"),
+        "wrong service URL": lambda a: standin.sign(a, service_url="https://evil.example/teams/"),
+        "unpublished key": lambda a: standin.sign(a, key=standin.foreign_key),
+        "wrong issuer": lambda a: standin.sign(a, issuer="https://evil.example"),
+        "expired": lambda a: standin.sign(a, lifetime=-600),
+    }
+    for name, authorization in forgeries.items():
+        activity = standin.message(team.lm, "!maj 50 fait")
+        assert team.post(activity, authorization(activity)) == 401, name
+    # The body's serviceUrl must match the token's too.
+    activity = standin.message(team.lm, "!maj 50 fait")
+    authorization = standin.sign(activity)
+    activity["serviceUrl"] = "https://evil.example/teams/"
+    assert team.post(activity, authorization) == 401
+    # Nothing applied, nothing answered, nothing posted.
+    assert updates(team, 50) == []
+    assert codir_posts(team, 50) == []
+    assert standin.sent(conversation)[sent_before:] == []
+
+
+def test_a_redelivered_activity_is_applied_and_answered_once(teams_bot):
+    team = teams_bot
+    command = team.say(team.lm, "!maj 10 en cours 20%")
+    team.answers(command)
+    # Teams redelivers an activity it did not see acknowledged in time: same id.
+    assert team.post(command) == 200
+    assert team.post(command) == 200
+    (answer,) = team.answers(command)  # still one
+    assert plain(answer.text) == "Action 10 : à démarrer → en cours, 20 %."
+    assert updates(team, 10) == [(team.lm.aad, "en cours", command["id"])]
+    assert len(team.standin.wait_for(lambda: codir_posts(team, 10))) == 1
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_table_in_a_personal_chat_arrives_through_the_consent_card(teams_bot):
+    team = teams_bot
+    standin = team.standin
+    command = team.say(team.dg, "!tableau")
+
+    def consent_cards() -> list[dict]:
+        sent = team.answers(command)
+        return [a for s in sent for a in s.attachments if a["contentType"] == FILE_CONSENT]
+
+    (card,) = standin.wait_for(consent_cards, what="a FileConsentCard")
+    sent = team.answers(command)
+    assert any(plain(t).startswith("Tableau consolidé : 127 actions") for t in texts(sent)), sent
+    assert card["name"].endswith(".csv")
+    assert card["content"]["sizeInBytes"] > 0
+
+    uploads_before = len(standin.uploads)
+    accept = standin.file_consent(
+        team.dg, card["content"]["acceptContext"], name=card["name"], accept=True
+    )
+    assert team.post(accept) == 200
+    (upload,) = standin.uploads[uploads_before:]
+    assert upload.name == card["name"]
+    assert len(upload.data) == card["content"]["sizeInBytes"]
+    size = len(upload.data)
+    assert upload.headers.get("Content-Range") == f"bytes 0-{size - 1}/{size}"
+    assert "Authorization" not in upload.headers  # OneDrive's URL carries its own rights
+    rows = csv_rows(upload.data)
+    assert len(rows) == 1 + 127
+
+    (info,) = team.answers(accept)
+    (attachment,) = info.attachments
+    assert attachment["contentType"] == FILE_INFO
+    assert attachment["content"]["uniqueId"] == accept["value"]["uploadInfo"]["uniqueId"]
+    assert info.authorized
+
+
+def test_table_in_a_channel_is_a_signed_download_link(teams_bot):
+    team = teams_bot
+    channel = team.standin.channel("19:pilotes-pst@thread.tacv2")
+    command = team.say(team.dg, "!tableau", conversation=channel, mention=True)
+    sent = team.answers(command)
+    links = [
+        word.strip("()<>")
+        for text in texts(sent)
+        for word in text.replace("](", " ").split()
+        if f"{team.public_url}/files/" in word
+    ]
+    assert links, texts(sent)
+    assert not any(a["contentType"] == FILE_CONSENT for s in sent for a in s.attachments)
+    status, body, headers = get(links[0])
+    assert status == 200, body
+    assert len(csv_rows(body)) == 1 + 127
+    status, _, _ = get(links[0] + "x")
+    assert status in (400, 403, 404, 410)
+
+
+# --- restart (last: it restarts the module's bot) ------------------------------------------
+
+
+def test_restart_keeps_the_state_and_does_not_replay_an_old_activity(teams_bot):
+    team = teams_bot
+    command = team.say(team.lm, "!maj 54 en cours 50% cahier des charges prêt")
+    team.answers(command)
+    assert team.bot.terminate() == 0
+    team.bot.start()
+    wait_listening(team.port, lambda: team.bot.running)
+
+    # Teams redelivers the old activity to the new process: not applied, not answered again.
+    assert team.post(command) == 200
+    assert updates(team, 54) == [(team.lm.aad, "en cours", command["id"])]
+    assert len(team.answers(command)) == 1
+    # The state is kept: the update made before the restart is read back.
+    card = action_card(team, 54)
+    assert "en cours" in card and "50 %" in card
+    # And the bot works as before.
+    (answer,) = team.answers(team.say(team.lm, "!maj 54 fait"))
+    assert plain(answer.text).startswith("Action 54 : en cours")
+    assert "→ fait" in answer.text
+
+
+# --- both transports on one bot ------------------------------------------------------------
+
+
+async def test_updates_cross_between_teams_and_the_matrix_codir_room(
+    homeserver, teams_standin, tmp_path
+):
+    standin = teams_standin
+    password = unique_name("pw")
+    bot_id = await asyncio.to_thread(homeserver.register, unique_name("pst-bot"), password)
+    dg = await Chat.login(homeserver, "dg")
+    codir_room = await dg.create_room([bot_id], name="CODIR")
+    lm = standin.add_user("Luc Martin", "lm@frameries.example")
+    teams_codir = "19:codir-both@thread.tacv2"
+    port = free_port()
+    bot = teams_bot_process(
+        tmp_path / "bot",
+        standin,
+        port,
+        codir_conversation=teams_codir,
+        homeserver=homeserver.base_url,
+        user_id=bot_id,
+        password=password,
+        access={"admins": [dg.user_id], "allowed_inviters": [dg.user_id]},
+        pilots={"LM": lm.aad},
+        codir_room=codir_room,
+    )
+    bot.seed()
+    bot.start()
+    try:
+        await asyncio.to_thread(wait_listening, port, lambda: bot.running)
+        await dg.until(lambda: dg.is_member(codir_room, bot_id) or not bot.running, 30, "join")
+        assert bot.running, bot.log_text()[-3000:]
+
+        # Teams -> the Matrix CODIR room.
+        activity = standin.message(lm, "!maj 56 en cours 30% marché lancé")
+        url = f"http://127.0.0.1:{port}/api/messages"
+        status = await asyncio.to_thread(post_activity, url, activity, standin.sign(activity))
+        assert status == 200
+
+        def matrix_post():
+            return [e for e in dg.in_room(codir_room) if "l'action 56" in e.body]
+
+        await dg.until(matrix_post, 30, "Teams update in the Matrix CODIR room")
+        (post,) = matrix_post()
+        assert post.sender == bot_id
+        assert post.body.startswith("LM a mis à jour l'action 56")
+        assert "marché lancé" in post.body
+
+        # Matrix -> the Teams CODIR channel.
+        command = await dg.send(codir_room, "!maj 47 en cours 10% convention signée")
+        await dg.reply_to(command)
+
+        def teams_post():
+            return [s for s in standin.sent(teams_codir) if "l'action 47" in plain(s.text)]
+
+        (sent,) = await asyncio.to_thread(standin.wait_for, teams_post, 30, "Teams CODIR post")
+        assert "convention signée" in sent.text
+        assert sent.authorized
+        # Each update once, in both CODIRs.
+        await asyncio.to_thread(
+            standin.wait_for,
+            lambda: [s for s in standin.sent(teams_codir) if "l'action 56" in plain(s.text)],
+        )
+        await dg.sync(200)
+        assert len(matrix_post()) == 1
+        assert len(teams_post()) == 1
+        assert bot.terminate() == 0
+    finally:
+        bot.terminate()
+        await dg.close()
