@@ -1,0 +1,217 @@
+"""The Microsoft Teams transport: serve Teams' activities, forward the CODIR posts other
+transports owe the Teams CODIR channel, stop cleanly.
+
+    bot = TeamsBot(settings, db, engine, worker, stopping)
+    code = await bot.run()     # 0 after `stopping` is set, 1 when it cannot serve
+
+It listens on teams.host:teams.port (127.0.0.1:3978 by default, behind the reverse proxy):
+  POST /api/messages   Teams' activities, each with a JWT checked by the SDK (RS256 keys
+                       from the OpenID metadata's sibling /keys; issuer, audience = app id,
+                       serviceurl claim); a request without a valid one gets 401.
+  GET  /files/{token}  exports sent in channels as signed, short-lived links (bot/teams_files).
+
+Layout, one concern per module: this one starts, serves and stops; `teams_app` builds the
+SDK's App; `teams_turns` holds the
+SDK handlers (what a message, an installation, a file consent does; exactly-once is explained
+there); `teams_auth` the tenant filter, the sender's identity and the bot's own token;
+`teams_files` the files on their way; `teams_texts` what users read.
+
+The SDK (microsoft-teams-apps) is imported only here, when Teams is configured: it takes
+seconds to load, and at import it reads any `.env` file above the working directory
+(`load_dotenv`), which we turn off. Every option is passed explicitly. Outgoing HTTPS (the
+SDK's httpx client, the JWKS fetch) trusts SSL_CERT_FILE when set: set it before `run()`.
+uvicorn's own signal handling and its `sys.exit` on a taken port are turned off
+(`QuietServer`): the stop event is the only way to stop, and a taken port returns 1.
+"""
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import sqlite3
+import warnings
+from contextlib import suppress
+from types import ModuleType
+
+import dotenv
+import uvicorn
+
+from bot.config import Settings
+from bot.matrix_worker import DatabaseWorker
+from bot.teams_auth import TokenSource
+from bot.teams_files import FileShelf
+from commands.engine import Engine
+from storage import outbox
+
+log = logging.getLogger(__name__)
+
+#: How often the posts other transports owe the Teams CODIR channel are looked for.
+OUTBOX_EVERY_S = 2
+#: Loggers that print every request (httpx: every URL), whole activities with their text (the
+#: SDK at DEBUG) or each rejected request: WARNING, whatever `pst-bot -v` says.
+QUIET = (
+    "microsoft_teams",
+    "microsoft_teams.common.http.client",  # the SDK copies its level onto "httpx" per client
+    "httpx",
+    "httpcore",
+    "msal",
+    "uvicorn",
+    "uvicorn.error",
+    "uvicorn.access",
+)
+
+
+class QuietServer(uvicorn.Server):
+    """uvicorn without its signal handlers (they would take SIGTERM from the other transports)
+    and without its `sys.exit(3)` when the port is taken (it would end the whole process)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        yield
+
+    async def serve(self, sockets=None) -> None:
+        try:
+            await super().serve(sockets)
+        except SystemExit as exit_:
+            raise RuntimeError(f"serveur HTTP non démarré (uvicorn, code {exit_.code})") from None
+
+
+def quiet_libraries() -> None:
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _load_sdk() -> tuple[ModuleType, ModuleType]:
+    """bot.teams_app and bot.teams_turns, which import the SDK, without the SDK's
+    `load_dotenv()` at import time nor its ExperimentalWarning."""
+    original = dotenv.load_dotenv
+    dotenv.load_dotenv = lambda *args, **kwargs: False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            app = importlib.import_module("bot.teams_app")
+            return app, importlib.import_module("bot.teams_turns")
+    finally:
+        dotenv.load_dotenv = original
+
+
+class TeamsBot:
+    def __init__(
+        self,
+        settings: Settings,
+        db,
+        engine: Engine,
+        worker: DatabaseWorker,
+        stopping: asyncio.Event,
+    ) -> None:
+        self.settings = settings
+        self.config = settings.teams
+        self.db = db
+        self.engine = engine
+        self.worker = worker
+        self.stopping = stopping
+        self.server: QuietServer | None = None
+        #: Set when this transport stops (on `stopping`, or when its server died alone).
+        self._halted = asyncio.Event()
+
+    def _server_factory(self, fastapi_app) -> QuietServer:
+        config = uvicorn.Config(
+            app=fastapi_app,
+            host=self.config.host,
+            port=self.config.port,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=10,
+        )
+        self.server = QuietServer(config)
+        return self.server
+
+    async def run(self) -> int:
+        """Serve until `stopping` is set: 0 then, 1 when the server cannot start or dies."""
+        config = self.config
+        quiet_libraries()
+        if config.dangerously_allow_unauthenticated:
+            log.warning(
+                "ATTENTION : teams.dangerously_allow_unauthenticated est activé. Le bot Teams "
+                "accepte les requêtes de n'importe qui, sans aucune authentification. Réservé à "
+                "l'Agents Playground sur un poste de développeur, jamais en production."
+            )
+        teams_app, teams_turns = _load_sdk()
+        token = None
+        if config.app_secret:
+            token = TokenSource(
+                config.endpoints.login, config.app_id, config.tenant_id, config.app_secret
+            )
+        shelf = FileShelf(config.file_link_minutes)
+        app = teams_app.build_app(config, token, self._server_factory, shelf)
+        turns = teams_turns.Turns(app, config, self.db, self.engine, self.worker, shelf)
+        try:
+            return await self._serve(app, turns)
+        finally:
+            await turns.aclose()
+            if token is not None:
+                await token.aclose()
+
+    async def _serve(self, app, turns) -> int:
+        address = f"{self.config.host}:{self.config.port}"
+        await app.initialize()
+        serving = asyncio.create_task(app.start(self.config.port))
+        while not self.server.started:
+            if serving.done():
+                error = serving.exception() if not serving.cancelled() else "annulé"
+                log.error("Bot Teams : impossible d'écouter sur %s (%s)", address, error)
+                return 1
+            if self.stopping.is_set():
+                break
+            await asyncio.sleep(0.05)
+        else:
+            log.info("Bot Teams à l'écoute sur %s (POST /api/messages)", address)
+        forwarding = asyncio.create_task(self._forward_outbox(turns))
+        stopped = asyncio.create_task(self.stopping.wait())
+        await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        code = 0
+        if serving.done():
+            error = serving.exception() if not serving.cancelled() else "annulé"
+            log.error("Bot Teams : le serveur HTTP s'est arrêté (%s)", error)
+            code = 1
+        self._halted.set()  # the outbox loop ends; the other transports go on
+        stopped.cancel()
+        with suppress(Exception):
+            await app.stop()
+        try:
+            await asyncio.wait_for(serving, 15)
+        except Exception as error:  # already logged above when it died on its own
+            if code == 0:
+                log.warning("Bot Teams : arrêt du serveur HTTP incomplet (%r)", error)
+        await forwarding
+        if code == 0:
+            log.info("Bot Teams arrêté proprement")
+        return code
+
+    async def _forward_outbox(self, turns) -> None:
+        """The posts other transports' commands owe the Teams CODIR channel, oldest first;
+        one that fails stops the pass (order is kept) and is tried again later."""
+        failing = False
+        while not self._halted.is_set():
+            try:
+                await self._forward_pending(turns)
+                if failing:
+                    log.info("Annonces CODIR Teams : envoi rétabli")
+                failing = False
+            except Exception as error:
+                if not failing:  # once per outage, not every two seconds
+                    log.warning("Annonces CODIR Teams non envoyées (%r) : nouvel essai", error)
+                failing = True
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._halted.wait(), OUTBOX_EVERY_S)
+
+    async def _forward_pending(self, turns) -> None:
+        try:
+            rows = await self.worker.run(outbox.pending, self.db, "teams")
+        except sqlite3.OperationalError:
+            return  # the database is busy: next time
+        for row in rows:
+            if self._halted.is_set():
+                return
+            await turns.post_codir(row["text"])  # False (no CODIR channel): dropped
+            await self.worker.run(outbox.sent, self.db, row["id"])

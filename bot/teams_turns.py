@@ -1,0 +1,353 @@
+"""The Teams activities the bot answers, and how (this module imports the Teams SDK: bot/teams.py
+loads it without the SDK's import-time side effects).
+
+    turns = Turns(app, config, db, engine, worker, shelf)   # registers the handlers on `app`
+    await turns.post_codir("…")                              # a CODIR post (the outbox's too)
+
+A message: our tenant only; the bot's mention removed; the sender identified (bot/teams_auth);
+the engine run in the database worker; the reply sent as markdown in the same conversation
+(files as consent cards in a personal chat, as signed links elsewhere); the command's CODIR
+posts sent to the CODIR channel; then the command marked delivered.
+
+Exactly once. Handlers run inside Teams' HTTP request. The engine records each activity id
+("teams:<id>") with the command's effect, so a command is never applied twice; if the reply
+cannot be sent, the request fails (HTTP 500, `ReplyNotSent`), nothing is marked delivered, and
+when Teams delivers the activity again the engine returns the stored reply, which is sent then.
+Teams also redelivers when the bot is slow: a redelivery that arrives while the first is still
+being answered waits for it (`_one_at_a_time`) and then gets nothing (delivered) or the stored
+reply (the first failed). A CODIR post that cannot be sent goes to the outbox (sent again
+every few seconds): the reply is not sent twice for its sake. Any other error is logged and
+answered in French, never leaked.
+"""
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+
+import httpx
+from microsoft_teams.api import (
+    Attachment as CardAttachment,
+)
+from microsoft_teams.api import (
+    ConversationUpdateActivity,
+    FileConsentCard,
+    FileConsentInvokeActivity,
+    FileInfoCard,
+    InstalledActivity,
+    MessageActivity,
+    MessageActivityInput,
+)
+from microsoft_teams.api.activities.utils import StripMentionsTextOptions
+from microsoft_teams.apps import ActivityContext, App
+
+from bot import teams_texts as texts
+from bot.config import TeamsConfig
+from bot.matrix_worker import DatabaseWorker
+from bot.teams_auth import PERSONAL, Identities, TenantFilter, room_of
+from bot.teams_files import FileShelf, upload
+from commands import texts as engine_texts
+from commands.engine import Engine
+from commands.types import CODIR_ROOM, Attachment, Message, Post, Reply
+from storage import conversations, outbox
+from storage.db import transaction
+from storage.vocabulary import now_utc
+
+log = logging.getLogger(__name__)
+
+TRANSPORT = "teams"
+FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
+FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
+
+
+class ReplyNotSent(Exception):
+    """The reply could not be sent: the request fails so that Teams delivers it again."""
+
+
+def markdown(text: str) -> MessageActivityInput:
+    return MessageActivityInput(text=texts.to_markdown(text)).with_text_format("markdown")
+
+
+def queue_for_later(db, posts: list[Post]) -> None:
+    """CODIR posts that could not be sent now: the outbox forwarder sends them later."""
+    with transaction(db):
+        outbox.queue(db, posts, [TRANSPORT])
+
+
+class Turns:
+    def __init__(
+        self,
+        app: App,
+        config: TeamsConfig,
+        db,
+        engine: Engine,
+        worker: DatabaseWorker,
+        shelf: FileShelf,
+    ) -> None:
+        self.app = app
+        self.config = config
+        self.db = db
+        self.engine = engine
+        self.worker = worker
+        self.shelf = shelf
+        self.tenants = TenantFilter(config.tenant_id)
+        self.identities = Identities()
+        self.uploads = httpx.AsyncClient(timeout=60)  # OneDrive upload sessions: no bot token
+        self._answering: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._no_codir_logged = False
+        app.on_message(self.on_message)
+        app.on_install_add(self.on_install)
+        app.on_conversation_update(self.on_conversation_update)
+        app.on_file_consent(self.on_file_consent)
+
+    async def aclose(self) -> None:
+        await self.uploads.aclose()
+
+    # ------------------------------------------------------------ messages
+
+    async def on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
+        activity = ctx.activity
+        if not self.tenants.allows(activity):
+            return
+        async with self._one_at_a_time(f"{TRANSPORT}:{activity.id}"):
+            try:
+                await self._answer(ctx)
+            except ReplyNotSent:
+                raise
+            except Exception:  # a bug must not leak to the user, nor stop the bot
+                log.exception("Message Teams %s : erreur interne", activity.id)
+                with contextlib.suppress(Exception):
+                    await ctx.send(markdown(engine_texts.INTERNAL_ERROR))
+
+    async def _answer(self, ctx: ActivityContext[MessageActivity]) -> None:
+        activity = ctx.activity
+        mentioned = activity.is_recipient_mentioned()
+        options = StripMentionsTextOptions(account_id=activity.recipient.id)
+        text = activity.strip_mentions_text(options).text or ""
+        personal = activity.conversation.conversation_type == PERSONAL
+        sender = await self._sender(ctx)
+        if personal:
+            await self._remember(ctx, sender)
+        message = Message(
+            sender=sender,
+            text=text,
+            room=room_of(activity.conversation.id),
+            event_id=f"{TRANSPORT}:{activity.id}",
+            direct=personal,
+            mentioned=mentioned,
+            sender_name=activity.from_.name or "",
+            transport=TRANSPORT,
+        )
+        reply = await self._handle(message)
+        if reply is None:
+            return
+        log.info(
+            "%s %s dans %s : %s",
+            "Refusé à" if reply.refused else "Répondu à",
+            sender,
+            message.room,
+            (message.text.split(None, 1) or [""])[0][:30],
+        )
+        try:
+            await self._send_reply(ctx, reply, personal)
+        except Exception as error:
+            raise ReplyNotSent(f"réponse à {message.event_id} non envoyée : {error!r}") from None
+        if reply.transient:
+            return  # nothing was recorded: the command may be sent again
+        await self._send_posts(reply.posts)
+        try:
+            await self.worker.run(self.engine.delivered, reply.event_id)
+        except sqlite3.OperationalError as fault:
+            log.warning("Réponse à %s envoyée, remise non notée (%s)", reply.event_id, fault)
+
+    async def _handle(self, message: Message) -> Reply | None:
+        try:
+            return await self.worker.run(self.engine.handle, message)
+        except sqlite3.OperationalError as fault:  # the engine answers these itself; a net
+            log.warning("Base indisponible pour %s : %s", message.event_id, fault)
+            text = engine_texts.RETRY_LATER
+        except Exception:
+            log.exception("Commande %s de %s : erreur interne", message.event_id, message.sender)
+            text = engine_texts.INTERNAL_ERROR
+        return Reply(text=text, refused=True, transient=True, event_id=message.event_id)
+
+    async def _send_reply(self, ctx, reply: Reply, personal: bool) -> None:
+        lines = [reply.text]
+        cards = []
+        for attachment in reply.attachments:
+            if personal:
+                cards.append(self._consent_card(attachment))
+            elif self.config.public_url:
+                lines.append(self._link(attachment))
+            else:
+                lines.append(texts.FILES_PERSONAL_ONLY.format(filename=attachment.filename))
+        body = texts.to_markdown(lines[0])
+        for line in lines[1:]:  # links are markdown already
+            body += "\n\n" + line
+        await ctx.send(MessageActivityInput(text=body).with_text_format("markdown"))
+        for card in cards:
+            await ctx.send(card)
+
+    def _consent_card(self, attachment: Attachment) -> MessageActivityInput:
+        file_id = self.shelf.put(attachment)
+        card = FileConsentCard(
+            description=texts.FILE_CONSENT.format(
+                filename=attachment.filename, size=texts.size(len(attachment.data))
+            ),
+            size_in_bytes=len(attachment.data),
+            accept_context={"file": file_id, "name": attachment.filename},
+            decline_context={"file": file_id, "name": attachment.filename},
+        )
+        return MessageActivityInput().add_attachments(
+            CardAttachment(content_type=FILE_CONSENT, name=attachment.filename, content=card)
+        )
+
+    def _link(self, attachment: Attachment) -> str:
+        token = self.shelf.link_token(self.shelf.put(attachment))
+        name = attachment.filename.replace("[", "(").replace("]", ")")
+        return texts.FILE_LINK.format(
+            filename=name,
+            url=f"{self.config.public_url.rstrip('/')}/files/{token}",
+            size=texts.size(len(attachment.data)),
+            minutes=self.config.file_link_minutes,
+        )
+
+    async def _send_posts(self, posts: list[Post]) -> None:
+        for index, post in enumerate(posts):
+            if post.room != CODIR_ROOM:
+                log.warning("Annonce pour un salon inconnu « %s » ignorée", post.room)
+                continue
+            try:
+                await self.post_codir(post.text)
+            except Exception as error:
+                log.warning("Annonce CODIR non envoyée (%r) : remise à plus tard", error)
+                try:
+                    await self.worker.run(queue_for_later, self.db, posts[index:])
+                except sqlite3.OperationalError as fault:
+                    log.error("Annonces CODIR perdues (base indisponible : %s)", fault)
+                return
+
+    async def post_codir(self, text: str) -> bool:
+        """Post `text` in the CODIR channel; False when none is configured (the post is
+        dropped). Raises what the Bot Connector raised."""
+        codir = self.config.codir_conversation
+        if not codir:
+            if not self._no_codir_logged:
+                self._no_codir_logged = True
+                log.warning("Aucun canal CODIR Teams (teams.codir_conversation) : annonces perdues")
+            return False
+        await self.app.send(codir, markdown(text), service_url=self.config.service_url)
+        return True
+
+    # ------------------------------------------------------------ who, and where to reach them
+
+    async def _sender(self, ctx) -> str:
+        activity = ctx.activity
+        if not activity.from_.aad_object_id:
+            return f"{TRANSPORT}:{activity.from_.id}"
+
+        async def lookup_upn() -> str | None:
+            member = await ctx.api.conversations.get_member_by_id(
+                room_of(activity.conversation.id), activity.from_.id
+            )
+            return member.user_principal_name
+
+        return await self.identities.sender(
+            activity.from_.aad_object_id, self.engine.directory, lookup_upn
+        )
+
+    async def _remember(self, ctx, sender: str) -> None:
+        activity = ctx.activity
+        try:
+            await self.worker.run(
+                conversations.remember,
+                self.db,
+                sender,
+                TRANSPORT,
+                activity.conversation.id,
+                activity.service_url,
+                now_utc(),
+            )
+        except sqlite3.OperationalError as fault:  # kept at the next message
+            log.warning("Conversation de %s non enregistrée (%s)", sender, fault)
+
+    async def on_install(self, ctx: ActivityContext[InstalledActivity]) -> None:
+        await self._remember_personal(ctx)
+
+    async def on_conversation_update(self, ctx: ActivityContext[ConversationUpdateActivity]):
+        added = ctx.activity.members_added or []
+        if any(member.id == ctx.activity.recipient.id for member in added):
+            await self._remember_personal(ctx)
+
+    async def _remember_personal(self, ctx) -> None:
+        activity = ctx.activity
+        if not self.tenants.allows(activity) or not activity.from_:
+            return
+        if activity.conversation.conversation_type != PERSONAL:
+            return
+        try:
+            await self._remember(ctx, await self._sender(ctx))
+        except Exception:
+            log.exception("Installation Teams %s : conversation non enregistrée", activity.id)
+
+    # ------------------------------------------------------------ files
+
+    async def on_file_consent(self, ctx: ActivityContext[FileConsentInvokeActivity]) -> None:
+        if not self.tenants.allows(ctx.activity):
+            return
+        try:
+            await self._file_consent(ctx)
+        except Exception:
+            log.exception("Carte de fichier Teams %s : erreur interne", ctx.activity.id)
+            with contextlib.suppress(Exception):
+                await ctx.send(markdown(engine_texts.INTERNAL_ERROR))
+
+    async def _file_consent(self, ctx) -> None:
+        value = ctx.activity.value
+        context = value.context if isinstance(value.context, dict) else {}
+        file_id, name = str(context.get("file", "")), str(context.get("name", "?"))
+        attachment = self.shelf.get(file_id) if file_id else None
+        if value.action == "decline":
+            self.shelf.remove(file_id)
+            await ctx.send(markdown(texts.FILE_DECLINED.format(filename=name)))
+            return
+        info = value.upload_info
+        if attachment is None or info is None or not info.upload_url:
+            await ctx.send(markdown(texts.FILE_GONE))
+            return
+        try:
+            await upload(self.uploads, info.upload_url, attachment.data)
+        except httpx.HTTPError as error:
+            log.warning("Dépôt OneDrive de « %s » en échec : %r", name, error)
+            await ctx.send(markdown(texts.FILE_UPLOAD_FAILED.format(filename=name)))
+            return
+        self.shelf.remove(file_id)
+        card = FileInfoCard(unique_id=info.unique_id, file_type=info.file_type)
+        await ctx.send(
+            markdown(texts.FILE_UPLOADED.format(filename=info.name or name)).add_attachments(
+                CardAttachment(
+                    content_type=FILE_INFO,
+                    name=info.name or name,
+                    content_url=info.content_url,
+                    content=card,
+                )
+            )
+        )
+
+    # ------------------------------------------------------------ helpers
+
+    @contextlib.asynccontextmanager
+    async def _one_at_a_time(self, event_id: str) -> AsyncIterator[None]:
+        """A redelivered activity waits until the first delivery has been answered."""
+        lock, users = self._answering.get(event_id, (asyncio.Lock(), 0))
+        self._answering[event_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._answering[event_id]
+            if users == 1:
+                del self._answering[event_id]
+            else:
+                self._answering[event_id] = (lock, users - 1)
