@@ -157,9 +157,11 @@ class Turns:
             return  # nothing was recorded: the command may be sent again
         await self._send_posts(reply.posts)
         try:
-            await self.worker.run(self.engine.delivered, reply.event_id)
+            # The message's id, not the reply's: a stored reply replayed by the engine does
+            # not carry its event id.
+            await self.worker.run(self.engine.delivered, message.event_id)
         except sqlite3.OperationalError as fault:
-            log.warning("Réponse à %s envoyée, remise non notée (%s)", reply.event_id, fault)
+            log.warning("Réponse à %s envoyée, remise non notée (%s)", message.event_id, fault)
 
     async def _handle(self, message: Message) -> Reply | None:
         try:
