@@ -168,6 +168,16 @@ def test_unsigned_or_forged_requests_get_401_and_apply_nothing(teams_bot):
     assert standin.sent(conversation)[sent_before:] == []
 
 
+def test_a_signed_message_from_another_tenant_is_ignored(teams_bot):
+    team = teams_bot
+    activity = team.standin.message(team.lm, "!maj 59 fait")
+    activity["conversation"]["tenantId"] = "99999999-9999-9999-9999-999999999999"
+    activity["channelData"]["tenant"]["id"] = "99999999-9999-9999-9999-999999999999"
+    assert team.post(activity) in (200, 401, 403)
+    assert updates(team, 59) == []
+    assert team.standin.sent(activity["conversation"]["id"])[team.marks[activity["id"]] :] == []
+
+
 def test_a_redelivered_activity_is_applied_and_answered_once(teams_bot):
     team = teams_bot
     command = team.say(team.lm, "!maj 10 en cours 20%")
@@ -188,16 +198,17 @@ def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
 
 
+def consent_cards(team: TeamsTeam, command: dict) -> list[dict]:
+    """The FileConsentCards the bot sent in answer to `command`."""
+    sent = team.answers(command)
+    return [a for s in sent for a in s.attachments if a["contentType"] == FILE_CONSENT]
+
+
 def test_table_in_a_personal_chat_arrives_through_the_consent_card(teams_bot):
     team = teams_bot
     standin = team.standin
     command = team.say(team.dg, "!tableau")
-
-    def consent_cards() -> list[dict]:
-        sent = team.answers(command)
-        return [a for s in sent for a in s.attachments if a["contentType"] == FILE_CONSENT]
-
-    (card,) = standin.wait_for(consent_cards, what="a FileConsentCard")
+    (card,) = standin.wait_for(lambda: consent_cards(team, command), what="a FileConsentCard")
     sent = team.answers(command)
     assert any(plain(t).startswith("Tableau consolidé : 127 actions") for t in texts(sent)), sent
     assert card["name"].endswith(".csv")
@@ -224,6 +235,21 @@ def test_table_in_a_personal_chat_arrives_through_the_consent_card(teams_bot):
     assert info.authorized
 
 
+def test_a_declined_consent_card_uploads_nothing(teams_bot):
+    team = teams_bot
+    standin = team.standin
+    command = team.say(team.dg, "!export csv")
+    (card,) = standin.wait_for(lambda: consent_cards(team, command), what="a FileConsentCard")
+    uploads_before = len(standin.uploads)
+    decline = standin.file_consent(
+        team.dg, card["content"]["declineContext"], name=card["name"], accept=False
+    )
+    assert team.post(decline) == 200
+    (answer,) = team.answers(decline)
+    assert "refusé" in plain(answer.text)
+    assert standin.uploads[uploads_before:] == []
+
+
 def test_table_in_a_channel_is_a_signed_download_link(teams_bot):
     team = teams_bot
     channel = team.standin.channel("19:pilotes-pst@thread.tacv2")
@@ -244,6 +270,13 @@ def test_table_in_a_channel_is_a_signed_download_link(teams_bot):
     assert status in (400, 403, 404, 410)
 
 
+def test_the_log_holds_no_secret_and_no_token(teams_bot):
+    team = teams_bot
+    log = team.bot.log_text()  # a -v (debug) log
+    assert team.standin.app_secret not in log
+    assert "eyJ" not in log  # no JWT: neither the bot's token nor the Bot Connector's
+
+
 # --- restart (last: it restarts the module's bot) ------------------------------------------
 
 
@@ -251,6 +284,8 @@ def test_restart_keeps_the_state_and_does_not_replay_an_old_activity(teams_bot):
     team = teams_bot
     command = team.say(team.lm, "!maj 54 en cours 50% cahier des charges prêt")
     team.answers(command)
+    export = team.say(team.dg, "!tableau")
+    (consent,) = team.standin.wait_for(lambda: consent_cards(team, export), what="consent card")
     assert team.bot.terminate() == 0
     team.bot.start()
     wait_listening(team.port, lambda: team.bot.running)
@@ -262,6 +297,15 @@ def test_restart_keeps_the_state_and_does_not_replay_an_old_activity(teams_bot):
     # The state is kept: the update made before the restart is read back.
     card = action_card(team, 54)
     assert "en cours" in card and "50 %" in card
+    # Exports are not kept across a restart: a card accepted now says so.
+    uploads_before = len(team.standin.uploads)
+    accept = team.standin.file_consent(
+        team.dg, consent["content"]["acceptContext"], name=consent["name"]
+    )
+    assert team.post(accept) == 200
+    (answer,) = team.answers(accept)
+    assert "plus disponible" in plain(answer.text)
+    assert team.standin.uploads[uploads_before:] == []
     # And the bot works as before.
     (answer,) = team.answers(team.say(team.lm, "!maj 54 fait"))
     assert plain(answer.text).startswith("Action 54 : en cours")
