@@ -25,6 +25,12 @@ from storage.vocabulary import ACTION_CODE, fold
 
 #: "! maj 47" is "!maj 47"; a list bullet before a command does not hide it.
 _BANG = re.compile(r"^[-•*·>]?\s*!\s*")
+#: A greeting before a command on the same line: "Salut ! 23 fait".
+_GREETING = re.compile(
+    r"^(?:bonjour|bonsoir|salut|hello|coucou|hey)(?:\s+(?:à\s+tous|a\s+tous|tout\s+le\s+monde))?"
+    r"(?:[\s,.:;–-]|!(?=\s))+(?=\S)",  # a "!" that starts a command stays
+    re.IGNORECASE,
+)
 #: Words that only greet or thank: such a message alone gets at most a hello.
 _GREETINGS = {"bonjour", "bonsoir", "salut", "hello", "coucou", "hey"}
 _COURTESIES = {"merci", "ok", "d'accord", "parfait", "super", "top", "bonne", "journee", "a", "+"}
@@ -98,7 +104,7 @@ class Understood:
 def understand(text: str, registry: Registry, addressed: bool = False) -> Understood:
     """The command lines of a message; `addressed` when the "!" is optional (direct chat,
     console, mention)."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [_without_greeting(line.strip()) for line in text.splitlines() if line.strip()]
     for index, line in enumerate(lines):
         found = _command_line(line, registry, addressed)
         if found is not None:
@@ -113,7 +119,11 @@ def _command_line(line: str, registry: Registry, addressed: bool):
     """(command, its line in "!" form) when `line` is a command, else None."""
     if _BANG.match(line) and "!" in line[:3]:
         command_text = "!" + _BANG.sub("", line, count=1)
-        return registry.split(command_text)[0], command_text
+        cmd = registry.split(command_text)[0]
+        bare = command_text[1:]
+        if cmd is None and (_is_code(bare) or _is_update(bare)):  # "!47 fait", "!47"
+            return _command_line(bare, registry, addressed=True)
+        return cmd, command_text
     if not addressed:
         return None
     cmd, _, _ = registry.split("!" + line)
@@ -124,6 +134,12 @@ def _command_line(line: str, registry: Registry, addressed: bool):
     if _is_update(line):
         return registry.find("maj"), "!maj " + line
     return None
+
+
+def _without_greeting(line: str) -> str:
+    """ "Salut ! 23 fait" -> "23 fait"; a line that only greets stays as it is."""
+    rest = _GREETING.sub("", line, count=1)
+    return rest if any(c.isalnum() for c in rest) else line
 
 
 def _with_following(cmd: Command | None, first: str, following: list[str], registry) -> str:

@@ -346,7 +346,9 @@ def _progress(tokens: list[Token], i: int) -> tuple[int, int] | None:
         value = -value  # "-35%": a minus sign, not a separator
     if not 0 <= value <= 100:
         raise GrammarError(PROGRESS_OUT_OF_RANGE, f"{value:f} %".replace(".", ","))
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)), end
+    rounded = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # Almost done is not done, and begun is not "0 %": "99,5 %" is 99, "0,4 %" is 1.
+    return min(max(rounded, 1 if value > 0 else 0), 99 if value < 100 else 100), end
 
 
 def _glued(tokens: list[Token], i: int, j: int) -> bool:

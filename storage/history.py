@@ -96,6 +96,8 @@ def record_update(
         new_progress = old_progress if progress is None else progress
         if new_status == NOT_STARTED and progress is None:
             new_progress = None  # back to "à démarrer": the progress starts again
+        if old_status == DONE and new_status not in (None, DONE) and progress is None:
+            new_progress = None  # reopened: 100 % no longer holds, the new one is not known
         entry = _append(
             db,
             number,

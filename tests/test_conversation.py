@@ -28,6 +28,9 @@ BOT = "@pst:example.org"
             "!maj 23 fait\n24 en cours 40 %",
         ),
         ("!note 23 première ligne\nseconde ligne", "!note 23 première ligne\nseconde ligne"),
+        ("!23 fait", "!maj 23 fait"),
+        ("!23", "!action 23"),
+        ("Bonjour à tous, !maj 23 fait", "!maj 23 fait"),
     ],
 )
 def test_in_a_group_room_the_bang_lines_are_the_commands(text, command):
@@ -54,6 +57,8 @@ def test_in_a_group_room_a_message_without_a_bang_line_is_not_for_the_bot(text):
         ("23", "!action 23"),
         ("action 23", "!action 23"),
         ("#23.", "!action #23."),
+        ("Salut ! 23 fait", "!maj 23 fait"),
+        ("Bonjour 23 fait", "!maj 23 fait"),
         ("Bonjour !\n23 fait\n24 en cours 40%\nMerci", "!maj 23 fait\n24 en cours 40%"),
     ],
 )

@@ -248,7 +248,8 @@ def test_other_emoji_alone_are_asked_about_not_read(emoji):
         ("47 en cours 12.5 %", 13),
         ("47 en cours 12.4 %", 12),
         ("47 en cours 0,5%", 1),
-        ("47 en cours 99,5 %", 100),
+        ("47 en cours 99,5 %", 99),  # almost done is not done
+        ("47 en cours 0,4 %", 1),  # begun is not 0 %
         ("47 fait 100%", 100),
         ("47 à démarrer 0%", 0),
         ("47 en cours 050%", 50),

@@ -277,8 +277,6 @@ MESSAGES = [
         "bare-99-5-is-not-done",
         "!maj 23 99,5%",
         under_way(99),
-        xfail="design: test_grammar pins rounding half up (99,5 % -> 100), and updates.coherent "
-        "then reads a bare 100 % as done; the pilot meant almost done",
     ),
     case("over-100-refused", "!maj 23 101%", Refused("« 101 % » impossible")),
     case("negative-refused", "!maj 23 -5%", Refused("« -5 % » impossible")),
@@ -360,15 +358,12 @@ MESSAGES = [
         "!maj 23 en cours",
         stored(IN_PROGRESS),
         before="!maj 23 fait",
-        xfail="bug outside the grammar: history.record_update keeps the old 100 % when only the "
-        "status changes, storing 'en cours' at 100 % (ask for the % or clear it: updates.py)",
     ),
     case(
         "done-put-on-hold",
         "!maj 23 suspendu",
         stored(ON_HOLD),
         before="!maj 23 fait",
-        xfail="same as done-reopened-without-percent: 'suspendu' stored at 100 %",
     ),
     case(
         "same-state-new-comment",
@@ -400,8 +395,6 @@ MESSAGES = [
         "Salut ! 23 fait",
         done(23),
         where="direct",
-        xfail="conversation.understand reads a line, not a greeting before a command on the "
-        "same line: the pilot gets 'Je n'ai pas compris' (nothing stored)",
     ),
     case("direct-hello", "Bonjour", Answered("Bonjour !"), where="direct"),
     case("direct-thanks", "merci", IGNORED, where="direct"),
@@ -622,11 +615,6 @@ def test_no_accepted_update_stores_an_incoherent_status_and_progress(template, t
     _check_every_message_leaves_the_plan_coherent(template, "", text)
 
 
-@pytest.mark.xfail(
-    reason="a done action given a status without % keeps its 100 % (history.record_update): "
-    "'en cours' or 'suspendu' at 100 %; a fix for updates.py, outside the grammar",
-    strict=True,
-)
 @settings(
     max_examples=200,
     deadline=None,
