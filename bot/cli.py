@@ -13,7 +13,7 @@ from bot import console_texts as texts
 from bot.checks import FAIL, check_all
 from bot.config import ConfigError, Settings, load_config
 from bot.lock import AlreadyRunning, bot_lock
-from bot.matrix import run_bot
+from bot.run import run_transports
 from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory
 from commands.catalogue import build_registry
 from commands.engine import Engine
@@ -167,11 +167,11 @@ def cmd_evaluation(args) -> int:
 
 def cmd_run(args) -> int:
     settings = load_config(args.config)
-    if settings.matrix is None:
-        raise ConfigError(f"{args.config} : section [matrix] manquante")
-    # Before the database is opened or the homeserver contacted: one bot per database.
+    if settings.matrix is None and settings.teams is None:
+        raise ConfigError(f"{args.config} : ni [matrix] ni [teams] : aucun canal à servir")
+    # Before the database is opened or any server contacted: one bot per database.
     with bot_lock(settings.storage.database):
-        return asyncio.run(run_bot(settings))
+        return asyncio.run(run_transports(settings))
 
 
 def cmd_backup(args) -> int:

@@ -2,7 +2,8 @@
 
     settings = load_config("config.toml")   # raises ConfigError naming the wrong key
 
-Environment variables override the file: PST_BOT_MATRIX_PASSWORD, PST_BOT_MATRIX_ACCESS_TOKEN.
+Environment variables override the file: PST_BOT_MATRIX_PASSWORD, PST_BOT_MATRIX_ACCESS_TOKEN,
+PST_BOT_PICKLE_KEY, PST_BOT_TEAMS_SECRET.
 """
 
 import os
@@ -17,6 +18,7 @@ ENV_SECRETS = {
     "PST_BOT_MATRIX_PASSWORD": ("matrix", "password"),
     "PST_BOT_MATRIX_ACCESS_TOKEN": ("matrix", "access_token"),
     "PST_BOT_PICKLE_KEY": ("matrix", "pickle_key"),
+    "PST_BOT_TEAMS_SECRET": ("teams", "app_secret"),
 }
 
 
@@ -62,6 +64,71 @@ class MatrixConfig(_Section):
         return self
 
 
+class TeamsEndpoints(_Section):
+    """Where Microsoft's services are: the public cloud by default; sovereign clouds and tests
+    point them elsewhere."""
+
+    login: str = "https://login.microsoftonline.com"
+    openid_metadata: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    token_issuer: str = "https://api.botframework.com"
+
+    @field_validator("login", "openid_metadata", "token_issuer")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not value.startswith("https://"):
+            raise ValueError("doit commencer par https://")
+        return value.rstrip("/")
+
+    @field_validator("openid_metadata")
+    @classmethod
+    def _metadata(cls, value: str) -> str:
+        if not value.endswith("/openidconfiguration"):
+            raise ValueError(
+                "doit finir par /openidconfiguration (les clés sont lues à côté, /keys)"
+            )
+        return value
+
+
+class TeamsConfig(_Section):
+    #: The Entra app (client) id of the bot.
+    app_id: str
+    #: The administration's tenant.
+    tenant_id: str
+    #: The app's secret: better from PST_BOT_TEAMS_SECRET than in the file.
+    app_secret: str | None = None
+    #: Where POST /api/messages listens, behind the reverse proxy.
+    host: str = "127.0.0.1"
+    port: int = Field(default=3978, ge=1, le=65535)
+    #: For proactive sends (the CODIR channel, a person's chat) before anyone wrote.
+    service_url: str = "https://smba.trafficmanager.net/emea/"
+    #: The CODIR channel's conversation id ("19:…@thread.tacv2").
+    codir_conversation: str | None = None
+    #: The bot's public address behind the reverse proxy, for download links in channels
+    #: (https://pst.example.org): files are served at <public_url>/files/<signed token>.
+    public_url: str | None = None
+    #: How long a download link works, in minutes.
+    file_link_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    #: Only for Microsoft's Agents Playground on a developer's machine: no authentication at
+    #: all. Off by default, and loudly logged when on.
+    dangerously_allow_unauthenticated: bool = False
+    endpoints: TeamsEndpoints = Field(default_factory=TeamsEndpoints)
+
+    @field_validator("service_url", "public_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("doit commencer par https://")
+        return value
+
+    @model_validator(mode="after")
+    def _secret(self) -> "TeamsConfig":
+        if not self.app_secret and not self.dangerously_allow_unauthenticated:
+            raise ValueError(
+                "app_secret requis (mieux : PST_BOT_TEAMS_SECRET dans l'environnement)"
+            )
+        return self
+
+
 class StorageConfig(_Section):
     database: Path = Path("./pst.db")
     #: Where the nightly backup goes; None (or "") turns it off.
@@ -96,6 +163,7 @@ class AccessConfig(_Section):
 
 class Settings(_Section):
     matrix: MatrixConfig | None = None
+    teams: TeamsConfig | None = None
     storage: StorageConfig = Field(default_factory=StorageConfig)
     rooms: RoomsConfig = Field(default_factory=RoomsConfig)
     access: AccessConfig = Field(default_factory=AccessConfig)

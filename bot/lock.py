@@ -1,7 +1,7 @@
 """One bot per database: `pst-bot run` holds an exclusive lock on `<database>.lock`.
 
     with bot_lock(settings.storage.database):      # AlreadyRunning if another bot holds it
-        asyncio.run(run_bot(settings))
+        asyncio.run(run_transports(settings))
 
 Two bots on one database would both answer every command. The lock is `flock` on a file next
 to the database (created 0600); the kernel releases it when the process ends, even killed, so

@@ -1,6 +1,6 @@
 """The Matrix transport: log in, sync, answer each batch, then keep the sync token ourselves.
 
-    pst-bot run --config config.toml      # asyncio.run(run_bot(settings))
+    MatrixBot(settings, client, db, engine, worker, stopping).run()   # started by bot/run.py
 
 Never lose, never replay. The sync token lives in our database (`kv`), written only once
 every command of the batch has been answered; the engine records each command's event id in
@@ -11,8 +11,9 @@ very first start the rooms' history is skipped.
 
 Faults: while the homeserver is unreachable every request is retried (nio, capped back-off),
 and a batch that could not be answered completely is synced again; a stop request (SIGTERM)
-ends any such wait, the login's included. The database's work (commands, bookkeeping, the
-upkeep every 10 minutes: nightly backup, pruning) runs in a worker thread, one call at a time.
+ends any such wait, the login's included. The database's work (commands, bookkeeping) runs in
+the process's worker thread (bot/run.py), one call at a time. Posts that commands made in
+another transport owe the CODIR room come from the database's outbox.
 
 Layout (nio-template style), one concern per module: this one runs the loop and keeps the
 token; `matrix_login` makes the client and logs in (resuming the saved session), with the
@@ -24,7 +25,6 @@ the encryption keys up; `matrix_rooms` decides which rooms are served (invites, 
 
 import asyncio
 import logging
-import signal
 import sqlite3
 from contextlib import suppress
 
@@ -33,7 +33,7 @@ from nio import AsyncClient, RoomResolveAliasResponse, SyncResponse
 
 from bot.config import Settings
 from bot.matrix_events import Router
-from bot.matrix_login import LoginFailed, forget_session, log_in, make_client
+from bot.matrix_login import forget_session, log_in
 from bot.matrix_rooms import RoomPolicy
 from bot.matrix_send import Sender, SendFailed, describe
 from bot.matrix_sync import (
@@ -45,33 +45,18 @@ from bot.matrix_sync import (
     until_stopped,
 )
 from bot.matrix_worker import DatabaseWorker
-from bot.upkeep import daily_upkeep
-from commands.catalogue import build_registry
 from commands.engine import Engine
-from storage import bookkeeping
-from storage.db import open_db
-from storage.vocabulary import now_utc
+from commands.types import Post
+from storage import bookkeeping, outbox
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 60
-#: How often the upkeep (nightly backup when due, pruning) is looked at.
-UPKEEP_EVERY_S = 600
+#: How often posts owed by other transports' commands are looked for.
+OUTBOX_EVERY_S = 2
 #: Loggers that print whole requests or responses (a login's response holds the access token;
 #: the encryption store's SQL, its pickled keys): never at DEBUG, even with `pst-bot -v`.
 NEVER_DEBUG = ("nio", "nio.responses", "nio.client", "nio.http", "peewee")
-
-
-def build_engine(settings: Settings, db) -> Engine:
-    """The one place the transport builds its engine (the directory comes from the config;
-    the engine adds the links and roles stored in chat)."""
-    return Engine(
-        db,
-        settings.directory(),
-        build_registry(),
-        organisation=settings.organisation,
-        room_plans=settings.rooms.plans,
-    )
 
 
 def sync_token_key(user_id: str) -> str:
@@ -79,34 +64,51 @@ def sync_token_key(user_id: str) -> str:
 
 
 class MatrixBot:
-    def __init__(self, settings: Settings, client: AsyncClient, db, engine: Engine) -> None:
+    """The Matrix transport, one of the transports `pst-bot run` starts (bot/run.py) on one
+    loop, one database (through one worker) and one stop event."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: AsyncClient,
+        db,
+        engine: Engine,
+        worker: DatabaseWorker | None = None,
+        stopping: asyncio.Event | None = None,
+    ) -> None:
         self.settings = settings
         self.client = client
         self.db = db
         self.engine = engine
-        self.worker = DatabaseWorker()
-        self.stopping = asyncio.Event()
+        self.worker = worker or DatabaseWorker()
+        self.stopping = stopping or asyncio.Event()
         self.router: Router | None = None
-        self._task: asyncio.Task | None = None
-
-    def request_stop(self, signum: int) -> None:
-        if self.stopping.is_set() and self._task is not None:
-            log.warning("Second signal : arrêt immédiat (le lot en cours sera repris)")
-            self._task.cancel()
-            return
-        log.info("Signal %s reçu : fin du lot en cours, puis arrêt", signal.Signals(signum).name)
-        self.stopping.set()
 
     async def run(self) -> int:
-        """Serve until a stop request; the exit code. The upkeep runs alongside, from the start
-        (a backup does not wait for the homeserver)."""
-        self._task = asyncio.current_task()
-        upkeep = asyncio.create_task(self._upkeep())
+        """Serve until a stop request; the exit code. The posts other transports' commands owe
+        the CODIR room go out alongside, once logged in."""
+        forward = asyncio.create_task(self._forward_outbox())
         try:
             return await self._serve()
         finally:
-            self.stopping.set()
-            await upkeep  # an upkeep in hand finishes
+            forward.cancel()
+            with suppress(asyncio.CancelledError):
+                await forward
+
+    async def _forward_outbox(self) -> None:
+        """Posts queued by commands that came by another transport, to the CODIR room, in
+        order; each under a transaction id of its own, so a resend is not posted twice."""
+        while not self.stopping.is_set():
+            if self.router is not None:
+                try:
+                    rows = await self.worker.run(outbox.pending, self.db, "matrix")
+                    for row in rows:
+                        post = Post(room=row["room"], text=row["text"], html=row["html"] or "")
+                        await self.router.sender.post(post, tx_id=f"outbox-{row['id']}")
+                        await self.worker.run(outbox.sent, self.db, row["id"])
+                except (SendFailed, aiohttp.ClientError, TimeoutError, sqlite3.Error) as error:
+                    log.warning("Annonces d'un autre canal en attente (%s)", error)
+            await self._sleep(OUTBOX_EVERY_S)
 
     async def _serve(self) -> int:
         # Logging in, like every request, is retried while the server is unreachable: a stop
@@ -231,20 +233,6 @@ class MatrixBot:
             return False
         return True
 
-    async def _upkeep(self) -> None:
-        """The nightly backup when it is due and the pruning, looked at every UPKEEP_EVERY_S."""
-        while not self.stopping.is_set():
-            try:
-                lines = await self.worker.run(
-                    daily_upkeep, self.db, self.settings.storage, now_utc()
-                )
-            except Exception:  # it never raises; if it did, the bot would still serve
-                log.exception("Entretien (sauvegarde, nettoyage) en échec")
-                lines = []
-            for line in lines:
-                log.info("%s", line)
-            await self._sleep(UPKEEP_EVERY_S)
-
     async def _codir_room_id(self) -> str | None:
         name = self.settings.rooms.codir
         if not name:
@@ -283,26 +271,3 @@ def quiet_libraries() -> None:
     verbose = logging.getLogger().isEnabledFor(logging.DEBUG)
     for name in NEVER_DEBUG:
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
-
-
-async def run_bot(settings: Settings) -> int:
-    """Run until SIGTERM/SIGINT; the exit code for `pst-bot run`."""
-    quiet_libraries()
-    client = make_client(settings.matrix)  # a missing pickle_key stops here, nothing opened
-    db = open_db(settings.storage.database)
-    bot = MatrixBot(settings, client, db, build_engine(settings, db))
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, bot.request_stop, signum)
-    try:
-        return await bot.run()
-    except LoginFailed as error:
-        log.error("%s", error)
-        return 1
-    except asyncio.CancelledError:
-        return 1
-    finally:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(signum)
-        await client.close()
-        db.close()

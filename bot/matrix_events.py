@@ -106,6 +106,7 @@ def incoming_command(room_id: str, event, own_user_id: str, room=None) -> Messag
         direct=direct,
         mentioned=mentioned,
         sender_name=(room.user_name(event.sender) or "") if room is not None else "",
+        transport="matrix",
     )
 
 

@@ -29,7 +29,7 @@ from commands.errors import NotAllowed, UnknownCommand, UserError
 from commands.formatting import lines_to_html, shorten
 from commands.registry import Command, Registry
 from commands.types import Args, Context, Directory, Message, Organisation, Refused, Reply
-from storage import bookkeeping, people, plans
+from storage import bookkeeping, outbox, people, plans
 from storage.db import transaction
 from storage.plans import Plan
 from storage.vocabulary import now_utc
@@ -114,6 +114,7 @@ class Engine:
         clock: Callable[[], datetime] = now_utc,
         organisation: Organisation | None = None,
         room_plans: dict[str, str] | None = None,
+        transports: tuple[str, ...] = (),
     ) -> None:
         self.db = db
         # The configuration's directory; links and roles changed in chat are applied on top.
@@ -124,6 +125,9 @@ class Engine:
         self.organisation = organisation or Organisation()
         #: Room -> plan code, from the configuration; an admin's `!plan` in chat wins.
         self.room_plans = dict(room_plans or {})
+        #: The transports serving this database: a command's posts are queued for the ones it
+        #: did not come by (storage/outbox.py).
+        self.transports = tuple(transports)
 
     def handle(self, message: Message) -> Reply | None:
         """Run the command in `message`; None when it is no command or was already answered."""
@@ -194,6 +198,9 @@ class Engine:
                 reply = cmd.handler(ctx, args)
                 wrote = self.db.conn.total_changes != changes
                 _refuse_closed_plan(args, wrote)
+                elsewhere = [t for t in self.transports if t != message.transport]
+                if reply.posts and elsewhere:
+                    outbox.queue(self.db, fit(reply).posts, elsewhere)
                 if message.event_id:
                     # A reply that wrote is stored: a replay must return it, not run it again.
                     stored = fit(reply).to_dict() if wrote else None

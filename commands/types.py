@@ -38,6 +38,9 @@ class Message:
     mentioned: bool = False
     #: How the transport names the sender (a display name), when it knows.
     sender_name: str = ""
+    #: The transport it came by ("matrix", "teams"; "" for the console): the engine queues its
+    #: posts for the other transports.
+    transport: str = ""
 
 
 @dataclass(frozen=True)

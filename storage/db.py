@@ -208,12 +208,29 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     _migration_2(db)
 
 
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """Several transports: where to reach a person proactively (a Teams chat), and the posts
+    one transport's commands owe the others' CODIR rooms."""
+    db["conversations"].create(
+        {"person": str, "transport": str, "conversation_id": str, "service_url": str, "at": str},
+        pk=("person", "transport"),
+        not_null={"conversation_id"},
+    )
+    db["outbox"].create(
+        {"id": int, "transport": str, "room": str, "text": str, "html": str, "at": str},
+        pk="id",
+        not_null={"transport", "room", "text"},
+    )
+    db["outbox"].create_index(["transport", "id"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
 
 

@@ -120,7 +120,7 @@ async def test_plain_install_answers_backs_up_and_names_the_extra_in_encrypted_r
         backups = bot.workdir / "backups"
         await crypto.until(lambda: list(backups.glob("pst-*.db")), 20, "nightly backup")
         (backup,) = backups.glob("pst-*.db")
-        assert f"INFO bot.matrix: Sauvegarde nocturne : {backup}" in bot.log_text()
+        assert f"INFO bot.run: Sauvegarde nocturne : {backup}" in bot.log_text()
         copy = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
         assert copy.execute("select count(*) from actions").fetchone() == (127,)
         copy.close()

@@ -1,0 +1,132 @@
+"""`pst-bot run`: every transport the configuration enables, on one event loop, one database,
+one engine and one worker thread.
+
+    asyncio.run(run_transports(settings))     # [matrix], [teams], or both
+
+A change made in one transport is posted in every transport's CODIR room: the engine queues the
+post for the others in the command's own transaction (storage/outbox.py), and each transport
+sends what it owes. The upkeep (nightly backup, pruning) runs here, once for the process.
+SIGTERM or SIGINT asks every transport to stop after what it has in hand (exit 0); a second
+signal stops at once. A transport that cannot go on (a wrong password, a port already taken)
+stops the others: exit 1.
+"""
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+
+from bot.config import Settings
+from bot.matrix import MatrixBot, quiet_libraries
+from bot.matrix_login import LoginFailed, make_client
+from bot.matrix_worker import DatabaseWorker
+from bot.upkeep import daily_upkeep
+from commands.catalogue import build_registry
+from commands.engine import Engine
+from storage.db import open_db
+from storage.vocabulary import now_utc
+
+log = logging.getLogger(__name__)
+
+#: How often the upkeep (nightly backup when due, pruning) is looked at.
+UPKEEP_EVERY_S = 600
+
+
+def transports_of(settings: Settings) -> tuple[str, ...]:
+    """The transports the configuration enables, in a fixed order."""
+    return tuple(name for name in ("matrix", "teams") if getattr(settings, name) is not None)
+
+
+def build_engine(settings: Settings, db) -> Engine:
+    """The one engine of the process (the directory comes from the config; the engine adds
+    the links and roles stored in chat)."""
+    return Engine(
+        db,
+        settings.directory(),
+        build_registry(),
+        organisation=settings.organisation,
+        room_plans=settings.rooms.plans,
+        transports=transports_of(settings),
+    )
+
+
+async def run_transports(settings: Settings) -> int:
+    """Run until SIGTERM/SIGINT; the exit code for `pst-bot run`."""
+    quiet_libraries()
+    client = make_client(settings.matrix) if settings.matrix else None  # pickle_key checked
+    db = open_db(settings.storage.database)
+    engine = build_engine(settings, db)
+    worker, stopping = DatabaseWorker(), asyncio.Event()
+    bots = []
+    if client is not None:
+        bots.append(MatrixBot(settings, client, db, engine, worker, stopping))
+    if settings.teams is not None:
+        from bot.teams import TeamsBot  # the Teams SDK is loaded only when Teams is configured
+
+        bots.append(TeamsBot(settings, db, engine, worker, stopping))
+    tasks = [asyncio.create_task(_until_failure(bot.run(), stopping)) for bot in bots]
+    loop = asyncio.get_running_loop()
+
+    def request_stop(signum: int) -> None:
+        if stopping.is_set():
+            log.warning("Second signal : arrêt immédiat (le travail en cours sera repris)")
+            for task in tasks:
+                task.cancel()
+            return
+        log.info(
+            "Signal %s reçu : fin du travail en cours, puis arrêt", signal.Signals(signum).name
+        )
+        stopping.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, request_stop, signum)
+    upkeep = asyncio.create_task(_upkeep(settings, db, worker, stopping))
+    try:
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        stopping.set()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+        await upkeep  # an upkeep in hand finishes
+        if client is not None:
+            await client.close()
+        db.close()
+    return max((_exit_code(result) for result in results), default=0)
+
+
+async def _until_failure(run, stopping: asyncio.Event) -> int:
+    """A transport's run; when it ends on its own with a failure, the others stop too."""
+    try:
+        code = await run
+    except BaseException:
+        stopping.set()
+        raise
+    if code:
+        stopping.set()
+    return code
+
+
+def _exit_code(result) -> int:
+    if isinstance(result, LoginFailed):
+        log.error("%s", result)
+        return 1
+    if isinstance(result, asyncio.CancelledError):
+        return 1
+    if isinstance(result, BaseException):
+        log.error("Arrêt sur erreur", exc_info=result)
+        return 1
+    return result
+
+
+async def _upkeep(settings: Settings, db, worker: DatabaseWorker, stopping: asyncio.Event) -> None:
+    """The nightly backup when it is due and the pruning, looked at every UPKEEP_EVERY_S."""
+    while not stopping.is_set():
+        try:
+            lines = await worker.run(daily_upkeep, db, settings.storage, now_utc())
+        except Exception:  # it never raises; if it did, the bot would still serve
+            log.exception("Entretien (sauvegarde, nettoyage) en échec")
+            lines = []
+        for line in lines:
+            log.info("%s", line)
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), UPKEEP_EVERY_S)
