@@ -127,7 +127,7 @@ def content_disposition(filename: str) -> str:
     'attachment; filename="pst-etat.xlsx"; filename*=UTF-8\\'\\'pst-%C3%A9tat.xlsx'
     """
     plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    plain = plain.replace('"', "").replace("\\", "") or "export"
+    plain = "".join(c for c in plain if c.isprintable() and c not in '"\\') or "export"
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
 
 
