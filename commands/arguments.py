@@ -128,13 +128,19 @@ ACTION = Param("action", "N", _action)
 
 #: "@localpart:server", as Matrix writes a person (at most 255 characters).
 _CHAT_ID = re.compile(r"^@[^\s:]{1,200}:[^\s:]+(?::\d{1,5})?$")
+#: A Teams person: "aad:<Entra object id>", or the UPN ("luc@cpas.be").
+_TEAMS_ID = re.compile(r"^aad:[0-9a-fA-F-]{36}$")
+_UPN = re.compile(r"^[^\s@:]{1,200}@[^\s@:]+\.[^\s@:]+$")
 
 
 def chat_id(word: str) -> str:
-    """A chat id as typed ("@anne:example.org"); refuses anything else."""
-    if not _CHAT_ID.match(word):
-        raise UserError(texts.BAD_CHAT_ID.format(word=shorten(word, 40)))
-    return word
+    """A person as typed: a Matrix id ("@anne:example.org"), a Teams identity
+    ("aad:<object id>") or a UPN ("anne@cpas.be", lower-cased); refuses anything else."""
+    if _CHAT_ID.match(word) or _TEAMS_ID.match(word):
+        return word
+    if _UPN.match(word):
+        return word.lower()
+    raise UserError(texts.BAD_CHAT_ID.format(word=shorten(word, 40)))
 
 
 def _person(reading: Reading) -> str | None:

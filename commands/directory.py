@@ -60,7 +60,9 @@ def resolve_pilot(ctx: Context, text: str) -> str:
 
 
 def _is_person_word(word: str) -> bool:
-    return word.startswith(("@", "-@")) or fold(word) in _REMOVE_WORDS
+    """A Matrix id, a Teams identity or a UPN (or "-" before one), or "retirer"."""
+    person = word.removeprefix("-")
+    return person.startswith(("@", "aad:")) or "@" in person or fold(word) in _REMOVE_WORDS
 
 
 def _pilot(reading: Reading) -> str:
@@ -82,7 +84,7 @@ def _link_changes(reading: Reading) -> list[tuple[str, bool]] | None:
         if fold(word) in _REMOVE_WORDS:
             removing = True
             continue
-        if word.startswith("-@"):
+        if word.startswith("-") and _is_person_word(word[1:]):
             removing, word = True, word[1:]
         changes.append((word, removing))
     return changes

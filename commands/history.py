@@ -25,7 +25,7 @@ def _action_or_person(reading: Reading) -> tuple[dict | None, str | None]:
     me = reading.ctx.user.chat_id
     if word == me or fold(word) == _ME:
         return None, me
-    if word.startswith("@"):
+    if word.startswith(("@", "aad:")) or "@" in word:
         return None, chat_id(word)
     code = action_code(word, reading.example)
     return lookup_action(reading.ctx.db, plan_of(reading), code), None

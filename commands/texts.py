@@ -95,8 +95,8 @@ PLAN_CLOSED = (
 )
 TOO_LONG = "{what} trop long ({length} caractères, maximum {limit}) : rien n'a été fait."
 BAD_CHAT_ID = (
-    "« {word} » n'est pas un identifiant de chat : il s'écrit @prenom:serveur, sans espace "
-    "(ex. @anne:example.org)."
+    "« {word} » n'est pas un identifiant de chat : sur Matrix @prenom:serveur (ex. "
+    "@anne:example.org), sur Teams l'adresse (ex. anne@cpas.be) ou aad:<identifiant Entra>."
 )
 
 # ---------------------------------------------------------------- reading the plan
