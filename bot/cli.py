@@ -15,6 +15,7 @@ from bot.config import ConfigError, Settings, load_config
 from bot.lock import AlreadyRunning, bot_lock
 from bot.run import run_transports
 from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory
+from bot.teams_manifest import package
 from commands.catalogue import build_registry
 from commands.engine import Engine
 from commands.files import ecomptes_file, evaluation_file, table_file
@@ -198,6 +199,16 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def cmd_teams_package(args) -> int:
+    settings = load_config(args.config)
+    if settings.teams is None:
+        raise ConfigError(f"{args.config} : section [teams] manquante (app_id, tenant_id)")
+    data = package(settings.teams.app_id, settings.organisation.name)
+    Path(args.output).write_bytes(data)
+    print(texts.TEAMS_PACKAGE_WRITTEN.format(path=args.output, app_id=settings.teams.app_id))
+    return 0
+
+
 def cmd_check(args) -> int:
     failures = 0
     for finding in check_all(args.config):
@@ -262,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--plan", metavar="CODE", help="le PST évalué (si la base en a plusieurs)")
     ev.set_defaults(func=cmd_evaluation)
 
-    run = sub.add_parser("run", help="lancer le bot Matrix")
+    run = sub.add_parser("run", help="lancer le bot (Matrix, Teams, ou les deux)")
     run.add_argument("--config", default="config.toml")
     run.set_defaults(func=cmd_run)
 
@@ -271,6 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
     save.add_argument("--config", help="prendre la base de la configuration (storage.database)")
     save.add_argument("-o", "--output", required=True, help="fichier de sauvegarde à écrire")
     save.set_defaults(func=cmd_backup)
+
+    pack = sub.add_parser("teams-package", help="le paquet de l'application Teams à téléverser")
+    pack.add_argument("--config", default="config.toml")
+    pack.add_argument("-o", "--output", default="pst-bot-teams.zip")
+    pack.set_defaults(func=cmd_teams_package)
 
     check = sub.add_parser("check", help="vérifier l'installation (base, serveur, salon CODIR)")
     check.add_argument("--config", default="config.toml")

@@ -144,3 +144,7 @@ CHECK_CODIR_UNKNOWN_ALIAS = (
 CHECK_CODIR_UNCHECKED = "Salon CODIR {room} non vérifié : pas de session valide."
 CHECK_ALL_GOOD = "Tout est en ordre."
 CHECK_TO_FIX = "{count} point(s) à corriger (✗)."
+TEAMS_PACKAGE_WRITTEN = (
+    "Paquet Teams écrit : {path} (application {app_id}). À téléverser dans Teams : Applications "
+    "→ Gérer vos applications → Téléverser une application (ou par l'administrateur Teams)."
+)
