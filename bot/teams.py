@@ -38,7 +38,7 @@ import uvicorn
 
 from bot.config import Settings
 from bot.matrix_worker import DatabaseWorker
-from bot.teams_auth import TokenSource
+from bot.teams_auth import TokenSource, describe
 from bot.teams_files import FileShelf
 from commands.engine import Engine
 from storage import outbox
@@ -200,7 +200,9 @@ class TeamsBot:
                 failing = False
             except Exception as error:
                 if not failing:  # once per outage, not every two seconds
-                    log.warning("Annonces CODIR Teams non envoyées (%r) : nouvel essai", error)
+                    log.warning(
+                        "Annonces CODIR Teams non envoyées (%s) : nouvel essai", describe(error)
+                    )
                 failing = True
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._halted.wait(), OUTBOX_EVERY_S)

@@ -70,6 +70,18 @@ class TenantFilter:
         return False
 
 
+class TokenError(Exception):
+    """The login endpoint refused the bot's credentials (never carries the secret)."""
+
+
+def describe(error: Exception) -> str:
+    """A failed request in one log line: "HTTP 404 (POST https://…)", or the error's kind."""
+    if isinstance(error, httpx.HTTPStatusError):
+        request = error.request
+        return f"HTTP {error.response.status_code} ({request.method} {request.url})"
+    return f"{type(error).__name__}: {error}".splitlines()[0]
+
+
 # ---------------------------------------------------------------- who
 
 
@@ -105,9 +117,11 @@ class Identities:
         if aad_object_id not in self._upns:
             try:
                 upn = await lookup_upn()
-            except (httpx.HTTPError, TimeoutError) as error:
+            except (httpx.HTTPError, TimeoutError, TokenError) as error:
                 # Not kept: the next message tries again. Meanwhile the person is a reader.
-                log.warning("UPN de %s non obtenu (%s) : identifié par son id Entra", aad, error)
+                log.warning(
+                    "UPN de %s non obtenu (%s) : identifié par son id Entra", aad, describe(error)
+                )
                 return aad
             self._upns[aad_object_id] = upn.lower() if upn else None
         upn = self._upns[aad_object_id]
@@ -115,10 +129,6 @@ class Identities:
 
 
 # ---------------------------------------------------------------- the bot's own token
-
-
-class TokenError(Exception):
-    """The login endpoint refused the bot's credentials (never carries the secret)."""
 
 
 class TokenSource:

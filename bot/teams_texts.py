@@ -4,6 +4,7 @@ Teams (the engine's texts, the internal error included, are in commands/texts.py
     to_markdown("Action 23 : fait\\n• 24 à démarrer")   # "Action 23 : fait  \\n• 24 à démarrer"
 """
 
+import html
 import re
 
 FILE_CONSENT = "Fichier « {filename} » ({size}) : acceptez pour le recevoir dans votre OneDrive."
@@ -60,3 +61,13 @@ def to_markdown(text: str) -> str:
         elif paragraphs[-1]:
             paragraphs.append([])
     return "\n\n".join("  \n".join(lines) for lines in paragraphs if lines)
+
+
+def incoming_text(text: str | None) -> str:
+    """A message's text as typed: Teams sends it HTML-escaped ("&lt;", "&amp;"), often with
+    non-breaking spaces around a mention.
+
+    >>> incoming_text("&nbsp;!note 23 R&amp;D &lt;urgent&gt;")
+    '!note 23 R&D <urgent>'
+    """
+    return html.unescape(text or "").replace("\xa0", " ").strip()

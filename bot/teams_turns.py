@@ -45,7 +45,7 @@ from microsoft_teams.apps import ActivityContext, App
 from bot import teams_texts as texts
 from bot.config import TeamsConfig
 from bot.matrix_worker import DatabaseWorker
-from bot.teams_auth import PERSONAL, Identities, TenantFilter, room_of
+from bot.teams_auth import PERSONAL, Identities, TenantFilter, describe, room_of
 from bot.teams_files import FileShelf, upload
 from commands import texts as engine_texts
 from commands.engine import Engine
@@ -124,7 +124,7 @@ class Turns:
         activity = ctx.activity
         mentioned = activity.is_recipient_mentioned()
         options = StripMentionsTextOptions(account_id=activity.recipient.id)
-        text = activity.strip_mentions_text(options).text or ""
+        text = texts.incoming_text(activity.strip_mentions_text(options).text)
         personal = activity.conversation.conversation_type == PERSONAL
         sender = await self._sender(ctx)
         if personal:
@@ -152,7 +152,10 @@ class Turns:
         try:
             await self._send_reply(ctx, reply, personal)
         except Exception as error:
-            raise ReplyNotSent(f"réponse à {message.event_id} non envoyée : {error!r}") from None
+            raise ReplyNotSent(
+                f"réponse à {message.event_id} non envoyée ({describe(error)}) : "
+                "Teams la redemandera"
+            ) from None
         if reply.transient:
             return  # nothing was recorded: the command may be sent again
         await self._send_posts(reply.posts)
@@ -223,7 +226,7 @@ class Turns:
             try:
                 await self.post_codir(post.text)
             except Exception as error:
-                log.warning("Annonce CODIR non envoyée (%r) : remise à plus tard", error)
+                log.warning("Annonce CODIR non envoyée (%s) : remise à plus tard", describe(error))
                 try:
                     await self.worker.run(queue_for_later, self.db, posts[index:])
                 except sqlite3.OperationalError as fault:
@@ -321,7 +324,7 @@ class Turns:
         try:
             await upload(self.uploads, info.upload_url, attachment.data)
         except httpx.HTTPError as error:
-            log.warning("Dépôt OneDrive de « %s » en échec : %r", name, error)
+            log.warning("Dépôt OneDrive de « %s » en échec : %s", name, describe(error))
             await ctx.send(markdown(texts.FILE_UPLOAD_FAILED.format(filename=name)))
             return
         self.shelf.remove(file_id)

@@ -10,7 +10,14 @@ import httpx
 import pytest
 
 from bot import teams_texts as texts
-from bot.teams_auth import Identities, TenantFilter, TokenError, TokenSource, room_of
+from bot.teams_auth import (
+    Identities,
+    TenantFilter,
+    TokenError,
+    TokenSource,
+    describe,
+    room_of,
+)
 from bot.teams_files import FileShelf, content_disposition, download, upload
 from commands.types import Attachment, Directory
 
@@ -50,6 +57,20 @@ def test_a_line_never_becomes_a_heading_a_quote_or_a_list():
 
 def test_an_empty_reply_is_empty():
     assert texts.to_markdown("") == ""
+
+
+def test_a_message_reads_as_typed_without_teams_escapes():
+    assert texts.incoming_text("\xa0!note 23 R&amp;D &lt;urgent&gt; ") == "!note 23 R&D <urgent>"
+    assert texts.incoming_text(None) == ""
+
+
+def test_a_failed_request_is_one_log_line():
+    request = httpx.Request("POST", "https://connector.test/v3/conversations/a:1/activities")
+    error = httpx.HTTPStatusError("404\nmore", request=request, response=httpx.Response(404))
+    assert describe(error) == (
+        "HTTP 404 (POST https://connector.test/v3/conversations/a:1/activities)"
+    )
+    assert describe(httpx.ConnectError("refused\ndetails")) == "ConnectError: refused"
 
 
 def test_sizes_read_in_french():
