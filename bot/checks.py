@@ -12,6 +12,7 @@ then used to list the bot's rooms. Proxies from the environment are ignored, as 
 import http.client
 import json
 import os
+import re
 import sqlite3
 import stat
 import urllib.error
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import console_texts as texts
-from bot.config import ConfigError, MatrixConfig, StorageConfig, load_config
+from bot.config import ConfigError, MatrixConfig, StorageConfig, TeamsConfig, load_config
 from bot.lock import lock_path, running_bot
 from bot.matrix_login import load_session
 from storage.backup import nightly_backups
@@ -54,10 +55,63 @@ def check_all(config_path: str) -> Iterator[Finding]:
     yield Finding(OK, texts.CHECK_CONFIG_OK.format(path=config_path))
     yield from check_database(settings.storage.database, config_path)
     yield from check_backups(settings.storage)
-    if settings.matrix is None:
-        yield Finding(FAIL, texts.CHECK_NO_MATRIX)
+    if settings.matrix is None and settings.teams is None:
+        yield Finding(FAIL, texts.CHECK_NO_TRANSPORT)
         return
-    yield from check_matrix(settings.matrix, settings.rooms.codir)
+    if settings.matrix is not None:
+        yield from check_matrix(settings.matrix, settings.rooms.codir)
+    if settings.teams is not None:
+        yield from check_teams(settings.teams)
+
+
+# ---------------------------------------------------------------- Teams
+
+
+def check_teams(config: TeamsConfig) -> Iterator[Finding]:
+    """Microsoft's keys reachable, the app's secret accepted, the CODIR channel named."""
+    keys = re.sub(r"/openidconfiguration$", "/keys", config.endpoints.openid_metadata)
+    try:
+        status, body = _get(keys)
+    except NETWORK_ERRORS as error:
+        yield Finding(FAIL, texts.CHECK_TEAMS_KEYS_DOWN.format(url=keys, reason=_reason(error)))
+    else:
+        if status == 200 and body.get("keys"):
+            yield Finding(OK, texts.CHECK_TEAMS_KEYS_OK.format(url=keys, count=len(body["keys"])))
+        else:
+            yield Finding(FAIL, texts.CHECK_TEAMS_KEYS_DOWN.format(url=keys, reason=status))
+    if config.dangerously_allow_unauthenticated:
+        yield Finding(WARN, texts.CHECK_TEAMS_NO_AUTH)
+    if config.app_secret:
+        yield _teams_token(config)
+    if config.codir_conversation:
+        yield Finding(OK, texts.CHECK_TEAMS_CODIR.format(conversation=config.codir_conversation))
+    else:
+        yield Finding(WARN, texts.CHECK_TEAMS_NO_CODIR)
+
+
+def _teams_token(config: TeamsConfig) -> Finding:
+    """Ask the sign-in endpoint for the bot's token, as the bot does before sending."""
+    url = f"{config.endpoints.login}/{config.tenant_id}/oauth2/v2.0/token"
+    form = urllib.parse.urlencode(
+        {
+            "grant_type": "client_credentials",
+            "client_id": config.app_id,
+            "client_secret": config.app_secret,
+            "scope": "https://api.botframework.com/.default",
+        }
+    ).encode()
+    request = urllib.request.Request(url, data=form, method="POST")
+    try:
+        with _HTTP.open(request, timeout=TIMEOUT_S) as response:
+            body = _json(response.read())
+    except urllib.error.HTTPError as error:
+        reason = _json(error.read()).get("error_description") or error.code
+        return Finding(FAIL, texts.CHECK_TEAMS_SECRET_REFUSED.format(reason=str(reason)[:200]))
+    except NETWORK_ERRORS as error:
+        return Finding(FAIL, texts.CHECK_TEAMS_LOGIN_DOWN.format(url=url, reason=_reason(error)))
+    if not body.get("access_token"):
+        return Finding(FAIL, texts.CHECK_TEAMS_SECRET_REFUSED.format(reason="pas de jeton"))
+    return Finding(OK, texts.CHECK_TEAMS_TOKEN_OK.format(app_id=config.app_id))
 
 
 # ---------------------------------------------------------------- files

@@ -101,7 +101,28 @@ CHECK_BACKUP_UNWRITABLE = (
     "Dossier de sauvegarde {folder} : pas accessible en écriture. Donnez-le à l'utilisateur "
     "du bot, ou changez storage.backup_dir."
 )
-CHECK_NO_MATRIX = "Section [matrix] absente : pst-bot run ne peut pas se connecter."
+CHECK_NO_TRANSPORT = (
+    "Ni [matrix] ni [teams] dans la configuration : pst-bot run n'aurait aucun canal à servir."
+)
+CHECK_TEAMS_KEYS_OK = "Clés de signature de Microsoft lisibles : {url} ({count} clés)"
+CHECK_TEAMS_KEYS_DOWN = (
+    "Clés de signature de Microsoft illisibles ({url} : {reason}) : le bot refuserait tout "
+    "message Teams. Vérifiez l'accès sortant HTTPS (proxy, pare-feu) et teams.endpoints."
+)
+CHECK_TEAMS_TOKEN_OK = "Secret de l'application Teams {app_id} accepté : le bot peut répondre"
+CHECK_TEAMS_SECRET_REFUSED = (
+    "Secret de l'application Teams refusé ({reason}) : vérifiez teams.app_id, teams.tenant_id "
+    "et PST_BOT_TEAMS_SECRET (un secret expiré se renouvelle dans le portail Entra)."
+)
+CHECK_TEAMS_LOGIN_DOWN = "Connexion Microsoft injoignable ({url} : {reason})."
+CHECK_TEAMS_NO_AUTH = (
+    "teams.dangerously_allow_unauthenticated = true : n'importe qui peut parler au bot en se "
+    "faisant passer pour n'importe qui. Réservé aux essais avec l'Agents Playground."
+)
+CHECK_TEAMS_CODIR = "Canal CODIR Teams : {conversation}"
+CHECK_TEAMS_NO_CODIR = (
+    "Aucun canal CODIR Teams (teams.codir_conversation) : les changements n'y seront pas publiés."
+)
 CHECK_SERVER_OK = "Serveur Matrix joignable : {url} (versions {versions})"
 CHECK_SERVER_DOWN = (
     "Serveur Matrix injoignable : {url} ({reason}). Vérifiez matrix.homeserver, le réseau "

@@ -235,3 +235,32 @@ def test_wrong_configuration_fails_the_check(tmp_path):
     assert result.returncode == 1
     assert result.stdout.startswith("✗ Configuration invalide : ")
     assert "Traceback" not in result.stderr
+
+
+def test_a_teams_only_config_checks_microsofts_keys_sign_in_and_codir_channel(tmp_path, database):
+    config = tmp_path / "teams.toml"
+    config.write_text(
+        f'[storage]\ndatabase = "{database}"\nbackup_dir = ""\n'
+        '[teams]\napp_id = "app"\ntenant_id = "tenant"\napp_secret = "s3cret-value"\n'
+        "[teams.endpoints]\n"
+        'login = "https://127.0.0.1:9/login"\n'
+        'openid_metadata = "https://127.0.0.1:9/v1/.well-known/openidconfiguration"\n',
+        encoding="utf-8",
+    )
+    result = pst_bot_check(config)
+    assert result.returncode == 1 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[-4].startswith(
+        "✗ Clés de signature de Microsoft illisibles (https://127.0.0.1:9/v1/.well-known/keys"
+    )
+    assert lines[-3].startswith("✗ Connexion Microsoft injoignable")
+    assert lines[-2].startswith("⚠ Aucun canal CODIR Teams (teams.codir_conversation)")
+    assert "s3cret-value" not in result.stdout
+
+
+def test_a_config_without_any_transport_fails_the_check(tmp_path, database):
+    config = tmp_path / "none.toml"
+    config.write_text(f'[storage]\ndatabase = "{database}"\n', encoding="utf-8")
+    result = pst_bot_check(config)
+    assert result.returncode == 1
+    assert "✗ Ni [matrix] ni [teams] dans la configuration" in result.stdout
