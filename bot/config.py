@@ -187,8 +187,10 @@ class Settings(_Section):
 
 def _apply_env(data: dict) -> dict:
     for variable, (section, key) in ENV_SECRETS.items():
-        if os.environ.get(variable):
-            data.setdefault(section, {})[key] = os.environ[variable]
+        # Only for a section the file has: a Teams secret in the environment does not make a
+        # Matrix-only configuration a Teams one.
+        if os.environ.get(variable) and isinstance(data.get(section), dict):
+            data[section][key] = os.environ[variable]
     return data
 
 

@@ -54,3 +54,35 @@ def test_pilot_list_links_a_group_to_several_people():
     directory = settings.directory()
     assert directory.identify("@a:x").pilots == frozenset({"chefs de service"})
     assert directory.identify("@s:x").role == "pilot"
+
+
+TEAMS = {"app_id": "app", "tenant_id": "tenant"}
+
+
+def test_example_config_enables_teams_with_the_documented_keys():
+    teams = load_config(ROOT / "config.example.toml").teams
+    assert (teams.host, teams.port, teams.file_link_minutes) == ("127.0.0.1", 3978, 60)
+    assert teams.codir_conversation.endswith("@thread.tacv2")
+    assert teams.endpoints.token_issuer == "https://api.botframework.com"
+    assert teams.dangerously_allow_unauthenticated is False
+
+
+def test_teams_secret_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PST_BOT_TEAMS_SECRET", "s3cret")
+    assert parse_config({"teams": TEAMS}).teams.app_secret == "s3cret"
+
+
+def test_teams_without_a_secret_says_how_to_give_it():
+    with pytest.raises(ConfigError, match="PST_BOT_TEAMS_SECRET"):
+        parse_config({"teams": TEAMS})
+
+
+def test_a_teams_secret_in_the_environment_does_not_add_teams(monkeypatch):
+    monkeypatch.setenv("PST_BOT_TEAMS_SECRET", "s3cret")
+    assert parse_config({"matrix": {**MATRIX, "password": "x"}}).teams is None
+
+
+def test_teams_metadata_must_end_where_the_keys_are_read_beside_it():
+    teams = {**TEAMS, "app_secret": "x", "endpoints": {"openid_metadata": "https://x/metadata"}}
+    with pytest.raises(ConfigError, match="teams.endpoints.openid_metadata"):
+        parse_config({"teams": teams})
