@@ -27,9 +27,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 
 import httpx
-from microsoft_teams.api import (
-    Attachment as CardAttachment,
-)
+from microsoft_teams.api import Attachment as CardAttachment
 from microsoft_teams.api import (
     ConversationUpdateActivity,
     FileConsentCard,
@@ -96,6 +94,8 @@ class Turns:
         self.uploads = httpx.AsyncClient(timeout=60)  # OneDrive upload sessions: no bot token
         self._answering: dict[str, tuple[asyncio.Lock, int]] = {}
         self._no_codir_logged = False
+        #: person -> (conversation id, service url) last stored: written again only if changed.
+        self._remembered: dict[str, tuple[str, str]] = {}
         app.on_message(self.on_message)
         app.on_install_add(self.on_install)
         app.on_conversation_update(self.on_conversation_update)
@@ -264,6 +264,9 @@ class Turns:
 
     async def _remember(self, ctx, sender: str) -> None:
         activity = ctx.activity
+        where = (activity.conversation.id, activity.service_url)
+        if self._remembered.get(sender) == where:
+            return
         try:
             await self.worker.run(
                 conversations.remember,
@@ -276,6 +279,8 @@ class Turns:
             )
         except sqlite3.OperationalError as fault:  # kept at the next message
             log.warning("Conversation de %s non enregistrée (%s)", sender, fault)
+            return
+        self._remembered[sender] = where
 
     async def on_install(self, ctx: ActivityContext[InstalledActivity]) -> None:
         await self._remember_personal(ctx)
