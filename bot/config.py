@@ -186,6 +186,7 @@ class Settings(_Section):
 
 
 def _apply_env(data: dict) -> dict:
+    data = {name: dict(value) if isinstance(value, dict) else value for name, value in data.items()}
     for variable, (section, key) in ENV_SECRETS.items():
         # Only for a section the file has: a Teams secret in the environment does not make a
         # Matrix-only configuration a Teams one.
