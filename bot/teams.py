@@ -136,15 +136,21 @@ class TeamsBot:
                 "accepte les requêtes de n'importe qui, sans aucune authentification. Réservé à "
                 "l'Agents Playground sur un poste de développeur, jamais en production."
             )
-        teams_app, teams_turns = _load_sdk()
         token = None
         if config.app_secret:
             token = TokenSource(
                 config.endpoints.login, config.app_id, config.tenant_id, config.app_secret
             )
-        shelf = FileShelf(config.file_link_minutes)
-        app = teams_app.build_app(config, token, self._server_factory, shelf)
-        turns = teams_turns.Turns(app, config, self.db, self.engine, self.worker, shelf)
+        try:
+            teams_app, teams_turns = _load_sdk()
+            shelf = FileShelf(config.file_link_minutes)
+            app = teams_app.build_app(config, token, self._server_factory, shelf)
+            turns = teams_turns.Turns(app, config, self.db, self.engine, self.worker, shelf)
+        except Exception:  # a broken install or an SDK that changed: this transport only
+            log.exception("Bot Teams : impossible de préparer le SDK Teams")
+            if token is not None:
+                await token.aclose()
+            return 1
         try:
             return await self._serve(app, turns)
         finally:
@@ -154,7 +160,11 @@ class TeamsBot:
 
     async def _serve(self, app, turns) -> int:
         address = f"{self.config.host}:{self.config.port}"
-        await app.initialize()
+        try:
+            await app.initialize()
+        except Exception:
+            log.exception("Bot Teams : initialisation du SDK Teams en échec")
+            return 1
         serving = asyncio.create_task(app.start(self.config.port))
         while not self.server.started:
             if serving.done():
