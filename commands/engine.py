@@ -63,9 +63,14 @@ def _answered(prior: dict | None) -> bool:
     return prior is not None and (prior["delivered"] or prior["reply"] is not None)
 
 
-def _stored(prior: dict) -> Reply | None:
-    """What an answered event gets when replayed: nothing once delivered, else its reply."""
-    return None if prior["delivered"] else Reply.from_dict(prior["reply"])
+def _stored(prior: dict, event_id: str) -> Reply | None:
+    """What an answered event gets when replayed: nothing once delivered, else its reply
+    (with its event id, for the transport to mark it delivered)."""
+    if prior["delivered"]:
+        return None
+    reply = Reply.from_dict(prior["reply"])
+    reply.event_id = event_id
+    return reply
 
 
 def _refuse_closed_plan(args, wrote: bool) -> None:
@@ -146,7 +151,7 @@ class Engine:
             if message.event_id:
                 prior = bookkeeping.handled_reply(self.db, message.event_id)
                 if _answered(prior):
-                    return _stored(prior)
+                    return _stored(prior, message.event_id)
             reply = self._run(message, text)
         except _Replayed as replayed:
             return replayed.reply
@@ -190,7 +195,7 @@ class Engine:
                     # Checked again in the transaction that applies the effect.
                     prior = bookkeeping.handled_reply(self.db, message.event_id)
                     if _answered(prior):
-                        raise _Replayed(_stored(prior))
+                        raise _Replayed(_stored(prior, message.event_id))
                 with suppress(sqlite3.OperationalError):  # best effort: a read goes on
                     people.note_seen(self.db, message.sender, ctx.now)
                 changes = self.db.conn.total_changes

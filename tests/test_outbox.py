@@ -50,3 +50,13 @@ def test_the_console_with_one_transport_queues_nothing(db, directory):
         Message(sender=SYLVIE, text="!maj 23 fait")
     )
     assert db.execute("select count(*) from outbox").fetchone() == (0,)
+
+
+def test_a_replayed_undelivered_reply_carries_its_event_id_to_be_marked_delivered(db, directory):
+    engine = engine_for(db, directory)
+    message = Message(sender=SYLVIE, text="!maj 23 fait", event_id="$r", transport="matrix")
+    engine.handle(message)
+    replayed = engine.handle(message)
+    assert replayed.event_id == "$r"
+    engine.delivered(replayed.event_id)
+    assert engine.handle(message) is None
