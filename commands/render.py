@@ -54,7 +54,9 @@ def person_name(directory: Directory, chat_id: str, display_name: str = "") -> s
         return "/".join(initials)
     if display_name.strip():
         return shorten(display_name, 40)
-    return chat_id.removeprefix("@").split(":", 1)[0] or chat_id
+    if chat_id.startswith("aad:"):
+        return texts.TEAMS_MEMBER  # an Entra object id names nobody a reader knows
+    return chat_id.removeprefix("@").split(":", 1)[0].split("@", 1)[0] or chat_id
 
 
 def sender_name(ctx: Context) -> str:

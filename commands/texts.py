@@ -58,8 +58,9 @@ def role_list(roles) -> str:
 
 
 def ask_admins(admins) -> str:
-    """ " Demandez à @dg:x." — whom to ask, for refusals."""
-    first = sorted(admins)[:3]
+    """ " Demandez à @dg:x." — whom to ask, for refusals: addresses a person can write to (a
+    Matrix id, a UPN), not a Teams object id."""
+    first = sorted(a for a in admins if not a.startswith("aad:"))[:3]
     return f" Demandez à {', '.join(first)}." if first else ""
 
 
@@ -325,3 +326,4 @@ OWN_HISTORY_ADMIN_ONLY = (
     "Seuls les administrateurs voient l'historique d'une autre personne.{ask} "
     "Le vôtre : !historique moi"
 )
+TEAMS_MEMBER = "un membre Teams"

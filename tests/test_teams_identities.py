@@ -1,5 +1,7 @@
 """A Teams person in the directory: `aad:<Entra object id>` or the UPN, beside Matrix ids."""
 
+from commands import texts
+from commands.render import person_name
 from commands.types import Directory, Message
 from tests.conftest import ADMIN
 
@@ -26,3 +28,15 @@ def test_one_person_may_have_a_matrix_id_and_a_teams_identity(db):
 def test_a_malformed_teams_identity_is_refused_in_french(say):
     reply = say(ADMIN, "!pilote AB aad:pas-un-identifiant")
     assert reply.refused and "aad:<identifiant Entra>" in reply.text
+
+
+def test_a_teams_person_is_named_without_their_object_id():
+    directory = Directory(links={"LM": {f"aad:{OBJECT_ID}"}})
+    assert person_name(directory, f"aad:{OBJECT_ID}") == "LM"
+    assert person_name(Directory(), f"aad:{OBJECT_ID}") == "un membre Teams"
+    assert person_name(Directory(), f"aad:{OBJECT_ID}", "Anne Dubois") == "Anne Dubois"
+    assert person_name(Directory(), "anne.dubois@cpas.be") == "anne.dubois"
+
+
+def test_a_refusal_points_to_admins_one_can_write_to(say):
+    assert texts.ask_admins({f"aad:{OBJECT_ID}", "dg@cpas.be"}) == " Demandez à dg@cpas.be."
