@@ -74,3 +74,17 @@ def test_plain_install_answers_every_file_command_with_its_file(plain_install, t
     for suffix in set(FILE_COMMANDS.values()):
         saved = [path for path in tmp_path.iterdir() if path.suffix == suffix]
         assert saved and saved[0].stat().st_size > 0, suffix
+
+
+def test_plain_install_serves_teams(plain_install):
+    """The Teams transport is no extra: the SDK loads and the manifest package is built."""
+    probe = (
+        "import bot.teams as t; sdk = t._load_sdk(); "
+        "from bot.teams_manifest import package; import zipfile, io; "
+        "names = zipfile.ZipFile(io.BytesIO(package('app-id'))).namelist(); "
+        "print(sorted(names))"
+    )
+    result = subprocess.run(
+        [plain_install / "bin" / "python", "-c", probe], capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "['color.png', 'manifest.json', 'outline.png']", result.stderr
