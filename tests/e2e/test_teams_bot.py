@@ -381,6 +381,18 @@ async def test_updates_cross_between_teams_and_the_matrix_codir_room(
         await dg.sync(200)
         assert len(matrix_post()) == 1
         assert len(teams_post()) == 1
+
+        # One engine: the same command gets the same answer in Teams and in Matrix (the Teams
+        # markdown read back as the text it shows).
+        for text in ("!action 56", "!synthese", "!aide maj", "!maj 999 fait"):
+            activity = standin.message(lm, text)
+            chat = activity["conversation"]["id"]
+            before = len(standin.sent(chat))
+            status = await asyncio.to_thread(post_activity, url, activity, standin.sign(activity))
+            assert status == 200
+            teams_answer = plain(standin.sent(chat)[before].text)
+            matrix_answer = (await dg.command(codir_room, text)).body
+            assert teams_answer == matrix_answer, text
         assert bot.terminate() == 0
     finally:
         bot.terminate()
