@@ -7,9 +7,13 @@ PST_BOT_PICKLE_KEY, PST_BOT_TEAMS_SECRET.
 """
 
 import os
+import re
 import tomllib
+from datetime import time
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from commands.types import Directory, Organisation
@@ -129,6 +133,92 @@ class TeamsConfig(_Section):
         return self
 
 
+_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:h]([0-5]\d)$")
+
+
+class RhythmConfig(_Section):
+    """When the bot speaks on its own: the weekly CODIR digest and the pilots' reminders."""
+
+    timezone: str = "Europe/Brussels"
+    #: The weekly CODIR digest: a French day name and a time ("lundi 09:00"); "" turns it off.
+    digest: str = "lundi 09:00"
+    #: Days before a deadline when its pilots get a word.
+    reminders_before: list[int] = Field(default_factory=lambda: [30, 7])
+    #: After a missed deadline, a reminder at most this often.
+    overdue_every_days: int = Field(default=14, ge=1)
+    #: An action with no news for this long is "sans nouvelles".
+    silent_after_weeks: int = Field(default=6, ge=1)
+    #: Reminders only within these hours ("08:30-17:00"), local time.
+    working_hours: str = "08:30-17:00"
+    skip_weekends: bool = True
+    #: Public holidays without reminders: a country code of the `holidays` library ("" : none).
+    skip_holidays: str = "BE"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("fuseau horaire inconnu (ex. Europe/Brussels)") from None
+        return value
+
+    @field_validator("digest")
+    @classmethod
+    def _digest(cls, value: str) -> str:
+        if value.strip() and digest_time(value) is None:
+            raise ValueError('s\'écrit « lundi 09:00 » (jour en français, heure HH:MM), ou ""')
+        return value
+
+    @field_validator("reminders_before")
+    @classmethod
+    def _days_before(cls, value: list[int]) -> list[int]:
+        if any(day < 1 or day > 366 for day in value):
+            raise ValueError("des nombres de jours entre 1 et 366, ex. [30, 7]")
+        return sorted(set(value), reverse=True)
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        if working_hours(value) is None:
+            raise ValueError("s'écrit « 08:30-17:00 » (début avant fin)")
+        return value
+
+    @field_validator("skip_holidays")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        if value:
+            if value.upper() not in holidays.list_supported_countries():
+                raise ValueError("code de pays inconnu de la bibliothèque holidays (ex. BE)")
+        return value.upper()
+
+
+def digest_time(text: str) -> tuple[int, time] | None:
+    """ "lundi 09:00" -> (0, 09:00): the weekday (Monday 0) and the local time; None if wrong."""
+    parts = text.strip().lower().split()
+    if len(parts) != 2 or fold_day(parts[0]) not in _DAYS:
+        return None
+    match = _CLOCK.match(parts[1])
+    if not match:
+        return None
+    return _DAYS.index(fold_day(parts[0])), time(int(match[1]), int(match[2]))
+
+
+def fold_day(word: str) -> str:
+    return word.strip().lower().replace("é", "e")
+
+
+def working_hours(text: str) -> tuple[time, time] | None:
+    """ "08:30-17:00" -> (08:30, 17:00); None if wrong."""
+    start, _, end = text.replace(" ", "").partition("-")
+    found = [_CLOCK.match(start), _CLOCK.match(end)]
+    if not all(found):
+        return None
+    first, last = (time(int(m[1]), int(m[2])) for m in found)
+    return (first, last) if first < last else None
+
+
 class StorageConfig(_Section):
     database: Path = Path("./pst.db")
     #: Where the nightly backup goes; None (or "") turns it off.
@@ -164,6 +254,7 @@ class AccessConfig(_Section):
 class Settings(_Section):
     matrix: MatrixConfig | None = None
     teams: TeamsConfig | None = None
+    rhythm: RhythmConfig = Field(default_factory=RhythmConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     rooms: RoomsConfig = Field(default_factory=RoomsConfig)
     access: AccessConfig = Field(default_factory=AccessConfig)
