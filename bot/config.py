@@ -188,9 +188,8 @@ class RhythmConfig(_Section):
     @field_validator("skip_holidays")
     @classmethod
     def _country(cls, value: str) -> str:
-        if value:
-            if value.upper() not in holidays.list_supported_countries():
-                raise ValueError("code de pays inconnu de la bibliothèque holidays (ex. BE)")
+        if value and value.upper() not in holidays.list_supported_countries():
+            raise ValueError("code de pays inconnu de la bibliothèque holidays (ex. BE)")
         return value.upper()
 
 
