@@ -86,3 +86,32 @@ def test_teams_metadata_must_end_where_the_keys_are_read_beside_it():
     teams = {**TEAMS, "app_secret": "x", "endpoints": {"openid_metadata": "https://x/metadata"}}
     with pytest.raises(ConfigError, match="teams.endpoints.openid_metadata"):
         parse_config({"teams": teams})
+
+
+def test_example_config_sets_the_rhythm_with_the_documented_keys():
+    rhythm = load_config(ROOT / "config.example.toml").rhythm
+    assert (rhythm.digest, rhythm.reminders_before, rhythm.working_hours) == (
+        "lundi 09:00",
+        [30, 7],
+        "08:30-17:00",
+    )
+    assert (rhythm.skip_weekends, rhythm.skip_holidays, rhythm.timezone) == (
+        True,
+        "BE",
+        "Europe/Brussels",
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("digest", "monday 9:00", "rhythm.digest"),
+        ("working_hours", "17:00-08:30", "rhythm.working_hours"),
+        ("skip_holidays", "XX", "rhythm.skip_holidays"),
+        ("timezone", "Europe/Bruxelles", "rhythm.timezone"),
+        ("reminders_before", [0], "rhythm.reminders_before"),
+    ],
+)
+def test_a_wrong_rhythm_key_is_named(key, value, message):
+    with pytest.raises(ConfigError, match=message):
+        parse_config({"rhythm": {key: value}})
