@@ -116,6 +116,8 @@ _ACTION_WORDS = ("action", "actions", "l'action")
 _STATUS_LEADS = (("c'est",), ("c", "est"), ("est",), ("statut",), ())
 _PERCENT_WORDS = (("pourcent",), ("pourcents",), ("pour", "cent"), ("pour", "cents"))
 _STATUS_WORDS = status_words()
+#: Words that tie a status to what follows: "en attente du SPW", "bloqué par le marché".
+_COMPLEMENTS = ("du", "de", "des", "d'", "par", "pour", "faute", "depuis", "suite", "en")
 _LONGEST_PHRASE = 3  # "non commencé", "à démarrer": a status is at most three words
 
 
@@ -165,7 +167,10 @@ def parse_update(text: str) -> UpdateLine:
 def _update(text: str) -> UpdateLine:
     tokens = tokenize(text)
     codes, i = _reference(tokens, _skip(tokens, 0))
-    status, progress, i = _state(tokens, _skip(tokens, i))
+    start = _skip(tokens, i)
+    status, progress, i = _state(tokens, start)
+    if status and progress is None and _is(tokens, i, "word", *_COMPLEMENTS):
+        i = start  # "en attente du collège": the status words begin the comment too
     rest = text[tokens[i].start :] if i < len(tokens) else ""
     comment = re.sub(rf"^[\s{re.escape(_SEPARATORS)}]+", "", rest).strip()
     if not any(c.isalnum() for c in comment):  # "fait 👍", "fait !!": nothing more to say

@@ -222,8 +222,6 @@ MESSAGES = [
         "en-attente-du-spw",
         "!maj 23 en attente du SPW",
         stored(ON_HOLD, comment="en attente du SPW"),
-        xfail="design: test_grammar pins '47 en attente du collège' -> comment 'du collège'; "
-        "the status is right but the comment loses its head ('en attente')",
     ),
     case(
         "abandonne-no-accent-comment",
