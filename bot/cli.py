@@ -6,21 +6,24 @@ import asyncio
 import logging
 import sqlite3
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot import console_texts as texts
 from bot.checks import FAIL, check_all
 from bot.config import ConfigError, Settings, load_config
 from bot.lock import AlreadyRunning, bot_lock
-from bot.run import run_transports
+from bot.matrix_worker import DatabaseWorker
+from bot.run import run_transports, transports_of
+from bot.scheduler import Scheduler
 from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory
 from bot.teams_manifest import package
 from commands.catalogue import build_registry
 from commands.engine import Engine
 from commands.files import ecomptes_file, evaluation_file, table_file
-from commands.types import Organisation
-from storage import plans
+from commands.types import Directory, Organisation
+from storage import plans, sends
 from storage.backup import backup
 from storage.db import DatabaseTooNew, open_db, open_existing, transaction
 from storage.importing import (
@@ -175,6 +178,45 @@ def cmd_run(args) -> int:
         return asyncio.run(run_transports(settings))
 
 
+def _local_moment(text: str) -> datetime:
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise argparse.ArgumentTypeError(texts.SCHEDULE_BAD_NOW.format(text=text)) from None
+
+
+def cmd_schedule(args) -> int:
+    """What the running bot's scheduler does at --now (bot/scheduler.py), printed; recorded
+    unless --dry-run. Never logs in to a server: the running bot holds the sessions."""
+    settings = _settings(args.config) or Settings()
+    zone = ZoneInfo(settings.rhythm.timezone)
+    local = args.now or datetime.now(zone).replace(tzinfo=None, second=0, microsecond=0)
+    moment = local.replace(tzinfo=zone).astimezone(UTC)
+    db = open_db(_database(args, settings))
+    # Without a configuration, initials stand for the pilots (as in `pst-bot shell`).
+    directory = settings.directory() if args.config else Directory(initials_as_ids=True)
+    engine = Engine(db, directory, build_registry())
+    scheduler = Scheduler(settings, db, engine, DatabaseWorker(), asyncio.Event())
+    if args.dry_run:
+        messages = asyncio.run(scheduler.preview(moment))
+    else:
+        messages = asyncio.run(scheduler.run_once(moment, deliver=False))
+    for outgoing in messages:
+        print(texts.SCHEDULE_MESSAGE.format(recipient=outgoing.label, text=outgoing.text))
+    if not messages:
+        print(texts.SCHEDULE_NOTHING.format(moment=local.strftime("%d/%m/%Y %H:%M")))
+    elif args.dry_run:
+        print(texts.SCHEDULE_DRY_RUN)
+    elif transports_of(settings):
+        print(texts.SCHEDULE_RECORDED.format(count=len(messages)))
+    else:
+        for outgoing in messages:
+            sends.mark_sent(db, outgoing.key)
+        print(texts.SCHEDULE_PRINTED_ONLY.format(count=len(messages)))
+    db.close()
+    return 0
+
+
 def cmd_backup(args) -> int:
     """A consistent copy, taken while the bot may be running (no lock, no migration)."""
     source = _database(args, _settings(args.config))
@@ -276,6 +318,15 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="lancer le bot (Matrix, Teams, ou les deux)")
     run.add_argument("--config", default="config.toml")
     run.set_defaults(func=cmd_run)
+
+    plan = sub.add_parser("schedule", help=texts.SCHEDULE_HELP, description=texts.SCHEDULE_EPILOG)
+    plan.add_argument("--config", help="rythme, annuaire et canaux (défaut : sans canal)")
+    plan.add_argument("--db", help="base SQLite (défaut : storage.database de la configuration)")
+    plan.add_argument(
+        "--now", type=_local_moment, metavar="'AAAA-MM-JJ HH:MM'", help="défaut : maintenant"
+    )
+    plan.add_argument("--dry-run", action="store_true", help="aperçu : rien n'est enregistré")
+    plan.set_defaults(func=cmd_schedule)
 
     save = sub.add_parser("backup", help="sauvegarder la base, même pendant que le bot tourne")
     save.add_argument("--db")

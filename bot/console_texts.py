@@ -169,3 +169,28 @@ TEAMS_PACKAGE_WRITTEN = (
     "Paquet Teams écrit : {path} (application {app_id}). À téléverser dans Teams : Applications "
     "→ Gérer vos applications → Téléverser une application (ou par l'administrateur Teams)."
 )
+SCHEDULE_BAD_NOW = "moment « {text} » illisible (AAAA-MM-JJ HH:MM, heure locale)"
+SCHEDULE_MESSAGE = "→ {recipient} :\n{text}\n"
+SCHEDULE_NOTHING = "Rien à envoyer le {moment}."
+SCHEDULE_DRY_RUN = "Aperçu : rien n'a été enregistré ni envoyé."
+SCHEDULE_RECORDED = (
+    "{count} message(s) enregistré(s) : le bot en marche les envoie dans la minute (ou dès son "
+    "prochain démarrage), et ne les enverra jamais deux fois."
+)
+SCHEDULE_PRINTED_ONLY = (
+    "Aucun canal configuré ([matrix], [teams]) : {count} message(s) affiché(s) seulement, et "
+    "notés comme envoyés (le bot ne les répétera pas)."
+)
+SCHEDULE_HELP = (
+    "les envois programmés (digest CODIR, rappels) dus à un moment : affichés ; sans --dry-run "
+    "aussi enregistrés, et le bot en marche les envoie dans la minute"
+)
+SCHEDULE_EPILOG = (
+    "Affiche chaque message dû au moment --now (heure locale de rhythm.timezone), comme le bot "
+    "en marche l'enverrait, en blocs « → DESTINATAIRE : ». Avec --dry-run : rien n'est "
+    "enregistré (aperçu, par exemple des messages de lundi). Sans --dry-run : les messages sont "
+    "enregistrés dans la base, et le bot ne les répétera jamais ; si un canal est configuré, le "
+    "bot en marche (ou à son prochain démarrage) les envoie dans la minute, cette commande ne se "
+    "connecte à aucun serveur ; sans canal configuré, ils sont seulement affichés et notés comme "
+    "envoyés."
+)

@@ -83,6 +83,8 @@ class MatrixBot:
         self.worker = worker or DatabaseWorker()
         self.stopping = stopping or asyncio.Event()
         self.router: Router | None = None
+        #: Set once the rooms are known (a first sync done): the scheduler may send then.
+        self.synced = asyncio.Event()
 
     async def run(self) -> int:
         """Serve until a stop request; the exit code. The posts other transports' commands owe
@@ -118,6 +120,8 @@ class MatrixBot:
             log.info("Arrêt demandé avant la fin de la connexion au serveur")
             return 0
         codir, key, token, first = started
+        if not first:  # a first start has just synced the rooms' state
+            self.synced.set()
         positions = Positions(stored=token)
         backoff, checked_codir = 1, False
         while not self.stopping.is_set():
@@ -141,6 +145,7 @@ class MatrixBot:
                 log.debug("Lot %s : %d salons", response.next_batch, len(response.rooms.join))
                 await fill_gaps(self.client, response, token)
                 await self.router.handle_batch(response)
+                self.synced.set()
                 await crypto_housekeeping(self.client)
             except (SendFailed, aiohttp.ClientError, TimeoutError) as error:
                 # Back to the last position where everything was delivered: what came after

@@ -5,7 +5,8 @@ one engine and one worker thread.
 
 A change made in one transport is posted in every transport's CODIR room: the engine queues the
 post for the others in the command's own transaction (storage/outbox.py), and each transport
-sends what it owes. The upkeep (nightly backup, pruning) runs here, once for the process.
+sends what it owes. The upkeep (nightly backup, pruning) and the scheduler (the CODIR digest,
+the pilots' reminders: bot/scheduler.py) run here, once for the process.
 SIGTERM or SIGINT asks every transport to stop after what it has in hand (exit 0); a second
 signal stops at once. A transport that cannot go on (a wrong password, a port already taken)
 stops the others: exit 1.
@@ -18,8 +19,10 @@ from contextlib import suppress
 
 from bot.config import Settings
 from bot.matrix import MatrixBot, quiet_libraries
+from bot.matrix_direct import MatrixCourier
 from bot.matrix_login import LoginFailed, make_client
 from bot.matrix_worker import DatabaseWorker
+from bot.scheduler import Scheduler
 from bot.upkeep import daily_upkeep
 from commands.catalogue import build_registry
 from commands.engine import Engine
@@ -30,6 +33,8 @@ log = logging.getLogger(__name__)
 
 #: How often the upkeep (nightly backup when due, pruning) is looked at.
 UPKEEP_EVERY_S = 600
+#: How long a scheduled send in hand may take to finish once the bot is asked to stop.
+SCHEDULER_STOP_S = 10
 
 
 def transports_of(settings: Settings) -> tuple[str, ...]:
@@ -57,13 +62,17 @@ async def run_transports(settings: Settings) -> int:
     db = open_db(settings.storage.database)
     engine = build_engine(settings, db)
     worker, stopping = DatabaseWorker(), asyncio.Event()
-    bots = []
+    bots, couriers = [], []
     if client is not None:
         bots.append(MatrixBot(settings, client, db, engine, worker, stopping))
+        couriers.append(MatrixCourier(bots[-1]))
     if settings.teams is not None:
         from bot.teams import TeamsBot  # the Teams SDK is loaded only when Teams is configured
+        from bot.teams_reach import TeamsCourier
 
         bots.append(TeamsBot(settings, db, engine, worker, stopping))
+        couriers.append(TeamsCourier(bots[-1], db, worker))
+    scheduler = Scheduler(settings, db, engine, worker, stopping, couriers)
     tasks = [asyncio.create_task(_until_failure(bot.run(), stopping)) for bot in bots]
     loop = asyncio.get_running_loop()
 
@@ -81,6 +90,7 @@ async def run_transports(settings: Settings) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, request_stop, signum)
     upkeep = asyncio.create_task(_upkeep(settings, db, worker, stopping))
+    scheduling = asyncio.create_task(scheduler.run())
     try:
         results = await asyncio.gather(*tasks, return_exceptions=True)
     finally:
@@ -88,6 +98,8 @@ async def run_transports(settings: Settings) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
         await upkeep  # an upkeep in hand finishes
+        with suppress(TimeoutError):  # a send in hand finishes; the rest at the next start
+            await asyncio.wait_for(scheduling, SCHEDULER_STOP_S)
         if client is not None:
             await client.close()
         db.close()

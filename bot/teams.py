@@ -111,6 +111,8 @@ class TeamsBot:
         self.worker = worker
         self.stopping = stopping
         self.server: QuietServer | None = None
+        #: The SDK handlers, while serving: the scheduler sends through them (bot/teams_reach).
+        self.turns = None
         #: Set when this transport stops (on `stopping`, or when its server died alone).
         self._halted = asyncio.Event()
 
@@ -176,6 +178,7 @@ class TeamsBot:
             await asyncio.sleep(0.05)
         else:
             log.info("Bot Teams à l'écoute sur %s (POST /api/messages)", address)
+            self.turns = turns
         forwarding = asyncio.create_task(self._forward_outbox(turns))
         stopped = asyncio.create_task(self.stopping.wait())
         await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -185,6 +188,7 @@ class TeamsBot:
             log.error("Bot Teams : le serveur HTTP s'est arrêté (%s)", error)
             code = 1
         self._halted.set()  # the outbox loop ends; the other transports go on
+        self.turns = None
         stopped.cancel()
         with suppress(Exception):
             await app.stop()

@@ -245,6 +245,11 @@ class Turns:
         await self.app.send(codir, markdown(text), service_url=self.config.service_url)
         return True
 
+    async def send_to(self, conversation_id: str, service_url: str, text: str) -> None:
+        """A message the bot starts in a stored conversation (a reminder in a personal chat).
+        Raises what the Bot Connector raised."""
+        await self.app.send(conversation_id, markdown(text), service_url=service_url)
+
     # ------------------------------------------------------------ who, and where to reach them
 
     async def _sender(self, ctx) -> str:

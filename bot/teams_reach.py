@@ -1,0 +1,60 @@
+"""The scheduler's messages in Teams: a reminder in the person's personal chat with the bot, the
+digest in the CODIR channel.
+
+    courier = TeamsCourier(teams_bot, db, worker)   # bot/run.py hands it to the Scheduler
+    await courier.deliver(outgoing)                 # once courier.ready()
+
+A bot may write first only in a conversation it knows: the personal chat stored when the person
+installed the app or last wrote to it (storage/conversations.py). Someone who never did cannot
+be reached (`Unreachable`: the scheduler gives that message up). The reminder is markdown, one
+line per action saying how to answer right there (`47 fait`); buttons per action (an adaptive
+card) are not built yet. Teams has no transaction id: a send that reached Teams just before a
+crash is sent again after it.
+"""
+
+import logging
+
+from bot.matrix_worker import DatabaseWorker
+from bot.scheduler import CODIR, Unreachable
+from bot.teams_auth import upn_style
+from commands.schedule import Outgoing
+from storage import conversations
+
+log = logging.getLogger(__name__)
+
+TRANSPORT = "teams"
+
+
+def is_teams_id(recipient: str) -> bool:
+    """ "aad:<object id>", "teams:<id>" or a user principal name ("luc@cpas.be")."""
+    return recipient.startswith(("aad:", "teams:")) or upn_style(recipient)
+
+
+class TeamsCourier:
+    name = TRANSPORT
+
+    def __init__(self, bot, db, worker: DatabaseWorker) -> None:
+        self.bot = bot  # a bot.teams.TeamsBot: its `turns` while it serves
+        self.db = db
+        self.worker = worker
+
+    def ready(self) -> bool:
+        return self.bot.turns is not None
+
+    def reaches(self, recipient: str) -> bool:
+        return recipient == CODIR or is_teams_id(recipient)
+
+    async def deliver(self, outgoing: Outgoing) -> None:
+        turns = self.bot.turns
+        if turns is None:
+            raise ConnectionError("bot Teams arrêté")
+        if outgoing.recipient == CODIR:
+            await turns.post_codir(outgoing.text)  # False (no CODIR channel): logged there
+            return
+        where = await self.worker.run(
+            conversations.reference, self.db, outgoing.recipient, TRANSPORT
+        )
+        if where is None:
+            raise Unreachable("aucune conversation Teams connue (jamais écrit au bot)")
+        await turns.send_to(where["conversation_id"], where["service_url"], outgoing.text)
+        log.info("Rappel %s envoyé à %s dans Teams", outgoing.key, outgoing.recipient)
