@@ -17,6 +17,7 @@ from commands import (
     plans,
     progress,
     reading,
+    rhythm,
     texts,
     updates,
 )
@@ -28,6 +29,7 @@ SECTIONS = (
     (texts.SECTION_REPORTS, (exports,)),
     (texts.SECTION_DIRECTORY, (directory,)),
     (texts.SECTION_PLANS, (plans,)),
+    (texts.SECTION_RHYTHM, (rhythm,)),
     (texts.SECTION_HELP, (help,)),
 )
 

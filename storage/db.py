@@ -224,6 +224,41 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     db["outbox"].create_index(["transport", "id"])
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """The plan's rhythm: every scheduled send (recorded before it goes out, marked after), which
+    action each reminder was about and why, and the people's quiet settings."""
+    db["sends"].create(
+        {
+            "key": str,
+            "kind": str,
+            "recipient": str,
+            "label": str,
+            "text": str,
+            "html": str,
+            "mentions": str,
+            "actions": str,
+            "due_at": str,
+            "recorded_at": str,
+            "sent_at": str,
+        },
+        pk="key",
+        not_null={"kind", "recipient", "text"},
+    )
+    db["sends"].create_index(["kind", "recipient", "due_at"])
+    db["reminded"].create(
+        {"id": int, "chat_id": str, "action_number": int, "reason": str, "at": str, "key": str},
+        pk="id",
+        not_null={"chat_id", "action_number", "reason", "at"},
+    )
+    db["reminded"].create_index(["chat_id", "action_number", "reason"])
+    # One row per person who said something about their reminders (absent until, or off).
+    db["reminder_settings"].create(
+        {"chat_id": str, "away_until": str, "off": int, "at": str},
+        pk="chat_id",
+        defaults={"off": 0},
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -231,6 +266,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 ]
 
 

@@ -8,6 +8,7 @@ from storage import history
 from tests.conftest import ADMIN, NOW, REGISTRY, snapshot
 
 WRITERS = {"maj", "note", "indicateur", "sante", "echeance", "annuler", "pilote", "role"}
+WRITERS |= {"absent", "rappels"}
 BOOKKEEPING = ("handled_events", "people_seen")
 
 

@@ -116,6 +116,19 @@ PERMISSIONS = [
     (f"!historique {LUC}", CODIR_MEMBER, False),
     (f"!historique {LUC}", SYLVIE, False),
     (f"!historique {LUC}", STRANGER, False),
+    *[
+        (text, who, True)
+        for text in ("!absent 20/12/2026", "!rappels off")
+        for who in (ADMIN, CODIR_MEMBER, SYLVIE, STRANGER)
+    ],
+    ("!rappels pause", ADMIN, True),
+    ("!rappels pause", CODIR_MEMBER, False),
+    ("!rappels pause", SYLVIE, False),
+    ("!rappels pause", STRANGER, False),
+    ("!digest", ADMIN, True),
+    ("!digest", CODIR_MEMBER, True),
+    ("!digest", SYLVIE, False),
+    ("!digest", STRANGER, False),
 ]
 
 
@@ -136,6 +149,7 @@ def test_every_command_appears_in_the_permission_table():
     tried = {REGISTRY.find(text.split()[0]).name for text, _, _ in PERMISSIONS}
     mine = {"action", "os", "oo", "retard", "cherche", "synthese", "historique", "moi", "aide"}
     mine |= {"maj", "note", "indicateur", "sante", "echeance", "pilote", "pilotes", "role"}
+    mine |= {"absent", "rappels", "digest"}
     assert mine <= tried
 
 

@@ -1,0 +1,208 @@
+"""What the bot says on its own, and when: the weekly CODIR digest and the pilots' reminders.
+
+    rhythm = Rhythm.from_config(cfg.rhythm, digest_time(cfg.rhythm.digest),
+                                working_hours(cfg.rhythm.working_hours))
+    for outgoing in due(db, rhythm, directory, now):     # now: an aware datetime
+        if sends.record(db, outgoing):                   # recorded before it goes out
+            send(outgoing)
+            sends.mark_sent(db, outgoing.key)
+
+`due` only reads: run at any moment, as often as wanted, it gives what must go out then and
+is not recorded yet. The digest goes at its local day and time (later the same day if the bot
+was down, never the next day); reminders go on working days within working hours, at most
+one per person per local day, grouping all the person's actions that need a word.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from commands import texts
+from commands.access import effective_directory
+from commands.digest import digest_message
+from commands.reminders import needs_of, reminder_message
+from commands.render import person_name
+from commands.types import CODIR_ROOM, Directory
+from storage import absences, plans, sends
+
+DIGEST, REMINDER = "digest", "reminder"
+#: When there was no digest before, the first one tells this far back.
+FIRST_DIGEST_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """The cadence, as plain values (the bot builds it from its configuration's [rhythm])."""
+
+    timezone: str = "Europe/Brussels"
+    #: Monday 0; None: no digest.
+    digest_day: int | None = 0
+    digest_time: time = time(9, 0)
+    #: Days before a deadline, largest first.
+    reminders_before: tuple[int, ...] = (30, 7)
+    overdue_every_days: int = 14
+    silent_after_weeks: int = 6
+    work_start: time = time(8, 30)
+    work_end: time = time(17, 0)
+    skip_weekends: bool = True
+    #: A country code of the `holidays` library; "" : none.
+    holiday_country: str = "BE"
+
+    @classmethod
+    def from_config(
+        cls, config, digest: tuple[int, time] | None, hours: tuple[time, time]
+    ) -> "Rhythm":
+        """From a RhythmConfig-like object and its two parsed texts (`digest_time(...)`,
+        `working_hours(...)` in bot/config.py)."""
+        return cls(
+            timezone=config.timezone,
+            digest_day=digest[0] if digest else None,
+            digest_time=digest[1] if digest else time(9, 0),
+            reminders_before=tuple(sorted(set(config.reminders_before), reverse=True)),
+            overdue_every_days=config.overdue_every_days,
+            silent_after_weeks=config.silent_after_weeks,
+            work_start=hours[0],
+            work_end=hours[1],
+            skip_weekends=config.skip_weekends,
+            holiday_country=config.skip_holidays,
+        )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def silent_after(self) -> timedelta:
+        return timedelta(weeks=self.silent_after_weeks)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    key: str  # unique per send: "digest:2026-11-23", "reminder:@luc:x:2026-11-24"
+    kind: str  # DIGEST | REMINDER
+    recipient: str  # CODIR_ROOM or a person's chat id
+    label: str  # who, for printing: "salon CODIR" or the pilot's initials ("LM")
+    text: str
+    html: str
+    mentions: tuple[str, ...] = ()  # chat ids to notify (the person, for a reminder)
+    actions: tuple[str, ...] = ()  # action codes a reminder is about (for Teams buttons)
+    #: (action number, reason) pairs a reminder settles, kept by `sends.record` so a
+    #: threshold is not reminded twice.
+    reminded: tuple[tuple[int, str], ...] = ()
+    #: The moment `due` composed it for.
+    at: datetime | None = None
+
+
+def due(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[Outgoing]:
+    """Everything that must go out at `now` (an aware datetime) and is not recorded yet."""
+    directory = effective_directory(db, directory)
+    found = []
+    if digest_is_due(rhythm, now):
+        found.append(digest(db, rhythm, directory, now))
+    if reminders_allowed(db, rhythm, now):
+        found += reminders(db, rhythm, directory, now)
+    already = sends.recorded(db, [o.key for o in found])
+    return [o for o in found if o.key not in already]
+
+
+# ---------------------------------------------------------------- the digest
+
+
+def digest_is_due(rhythm: Rhythm, now: datetime) -> bool:
+    """From the digest's local day and time to the end of that day."""
+    local = now.astimezone(rhythm.zone)
+    return (
+        rhythm.digest_day is not None
+        and local.weekday() == rhythm.digest_day
+        and local.time() >= rhythm.digest_time
+    )
+
+
+def digest(db, rhythm: Rhythm, directory: Directory, now: datetime) -> Outgoing:
+    """The CODIR digest at `now`, telling what changed since the previous one (as `!digest`
+    shows it; `due` gives it only at its time)."""
+    local = now.astimezone(rhythm.zone)
+    since = sends.last_due(db, DIGEST) or now - timedelta(days=FIRST_DIGEST_DAYS)
+    text, html = digest_message(
+        db, directory, now, since, zone=rhythm.zone, silent_after=rhythm.silent_after
+    )
+    return Outgoing(
+        key=f"{DIGEST}:{local.date().isoformat()}",
+        kind=DIGEST,
+        recipient=CODIR_ROOM,
+        label=texts.CODIR_LABEL,
+        text=text,
+        html=html,
+        at=now,
+    )
+
+
+# ---------------------------------------------------------------- reminders
+
+
+@cache
+def _holidays(country: str, year: int):
+    return holidays.country_holidays(country, years=year)
+
+
+def quiet_day(rhythm: Rhythm, day: date) -> bool:
+    """A weekend (when skipped) or a public holiday: no reminder that day."""
+    if rhythm.skip_weekends and day.weekday() >= 5:
+        return True
+    return bool(rhythm.holiday_country) and day in _holidays(rhythm.holiday_country, day.year)
+
+
+def reminders_allowed(db, rhythm: Rhythm, now: datetime) -> bool:
+    """A working day, within working hours (local time), and no admin paused reminders."""
+    local = now.astimezone(rhythm.zone)
+    if quiet_day(rhythm, local.date()):
+        return False
+    if not rhythm.work_start <= local.time() < rhythm.work_end:
+        return False
+    return not absences.paused(db)
+
+
+def reminders(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[Outgoing]:
+    """One reminder per person with actions that need a word today (quiet times aside)."""
+    today = now.astimezone(rhythm.zone).date()
+    quiet = absences.quiet_people(db, today)
+    open_plans = [p for p in plans.all_plans(db) if not p.closed]
+    people = sorted({person for linked in directory.links.values() for person in linked})
+    found = []
+    for person in people:
+        key = f"{REMINDER}:{person}:{today.isoformat()}"
+        if person in quiet or sends.recorded(db, [key]):
+            continue
+        needs = needs_of(
+            db,
+            person,
+            directory.pilots_of(person),
+            open_plans,
+            now,
+            today,
+            before=rhythm.reminders_before,
+            overdue_every=timedelta(days=rhythm.overdue_every_days),
+            silent_after=rhythm.silent_after,
+        )
+        if not needs:
+            continue
+        name = person_name(directory, person)
+        text, html = reminder_message(name, needs, today, several_plans=len(open_plans) > 1)
+        found.append(
+            Outgoing(
+                key=key,
+                kind=REMINDER,
+                recipient=person,
+                label=name,
+                text=text,
+                html=html,
+                mentions=(person,),
+                actions=tuple(dict.fromkeys(n.action["code"] for n in needs)),
+                reminded=tuple((n.action["number"], n.reason) for n in needs),
+                at=now,
+            )
+        )
+    return found

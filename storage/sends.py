@@ -1,0 +1,160 @@
+"""Every message the bot sends on its own (the CODIR digest, the pilots' reminders): recorded
+before it goes out, marked once it went, so a restart never sends twice.
+
+    if record(db, outgoing):           # False: already recorded (by a previous run)
+        send(outgoing)
+        mark_sent(db, outgoing.key)
+    for row in unsent(db): ...         # recorded, not marked: the bot died before sending
+    last_sent(db, "digest")            # datetime (UTC) or None
+
+A reminder also records which actions it was about and why ("before-30:2026-12-31",
+"overdue", "silent"), per person, so a threshold is reminded once and a cadence is kept
+(`reminders_of`).
+"""
+
+import json
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from storage.db import transaction
+from storage.vocabulary import now_utc
+
+
+def record(db: sqlite_utils.Database, outgoing) -> bool:
+    """Record `outgoing` (a commands.schedule.Outgoing) before sending it, in its own
+    transaction; True when it is new, False when its key was already recorded."""
+    due_at = getattr(outgoing, "at", None) or now_utc()
+    with transaction(db):
+        cursor = db.execute(
+            "insert or ignore into sends (key, kind, recipient, label, text, html, mentions,"
+            " actions, due_at, recorded_at) values (?,?,?,?,?,?,?,?,?,?)",
+            [
+                outgoing.key,
+                outgoing.kind,
+                outgoing.recipient,
+                outgoing.label,
+                outgoing.text,
+                outgoing.html,
+                json.dumps(list(outgoing.mentions)),
+                json.dumps(list(outgoing.actions)),
+                _utc(due_at),
+                now_utc().isoformat(),
+            ],
+        )
+        if cursor.rowcount == 0:
+            return False
+        for number, reason in getattr(outgoing, "reminded", ()):
+            db.execute(
+                "insert into reminded (chat_id, action_number, reason, at, key) values (?,?,?,?,?)",
+                [outgoing.recipient, number, reason, _utc(due_at), outgoing.key],
+            )
+    return True
+
+
+def mark_sent(db: sqlite_utils.Database, key: str, at: datetime | None = None) -> None:
+    """The send recorded under `key` went out (at `at`, now by default)."""
+    with transaction(db):
+        db.execute(
+            "update sends set sent_at = ? where key = ? and sent_at is null",
+            [_utc(at or now_utc()), key],
+        )
+
+
+def unsent(db: sqlite_utils.Database) -> list[dict]:
+    """The sends recorded but not marked sent, oldest first."""
+    rows = db.query(
+        "select key, kind, recipient, label, text, html, mentions, actions from sends"
+        " where sent_at is null order by recorded_at, rowid"
+    )
+    return [
+        {**row, "mentions": json.loads(row["mentions"]), "actions": json.loads(row["actions"])}
+        for row in rows
+    ]
+
+
+def last_sent(
+    db: sqlite_utils.Database, kind: str, recipient: str | None = None
+) -> datetime | None:
+    """When the latest send of this kind (to `recipient`, if given) went out, or None."""
+    sql = "select max(sent_at) from sends where kind = ? and sent_at is not null"
+    params = [kind]
+    if recipient is not None:
+        sql += " and recipient = ?"
+        params.append(recipient)
+    return _moment(db.execute(sql, params).fetchone()[0])
+
+
+def last_due(db: sqlite_utils.Database, kind: str, recipient: str | None = None) -> datetime | None:
+    """The moment the latest recorded send of this kind was composed for (sent or not): what
+    the next digest counts changes from."""
+    sql = "select max(due_at) from sends where kind = ?"
+    params = [kind]
+    if recipient is not None:
+        sql += " and recipient = ?"
+        params.append(recipient)
+    return _moment(db.execute(sql, params).fetchone()[0])
+
+
+def recorded(db: sqlite_utils.Database, keys: list[str]) -> set[str]:
+    """Which of `keys` are already recorded."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(f"select key from sends where key in ({marks})", chunk)
+        found |= {key for (key,) in rows}
+    return found
+
+
+def reminders_of(db: sqlite_utils.Database, chat_id: str) -> dict[tuple[int, str], datetime]:
+    """(action number, reason) -> when `chat_id` was last reminded of it for that reason."""
+    rows = db.execute(
+        "select action_number, reason, max(at) from reminded where chat_id = ?"
+        " group by action_number, reason",
+        [chat_id],
+    )
+    return {(number, reason): _moment(at) for number, reason, at in rows}
+
+
+def reminder_times(db: sqlite_utils.Database, chat_id: str) -> list[datetime]:
+    """When `chat_id` was sent a reminder (recorded), oldest first."""
+    rows = db.execute(
+        "select due_at from sends where kind = 'reminder' and recipient = ? order by due_at",
+        [chat_id],
+    )
+    return [_moment(at) for (at,) in rows]
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+# ------------------------------------------------ the history, as the rhythm reads it
+
+
+def last_news(db: sqlite_utils.Database, plan_id: int) -> dict[int, datetime]:
+    """Action number -> its latest history entry, for the plan's actions that have one: when
+    an action last had news (reminders and the digest call it silent after a while)."""
+    rows = db.execute(
+        "select u.action_number, max(u.at) from updates u join actions a"
+        " on a.number = u.action_number where a.plan_id = ? group by u.action_number",
+        [plan_id],
+    )
+    return {number: _moment(at) for number, at in rows}
+
+
+def status_changes(
+    db: sqlite_utils.Database, plan_id: int, since: datetime, until: datetime
+) -> list[dict]:
+    """The plan's history entries in (since, until] that changed a status, oldest first."""
+    sql = (
+        "select u.*, a.code as action_code from updates u join actions a"
+        " on a.number = u.action_number where a.plan_id = ? and u.at > ? and u.at <= ?"
+        " and u.new_status is not u.old_status order by u.id"
+    )
+    return list(db.query(sql, [plan_id, _utc(since), _utc(until)]))
