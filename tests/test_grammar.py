@@ -202,6 +202,7 @@ def test_a_typo_equally_close_to_two_statuses_is_not_corrected(monkeypatch):
     # No word is equally close to two statuses of today's vocabulary: a made-up one shows it.
     words = {"suspendu": ON_HOLD, "suspendo": ABANDONED}
     monkeypatch.setattr(grammar, "parse_status", words.get)
+    monkeypatch.setattr(grammar, "_STATUS_WORDS", list(words))
     with pytest.raises(GrammarError):
         parse_update("47 suspendx")
     assert parse_update("47 suspendo").status == ABANDONED
