@@ -81,8 +81,9 @@ def _plan_blocks(db, directory, the_plan, now, today, since, silent_after) -> li
         weeks = silent_after.days // 7
         summary.lines.append(
             texts.DIGEST_SILENT.format(
-                weeks=weeks, count=len(silent), names=_listed(silent), ignored=IGNORED_REMINDERS
+                weeks=weeks, names=_listed(silent), ignored=IGNORED_REMINDERS
             )
+            + (texts.DIGEST_SILENT_TOTAL.format(count=len(silent)) if len(silent) > 1 else "")
         )
     summary.lines.append(_progress(actions))
     summary.counts = summary.lines

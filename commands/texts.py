@@ -349,9 +349,9 @@ DIGEST_LATE_COUNT = "{count} en retard"
 DIGEST_SOON = "Échéance dans les {days} jours ({count}) : {items}"
 DIGEST_SOON_COUNT = "{count} à échéance sous {days} jours"
 DIGEST_SILENT = (
-    "Sans nouvelles (rien depuis {weeks} semaines ou {ignored} rappels sans réponse), "
-    "{count} pilotes : {names}"
+    "Sans nouvelles (rien depuis {weeks} semaines ou {ignored} rappels sans réponse) : {names}"
 )
+DIGEST_SILENT_TOTAL = " ({count} pilotes)"
 DIGEST_PROGRESS = (
     "Avancement : {percent} % des actions faites ({done} sur {total}, "
     "les {abandoned} abandonnées non comptées)."
