@@ -4,6 +4,7 @@ never twice, to the right transport; and `pst-bot schedule` shows it. The rhythm
 
 import asyncio
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from nio import MatrixRoom
@@ -13,12 +14,12 @@ from bot.config import Settings
 from bot.matrix_direct import direct_room_in, is_matrix_id, reminder_content, tx_id
 from bot.matrix_worker import DatabaseWorker
 from bot.scheduler import Scheduler, Unreachable
-from bot.teams_reach import is_teams_id
+from bot.teams_reach import TeamsCourier, is_teams_id
 from commands.catalogue import build_registry
 from commands.engine import Engine
 from commands.schedule import Outgoing
 from commands.types import Directory
-from storage import sends
+from storage import conversations, sends
 from storage.db import open_db
 from storage.importing import import_plan, load_example
 
@@ -249,3 +250,30 @@ def test_schedule_refuses_an_unreadable_moment_in_french(database, capsys):
         main(["schedule", "--db", database, "--now", "lundi matin"])
     assert exit_.value.code == 2
     assert "illisible (AAAA-MM-JJ HH:MM" in capsys.readouterr().err
+
+
+class FakeTurns:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str]] = []
+
+    async def post_codir(self, text: str) -> bool:
+        self.sent.append(("codir", "", text))
+        return True
+
+    async def send_to(self, conversation_id: str, service_url: str, text: str) -> None:
+        self.sent.append((conversation_id, service_url, text))
+
+
+async def test_teams_reminds_in_the_stored_personal_chat_or_gives_up(db):
+    turns = FakeTurns()
+    teams = TeamsCourier(SimpleNamespace(turns=turns), db, DatabaseWorker())
+    with pytest.raises(Unreachable):  # she never wrote to the bot
+        await teams.deliver(TO_ANNE)
+    conversations.remember(db, ANNE, "teams", "a:1xyz", "https://smba.example/emea/", NOW)
+    await teams.deliver(TO_ANNE)
+    await teams.deliver(DIGEST)
+    assert turns.sent == [
+        ("a:1xyz", "https://smba.example/emea/", TO_ANNE.text),
+        ("codir", "", DIGEST.text),
+    ]
+    assert not TeamsCourier(SimpleNamespace(turns=None), db, DatabaseWorker()).ready()
