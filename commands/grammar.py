@@ -321,14 +321,8 @@ def _may_correct(typed: str, candidate: str) -> bool:
 
 
 def _one_apart(a: str, b: str) -> bool:
-    """`a` and `b` are at most one deletion, insertion, substitution or swap of two neighbours
-    apart (Damerau-Levenshtein), checked in one pass.
-
-    >>> _one_apart("terminr", "termine"), _one_apart("encuors", "encours")
-    (True, True)
-    >>> _one_apart("fait", "done")
-    False
-    """
+    """At most one deletion, insertion, substitution or swap of neighbours apart (Damerau-
+    Levenshtein), in one pass: ("terminr", "termine") and ("encuors", "encours") are."""
     if abs(len(a) - len(b)) > 1:
         return False
     i = 0
