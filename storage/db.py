@@ -18,6 +18,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from storage.vocabulary import now_utc
+
 
 def _migration_1(db: sqlite_utils.Database) -> None:
     """The plan, its pilots, the append-only history and the transport bookkeeping."""
@@ -257,6 +259,10 @@ def _migration_7(db: sqlite_utils.Database) -> None:
         pk="chat_id",
         defaults={"off": 0},
     )
+    # Since when a plan is in the bot: an action with no news is "silent" counted from there,
+    # not from the beginning of time (plans already there count from this upgrade).
+    db.execute("alter table plans add column created_at text")
+    db.execute("update plans set created_at = ?", [now_utc().isoformat()])
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [

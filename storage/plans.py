@@ -18,6 +18,8 @@ from datetime import datetime
 
 import sqlite_utils
 
+from storage.vocabulary import now_utc
+
 ACTIVE, CLOSED = "active", "closed"
 #: The code a plan gets when nobody named one (first import into an empty database).
 DEFAULT_CODE = "pst"
@@ -33,6 +35,8 @@ class Plan:
     organisation: str
     period: str
     state: str
+    #: When the plan came into the bot (UTC, ISO); "" for a plan made before that was kept.
+    created_at: str = ""
 
     @property
     def closed(self) -> bool:
@@ -47,6 +51,7 @@ def _plan(row: dict) -> Plan:
         organisation=row["organisation"] or "",
         period=row["period"] or "",
         state=row["state"],
+        created_at=row.get("created_at") or "",
     )
 
 
@@ -82,8 +87,9 @@ def create_plan(
 ) -> Plan:
     """A new, active plan; call inside a transaction. `code` must match CODE and be new."""
     cursor = db.execute(
-        "insert into plans (code, title, organisation, period, state) values (?, ?, ?, ?, ?)",
-        [code, title or f"PST {code}", organisation, period, ACTIVE],
+        "insert into plans (code, title, organisation, period, state, created_at)"
+        " values (?, ?, ?, ?, ?, ?)",
+        [code, title or f"PST {code}", organisation, period, ACTIVE, now_utc().isoformat()],
     )
     return plan_by_id(db, cursor.lastrowid)
 

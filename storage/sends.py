@@ -138,14 +138,22 @@ def _moment(text: str | None) -> datetime | None:
 
 
 def last_news(db: sqlite_utils.Database, plan_id: int) -> dict[int, datetime]:
-    """Action number -> its latest history entry, for the plan's actions that have one: when
-    an action last had news (reminders and the digest call it silent after a while)."""
+    """Action number -> when it last had news: its latest history entry, or when its plan came
+    into the bot (reminders and the digest call it silent after a while)."""
     rows = db.execute(
         "select u.action_number, max(u.at) from updates u join actions a"
         " on a.number = u.action_number where a.plan_id = ? group by u.action_number",
         [plan_id],
     )
-    return {number: _moment(at) for number, at in rows}
+    news = {number: _moment(at) for number, at in rows}
+    created = db.execute("select created_at from plans where id = ?", [plan_id]).fetchone()
+    if created and created[0]:
+        # An action without history has had no news since the plan came into the bot.
+        arrived = _moment(created[0])
+        numbers = db.execute("select number from actions where plan_id = ?", [plan_id])
+        for (number,) in numbers:
+            news.setdefault(number, arrived)
+    return news
 
 
 def status_changes(

@@ -112,6 +112,7 @@ def test_reminders_group_all_of_a_persons_actions_in_one_message(db, directory):
     set_end(db, 52, "2026-12-24")  # LM, in 30 days
     set_end(db, 53, "2026-11-01")  # LM, missed
     db.execute("delete from updates where action_number = 54")  # LM, never any news
+    db.execute("update plans set created_at = '2026-01-05T08:00:00+00:00'")  # since January
     found = reminders(due(db, RHYTHM, directory, now))
     assert set(found) == {LUC}
     luc = found[LUC]
@@ -294,3 +295,16 @@ def test_unsent_row_gives_back_the_outgoing(needy, directory):
     (row,) = sends.unsent(needy)
     assert row["mentions"] == [LUC] and row["actions"] == ["52"]
     assert (row["text"], row["html"], row["label"]) == (luc.text, luc.html, "LM")
+
+
+def test_a_plan_just_imported_makes_nobody_silent(db, directory):
+    now = at("2026-11-24 10:00")
+    db.execute("delete from updates")
+    db.execute("update actions set end_date = '2030-12-31'")  # no deadline needs a word
+    db.execute("update plans set created_at = ?", [(now - timedelta(days=2)).isoformat()])
+    found = reminders(due(db, RHYTHM, directory, now))
+    assert not any("sans nouvelles" in outgoing.text for outgoing in found.values())
+    later = now + timedelta(weeks=6)
+    assert any(
+        "sans nouvelles" in o.text for o in reminders(due(db, RHYTHM, directory, later)).values()
+    )
