@@ -34,7 +34,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from bot.config import Settings, digest_time, working_hours
@@ -137,7 +137,7 @@ class Scheduler:
         for outgoing in recorded:
             log.info("Envoi programmé %s pour %s", outgoing.key, outgoing.label)
         if deliver:
-            await self.deliver_unsent()
+            await self.deliver_unsent(now)
         return recorded
 
     async def preview(self, now: datetime) -> list[Outgoing]:
@@ -146,14 +146,25 @@ class Scheduler:
             self.due, self.db, self.rhythm, self.engine.base_directory, now
         )
 
-    async def deliver_unsent(self) -> None:
-        """Every recorded, unsent message, oldest first; each marked once delivered (or
-        given up)."""
+    async def deliver_unsent(self, now: datetime) -> None:
+        """Every recorded, unsent message of the day, oldest first; each marked once delivered
+        (or given up). One recorded ahead for a later day waits for it; one of an earlier day
+        is no longer relevant (a digest goes out the
+        same day or not at all; tomorrow's pass finds again what a reminder was about, if it
+        still holds): marked, not sent."""
         self.waiting = False
+        today = now.astimezone(self.rhythm.zone).date()
         for row in await self.worker.run(sends.unsent, self.db):
             if self.stopping.is_set():
                 return  # what is left goes out at the next start
             outgoing = outgoing_of(row)
+            day = _local_day(row.get("due_at"), self.rhythm) or today
+            if day > today:
+                continue  # recorded ahead by `pst-bot schedule --now`: goes out on its day
+            if day < today:
+                log.info("Envoi %s d'un jour passé : plus d'actualité, non envoyé", outgoing.key)
+                await self.worker.run(sends.mark_sent, self.db, outgoing.key)
+                continue
             if await self._deliver(outgoing):
                 await self.worker.run(sends.mark_sent, self.db, outgoing.key)
 
@@ -198,3 +209,8 @@ class Scheduler:
         if done:
             self._delivered -= {(outgoing.key, t.name) for t in targets}
         return done
+
+
+def _local_day(moment: str | None, rhythm) -> date | None:
+    """The local date of a recorded send's moment (ISO, UTC), or None when unknown."""
+    return datetime.fromisoformat(moment).astimezone(rhythm.zone).date() if moment else None

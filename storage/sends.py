@@ -64,7 +64,7 @@ def mark_sent(db: sqlite_utils.Database, key: str, at: datetime | None = None) -
 def unsent(db: sqlite_utils.Database) -> list[dict]:
     """The sends recorded but not marked sent, oldest first."""
     rows = db.query(
-        "select key, kind, recipient, label, text, html, mentions, actions from sends"
+        "select key, kind, recipient, label, text, html, mentions, actions, due_at from sends"
         " where sent_at is null order by recorded_at, rowid"
     )
     return [

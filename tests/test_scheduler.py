@@ -3,7 +3,7 @@ never twice, to the right transport; and `pst-bot schedule` shows it. The rhythm
 (what is due when) is tested in the core's tests: here `due` is a stand-in."""
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -27,11 +27,13 @@ NOW = datetime(2026, 11, 23, 9, 5, tzinfo=UTC)
 LUC = "@luc:example.org"
 ANNE = "aad:0f3c-anne"
 
-DIGEST = Outgoing("digest:2026-11-23", "digest", "codir", "salon CODIR", "Digest", "<p>Digest</p>")
-TO_LUC = Outgoing(
-    "reminder:luc:2026-11-23", "reminder", LUC, "LM", "47 : échéance", "", mentions=(LUC,)
+DIGEST = Outgoing(
+    "digest:2026-11-23", "digest", "codir", "salon CODIR", "Digest", "<p>Digest</p>", at=NOW
 )
-TO_ANNE = Outgoing("reminder:anne:2026-11-23", "reminder", ANNE, "AB", "12 : en retard", "")
+TO_LUC = Outgoing(
+    "reminder:luc:2026-11-23", "reminder", LUC, "LM", "47 : échéance", "", (LUC,), at=NOW
+)
+TO_ANNE = Outgoing("reminder:anne:2026-11-23", "reminder", ANNE, "AB", "12 : en retard", "", at=NOW)
 
 
 class FakeTransport:
@@ -120,6 +122,25 @@ async def test_what_a_crash_left_recorded_but_unsent_goes_out_once_at_the_next_s
     scheduler = scheduler_for(db, [matrix], [TO_LUC])
     await scheduler.run_once(NOW)
     await scheduler.run_once(NOW)
+    assert matrix.delivered == [TO_LUC.key]
+
+
+async def test_what_was_left_unsent_on_an_earlier_day_is_not_sent_any_more(db):
+    sends.record(db, DIGEST)  # recorded Monday, bot down since
+    sends.record(db, TO_LUC)
+    matrix = FakeTransport("matrix", "@")
+    tuesday = NOW + timedelta(days=1)
+    await scheduler_for(db, [matrix], [], clock=lambda: tuesday).run_once(tuesday)
+    assert matrix.delivered == [] and sends.unsent(db) == []
+
+
+async def test_what_was_recorded_ahead_for_a_later_day_waits_for_that_day(db):
+    sends.record(db, TO_LUC)  # `pst-bot schedule --now` for Monday, run on the Sunday
+    matrix = FakeTransport("matrix", "@")
+    sunday = NOW - timedelta(days=1)
+    await scheduler_for(db, [matrix], [], clock=lambda: sunday).run_once(sunday)
+    assert matrix.delivered == [] and len(sends.unsent(db)) == 1
+    await scheduler_for(db, [matrix], []).run_once(NOW)
     assert matrix.delivered == [TO_LUC.key]
 
 
