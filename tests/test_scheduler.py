@@ -169,7 +169,7 @@ async def test_a_person_nobody_can_reach_is_given_up_not_retried(db):
     only_matrix = scheduler_for(db, [matrix], [TO_ANNE])
     await only_matrix.run_once(NOW)  # no transport for an Entra id
     assert sent_keys(db) == {TO_ANNE.key} and matrix.delivered == []
-    other = Outgoing("reminder:anne:2026-11-24", "reminder", ANNE, "AB", "12", "")
+    other = Outgoing("reminder:anne:2026-11-24", "reminder", ANNE, "AB", "12", "", at=NOW)
     await scheduler_for(db, [matrix, teams], [other]).run_once(NOW)  # no Teams chat with her
     assert sent_keys(db) == {TO_ANNE.key, other.key} and teams.delivered == []
 
