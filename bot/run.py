@@ -22,7 +22,7 @@ from bot.matrix import MatrixBot, quiet_libraries
 from bot.matrix_direct import MatrixCourier
 from bot.matrix_login import LoginFailed, make_client
 from bot.matrix_worker import DatabaseWorker
-from bot.scheduler import Scheduler
+from bot.scheduler import Scheduler, rhythm_of
 from bot.upkeep import daily_upkeep
 from commands.catalogue import build_registry
 from commands.engine import Engine
@@ -52,6 +52,7 @@ def build_engine(settings: Settings, db) -> Engine:
         organisation=settings.organisation,
         room_plans=settings.rooms.plans,
         transports=transports_of(settings),
+        rhythm=rhythm_of(settings),
     )
 
 

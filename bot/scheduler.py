@@ -73,6 +73,14 @@ class Transport(Protocol):
         """Send it; raises Unreachable (given up) or anything else (tried again)."""
 
 
+def rhythm_of(settings: Settings) -> schedule.Rhythm:
+    """The configured rhythm, as the engine's schedule reads it."""
+    config = settings.rhythm
+    return schedule.Rhythm.from_config(
+        config, digest_time(config.digest), working_hours(config.working_hours)
+    )
+
+
 def outgoing_of(row: dict) -> Outgoing:
     """A recorded send (storage/sends.unsent) as the Outgoing it was recorded from."""
     names = {field.name for field in dataclasses.fields(Outgoing)}
@@ -101,10 +109,7 @@ class Scheduler:
         clock: Callable[[], datetime] = now_utc,
         due: Callable[..., list[Outgoing]] = schedule.due,
     ) -> None:
-        config = settings.rhythm
-        self.rhythm = schedule.Rhythm.from_config(
-            config, digest_time(config.digest), working_hours(config.working_hours)
-        )
+        self.rhythm = rhythm_of(settings)
         self.db = db
         self.engine = engine
         self.worker = worker

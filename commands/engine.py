@@ -120,6 +120,7 @@ class Engine:
         organisation: Organisation | None = None,
         room_plans: dict[str, str] | None = None,
         transports: tuple[str, ...] = (),
+        rhythm=None,
     ) -> None:
         self.db = db
         # The configuration's directory; links and roles changed in chat are applied on top.
@@ -133,6 +134,8 @@ class Engine:
         #: The transports serving this database: a command's posts are queued for the ones it
         #: did not come by (storage/outbox.py).
         self.transports = tuple(transports)
+        #: The configured rhythm (commands.schedule.Rhythm) for !digest; None: the defaults.
+        self.rhythm = rhythm
 
     def handle(self, message: Message) -> Reply | None:
         """Run the command in `message`; None when it is no command or was already answered."""
@@ -181,6 +184,7 @@ class Engine:
             registry=self.registry,
             plan=room_plan,
             plan_refusal=plan_refusal,
+            rhythm=self.rhythm,
         )
         try:
             if len(text) > MAX_MESSAGE:

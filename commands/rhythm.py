@@ -148,5 +148,5 @@ def set_reminders(ctx: Context, args: Args) -> Reply:
 )
 def show_digest(ctx: Context, args: Args) -> Reply:
     # The configured cadence is the bot's; its defaults tell the same changes and silences.
-    outgoing = digest(ctx.db, Rhythm(), ctx.directory, ctx.now)
+    outgoing = digest(ctx.db, ctx.rhythm or Rhythm(), ctx.directory, ctx.now)
     return Reply(text=outgoing.text, html=outgoing.html)

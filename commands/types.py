@@ -232,6 +232,8 @@ class Context:
     #: The plan this room works on (a storage.plans.Plan), or None with the reason.
     plan: Any = None
     plan_refusal: str = ""
+    #: The configured rhythm (a commands.schedule.Rhythm), or None for the defaults.
+    rhythm: Any = None
 
     @property
     def today(self) -> date:

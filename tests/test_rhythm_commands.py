@@ -2,8 +2,11 @@
 
 from datetime import date
 
+from commands.engine import Engine
+from commands.schedule import Rhythm
+from commands.types import Message
 from storage import absences, sends
-from tests.conftest import ADMIN, LUC, SYLVIE, snapshot
+from tests.conftest import ADMIN, LUC, NOW, REGISTRY, SYLVIE, snapshot
 
 CODIR_MEMBER = "@codir:example.org"
 
@@ -117,3 +120,17 @@ def test_digest_command_shows_the_digest_without_recording_it(say, db):
 def test_digest_command_is_refused_to_pilots(say):
     reply = say(LUC, "!digest")
     assert reply.refused and "administrateur, CODIR" in reply.text
+
+
+def test_digest_command_uses_the_configured_silence(db, directory):
+    db.execute("delete from updates")
+    db.execute("update plans set created_at = '2025-01-01T00:00:00+00:00'")
+    ask = Message(sender=ADMIN, text="!digest")
+    weeks_52 = Engine(
+        db, directory, REGISTRY, clock=lambda: NOW, rhythm=Rhythm(silent_after_weeks=52)
+    )
+    weeks_6 = Engine(
+        db, directory, REGISTRY, clock=lambda: NOW, rhythm=Rhythm(silent_after_weeks=6)
+    )
+    assert "sans nouvelles" not in weeks_52.handle(ask).text.lower()
+    assert "sans nouvelles" in weeks_6.handle(ask).text.lower()
