@@ -1,26 +1,37 @@
 """A reminder reaches the pilot in a direct chat, notifies them (m.text with m.mentions), their
-answer there ("47 fait", no "!") is applied, and a restart does not remind them again that
-day. Its own bot process, with a [rhythm] that allows reminders at any hour."""
+answer there ("47 fait", no "!") is applied, the CODIR room gets the day's digest, and a
+restart sends neither again. Its own bot process, with a [rhythm] that allows reminders at any
+hour and whose digest is due today from midnight."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from .botproc import BotProcess
 from .chat import Chat, in_reply_to
 from .synapse import unique_name
 
-#: Reminders at any hour, any day; no digest (it would depend on the weekday).
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+#: Reminders at any hour, any day; the digest due today from midnight (Brussels time).
 RHYTHM = """
 [rhythm]
-digest = ""
+digest = "{day} 00:00"
 working_hours = "00:00-23:59"
 skip_weekends = false
 skip_holidays = ""
 """
+
+
+def digests_in(chat: Chat, room: str, bot_id: str) -> list:
+    return [
+        event
+        for room_id, event in chat.messages
+        if room_id == room and event.sender == bot_id and event.body.startswith("Digest CODIR")
+    ]
 
 
 def reminders_from(chat: Chat, bot_id: str) -> list[tuple[str, object]]:
@@ -47,7 +58,9 @@ async def test_a_reminder_in_a_direct_chat_is_answered_there_and_not_repeated(ho
         pilots={"LM": lm.user_id},
         codir_room=codir,
     )
-    bot.config_path.write_text(bot.config_path.read_text(encoding="utf-8") + RHYTHM, "utf-8")
+    today = datetime.now(ZoneInfo("Europe/Brussels")).date()
+    rhythm = RHYTHM.format(day=DAYS[today.weekday()])
+    bot.config_path.write_text(bot.config_path.read_text(encoding="utf-8") + rhythm, "utf-8")
     bot.seed()
     # One of LM's actions falls due in five days (the others of 2019-2024 are overdue).
     soon = (date.today() + timedelta(days=5)).isoformat()
@@ -72,6 +85,9 @@ async def test_a_reminder_in_a_direct_chat_is_answered_there_and_not_repeated(ho
         assert reply.source["content"]["msgtype"] == "m.notice"
         assert bot.query("select status from actions where number = ?", [number]) == [("fait",)]
         assert bot.query("select count(*) from sends where sent_at is null") == [(0,)]
+        await dg.until(lambda: digests_in(dg, codir, bot_id), 30, "the digest in the CODIR room")
+        [digest] = digests_in(dg, codir, bot_id)
+        assert digest.source["content"]["msgtype"] == "m.notice" and "!tableau" in digest.body
 
         # A restart: the day's reminder is recorded as sent, nothing goes out again.
         assert bot.terminate() == 0, bot.log_text()
@@ -82,6 +98,8 @@ async def test_a_reminder_in_a_direct_chat_is_answered_there_and_not_repeated(ho
         while time.monotonic() - started < 3:  # a pass at start would have sent by now
             await lm.sync(500)
         assert len(reminders_from(lm, bot_id)) == 1
+        await dg.sync(500)
+        assert len(digests_in(dg, codir, bot_id)) == 1
         assert [event for _, event in lm.messages if in_reply_to(event) == answer] == [reply]
     finally:
         exit_code = bot.terminate()
