@@ -6,10 +6,11 @@ digest in the CODIR channel.
 
 A bot may write first only in a conversation it knows: the personal chat stored when the person
 installed the app or last wrote to it (storage/conversations.py). Someone who never did cannot
-be reached (`Unreachable`: the scheduler gives that message up). The reminder is markdown, one
-line per action saying how to answer right there (`47 fait`); buttons per action (an adaptive
-card) are not built yet. Teams has no transaction id: a send that reached Teams just before a
-crash is sent again after it.
+be reached (`Unreachable`: the scheduler gives that message up). A reminder is an adaptive
+card (bot/teams_cards.py): its lines, then three buttons per action (fait, en cours, pas
+encore) that answer as if the pilot had typed the command; its markdown text is the card's
+fallback. The digest is markdown. Teams has no transaction id: a send that reached Teams just
+before a crash is sent again after it.
 """
 
 import logging
@@ -56,5 +57,7 @@ class TeamsCourier:
         )
         if where is None:
             raise Unreachable("aucune conversation Teams connue (jamais écrit au bot)")
-        await turns.send_to(where["conversation_id"], where["service_url"], outgoing.text)
+        await turns.send_to(
+            where["conversation_id"], where["service_url"], outgoing.text, outgoing.actions
+        )
         log.info("Rappel %s envoyé à %s dans Teams", outgoing.key, outgoing.recipient)

@@ -71,3 +71,15 @@ def incoming_text(text: str | None) -> str:
     '!note 23 R&D <urgent>'
     """
     return html.unescape(text or "").replace("\xa0", " ").strip()
+
+
+#: A reminder card (bot/teams_cards.py): a row per action, three buttons each.
+CARD_ROW = "Action {code} :"
+CARD_DONE = "fait"
+CARD_IN_PROGRESS = "en cours"
+CARD_NOT_YET = "pas encore"
+CARD_REFUSED = (
+    "Ce bouton ne correspond à aucune réponse connue : rien n'a été modifié. Répondez par "
+    "exemple « !maj 47 fait »."
+)
+CARD_ALREADY = "Réponse déjà reçue : rien de plus à faire."

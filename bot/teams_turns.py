@@ -7,7 +7,9 @@ loads it without the SDK's import-time side effects).
 A message: our tenant only; the bot's mention removed; the sender identified (bot/teams_auth);
 the engine run in the database worker; the reply sent as markdown in the same conversation
 (files as consent cards in a personal chat, as signed links elsewhere); the command's CODIR
-posts sent to the CODIR channel; then the command marked delivered.
+posts sent to the CODIR channel; then the command marked delivered. A reminder card's button
+(an `adaptiveCard/action` invoke, bot/teams_cards) goes the same way, as if the pilot had
+typed its command in that chat; the card shows the reply too.
 
 Exactly once. Handlers run inside Teams' HTTP request. The engine records each activity id
 ("teams:<id>") with the command's effect, so a command is never applied twice; if the reply
@@ -27,12 +29,11 @@ import sqlite3
 from collections.abc import AsyncIterator
 
 import httpx
-from microsoft_teams.api import Attachment as CardAttachment
+from microsoft_teams.api import AdaptiveCardActionMessageResponse as CardAnswer
 from microsoft_teams.api import (
+    AdaptiveCardInvokeActivity,
     ConversationUpdateActivity,
-    FileConsentCard,
     FileConsentInvokeActivity,
-    FileInfoCard,
     InstalledActivity,
     MessageActivity,
     MessageActivityInput,
@@ -44,6 +45,7 @@ from bot import teams_texts as texts
 from bot.config import TeamsConfig
 from bot.matrix_worker import DatabaseWorker
 from bot.teams_auth import PERSONAL, Identities, TenantFilter, describe, room_of
+from bot.teams_cards import CardDataRefused, command_of, consent_card, file_info, reminder_card
 from bot.teams_files import FileShelf, upload
 from commands import texts as engine_texts
 from commands.engine import Engine
@@ -55,8 +57,6 @@ from storage.vocabulary import now_utc
 log = logging.getLogger(__name__)
 
 TRANSPORT = "teams"
-FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
-FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
 
 
 class ReplyNotSent(Exception):
@@ -100,6 +100,7 @@ class Turns:
         app.on_install_add(self.on_install)
         app.on_conversation_update(self.on_conversation_update)
         app.on_file_consent(self.on_file_consent)
+        app.on_card_action(self.on_card_action)
 
     async def aclose(self) -> None:
         await self.uploads.aclose()
@@ -126,26 +127,34 @@ class Turns:
         options = StripMentionsTextOptions(account_id=activity.recipient.id)
         text = texts.incoming_text(activity.strip_mentions_text(options).text)
         personal = activity.conversation.conversation_type == PERSONAL
-        sender = await self._sender(ctx)
+        message = await self._message(ctx, text, direct=personal, mentioned=mentioned)
         if personal:
-            await self._remember(ctx, sender)
-        message = Message(
-            sender=sender,
+            await self._remember(ctx, message.sender)
+        await self._run(ctx, message, personal)
+
+    async def _message(self, ctx, text: str, *, direct: bool, mentioned: bool = False) -> Message:
+        activity = ctx.activity
+        return Message(
+            sender=await self._sender(ctx),
             text=text,
             room=room_of(activity.conversation.id),
             event_id=f"{TRANSPORT}:{activity.id}",
-            direct=personal,
+            direct=direct,
             mentioned=mentioned,
             sender_name=activity.from_.name or "",
             transport=TRANSPORT,
         )
+
+    async def _run(self, ctx, message: Message, personal: bool) -> Reply | None:
+        """The engine's reply to `message`, sent with its CODIR posts, then marked delivered;
+        None when it was delivered already."""
         reply = await self._handle(message)
         if reply is None:
-            return
+            return None
         log.info(
             "%s %s dans %s : %s",
             "Refusé à" if reply.refused else "Répondu à",
-            sender,
+            message.sender,
             message.room,
             (message.text.split(None, 1) or [""])[0][:30],
         )
@@ -157,7 +166,7 @@ class Turns:
                 "Teams la redemandera"
             ) from None
         if reply.transient:
-            return  # nothing was recorded: the command may be sent again
+            return reply  # nothing was recorded: the command may be sent again
         await self._send_posts(reply.posts)
         try:
             # The message's id, not the reply's: a stored reply replayed by the engine does
@@ -165,6 +174,34 @@ class Turns:
             await self.worker.run(self.engine.delivered, message.event_id)
         except sqlite3.OperationalError as fault:
             log.warning("Réponse à %s envoyée, remise non notée (%s)", message.event_id, fault)
+        return reply
+
+    async def on_card_action(
+        self, ctx: ActivityContext[AdaptiveCardInvokeActivity]
+    ) -> CardAnswer | None:
+        """A reminder card's button: its command run as if typed in that chat, exactly once
+        (keyed on the invoke's id); the reply is sent in the chat and shown by the card."""
+        activity = ctx.activity
+        if not self.tenants.allows(activity):
+            return None
+        async with self._one_at_a_time(f"{TRANSPORT}:{activity.id}"):
+            try:
+                command = command_of(activity.value.action.data)
+                message = await self._message(ctx, command, direct=True)
+                reply = await self._run(ctx, message, personal=True)
+                return CardAnswer(value=reply.text if reply else texts.CARD_ALREADY)
+            except CardDataRefused as refused:
+                data = str(activity.value.action.data)[:200]
+                log.warning("Bouton de carte Teams %s refusé : %s", activity.id, data)
+                text = str(refused)
+            except ReplyNotSent:
+                raise
+            except Exception:
+                log.exception("Bouton de carte Teams %s : erreur interne", activity.id)
+                text = engine_texts.INTERNAL_ERROR
+            with contextlib.suppress(Exception):
+                await ctx.send(markdown(text))
+            return CardAnswer(value=text)
 
     async def _handle(self, message: Message) -> Reply | None:
         try:
@@ -182,7 +219,7 @@ class Turns:
         cards = []
         for attachment in reply.attachments:
             if personal:
-                cards.append(self._consent_card(attachment))
+                cards.append(consent_card(attachment, self.shelf.put(attachment)))
             elif self.config.public_url:
                 lines.append(self._link(attachment))
             else:
@@ -193,20 +230,6 @@ class Turns:
         await ctx.send(MessageActivityInput(text=body).with_text_format("markdown"))
         for card in cards:
             await ctx.send(card)
-
-    def _consent_card(self, attachment: Attachment) -> MessageActivityInput:
-        file_id = self.shelf.put(attachment)
-        card = FileConsentCard(
-            description=texts.FILE_CONSENT.format(
-                filename=attachment.filename, size=texts.size(len(attachment.data))
-            ),
-            size_in_bytes=len(attachment.data),
-            accept_context={"file": file_id, "name": attachment.filename},
-            decline_context={"file": file_id, "name": attachment.filename},
-        )
-        return MessageActivityInput().add_attachments(
-            CardAttachment(content_type=FILE_CONSENT, name=attachment.filename, content=card)
-        )
 
     def _link(self, attachment: Attachment) -> str:
         token = self.shelf.link_token(self.shelf.put(attachment))
@@ -245,10 +268,14 @@ class Turns:
         await self.app.send(codir, markdown(text), service_url=self.config.service_url)
         return True
 
-    async def send_to(self, conversation_id: str, service_url: str, text: str) -> None:
-        """A message the bot starts in a stored conversation (a reminder in a personal chat).
+    async def send_to(
+        self, conversation_id: str, service_url: str, text: str, actions: tuple[str, ...] = ()
+    ) -> None:
+        """A message the bot starts in a stored conversation (a reminder in a personal chat);
+        with `actions`, an adaptive card with buttons for each (its fallback: `text`).
         Raises what the Bot Connector raised."""
-        await self.app.send(conversation_id, markdown(text), service_url=service_url)
+        message = reminder_card(text, actions) if actions else markdown(text)
+        await self.app.send(conversation_id, message, service_url=service_url)
 
     # ------------------------------------------------------------ who, and where to reach them
 
@@ -338,17 +365,8 @@ class Turns:
             await ctx.send(markdown(texts.FILE_UPLOAD_FAILED.format(filename=name)))
             return
         self.shelf.remove(file_id)
-        card = FileInfoCard(unique_id=info.unique_id, file_type=info.file_type)
-        await ctx.send(
-            markdown(texts.FILE_UPLOADED.format(filename=info.name or name)).add_attachments(
-                CardAttachment(
-                    content_type=FILE_INFO,
-                    name=info.name or name,
-                    content_url=info.content_url,
-                    content=card,
-                )
-            )
-        )
+        text = markdown(texts.FILE_UPLOADED.format(filename=info.name or name))
+        await ctx.send(text.add_attachments(file_info(info, name)))
 
     # ------------------------------------------------------------ helpers
 

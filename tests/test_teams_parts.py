@@ -352,3 +352,115 @@ async def test_a_refused_token_says_why_without_the_secret():
         await token(SCOPE, TENANT)
     assert "401" in str(refused.value) and "invalid_client" in str(refused.value)
     assert "s3cret" not in str(refused.value)
+
+
+# ---------------------------------------------------------------- reminder cards
+
+REMINDER = (
+    "Bonjour LM, 3 actions du PST attendent un mot de votre part :\n"
+    "• 47 Rénovation — échéance dans 7 jours (31/12/2026) → !maj 47 fait\n"
+    "• 1.2.3 Plan vélo — échéance dépassée (01/10/2026) → !maj 1.2.3 fait\n"
+    "• 52 Marché — sans nouvelles depuis 6 semaines → !maj 52 fait\n"
+    "Répondez ici : « !maj 47 fait », « !maj 47 en cours 40 % » ou « !note 47 … »"
+)
+
+
+def reminder_json(text: str, actions) -> dict:
+    from bot.teams_cards import reminder_card
+
+    message = reminder_card(text, actions).model_dump(by_alias=True, exclude_none=True)
+    (attachment,) = message["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    return message | {"card": attachment["content"]}
+
+
+def buttons(card: dict) -> list[list[dict]]:
+    """The card's rows of buttons."""
+    return [
+        [
+            button
+            for column in block["columns"]
+            for item in column["items"]
+            if item["type"] == "ActionSet"
+            for button in item["actions"]
+        ]
+        for block in card["body"]
+        if block["type"] == "ColumnSet"
+    ]
+
+
+def test_a_reminder_card_has_a_row_of_three_answers_per_action():
+    card = reminder_json(REMINDER, ("47", "1.2.3", "52"))["card"]
+    rows = buttons(card)
+    assert len(rows) == 3
+    assert [(b["title"], b["data"]) for b in rows[1]] == [
+        ("fait", {"pst": "!maj 1.2.3 fait"}),
+        ("en cours", {"pst": "!maj 1.2.3 en cours"}),
+        ("pas encore", {"pst": "!note 1.2.3 pas encore fait"}),
+    ]
+    assert [row[0]["data"]["pst"] for row in rows] == [
+        "!maj 47 fait",
+        "!maj 1.2.3 fait",
+        "!maj 52 fait",
+    ]
+    # Action.Execute: Teams sends an invoke to the bot (it needs card version 1.4).
+    assert {b["type"] for row in rows for b in row} == {"Action.Execute"}
+    assert card["version"] == "1.4"
+
+
+def test_a_reminder_card_shows_its_text_line_by_line_with_the_markdown_as_fallback():
+    message = reminder_json(REMINDER, ("47", "1.2.3", "52"))
+    card = message["card"]
+    blocks = [b["text"] for b in card["body"] if b["type"] == "TextBlock"]
+    assert blocks == REMINDER.splitlines()
+    assert card["body"][0]["weight"] == "Bolder"  # the greeting
+    assert card["fallbackText"] == REMINDER
+    assert message["summary"] == REMINDER.splitlines()[0]
+
+
+def test_a_long_reminder_card_stops_at_twelve_rows():
+    from bot.teams_cards import MOST_ROWS
+
+    codes = tuple(str(n) for n in range(1, 21))
+    rows = buttons(reminder_json(REMINDER, codes)["card"])
+    assert MOST_ROWS == 12 and len(rows) == 12
+    assert rows[-1][0]["data"] == {"pst": "!maj 12 fait"}
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["!maj 47 fait", "!maj 47 en cours", "!maj 1.2.3 à démarrer", "!note 47 pas encore fait"],
+)
+def test_the_answers_a_card_offers_are_accepted(command):
+    from bot.teams_cards import command_of
+
+    assert command_of({"pst": command}) == command
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "!maj 47 fait",
+        {},
+        {"pst": 47},
+        {"other": "!maj 47 fait"},
+        {"pst": "!plan supprimer"},
+        {"pst": "!maj 47 abandonné"},
+        {"pst": "!maj 47 fait 100% ok"},
+        {"pst": "!maj 47"},
+        {"pst": "!maj ../x fait"},
+        {"pst": "!note 47"},
+        {"pst": "!note 47 " + "x" * 201},
+        {"pst": "!maj 47 fait\n!import plan.csv"},
+        {"pst": "!note 47 ok\r!role dg admin"},
+        {"pst": "47 fait"},
+    ],
+)
+def test_anything_else_in_a_card_button_is_refused_in_french(data):
+    from bot.teams_cards import CardDataRefused, command_of
+
+    with pytest.raises(CardDataRefused) as refused:
+        command_of(data)
+    assert str(refused.value) == texts.CARD_REFUSED
+    assert "rien n'a été modifié" in str(refused.value)

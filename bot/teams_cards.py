@@ -1,0 +1,136 @@
+"""The cards the bot sends in Teams, and what a reminder card's buttons may ask (no network,
+no state).
+
+    message = reminder_card(outgoing.text, outgoing.actions)  # text blocks, a row per action
+    command_of({"pst": "!maj 47 fait"})                       # "!maj 47 fait"
+    command_of({"pst": "!plan supprimer"})                    # raises CardDataRefused
+    consent_card(attachment, file_id)                         # a file offered in a personal chat
+
+Each action gets three buttons (Action.Execute: Teams sends an `adaptiveCard/action` invoke):
+"fait" and "en cours" are the status updates the pilot would type; "pas encore" is a note,
+`!note 47 pas encore fait`: the pilot answered (the action is no longer silent) and its status,
+whatever it was, stays as it is ("à démarrer" would undo an action already "en cours").
+
+A button's data comes back from the client: it is read as the pilot's own words, never trusted
+further. Only the three forms above, for one action code, are run; the engine then applies its
+own rules (only the action's pilot may update it), as for a typed command.
+"""
+
+import re
+
+from microsoft_teams.api import Attachment as CardAttachment
+from microsoft_teams.api import FileConsentCard, FileInfoCard, MessageActivityInput
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    Column,
+    ColumnSet,
+    ExecuteAction,
+    TextBlock,
+)
+
+from bot import teams_texts as texts
+from commands.types import Attachment
+from storage.vocabulary import ACTION_CODE, DONE, IN_PROGRESS, NOT_STARTED
+
+FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
+FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
+
+#: The key of a button's data, and the invoke's verb.
+VERB = "pst"
+#: Most actions given buttons in one card (the reminder itself lists at most as many).
+MOST_ROWS = 12
+#: A note longer than this did not come from one of our buttons.
+MOST_NOTE = 200
+NOT_YET_NOTE = "pas encore fait"
+
+#: Each button: its title and the command it stands for.
+ANSWERS = (
+    (texts.CARD_DONE, "!maj {code} " + DONE),
+    (texts.CARD_IN_PROGRESS, "!maj {code} " + IN_PROGRESS),
+    (texts.CARD_NOT_YET, "!note {code} " + NOT_YET_NOTE),
+)
+
+_UPDATE = re.compile(rf"!maj (\S+) ({DONE}|{IN_PROGRESS}|{NOT_STARTED})")
+_NOTE = re.compile(r"!note (\S+) (\S.*)")
+
+
+class CardDataRefused(Exception):
+    """A button's data that is not one of the answers a reminder card offers."""
+
+    def __init__(self) -> None:
+        super().__init__(texts.CARD_REFUSED)
+
+
+def reminder_card(text: str, actions: tuple[str, ...] | list[str]) -> MessageActivityInput:
+    """The reminder as a message holding one card: its text, a block per line (the greeting in
+    bold), then for each action (at most MOST_ROWS) its code and its three buttons. `text` is
+    the card's fallback (what a client that cannot show cards shows); the greeting is the
+    message's summary (what a notification shows)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    body = [
+        TextBlock(text=line, wrap=True, weight="Bolder" if index == 0 else None)
+        for index, line in enumerate(lines)
+    ]
+    body += [_row(code) for code in actions[:MOST_ROWS]]
+    card = AdaptiveCard(version="1.4", body=body, fallback_text=text)
+    return MessageActivityInput(summary=lines[0] if lines else None).add_card(card)
+
+
+def _row(code: str) -> ColumnSet:
+    buttons = [
+        ExecuteAction(title=title, verb=VERB, data={VERB: command.format(code=code)})
+        for title, command in ANSWERS
+    ]
+    label = TextBlock(text=texts.CARD_ROW.format(code=code), weight="Bolder", wrap=True)
+    return ColumnSet(
+        columns=[
+            Column(width="auto", vertical_content_alignment="Center", items=[label]),
+            Column(width="stretch", items=[ActionSet(actions=buttons)]),
+        ],
+        spacing="Small",
+    )
+
+
+def command_of(data: object) -> str:
+    """The command a button's data stands for: `!maj <code> fait|en cours|à démarrer` or
+    `!note <code> <text>` on one line; CardDataRefused for anything else."""
+    command = data.get(VERB) if isinstance(data, dict) else None
+    if not isinstance(command, str) or "\n" in command or "\r" in command:
+        raise CardDataRefused()
+    command = " ".join(command.split())
+    found = _UPDATE.fullmatch(command) or _NOTE.fullmatch(command)
+    if found is None or not ACTION_CODE.match(found.group(1)):
+        raise CardDataRefused()
+    if command.startswith("!note") and len(found.group(2)) > MOST_NOTE:
+        raise CardDataRefused()
+    return command
+
+
+# ---------------------------------------------------------------- files (bot/teams_files.py)
+
+
+def consent_card(attachment: Attachment, file_id: str) -> MessageActivityInput:
+    """A file offered in a personal chat: Teams asks the person, then gives an upload URL; the
+    card's contexts carry the file's shelf id."""
+    card = FileConsentCard(
+        description=texts.FILE_CONSENT.format(
+            filename=attachment.filename, size=texts.size(len(attachment.data))
+        ),
+        size_in_bytes=len(attachment.data),
+        accept_context={"file": file_id, "name": attachment.filename},
+        decline_context={"file": file_id, "name": attachment.filename},
+    )
+    return MessageActivityInput().add_attachments(
+        CardAttachment(content_type=FILE_CONSENT, name=attachment.filename, content=card)
+    )
+
+
+def file_info(info, name: str) -> CardAttachment:
+    """The uploaded file, shown as a file in the chat (`info`: the consent's upload info)."""
+    return CardAttachment(
+        content_type=FILE_INFO,
+        name=info.name or name,
+        content_url=info.content_url,
+        content=FileInfoCard(unique_id=info.unique_id, file_type=info.file_type),
+    )
