@@ -1,14 +1,16 @@
-"""A tiny document model (headings, paragraphs, tables) and its four renderings.
+"""A tiny document model (a cover, headings, paragraphs, tables) and its five renderings.
 
-A report is built once as a `Document`, then written as HTML, Markdown, ODT or DOCX, so the
-four files always say the same thing:
+A report is built once as a `Document`, then written as HTML, Markdown, ODT, DOCX or PDF
+(`document_pdf.py`), so the five files always say the same thing:
 
     >>> doc = Document("Titre", [Heading("Synthèse", 1), Paragraph("3 actions")])
     >>> render(doc, "md").decode()
     '# Titre\\n\\n## Synthèse\\n\\n3 actions\\n'
 
 Paragraph styles: "body", "meta" (period, generation date), "action" (the line that names an
-action), "comment" (its last comment) and "history" (the summary of its updates).
+action), "comment" (its story), "history" (its facts: pilots, deadline, lateness) and "note"
+(a footnote under a table). The cover's lines are printed under the title, alone on the first
+page in the paged formats (ODT, DOCX, PDF).
 """
 
 import html
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 
 from reports.plan import clean
 
-FORMATS = ("html", "md", "odt", "docx")
+FORMATS = ("html", "md", "odt", "docx", "pdf")
 
 
 @dataclass(frozen=True)
@@ -38,17 +40,24 @@ class Table:
     headers: tuple[str, ...]
     rows: list[tuple[str, ...]]
     numeric: frozenset[int] = frozenset()  # right-aligned column indexes
-    widths: tuple[int, ...] = ()  # relative column widths (ODT, DOCX); empty: equal columns
+    widths: tuple[int, ...] = ()  # relative column widths (ODT, DOCX, PDF); empty: equal
 
 
 @dataclass
 class Document:
     title: str
     blocks: list[Heading | Paragraph | Table] = field(default_factory=list)
+    cover: tuple[str, ...] = ()  # organisation, plan, period, date: under the title
 
 
 def render(doc: Document, fmt: str) -> bytes:
-    """The document as file bytes in `fmt` ("html", "md", "odt" or "docx")."""
+    """The document as file bytes in `fmt` ("html", "md", "odt", "docx" or "pdf")."""
+    if fmt == "pdf":
+        # fpdf2 and its fonts are loaded when a PDF is asked for (document_pdf imports this
+        # module's model, so it is loaded late too).
+        from reports.document_pdf import to_pdf
+
+        return to_pdf(doc)
     renderers = {"html": to_html, "md": to_md, "odt": to_odt, "docx": to_docx}
     if fmt not in renderers:
         raise ValueError(f"Format inconnu : {fmt!r} (formats possibles : {', '.join(FORMATS)})")
@@ -66,6 +75,9 @@ table { border-collapse: collapse; margin: .5rem 0 1.5rem; font-size: .9rem; }
 th, td { border: 1px solid #bbc; padding: .25rem .5rem; vertical-align: top; text-align: left; }
 th { background: #e8eef7; } td.num { text-align: right; }
 p.meta { color: #555; font-style: italic; }
+div.cover { margin: 1rem 0 2rem; padding: 1rem 0; border-bottom: 2px solid #1a4f8b; }
+p.cover { font-size: 1.15rem; margin: .3rem 0; }
+p.note { font-size: .8rem; color: #555; }
 p.action { font-weight: bold; margin: .8rem 0 .2rem; }
 p.comment { margin: 0 0 .2rem 1.5rem; }
 p.history { margin: 0 0 .2rem 1.5rem; font-size: .85rem; color: #555; font-style: italic; }
@@ -84,6 +96,10 @@ def to_html(doc: Document) -> bytes:
         f"<title>{_html_text(doc.title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{_html_text(doc.title)}</h1>",
     ]
+    if doc.cover:
+        out.append('<div class="cover">')
+        out.extend(f'<p class="cover">{_html_text(line)}</p>' for line in doc.cover)
+        out.append("</div>")
     for block in doc.blocks:
         if isinstance(block, Heading):
             level = min(block.level + 1, 6)
@@ -123,6 +139,7 @@ def _md_cell(text: str) -> str:
 
 def to_md(doc: Document) -> bytes:
     out = [f"# {_md_text(doc.title)}"]
+    out.extend(f"**{_md_text(line)}**" for line in doc.cover)
     for block in doc.blocks:
         if isinstance(block, Heading):
             out.append(f"{'#' * min(block.level + 1, 6)} {_md_text(block.text)}")
@@ -130,7 +147,7 @@ def to_md(doc: Document) -> bytes:
             text = _md_text(block.text).replace("\n", "  \n")
             if block.style == "action":
                 text = f"**{text}**"
-            elif block.style in ("meta", "history"):
+            elif block.style in ("meta", "history", "note"):
                 text = f"*{text}*"
             out.append(text)
         else:
@@ -211,7 +228,11 @@ def to_odt(doc: Document) -> bytes:
             "History", size="9pt", italic=True, color="#555555", marginleft="0.8cm"
         ),
         "cell": paragraph_style("Table_20_Contents", size="9pt", marginbottom="0cm"),
+        "note": paragraph_style("Note", size="8pt", italic=True, color="#555555"),
+        "cover": paragraph_style("Cover", size="14pt", margintop="0.3cm"),
+        "cover_last": paragraph_style("Cover_20_last", size="14pt", breakafter="page"),
     }
+    header_style = paragraph_style("Table_20_Heading", size="9pt", bold=True, marginbottom="0cm")
     sizes = {1: "16pt", 2: "14pt", 3: "12pt", 4: "11pt"}
     for level, size in sizes.items():
         paragraph_style(
@@ -225,6 +246,11 @@ def to_odt(doc: Document) -> bytes:
     title = tx.P(stylename=styles["title"])
     add_text(title, doc.title)
     body.addElement(title)
+    for i, line in enumerate(doc.cover):
+        last = i == len(doc.cover) - 1
+        cover = tx.P(stylename=styles["cover_last" if last else "cover"])
+        add_text(cover, line)
+        body.addElement(cover)
     chunk: list[str] = []  # headings and paragraphs, written as XML text (see odfraw.py)
     for block in doc.blocks:
         if isinstance(block, Heading):
@@ -242,15 +268,17 @@ def to_odt(doc: Document) -> bytes:
                     element.addElement(t.TableColumn(stylename=column))
             else:
                 element.addElement(t.TableColumn(numbercolumnsrepeated=len(block.headers)))
-            for cells in [block.headers, *block.rows]:
+            header_rows = t.TableHeaderRows()  # repeated on every page the table spans
+            element.addElement(header_rows)
+            for n, cells in enumerate([block.headers, *block.rows]):
                 row = t.TableRow()
                 for value in cells:
                     cell = t.TableCell(valuetype="string", stylename=cell_style)
-                    p = tx.P(stylename=styles["cell"])
+                    p = tx.P(stylename=header_style if n == 0 else styles["cell"])
                     add_text(p, value)
                     cell.addElement(p)
                     row.addElement(cell)
-                element.addElement(row)
+                (header_rows if n == 0 else element).addElement(row)
             body.addElement(element)
     body.appendChild(odfraw.RawXml("".join(chunk)))
     buffer = io.BytesIO()
@@ -274,6 +302,7 @@ def to_docx(doc: Document) -> bytes:
 
     document = docx.Document()
     grey = RGBColor(0x55, 0x55, 0x55)
+    TABLE_FONT = Pt(9)  # noqa: N806 (a constant of this renderer)
 
     def paragraph_style(name, *, size=None, bold=False, italic=False, color=None, indent=None):
         style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -295,6 +324,8 @@ def to_docx(doc: Document) -> bytes:
         "action": paragraph_style("Action", bold=True),
         "comment": paragraph_style("Comment", indent=0.8),
         "history": paragraph_style("History", size=9, italic=True, color=grey, indent=0.8),
+        "note": paragraph_style("Note", size=8, italic=True, color=grey),
+        "cover": paragraph_style("Cover", size=14),
     }
     styles["action"].paragraph_format.space_before = Pt(8)
 
@@ -319,6 +350,11 @@ def to_docx(doc: Document) -> bytes:
     # Looking a style up by name scans the style part: once per style, not per paragraph.
     headings = {level: document.styles[f"Heading {level}"] for level in range(1, 10)}
     add_paragraph(clean(doc.title), document.styles["Title"])
+    for line in doc.cover:
+        add_paragraph(clean(line), styles["cover"])
+    if doc.cover:
+        page_break = SubElement(SubElement(body, qn("w:p")), qn("w:r"))
+        SubElement(page_break, qn("w:br"), {qn("w:type"): "page"})
     for block in doc.blocks:
         if isinstance(block, Heading):
             add_paragraph(clean(block.text), headings[max(1, min(block.level, 9))])
@@ -329,15 +365,24 @@ def to_docx(doc: Document) -> bytes:
             table = document.add_table(rows=1, cols=len(block.headers))
             table.style = document.styles["Table Grid"]
             table.autofit = not block.widths
+            # The header row is repeated on every page the table spans.
+            SubElement(table.rows[0]._tr.get_or_add_trPr(), qn("w:tblHeader"))
             for cell, header in zip(table.rows[0].cells, block.headers, strict=True):
                 cell.text = clean(header)
-                cell.paragraphs[0].runs[0].font.bold = True
+                run = cell.paragraphs[0].runs[0]
+                run.font.bold = True
+                run.font.size = TABLE_FONT
             for values in block.rows:
                 for i, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
                     cell.text = clean(value)
+                    for run in cell.paragraphs[0].runs:
+                        run.font.size = TABLE_FONT
                     if i in block.numeric:
                         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if block.widths:
+                # A fixed layout: Word keeps the widths instead of fitting columns to words.
+                layout = SubElement(table._tbl.tblPr, qn("w:tblLayout"))
+                layout.set(qn("w:type"), "fixed")
                 # Word reads the cells' widths, LibreOffice the grid's: set both.
                 sizes = [Cm(PAGE_WIDTH_CM * w / sum(block.widths)) for w in block.widths]
                 for column, size in zip(table.columns, sizes, strict=True):

@@ -1,35 +1,55 @@
-"""The mid-term (or final) evaluation of the PST, in the shape Walloon CPAS already write it.
+"""The mid-term (or final) evaluation of the PST, in the shape Walloon CPAS already write it
+(see the Bernissart one in the shared seeds).
 
-First the totals and the progress per OS; then, per OS and per OO, the actions under
-"Actions réalisées", "Actions en cours", "Actions à démarrer", "Actions suspendues" and
-"Actions abandonnées" (empty headings are left out), each action once, with its last comment
-and a summary of its updates.
+A cover (organisation, plan, period, date); a summary (counts and "% fait" per OS, what moved
+over the period); per volet (when the plan has volets), OS and OO, the actions under "Actions
+réalisées", "Actions en cours", "Actions à démarrer", "Actions suspendues" and "Actions
+abandonnées" (empty headings are left out), each once, with its pilots, deadline, lateness,
+indicator and a short story told from its updates (`narrative.py`); a conclusion; an annex of
+late and silent actions.
 
     >>> from reports.sample import synthetic_plan
     >>> evaluation_report(synthetic_plan(10), "md").decode().splitlines()[0]
     '# Évaluation à mi-législature du PST'
 """
 
-import textwrap
-from datetime import date
+from datetime import date, timedelta
 
 from reports.document import FORMATS, Document, Heading, Paragraph, Table, render
-from reports.labels import EVALUATION_TITLE, SUMMARY_HEADERS, TOTAL, VOLET_LABELS
+from reports.labels import (
+    EVALUATION_LATE_HEADERS,
+    EVALUATION_LATE_WIDTHS,
+    EVALUATION_NO_NEWS,
+    EVALUATION_ORGANISATION,
+    EVALUATION_OS_HEADERS,
+    EVALUATION_OS_LEGEND,
+    EVALUATION_OS_WIDTHS,
+    EVALUATION_PERIOD,
+    EVALUATION_PLAN_PERIOD,
+    EVALUATION_SILENT_HEADERS,
+    EVALUATION_SILENT_WIDTHS,
+    EVALUATION_SITUATION,
+    EVALUATION_TITLE,
+    TOTAL,
+    VOLET_LABELS,
+)
+from reports.narrative import narrative
 from reports.plan import (
+    StrategicGroup,
+    done_percent_note,
     format_date_fr,
     format_percent,
     group_plan,
     local_time,
     pilots_text,
     status_summary,
-    who_text,
 )
 from storage.vocabulary import (
     ABANDONED,
+    CLOSED,
     DONE,
     HEALTH_LABELS,
     IN_PROGRESS,
-    KIND_LABELS,
     NOT_STARTED,
     ON_HOLD,
     REPORT_ORDER,
@@ -39,8 +59,10 @@ from storage.vocabulary import (
     health_label,
 )
 
-#: Updates listed per action; older ones are counted, not listed.
-HISTORY_LIMIT = 5
+#: An open action without an update for this long is "silent" (as in the CODIR digest).
+SILENT_AFTER = timedelta(weeks=6)
+#: Action codes named in the summary's "what moved" paragraph; more are counted.
+MOVED_LIMIT = 12
 
 
 def evaluation_report(
@@ -50,92 +72,93 @@ def evaluation_report(
     title: str = EVALUATION_TITLE,
     since: date | None = None,
     generated_on: date | None = None,
+    organisation: str = "",
+    plan_title: str = "",
+    period: str = "",
 ) -> bytes:
-    """The evaluation as file bytes; `fmt` is "html", "odt", "docx" or "md".
+    """The evaluation as file bytes; `fmt` is "html", "md", "odt", "docx" or "pdf".
 
-    With `since`, only the updates from `since` to `generated_on` (today by default) are
-    summarised, and the first page states that period. Every action appears, whatever `since`.
+    `organisation` ("CPAS de Bernissart"), `plan_title` and `period` (the plan's, "2019-2024")
+    go on the cover. With `since`, the summary's "what moved" and each action's story cover
+    the updates from `since` to `generated_on` (today by default); every action appears,
+    whatever `since`.
     """
     if fmt not in FORMATS:
         raise ValueError(f"Format inconnu : {fmt!r} (formats possibles : {', '.join(FORMATS)})")
     document = evaluation_document(
-        rows, title=title, since=since, generated_on=generated_on or date.today()
+        rows,
+        title=title,
+        since=since,
+        generated_on=generated_on or date.today(),
+        organisation=organisation,
+        plan_title=plan_title,
+        period=period,
     )
     return render(document, fmt)
 
 
 def evaluation_document(
-    rows: list[dict], *, title: str, since: date | None, generated_on: date
+    rows: list[dict],
+    *,
+    title: str = EVALUATION_TITLE,
+    since: date | None = None,
+    generated_on: date,
+    organisation: str = "",
+    plan_title: str = "",
+    period: str = "",
 ) -> Document:
-    blocks: list = []
+    cover = []
+    if organisation:
+        cover.append(EVALUATION_ORGANISATION.format(organisation=organisation))
+    if plan_title:
+        cover.append(plan_title)
+    if period:
+        cover.append(EVALUATION_PLAN_PERIOD.format(period=period))
     if since:
-        blocks.append(
-            Paragraph(
-                f"Période évaluée : du {format_date_fr(since)} au {format_date_fr(generated_on)}. "
-                "Les mises à jour résumées sont celles de cette période.",
-                "meta",
-            )
-        )
-    blocks.append(Paragraph(f"Situation au {format_date_fr(generated_on)}.", "meta"))
-    blocks.extend(_overview(rows))
-    blocks.append(Heading("Détail par objectif", 1))
-    period = (since, generated_on) if since else None
-    for os_group in group_plan(rows):
-        volet = f" ({VOLET_LABELS[os_group.volet]})" if os_group.volet in VOLET_LABELS else ""
-        blocks.append(
-            Heading(f"Objectif stratégique {os_group.number} : {os_group.title}{volet}", 2)
-        )
-        for oo_group in os_group.objectives:
-            blocks.append(Heading(f"Objectif opérationnel {oo_group.number} : {oo_group.title}", 3))
-            for status in REPORT_ORDER:
-                actions = [a for a in oo_group.actions if a["status"] == status]
-                if not actions:
-                    continue
-                blocks.append(Heading(STATUS_HEADINGS[status], 4))
-                for action in actions:
-                    blocks.extend(_action_blocks(action, period))
-    return Document(title, blocks)
+        first, last = format_date_fr(since), format_date_fr(generated_on)
+        cover.append(EVALUATION_PERIOD.format(first=first, last=last))
+    cover.append(EVALUATION_SITUATION.format(day=format_date_fr(generated_on)))
+
+    window = (since, generated_on) if since else None
+    groups = group_plan(rows)
+    blocks: list = []
+    blocks.extend(_summary(rows, window, generated_on))
+    blocks.extend(_detail(groups, window, generated_on))
+    blocks.extend(_conclusion(rows, generated_on))
+    blocks.extend(_annex(rows, generated_on))
+    return Document(title, blocks, cover=tuple(cover))
 
 
-def _overview(rows: list[dict]) -> list:
-    summary = status_summary(rows)
-    total, counts = summary["total"], summary["by_status"]
+# ---------------------------------------------------------------- facts about one action
 
-    def share(count: int) -> str:
-        return format_percent(100 * count / total if total else 0)
 
-    sentence = (
-        f"{total} actions : {counts[DONE]} réalisées ({share(counts[DONE])}), "
-        f"{counts[IN_PROGRESS]} en cours, {counts[NOT_STARTED]} à démarrer, "
-        f"{counts[ON_HOLD]} suspendues et {counts[ABANDONED]} abandonnées. "
-        f"Avancement moyen : {format_percent(summary['progress_percent'])} "
-        "(actions abandonnées exclues, action réalisée comptée à 100 %)."
-    )
-    totals = [(STATUS_COLUMNS[s], str(counts[s]), share(counts[s])) for s in REPORT_ORDER]
-    totals.append((TOTAL, str(total), share(total)))
-    per_os = [
-        (
-            str(os["os_number"]),
-            os["os_title"],
-            *(str(count) for count in os["by_status"].values()),
-            str(os["total"]),
-            format_percent(os["done_percent"]),
-            format_percent(os["progress_percent"]),
-        )
-        for os in summary["by_os"]
-    ]
-    return [
-        Heading("Synthèse", 1),
-        Paragraph(sentence),
-        Table(("Statut", "Actions", "Part"), totals, frozenset({1, 2})),
-        Heading("Avancement par objectif stratégique", 2),
-        Table(
-            SUMMARY_HEADERS,
-            per_os,
-            frozenset(range(2, len(SUMMARY_HEADERS))),
-            widths=(1, 7) + (2,) * (len(SUMMARY_HEADERS) - 2),
-        ),
-    ]
+def days_late(action: dict, today: date) -> int:
+    """Days past the action's end date; 0 when it is not late (or done, or abandoned).
+
+    >>> days_late({"status": "en cours", "end_date": date(2024, 1, 1)}, date(2024, 3, 1))
+    60
+    """
+    end = action.get("end_date")
+    if isinstance(end, str):
+        end = date.fromisoformat(end) if end else None
+    if not end or action["status"] in CLOSED or end >= today:
+        return 0
+    return (today - end).days
+
+
+def lateness_text(days: int) -> str:
+    """60 -> "2 mois", 12 -> "12 jours"."""
+    if days >= 60:
+        return f"{days // 30} mois"
+    return f"{days} jour{'s' if days > 1 else ''}"
+
+
+def is_silent(action: dict, today: date) -> bool:
+    """An open action without any update for six weeks (done and abandoned ones are quiet)."""
+    if action["status"] in CLOSED:
+        return False
+    last = action.get("last_update")
+    return last is None or local_time(last).date() < today - SILENT_AFTER
 
 
 def action_line(action: dict) -> str:
@@ -153,58 +176,235 @@ def action_line(action: dict) -> str:
     return f"Action {action['number']} – {action['title']}{suffix}"
 
 
-def _action_blocks(action: dict, period: tuple[date, date] | None) -> list[Paragraph]:
-    blocks = [Paragraph(action_line(action), "action")]
-    if action.get("last_comment"):
-        blocks.append(Paragraph(action["last_comment"], "comment"))
+def action_facts(action: dict, today: date) -> str | None:
+    """Lateness, progress, health and indicator in sentences; None when there are none."""
     facts = []
+    late = days_late(action, today)
+    if late:
+        end = format_date_fr(action["end_date"])
+        facts.append(f"En retard de {lateness_text(late)} (fin prévue le {end}).")
     if action["status"] in (IN_PROGRESS, ON_HOLD) and action.get("progress") is not None:
         facts.append(f"Avancement : {action['progress']}\u00a0%.")
     if action.get("health") in HEALTH_LABELS:
         facts.append(f"Santé : {health_label(action['health'])}.")
-    summary = history_summary(action.get("history") or [], period)
-    if summary:
-        facts.append(summary)
+    if action.get("indicators"):
+        value = action.get("indicator_value")
+        shown = f" ; valeur : {value}" if value not in (None, "") else ""
+        facts.append(f"Indicateur : {action['indicators'].rstrip('.')}{shown}.")
+    return " ".join(facts) or None
+
+
+def _action_blocks(action: dict, window, today: date) -> list[Paragraph]:
+    blocks = [Paragraph(action_line(action), "action")]
+    facts = action_facts(action, today)
     if facts:
-        blocks.append(Paragraph(" ".join(facts), "history"))
+        blocks.append(Paragraph(facts, "history"))
+    story = narrative(action.get("history") or [], action.get("last_comment"), window)
+    if story:
+        blocks.append(Paragraph(story, "comment"))
+    elif window:
+        blocks.append(Paragraph("Aucune mise à jour sur la période.", "comment"))
     return blocks
 
 
-def history_summary(history: list[dict], period: tuple[date, date] | None = None) -> str | None:
-    """The latest updates in one sentence; None when there is nothing to say.
-
-    With a period (first day, last day), only the updates of that period count.
-    """
-    if period:
-        first, last = period
-        history = [e for e in history if first <= local_time(e["at"]).date() <= last]
-        if not history:
-            return "Aucune mise à jour sur la période."
-    if not history:
-        return None
-    shown = history[-HISTORY_LIMIT:]
-    older = len(history) - len(shown)
-    label = "Mises à jour sur la période" if period else "Mises à jour"
-    more = f" (et {older} plus ancienne{'s' if older > 1 else ''})" if older else ""
-    return f"{label} : {' ; '.join(_entry_text(e) for e in shown)}{more}."
+# ---------------------------------------------------------------- the parts
 
 
-def _entry_text(entry: dict) -> str:
-    who = who_text(entry.get("who"))
-    head = format_date_fr(entry["at"]) + (f" ({who})" if who else "")
-    kind = entry.get("kind")
-    details = []
-    if kind == STATUS_CHANGE:
-        old, new = entry.get("old_status"), entry.get("new_status")
-        details.append(f"{old} → {new}" if old and old != new else f"{new or ''}".strip())
+def _share(count: int, total: int) -> str:
+    return format_percent(100 * count / total if total else 0)
+
+
+def _summary(rows: list[dict], window, today: date) -> list:
+    summary = status_summary(rows)
+    total, counts = summary["total"], summary["by_status"]
+    sentence = (
+        f"{total} actions : {counts[DONE]} réalisées, {counts[IN_PROGRESS]} en cours, "
+        f"{counts[NOT_STARTED]} à démarrer, {counts[ON_HOLD]} suspendues et "
+        f"{counts[ABANDONED]} abandonnées ; {format_percent(summary['done_percent'])} des "
+        "actions sont faites."
+    )
+    totals = [(STATUS_COLUMNS[s], str(counts[s]), _share(counts[s], total)) for s in REPORT_ORDER]
+    totals.append((TOTAL, str(total), _share(total, total)))
+    per_os = [
+        (
+            str(os["os_number"]),
+            os["os_title"],
+            str(os["total"]),
+            *(str(count) for count in os["by_status"].values()),
+            format_percent(os["done_percent"]),
+        )
+        for os in summary["by_os"]
+    ]
+    return [
+        Heading("Synthèse", 1),
+        Paragraph(sentence),
+        Table(("Statut", "Actions", "Part"), totals, frozenset({1, 2}), widths=(3, 1, 1)),
+        Heading("Avancement par objectif stratégique", 2),
+        Table(
+            EVALUATION_OS_HEADERS,
+            per_os,
+            frozenset(range(2, len(EVALUATION_OS_HEADERS))),
+            widths=EVALUATION_OS_WIDTHS,
+        ),
+        Paragraph(f"{EVALUATION_OS_LEGEND} {done_percent_note(counts)}", "note"),
+        Heading("Ce qui a bougé", 2),
+        *_moves(rows, window, today),
+    ]
+
+
+def _moves(rows: list[dict], window, today: date) -> list[Paragraph]:
+    """What moved over the period (the whole history without one)."""
+
+    def in_window(entry) -> bool:
+        return not window or window[0] <= local_time(entry["at"]).date() <= window[1]
+
+    updated, changes = 0, dict.fromkeys(REPORT_ORDER, 0)
+    finished = []
+    for row in rows:
+        entries = [e for e in row.get("history") or [] if in_window(e)]
+        updated += bool(entries)
+        for entry in entries:
+            new = entry.get("new_status")
+            if (
+                entry.get("kind") == STATUS_CHANGE
+                and new in changes
+                and new != entry.get("old_status")
+            ):
+                changes[new] += 1
+                if new == DONE:
+                    finished.append(row)
+    when = (
+        f"Du {format_date_fr(window[0])} au {format_date_fr(window[1])}"
+        if window
+        else "Depuis le début du suivi"
+    )
+    text = (
+        f"{when}, {updated} actions ont reçu au moins une mise à jour ; "
+        f"{changes[IN_PROGRESS]} ont démarré, {changes[DONE]} ont été réalisées, "
+        f"{changes[ON_HOLD]} suspendues et {changes[ABANDONED]} abandonnées."
+    )
+    blocks = [Paragraph(text)]
+    if finished:
+        named = ", ".join(str(row["number"]) for row in finished[:MOVED_LIMIT])
+        more = len(finished) - MOVED_LIMIT
+        tail = f" et {more} autres" if more > 0 else ""
+        blocks.append(Paragraph(f"Actions réalisées sur la période : {named}{tail}."))
+    return blocks
+
+
+def _volets(groups: list[StrategicGroup]) -> list[tuple[str | None, list[StrategicGroup]]]:
+    """OS grouped by volet (interne, externe, then the others); one group when none has one."""
+    if not any(group.volet in VOLET_LABELS for group in groups):
+        return [(None, groups)]
+    order = [*VOLET_LABELS, None]
+    by_volet = {volet: [] for volet in order}
+    for group in groups:
+        by_volet[group.volet if group.volet in VOLET_LABELS else None].append(group)
+    return [(volet, members) for volet, members in by_volet.items() if members]
+
+
+def _detail(groups: list[StrategicGroup], window, today: date) -> list:
+    blocks: list = []
+    for volet, members in _volets(groups):
+        if volet is None:
+            label = "Détail par objectif" if len(_volets(groups)) == 1 else "Autres objectifs"
+        else:
+            label = VOLET_LABELS[volet][0].upper() + VOLET_LABELS[volet][1:]
+        blocks.append(Heading(label, 1))
+        for os_group in members:
+            blocks.append(Heading(f"Objectif stratégique {os_group.number} : {os_group.title}", 2))
+            for oo_group in os_group.objectives:
+                blocks.append(
+                    Heading(f"Objectif opérationnel {oo_group.number} : {oo_group.title}", 3)
+                )
+                for status in REPORT_ORDER:
+                    actions = [a for a in oo_group.actions if a["status"] == status]
+                    if not actions:
+                        continue
+                    blocks.append(Heading(STATUS_HEADINGS[status], 4))
+                    for action in actions:
+                        blocks.extend(_action_blocks(action, window, today))
+    return blocks
+
+
+def _conclusion(rows: list[dict], today: date) -> list:
+    summary = status_summary(rows)
+    counts = summary["by_status"]
+    counted = summary["total"] - counts[ABANDONED]
+    late = sum(1 for row in rows if days_late(row, today))
+    silent = sum(1 for row in rows if is_silent(row, today))
+    paragraphs = [
+        f"Au {format_date_fr(today)}, {counts[DONE]} des {counted} actions du plan hors "
+        f"abandonnées sont réalisées ({format_percent(summary['done_percent'])}), "
+        f"{counts[IN_PROGRESS]} sont en cours et {counts[NOT_STARTED]} restent à démarrer."
+    ]
+    ranked = sorted(
+        (os for os in summary["by_os"] if os["total"] > os["by_status"][ABANDONED]),
+        key=lambda os: os["done_percent"],
+    )
+    if len(ranked) > 1:
+        best, worst = ranked[-1], ranked[0]
+        paragraphs.append(
+            f"L'objectif stratégique le plus avancé est l'OS {best['os_number']} "
+            f"({format_percent(best['done_percent'])} des actions faites) ; le moins avancé "
+            f"est l'OS {worst['os_number']} ({format_percent(worst['done_percent'])})."
+        )
+    if late or silent:
+        paragraphs.append(
+            f"{late} actions ont dépassé leur échéance et {silent} actions en cours ou à "
+            "démarrer n'ont reçu aucune mise à jour depuis six semaines : elles sont listées "
+            "en annexe et appellent un point d'attention du comité de direction."
+        )
     else:
-        details.append(KIND_LABELS.get(kind, kind or ""))
-    if entry.get("progress") is not None:
-        details.append(f"{entry['progress']}\u00a0%")
-    text = ", ".join(d for d in details if d)
-    if entry.get("comment"):
-        comment = " ".join(entry["comment"].split())
-        if len(comment) > 120:
-            comment = textwrap.shorten(comment, 120, placeholder=" […]")
-        text += f" « {comment} »"
-    return f"{head} : {text}"
+        paragraphs.append("Aucune action n'est en retard ni sans nouvelles.")
+    if counts[ABANDONED]:
+        paragraphs.append(
+            f"{counts[ABANDONED]} actions ont été abandonnées ; leurs raisons figurent dans "
+            "le détail par objectif."
+        )
+    return [Heading("Conclusion", 1), *(Paragraph(text) for text in paragraphs)]
+
+
+def _annex(rows: list[dict], today: date) -> list:
+    late = sorted(
+        (row for row in rows if days_late(row, today)),
+        key=lambda row: -days_late(row, today),
+    )
+    silent = [row for row in rows if is_silent(row, today)]
+    blocks: list = [Heading("Annexe : actions en retard et sans nouvelles", 1)]
+    blocks.append(Heading("Actions en retard", 2))
+    if late:
+        late_rows = [
+            (
+                str(row["number"]),
+                row["title"],
+                pilots_text(row),
+                format_date_fr(row["end_date"]),
+                lateness_text(days_late(row, today)),
+                row["status"],
+            )
+            for row in late
+        ]
+        blocks.append(Table(EVALUATION_LATE_HEADERS, late_rows, widths=EVALUATION_LATE_WIDTHS))
+    else:
+        blocks.append(Paragraph("Aucune action en retard."))
+    blocks.append(Heading("Actions sans nouvelles depuis six semaines", 2))
+    if silent:
+        silent_rows = [
+            (
+                str(row["number"]),
+                row["title"],
+                pilots_text(row),
+                format_date_fr(row["last_update"])
+                if row.get("last_update")
+                else EVALUATION_NO_NEWS,
+                row["status"],
+            )
+            for row in silent
+        ]
+        blocks.append(
+            Table(EVALUATION_SILENT_HEADERS, silent_rows, widths=EVALUATION_SILENT_WIDTHS)
+        )
+    else:
+        blocks.append(Paragraph("Aucune action sans nouvelles."))
+    return blocks

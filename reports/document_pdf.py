@@ -1,0 +1,128 @@
+"""The `Document` as an A4 portrait PDF, with fpdf2 (pure Python, no system library).
+
+    >>> from reports.document import Document, Heading, Paragraph
+    >>> to_pdf(Document("Titre", [Heading("Synthèse", 1), Paragraph("3 actions")]))[:5]
+    b'%PDF-'
+
+The cover stands alone on the first page; headings, paragraphs and tables follow, a table's
+header row repeated on every page it spans, and each page is numbered ("page 2 / 14").
+DejaVu Sans (shipped with matplotlib, a base dependency) carries the accents and the signs
+chat text brings along ("—", "…", "→", "«»").
+"""
+
+from pathlib import Path
+
+from reports.document import Document, Heading, Paragraph, Table
+from reports.plan import clean
+
+MARGIN_MM = 18
+BLUE = (26, 79, 139)
+GREY = (85, 85, 85)
+HEADER_FILL = (232, 238, 247)
+
+#: Heading level -> font size (pt).
+HEADING_SIZES = {1: 15, 2: 13, 3: 11.5, 4: 10.5}
+#: Paragraph style -> (font style, size in pt, colour, left indent in mm).
+PARAGRAPH_STYLES = {
+    "body": ("", 10, (34, 34, 34), 0),
+    "meta": ("I", 10, GREY, 0),
+    "action": ("B", 10, (34, 34, 34), 0),
+    "comment": ("", 9.5, (34, 34, 34), 6),
+    "history": ("I", 8.5, GREY, 6),
+    "note": ("I", 8, GREY, 0),
+    "cover": ("", 14, (34, 34, 34), 0),
+}
+PAGE_NUMBER = "page {page} / {pages}"
+
+
+def _font_files() -> dict[str, Path]:
+    import matplotlib  # its data folder holds the DejaVu fonts
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    return {
+        "": folder / "DejaVuSans.ttf",
+        "B": folder / "DejaVuSans-Bold.ttf",
+        "I": folder / "DejaVuSans-Oblique.ttf",
+        "BI": folder / "DejaVuSans-BoldOblique.ttf",
+    }
+
+
+def to_pdf(doc: Document) -> bytes:
+    from fpdf import FPDF  # heavy: loaded when this format is asked for
+    from fpdf.fonts import FontFace
+
+    class _Pdf(FPDF):
+        def footer(self):
+            self.set_y(-12)
+            self.set_font("DejaVu", "I", 8)
+            self.set_text_color(*GREY)
+            # {nb} is replaced by the page count when the file is written.
+            self.cell(0, 6, clean(doc.title), align="L")
+            self.set_x(self.l_margin)
+            self.cell(0, 6, PAGE_NUMBER.format(page=self.page_no(), pages="{nb}"), align="R")
+
+    pdf = _Pdf(orientation="portrait", unit="mm", format="A4")
+    pdf.set_title(clean(doc.title))
+    pdf.set_creator("pst-bot")
+    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    pdf.set_auto_page_break(True, margin=20)
+    for style, path in _font_files().items():
+        pdf.add_font("DejaVu", style, str(path))
+    pdf.add_page()
+
+    def write(text: str, style: str, size: float, color, indent: float = 0, after: float = 1.5):
+        pdf.set_font("DejaVu", style, size)
+        pdf.set_text_color(*color)
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.multi_cell(pdf.epw - indent, size * 0.5, clean(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(after)
+
+    if doc.cover:
+        pdf.ln(60)
+        write(doc.title, "B", 22, BLUE, after=10)
+        for line in doc.cover:
+            write(line, "", 14, (34, 34, 34), after=4)
+        pdf.add_page()
+    else:
+        write(doc.title, "B", 18, BLUE, after=4)
+
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            level = max(1, min(block.level, 4))
+            size = HEADING_SIZES[level]
+            # A heading never ends a page: it keeps at least three lines below it.
+            if pdf.will_page_break(size * 0.5 + 18):
+                pdf.add_page()
+            pdf.ln(3 if level > 1 else 5)
+            write(block.text, "B", size, BLUE if level < 4 else GREY, after=1.5)
+        elif isinstance(block, Paragraph):
+            style, size, color, indent = PARAGRAPH_STYLES.get(block.style, PARAGRAPH_STYLES["body"])
+            if block.style == "action":
+                pdf.ln(1.5)
+            write(block.text, style, size, color, indent)
+        else:
+            _table(pdf, block, FontFace)
+            pdf.ln(3)
+    return bytes(pdf.output())
+
+
+def _table(pdf, block: Table, FontFace) -> None:  # noqa: N803 (fpdf2's class, passed in)
+    pdf.set_font("DejaVu", "", 8.5)
+    pdf.set_text_color(34, 34, 34)
+    widths = block.widths or (1,) * len(block.headers)
+    aligns = tuple("RIGHT" if i in block.numeric else "LEFT" for i in range(len(block.headers)))
+    with pdf.table(
+        col_widths=widths,
+        width=pdf.epw,
+        text_align=aligns,
+        line_height=pdf.font_size * 1.45,
+        headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL, color=BLUE),
+        repeat_headings=1,
+        first_row_as_headings=True,
+        borders_layout="SINGLE_TOP_LINE",
+        padding=1,
+    ) as table:
+        for values in [block.headers, *block.rows]:
+            row = table.row()
+            for value in values:
+                row.cell(clean(value))
