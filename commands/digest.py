@@ -5,6 +5,7 @@ the overall progress. Short enough for a phone, with the commands for the full p
                                 silent_after=timedelta(weeks=6))
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from commands import texts
 from commands.formatting import PHONE, day, esc, safe, shorten
 from commands.render import person_name
 from commands.types import Directory
+from reports.plan import done_percent, format_number
 from storage import plan, plans, sends
 from storage.vocabulary import ABANDONED, CLOSED, DONE, IN_PROGRESS, ON_HOLD
 
@@ -153,11 +155,14 @@ def silent_pilots(db, directory, the_plan, actions, now, silent_after) -> list[s
 
 
 def _progress(actions: list[dict]) -> str:
-    counted = [a for a in actions if a["status"] != ABANDONED]
-    done = sum(1 for a in counted if a["status"] == DONE)
-    share = round(100 * done / len(counted)) if counted else 0
+    """The plan's "% done" as the reports and the chart print it (`reports.plan.done_percent`)."""
+    by_status = Counter(a["status"] for a in actions)
+    counted = len(actions) - by_status[ABANDONED]
     return texts.DIGEST_PROGRESS.format(
-        percent=share, done=done, total=len(counted), abandoned=len(actions) - len(counted)
+        percent=format_number(done_percent(by_status)),
+        done=by_status[DONE],
+        total=counted,
+        abandoned=by_status[ABANDONED],
     )
 
 

@@ -10,6 +10,7 @@ from commands.formatting import day, esc, paginate, percent, safe, shorten
 from commands.registry import command
 from commands.render import action_line, describe_update, paged, status_line
 from commands.types import Args, Context, Reply
+from reports.plan import done_percent, done_percent_note, format_number
 from storage import history, plan
 from storage.vocabulary import ABANDONED, DONE, STATUSES
 
@@ -86,11 +87,8 @@ def bar(share: float, width: int = 10) -> str:
 
 
 def done_share(actions: list[dict]) -> float:
-    """Share of actions done, abandoned ones left out."""
-    counted = [a for a in actions if a["status"] != ABANDONED]
-    if not counted:
-        return 0.0
-    return sum(a["status"] == DONE for a in counted) / len(counted)
+    """Share of actions done, abandoned ones left out (`reports.plan.done_percent`)."""
+    return done_percent(Counter(a["status"] for a in actions)) / 100
 
 
 def progress_line(actions: list[dict]) -> str:
@@ -212,15 +210,28 @@ def summary(ctx: Context, args: Args) -> Reply:
     late = sum(plan.is_overdue(a, ctx.today) for a in actions)
     lines = [
         texts.SUMMARY_HEAD.format(day=day(ctx.today), count=len(actions)),
-        texts.SUMMARY_PROGRESS.format(progress=progress_line(actions), late=late),
+        texts.SUMMARY_PROGRESS.format(progress=_exact_progress_line(actions), late=late),
     ]
     for objective in plan.strategic_objectives(ctx.db, args.plan.id):
         members = [a for a in actions if a["os_number"] == objective["number"]]
         lines.append(f"OS {objective['number']} {shorten(objective['title'], 45)}")
         counts = status_counts(members) or texts.NO_ACTION_IN_OS
-        lines.append(f"  {progress_line(members)} — {counts}")
+        lines.append(f"  {_exact_progress_line(members)} — {counts}")
+    lines.append(done_percent_note(Counter(a["status"] for a in actions)))
     lines.append(texts.SUMMARY_MORE)
     return Reply(text=safe("\n".join(lines)))
+
+
+def _exact_progress_line(actions: list[dict]) -> str:
+    """ "▓▓▓░░░░░░░ 33,3 % fait (3/9)": the same figure, to the decimal, as the reports."""
+    by_status = Counter(a["status"] for a in actions)
+    percent = done_percent(by_status)
+    return texts.PROGRESS_LINE.format(
+        bar=bar(percent / 100),
+        percent=format_number(percent),
+        done=by_status[DONE],
+        counted=len(actions) - by_status[ABANDONED],
+    )
 
 
 @command(

@@ -1,14 +1,37 @@
-"""Progress per OS as a PNG: one horizontal bar per OS, stacked by status, readable on a phone.
+"""The progress chart as a PNG, readable on a phone and printable for the Conseil: a title with
+the organisation, the plan and the date; one horizontal bar per OS, stacked by status, under
+its full (wrapped) title; below, the plan's "% done" month by month (or week by week) as read
+back from the history; a footnote that says how "% done" is counted.
 
 We draw on a bare matplotlib Figure with the Agg canvas: pyplot and its global backend and
 figure registry are never touched, so nothing leaks between calls or threads.
+
+    figure = progress_figure(rows, organisation="CPAS de Bernissart", today=date(2026, 11, 23))
+    png = render_png(figure)   # or progress_chart_png(rows, ...) for both at once
 """
 
 import io
 import textwrap
+from datetime import date
 
-from reports.labels import CHART_TITLE, CHART_XLABEL, NO_ACTIONS
-from reports.plan import format_percent, status_summary
+from reports.labels import (
+    CHART_BAR_END,
+    CHART_BARS_TITLE,
+    CHART_DATE,
+    CHART_NO_HISTORY,
+    CHART_TIME_TITLE,
+    CHART_TIME_YLABEL,
+    CHART_TITLE,
+    CHART_XLABEL,
+    NO_ACTIONS,
+)
+from reports.plan import (
+    done_percent_note,
+    done_percent_over_time,
+    format_date_fr,
+    format_percent,
+    status_summary,
+)
 from storage.vocabulary import ABANDONED, DONE, IN_PROGRESS, NOT_STARTED, ON_HOLD, STATUS_COLUMNS
 
 #: Status colours, stacked in report order: green done, blue ongoing, grey not started, amber on
@@ -23,48 +46,100 @@ COLORS = {
 WIDTH_INCHES = 7.0
 DPI = 150  # 1050 pixels wide: sharp on a phone without a heavy upload
 BAR_INCHES = 0.6
-MAX_HEIGHT_INCHES = 30.0  # about 45 OS; more are squeezed, not cut
+LINE_INCHES = 0.19  # one line of a 9-point OS label, with its leading
+LABEL_WIDTH = 32  # characters per line of an OS label: about a third of the width
+FRAME_INCHES = 2.6  # title, axis, legend and footnote around the bars
+TIME_INCHES = 2.4  # the progress-over-time panel
+MAX_HEIGHT_INCHES = 30.0  # about 40 OS with their titles; more are shown by number only
 
 
-def progress_chart_png(rows: list[dict], *, title: str = CHART_TITLE) -> bytes:
-    """The chart as PNG bytes (French labels; OS 1 at the top)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+def progress_chart_png(
+    rows: list[dict],
+    *,
+    title: str = CHART_TITLE,
+    organisation: str = "",
+    plan_title: str = "",
+    today: date | None = None,
+) -> bytes:
+    """The chart as PNG bytes (French labels; OS 1 at the top). Rows with their "history"
+    give the progress-over-time panel; without it, the panel says there is none yet."""
+    figure = progress_figure(
+        rows, title=title, organisation=organisation, plan_title=plan_title, today=today
+    )
+    return render_png(figure)
 
-    by_os = status_summary(rows)["by_os"]
-    height = min(MAX_HEIGHT_INCHES, 2.2 + BAR_INCHES * max(len(by_os), 1))
-    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(figure)
-    figure.suptitle(textwrap.fill(title, 45), fontsize=15, fontweight="bold")
-    axes = figure.add_subplot()
 
-    if not by_os:
-        axes.text(0.5, 0.5, NO_ACTIONS, ha="center", va="center", fontsize=13)
-        axes.set_axis_off()
-    else:
-        # Past the height limit the bars get thinner: OS numbers alone, no counts inside.
-        roomy = 2.2 + BAR_INCHES * len(by_os) <= MAX_HEIGHT_INCHES
-        _draw_bars(axes, by_os, roomy)
-
+def render_png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     figure.clear()
     return buffer.getvalue()
 
 
-def _draw_bars(axes, by_os: list[dict], roomy: bool) -> None:
+def progress_figure(
+    rows: list[dict],
+    *,
+    title: str = CHART_TITLE,
+    organisation: str = "",
+    plan_title: str = "",
+    today: date | None = None,
+):
+    """The chart as a matplotlib Figure (not yet rendered), for `render_png` or a test."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    today = today or date.today()
+    summary = status_summary(rows)
+    by_os = summary["by_os"]
+    labels = [os_label(os) for os in by_os]
+    bars_inches = sum(max(BAR_INCHES, LINE_INCHES * (label.count("\n") + 1)) for label in labels)
+    # Past the height limit the bars get thinner: OS numbers alone, no counts inside.
+    roomy = FRAME_INCHES + TIME_INCHES + bars_inches <= MAX_HEIGHT_INCHES
+    if not roomy:
+        labels = [f"OS {os['os_number']}" for os in by_os]
+    bars_inches = min(max(bars_inches, BAR_INCHES), MAX_HEIGHT_INCHES - FRAME_INCHES - TIME_INCHES)
+    height = FRAME_INCHES + TIME_INCHES + bars_inches if by_os else FRAME_INCHES + BAR_INCHES
+
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    figure.suptitle(_heading(title, organisation, plan_title, today), fontsize=14)
+    if not by_os:
+        _say(figure.add_subplot(), NO_ACTIONS)
+        return figure
+    bars_axes, time_axes = figure.subplots(
+        2, 1, height_ratios=[bars_inches + 1.0, TIME_INCHES - 0.4]
+    )
+    _draw_bars(bars_axes, by_os, labels, roomy, bars_inches)
+    series = done_percent_over_time(rows, today)
+    if series:
+        _draw_progress(time_axes, series)
+    else:
+        _say(time_axes, CHART_NO_HISTORY)
+        time_axes.set_title(CHART_TIME_TITLE, fontsize=11, loc="left")
+    figure.supxlabel(done_percent_note(summary["by_status"]), fontsize=9, style="italic")
+    return figure
+
+
+def os_label(os: dict) -> str:
+    """ "OS 2 – Assurer …" wrapped on as many lines as the full title needs."""
+    return textwrap.fill(f"OS {os['os_number']} – {os['os_title'] or ''}", LABEL_WIDTH)
+
+
+def _heading(title: str, organisation: str, plan_title: str, today: date) -> str:
+    """Title on its own lines, then "organisation — plan — au 23/11/2026"."""
+    who = [part for part in (organisation, plan_title) if part]
+    line = " — ".join([*who, CHART_DATE.format(day=format_date_fr(today))])
+    return textwrap.fill(title, 55) + "\n" + textwrap.fill(line, 70)
+
+
+def _say(axes, text: str) -> None:
+    axes.text(0.5, 0.5, text, ha="center", va="center", fontsize=12)
+    axes.set_axis_off()
+
+
+def _draw_bars(axes, by_os: list[dict], labels: list[str], roomy: bool, bars_inches: float) -> None:
     from matplotlib.ticker import MaxNLocator
 
-    # At most three short lines per OS, so the bars keep most of a phone's width.
-    labels = [
-        textwrap.fill(
-            textwrap.shorten(f"OS {os['os_number']} – {os['os_title'] or ''}", 60, placeholder="…"),
-            22,
-        )
-        if roomy
-        else f"OS {os['os_number']}"
-        for os in by_os
-    ]
     font_size = 10 if roomy else 7
     positions = range(len(by_os))
     widest = max(os["total"] for os in by_os)
@@ -92,14 +167,43 @@ def _draw_bars(axes, by_os: list[dict], roomy: bool) -> None:
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.invert_yaxis()  # OS 1 on top, as in the plan
     axes.set_xlim(0, widest * 1.15)
-    axes.set_xlabel(CHART_XLABEL, fontsize=11)
-    axes.tick_params(axis="x", labelsize=10)
+    axes.set_xlabel(CHART_XLABEL, fontsize=10)
+    axes.set_title(CHART_BARS_TITLE, fontsize=11, loc="left")
+    axes.tick_params(axis="x", labelsize=9)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.figure.legend(
-        loc="outside lower center",
+    axes.legend(
+        loc="upper center",
+        # Under the axis label: about half an inch, whatever the height of the panel.
+        bbox_to_anchor=(0.5, -0.5 / bars_inches),
         ncols=3,
-        fontsize=10,
+        fontsize=9,
         frameon=False,
-        title="En bout de barre : part des actions réalisées",
+        title=CHART_BAR_END,
         title_fontsize=9,
     )
+
+
+def _draw_progress(axes, series: list[tuple[date, float]]) -> None:
+    from matplotlib.dates import DateFormatter
+
+    days = [day for day, _ in series]
+    values = [value for _, value in series]
+    marker = "o" if len(series) <= 24 else None  # dots for a year of months, a line beyond
+    axes.plot(days, values, color=COLORS[DONE], marker=marker, markersize=4, linewidth=2)
+    axes.fill_between(days, values, color=COLORS[DONE], alpha=0.15)
+    axes.annotate(
+        format_percent(values[-1]),
+        (days[-1], values[-1]),
+        textcoords="offset points",
+        xytext=(0, 6),
+        ha="center",
+        fontsize=9,
+    )
+    axes.set_ylim(0, 105)
+    axes.set_ylabel(CHART_TIME_YLABEL, fontsize=10)
+    axes.set_title(CHART_TIME_TITLE, fontsize=11, loc="left")
+    monthly = len(series) < 2 or (days[1] - days[0]).days > 7
+    axes.xaxis.set_major_formatter(DateFormatter("%m/%Y" if monthly else "%d/%m"))
+    axes.tick_params(labelsize=9)
+    axes.grid(axis="y", alpha=0.3)
+    axes.spines[["top", "right"]].set_visible(False)

@@ -10,10 +10,14 @@ the spreadsheet, the evaluation and the chart.
     (1, 50.0)
 """
 
+import calendar
 import re
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from reports.labels import DONE_PERCENT_NOTE, DONE_PERCENT_NOTE_NONE, DONE_PERCENT_NOTE_ONE
 from storage.vocabulary import ABANDONED, DONE, LOCAL_TZ, REPORT_ORDER
 
 # Characters that XML 1.0 (and so xlsx, ods, odt, docx) cannot carry.
@@ -72,16 +76,43 @@ def effective_progress(row: dict) -> int:
     return 100 if row["status"] == DONE else 0
 
 
-def _counts(rows: list[dict]) -> dict:
+def done_percent(by_status: Mapping[str, int]) -> float:
+    """The one "% done" of chat, reports and charts: done actions over the actions of the plan,
+    abandoned ones left out (they will never be done, so they do not count against it).
+
+        >>> done_percent({"fait": 1, "en cours": 2, "abandonné": 1})
+        33.3
+    """
+    counted = sum(by_status.values()) - by_status.get(ABANDONED, 0)
+    return round(100 * by_status.get(DONE, 0) / counted, 1) if counted else 0.0
+
+
+def done_percent_note(by_status: Mapping[str, int]) -> str:
+    """The sentence that says how "% done" is counted, wherever it is shown."""
+    abandoned = by_status.get(ABANDONED, 0)
+    if abandoned == 0:
+        return DONE_PERCENT_NOTE_NONE
+    if abandoned == 1:
+        return DONE_PERCENT_NOTE_ONE
+    return DONE_PERCENT_NOTE.format(abandoned=abandoned)
+
+
+def count_statuses(rows: list[dict]) -> dict[str, int]:
+    """{status: count} over the five statuses, in report order; refuses an unknown status."""
     by_status = dict.fromkeys(REPORT_ORDER, 0)
     for row in rows:
         by_status[check_status(row)] += 1
+    return by_status
+
+
+def _counts(rows: list[dict]) -> dict:
+    by_status = count_statuses(rows)
     total = len(rows)
     live = [row for row in rows if row["status"] != ABANDONED]
     return {
         "total": total,
         "by_status": by_status,
-        "done_percent": round(100 * by_status[DONE] / total, 1) if total else 0.0,
+        "done_percent": done_percent(by_status),
         # Abandoned actions will never progress: they do not drag the mean down.
         "progress_percent": (
             round(sum(effective_progress(row) for row in live) / len(live), 1) if live else 0.0
@@ -103,6 +134,69 @@ def status_summary(rows: list[dict]) -> dict:
         for group in group_plan(rows)
     ]
     return summary
+
+
+# ---------------------------------------------------------------- progress over time
+
+
+def status_on(row: dict, day: date) -> str:
+    """The action's status at the end of `day` (Belgian time), read back from its history.
+
+    Before its first entry an action had that entry's old status; an action without history
+    (or imported without one) is taken to have always had its current status.
+    """
+    status = None
+    for entry in row.get("history") or []:
+        if local_time(entry["at"]).date() > day:
+            if status is None:
+                status = entry.get("old_status")
+            break
+        status = entry.get("new_status") or status
+    return status or row["status"]
+
+
+def period_ends(first: date, today: date, step: str = "month") -> list[date]:
+    """The last day of each month (or each Sunday) from `first` on, then `today` itself.
+
+    >>> period_ends(date(2026, 1, 20), date(2026, 3, 5))
+    [datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), datetime.date(2026, 3, 5)]
+    """
+    ends = []
+    if step == "week":
+        end = first + timedelta(days=6 - first.weekday())
+        while end < today:
+            ends.append(end)
+            end += timedelta(days=7)
+    elif step == "month":
+        year, month = first.year, first.month
+        while True:
+            end = date(year, month, calendar.monthrange(year, month)[1])
+            if end >= today:
+                break
+            ends.append(end)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    else:
+        raise ValueError(f"Pas inconnu : {step!r} (month ou week)")
+    return ends + [today]
+
+
+def done_percent_over_time(
+    rows: list[dict], today: date, step: str | None = None
+) -> list[tuple[date, float]]:
+    """ "% done" (see `done_percent`) at the end of each month or week, from the first history
+    entry to `today`; [] when the rows carry no history.
+
+    Without `step`, weeks for a history shorter than three months, months otherwise.
+    """
+    days = [local_time(e["at"]).date() for row in rows for e in row.get("history") or []]
+    if not days:
+        return []
+    first = min(days)
+    step = step or ("week" if (today - first).days < 92 else "month")
+    return [
+        (end, done_percent(Counter(status_on(row, end) for row in rows)))
+        for end in period_ends(min(first, today), today, step)
+    ]
 
 
 # ---------------------------------------------------------------- formatting
@@ -132,10 +226,14 @@ def format_date_fr(day: date | datetime) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def format_number(value: float) -> str:
+    """31.5 -> "31,5", 25.0 -> "25" (French decimal comma, one decimal at most)."""
+    return f"{value:.1f}".replace(".", ",").removesuffix(",0")
+
+
 def format_percent(value: float) -> str:
     """31.5 -> "31,5 %" (French decimal comma, non-breaking space)."""
-    text = f"{value:.1f}".replace(".", ",").removesuffix(",0")
-    return f"{text}\u00a0%"
+    return f"{format_number(value)}\u00a0%"
 
 
 def pilots_text(row: dict) -> str:

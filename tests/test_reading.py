@@ -143,9 +143,9 @@ def test_summary_gives_counts_per_status_and_percent_done_per_os(say):
     text = say(STRANGER, "!synthese").text
     lines = text.splitlines()
     assert lines[0] == "PST au 14/03/2025 : 127 actions"
-    assert lines[1] == "░░░░░░░░░░ 2 % fait (3/127) — 124 en retard"
+    assert lines[1] == "░░░░░░░░░░ 2,4 % fait (3/127) — 124 en retard"
     os1 = lines[lines.index(next(x for x in lines if x.startswith("OS 1 "))) + 1]
-    assert os1 == "  ▓░░░░░░░░░ 14 % fait (3/22) — 18 à démarrer, 1 en cours, 3 fait"
+    assert os1 == "  ▓░░░░░░░░░ 13,6 % fait (3/22) — 18 à démarrer, 1 en cours, 3 fait"
 
 
 def test_summary_leaves_abandoned_actions_out_of_the_percentage(say):
@@ -154,6 +154,7 @@ def test_summary_leaves_abandoned_actions_out_of_the_percentage(say):
         say(ADMIN, f"!maj {number} abandonné")
     text = say(STRANGER, "!summary").text
     assert "▓▓▓▓▓▓▓▓▓▓ 100 % fait (1/1) — 1 fait, 8 abandonné" in text
+    assert "les 8 abandonnées non comptées" in text
 
 
 def test_summary_of_an_empty_plan_is_refused(directory):

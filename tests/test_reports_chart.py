@@ -22,7 +22,7 @@ def test_chart_is_a_png_about_a_thousand_pixels_wide_for_a_phone():
     picture = image(progress_chart_png(synthetic_plan(127)))
 
     assert picture.width == WIDTH_INCHES * DPI
-    assert 500 < picture.height < 1500  # six OS: one screen
+    assert 500 < picture.height < 1500  # six OS and the progress over time: one long screen
     assert picture.mode in ("RGB", "RGBA")
 
 
