@@ -41,6 +41,31 @@ EVALUATION_TITLE = "Évaluation à mi-législature du PST"
 CHART_TITLE = "Avancement du PST par objectif stratégique"
 CHART_XLABEL = "Nombre d'actions"
 NO_ACTIONS = "Aucune action dans le plan."
+
+# ---- The evaluation for the Conseil (reports/evaluation.py)
+EVALUATION_ORGANISATION = "« {organisation} »"
+EVALUATION_PLAN_PERIOD = "Période du plan : {period}"
+EVALUATION_PERIOD = "Période évaluée : du {first} au {last}"
+EVALUATION_SITUATION = "Situation au {day}"
+#: The per-OS table of the summary: short headers, so no word is cut in a narrow column.
+EVALUATION_OS_HEADERS = (
+    "OS",
+    "Objectif stratégique",
+    "Actions",
+    "Faites",
+    "En cours",
+    "À dém.",
+    "Susp.",
+    "Aband.",
+    "% fait",
+)
+EVALUATION_OS_WIDTHS = (9, 42, 17, 17, 17, 17, 17, 17, 17)  # mm of a 170 mm text width
+EVALUATION_OS_LEGEND = "À dém. : à démarrer ; Susp. : suspendues ; Aband. : abandonnées."
+EVALUATION_LATE_HEADERS = ("Action", "Intitulé", "Pilotes", "Échéance", "Retard", "Statut")
+EVALUATION_LATE_WIDTHS = (16, 66, 24, 24, 20, 20)
+EVALUATION_SILENT_HEADERS = ("Action", "Intitulé", "Pilotes", "Dernière nouvelle", "Statut")
+EVALUATION_SILENT_WIDTHS = (16, 78, 26, 28, 22)
+EVALUATION_NO_NEWS = "aucune"
 # How "% done" is counted (reports.plan.done_percent), said wherever it is shown.
 DONE_PERCENT_NOTE = (
     "% fait : actions faites sur les actions du plan, les {abandoned} abandonnées non comptées."
