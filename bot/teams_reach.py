@@ -57,7 +57,9 @@ class TeamsCourier:
         )
         if where is None:
             raise Unreachable("aucune conversation Teams connue (jamais écrit au bot)")
-        await turns.send_to(
-            where["conversation_id"], where["service_url"], outgoing.text, outgoing.actions
-        )
+        conversation_id, service_url = where["conversation_id"], where["service_url"]
+        if outgoing.actions:  # buttons to answer with
+            await turns.send_reminder(conversation_id, service_url, outgoing.text, outgoing.actions)
+        else:
+            await turns.send_to(conversation_id, service_url, outgoing.text)
         log.info("Rappel %s envoyé à %s dans Teams", outgoing.key, outgoing.recipient)

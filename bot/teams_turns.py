@@ -268,14 +268,18 @@ class Turns:
         await self.app.send(codir, markdown(text), service_url=self.config.service_url)
         return True
 
-    async def send_to(
-        self, conversation_id: str, service_url: str, text: str, actions: tuple[str, ...] = ()
-    ) -> None:
-        """A message the bot starts in a stored conversation (a reminder in a personal chat);
-        with `actions`, an adaptive card with buttons for each (its fallback: `text`).
+    async def send_to(self, conversation_id: str, service_url: str, text: str) -> None:
+        """A message the bot starts in a stored conversation (a personal chat).
         Raises what the Bot Connector raised."""
-        message = reminder_card(text, actions) if actions else markdown(text)
-        await self.app.send(conversation_id, message, service_url=service_url)
+        await self.app.send(conversation_id, markdown(text), service_url=service_url)
+
+    async def send_reminder(
+        self, conversation_id: str, service_url: str, text: str, actions: tuple[str, ...]
+    ) -> None:
+        """A reminder as an adaptive card with buttons for each action (bot/teams_cards.py),
+        `text` its fallback. Raises what the Bot Connector raised."""
+        card = reminder_card(text, actions)
+        await self.app.send(conversation_id, card, service_url=service_url)
 
     # ------------------------------------------------------------ who, and where to reach them
 

@@ -623,3 +623,33 @@ def wait_listening(port: int, alive: Callable[[], bool], timeout: float = 60) ->
             if time.monotonic() > deadline:
                 raise AssertionError(f"nothing listens on {port} after {timeout} s") from None
             time.sleep(0.1)
+
+
+# --- adaptive card buttons (appended: reminder cards) -----------------------------------------
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+
+
+def card_action(standin: TeamsStandIn, user: TeamsUser, data: dict, verb: str = "pst") -> dict:
+    """The invoke Teams sends when `user` presses an Action.Execute button whose data was
+    `data`, on a card in their personal chat with the bot."""
+    value = {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"}
+    return standin._activity(
+        "invoke", user, standin.personal(user), name="adaptiveCard/action", value=value
+    )
+
+
+def post_invoke(bot_url: str, activity: dict, authorization: str | None) -> tuple[int, dict]:
+    """POST an invoke as Teams does; the HTTP status and the invoke response's JSON body."""
+    headers = {"Content-Type": "application/json"}
+    if authorization:
+        headers["Authorization"] = authorization
+    request = urllib.request.Request(
+        bot_url, data=json.dumps(activity).encode(), headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = response.read()
+            return response.status, json.loads(body) if body else {}
+    except urllib.error.HTTPError as error:
+        return error.code, {}

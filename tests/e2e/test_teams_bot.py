@@ -11,16 +11,24 @@ import asyncio
 import csv
 import io
 
+import sqlite_utils
+
+from storage import absences
+from storage.vocabulary import now_utc
+
 from .chat import Chat
 from .conftest import TeamsTeam, teams_bot_process
 from .synapse import unique_name
 from .teams_standin import (
+    ADAPTIVE_CARD,
     FILE_CONSENT,
     FILE_INFO,
     Sent,
+    card_action,
     free_port,
     get,
     post_activity,
+    post_invoke,
     wait_listening,
 )
 
@@ -397,3 +405,130 @@ async def test_updates_cross_between_teams_and_the_matrix_codir_room(
     finally:
         bot.terminate()
         await dg.close()
+
+
+# --- reminders as adaptive cards (their own bot: a [rhythm] with reminders at any hour) --------
+
+#: Reminders at any hour, any day; no digest.
+ANY_HOUR = """
+[rhythm]
+digest = ""
+working_hours = "00:00-23:59"
+skip_weekends = false
+skip_holidays = ""
+"""
+
+
+def card_buttons(card: dict) -> list[list[dict]]:
+    """A reminder card's rows of buttons, one row per action."""
+    return [
+        [b for column in block["columns"] for i in column["items"] for b in i.get("actions", [])]
+        for block in card["body"]
+        if block["type"] == "ColumnSet"
+    ]
+
+
+def test_a_reminder_card_button_applies_the_update_once_and_tells_the_codir(
+    teams_standin, tmp_path
+):
+    standin = teams_standin
+    dg = standin.add_user("Dominique Gérard", "dg@frameries.example")
+    lm = standin.add_user("Luc Martin", "lm@frameries.example")
+    codir = "19:codir-reminders@thread.tacv2"
+    port = free_port()
+    bot = teams_bot_process(
+        tmp_path / "bot",
+        standin,
+        port,
+        codir_conversation=codir,
+        access={"admins": [dg.aad]},
+        pilots={"LM": lm.aad},
+    )
+    bot.config_path.write_text(bot.config_path.read_text("utf-8") + ANY_HOUR, "utf-8")
+    bot.seed()
+    # An admin paused the reminders: LM must write to the bot before it can reach them.
+    db = sqlite_utils.Database(bot.database)
+    absences.set_paused(db, True, dg.aad, now_utc())
+    db.close()
+    url = f"http://127.0.0.1:{port}/api/messages"
+    chat = standin.personal(lm)["id"]
+
+    def say(user, text: str) -> list[Sent]:
+        activity = standin.message(user, text)
+        before = len(standin.sent(activity["conversation"]["id"]))
+        assert post_activity(url, activity, standin.sign(activity)) == 200, bot.log_text()[-3000:]
+        return standin.wait_for(lambda: standin.sent(activity["conversation"]["id"])[before:])
+
+    def press(data: dict, activity: dict | None = None) -> tuple[dict, dict]:
+        activity = activity or card_action(standin, lm, data)
+        status, body = post_invoke(url, activity, standin.sign(activity))
+        assert status == 200, (status, bot.log_text()[-3000:])
+        return activity, body
+
+    def cards() -> list[dict]:
+        return [
+            a["content"]
+            for s in standin.sent(chat)
+            for a in s.attachments
+            if a["contentType"] == ADAPTIVE_CARD
+        ]
+
+    bot.start()
+    try:
+        wait_listening(port, lambda: bot.running)
+        say(lm, "!aide")  # the bot keeps LM's personal chat
+        (resumed,) = say(dg, "!rappels reprise")
+        assert "reprennent" in plain(resumed.text)
+        # The schedule is looked at every minute, and at start: a restart sends it now.
+        assert bot.terminate() == 0, bot.log_text()[-3000:]
+        bot.start()
+        wait_listening(port, lambda: bot.running)
+
+        (card,) = standin.wait_for(cards, 30, "a reminder card in LM's personal chat")
+        reminder = next(s for s in standin.sent(chat) if s.attachments)
+        assert reminder.authorized
+        assert reminder.activity["summary"].startswith("Bonjour LM")
+        assert card["fallbackText"].startswith("Bonjour LM")  # the markdown text, for old clients
+        rows = card_buttons(card)
+        assert 1 <= len(rows) <= 12
+        assert all([b["title"] for b in row] == ["fait", "en cours", "pas encore"] for row in rows)
+        done = rows[0][0]
+        assert done["type"] == "Action.Execute"
+        code = done["data"]["pst"].split()[1]
+        assert done["data"] == {"pst": f"!maj {code} fait"}
+        (number,) = bot.query("select number from actions where code = ?", [code])[0]
+
+        # A forged button applies nothing and says so in French.
+        _, refused = press({"pst": "!rappels pause"})
+        assert "rien n'a été modifié" in refused["value"]
+
+        # LM presses "fait": applied, answered in the chat and on the card, told to the CODIR.
+        before = len(standin.sent(chat))
+        invoke, answer = press(done["data"])
+        assert answer["type"] == "application/vnd.microsoft.activity.message"
+        assert "→ fait" in answer["value"]
+        (reply,) = standin.wait_for(lambda: standin.sent(chat)[before:], what="the reply")
+        assert "→ fait" in plain(reply.text)
+        source = f"teams:{invoke['id']}"
+        assert bot.query(
+            "select who, new_status, source_id from updates where action_number = ?", [number]
+        ) == [(lm.aad, "fait", source)]
+
+        def posts() -> list[Sent]:
+            return [s for s in standin.sent(codir) if f"l'action {number}" in plain(s.text)]
+
+        (post,) = standin.wait_for(posts, what="the CODIR post")
+        assert plain(post.text).startswith(f"LM a mis à jour l'action {number}")
+
+        # Teams delivers the same invoke again: not applied twice, nothing sent twice.
+        sent_before = len(standin.sent(chat))
+        _, again = press(done["data"], invoke)
+        assert again["value"] == "Réponse déjà reçue : rien de plus à faire."
+        say(lm, f"!action {code}")  # a later answer: any duplicate came before
+        assert len(bot.query("select 1 from updates where action_number = ?", [number])) == 1
+        assert len(standin.sent(chat)) == sent_before + 1
+        assert len(posts()) == 1
+        assert bot.query("select count(*) from sends where sent_at is null") == [(0,)]
+    finally:
+        exit_code = bot.terminate()
+    assert exit_code == 0, bot.log_text()[-3000:]
