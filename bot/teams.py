@@ -14,7 +14,8 @@ Layout, one concern per module: this one starts, serves and stops; `teams_app` b
 SDK's App; `teams_turns` holds the
 SDK handlers (what a message, an installation, a file consent does; exactly-once is explained
 there); `teams_auth` the tenant filter, the sender's identity and the bot's own token;
-`teams_files` the files on their way; `teams_texts` what users read.
+`teams_files` the files on their way; `teams_cards` the cards (reminders with a button per
+action, file consent); `teams_reach` the scheduler's sends; `teams_texts` what users read.
 
 The SDK (microsoft-teams-apps) is imported only here, when Teams is configured: it takes
 seconds to load, and at import it reads any `.env` file above the working directory
