@@ -364,6 +364,7 @@ def to_docx(doc: Document) -> bytes:
             body.append(section_properties)
             table = document.add_table(rows=1, cols=len(block.headers))
             table.style = document.styles["Table Grid"]
+            # Fixed layout with widths: Word keeps them instead of fitting columns to words.
             table.autofit = not block.widths
             # The header row is repeated on every page the table spans.
             SubElement(table.rows[0]._tr.get_or_add_trPr(), qn("w:tblHeader"))
@@ -380,9 +381,6 @@ def to_docx(doc: Document) -> bytes:
                     if i in block.numeric:
                         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if block.widths:
-                # A fixed layout: Word keeps the widths instead of fitting columns to words.
-                layout = SubElement(table._tbl.tblPr, qn("w:tblLayout"))
-                layout.set(qn("w:type"), "fixed")
                 # Word reads the cells' widths, LibreOffice the grid's: set both.
                 sizes = [Cm(PAGE_WIDTH_CM * w / sum(block.widths)) for w in block.widths]
                 for column, size in zip(table.columns, sizes, strict=True):

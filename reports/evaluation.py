@@ -13,6 +13,7 @@ late and silent actions.
     '# Évaluation à mi-législature du PST'
 """
 
+import textwrap
 from datetime import date, timedelta
 
 from reports.document import FORMATS, Document, Heading, Paragraph, Table, render
@@ -61,6 +62,8 @@ from storage.vocabulary import (
 
 #: An open action without an update for this long is "silent" (as in the CODIR digest).
 SILENT_AFTER = timedelta(weeks=6)
+#: Characters of a title in the annex tables (a title of 2,000 characters would fill a page).
+TABLE_TITLE_LIMIT = 160
 #: Action codes named in the summary's "what moved" paragraph; more are counted.
 MOVED_LIMIT = 12
 
@@ -210,6 +213,10 @@ def _action_blocks(action: dict, window, today: date) -> list[Paragraph]:
 # ---------------------------------------------------------------- the parts
 
 
+def _short(text: str) -> str:
+    return textwrap.shorten(" ".join(text.split()), TABLE_TITLE_LIMIT, placeholder=" […]")
+
+
 def _share(count: int, total: int) -> str:
     return format_percent(100 * count / total if total else 0)
 
@@ -288,7 +295,7 @@ def _moves(rows: list[dict], window, today: date) -> list[Paragraph]:
         named = ", ".join(str(row["number"]) for row in finished[:MOVED_LIMIT])
         more = len(finished) - MOVED_LIMIT
         tail = f" et {more} autres" if more > 0 else ""
-        blocks.append(Paragraph(f"Actions réalisées sur la période : {named}{tail}."))
+        blocks.append(Paragraph(f"Réalisées sur la période : actions {named}{tail}."))
     return blocks
 
 
@@ -377,7 +384,7 @@ def _annex(rows: list[dict], today: date) -> list:
         late_rows = [
             (
                 str(row["number"]),
-                row["title"],
+                _short(row["title"]),
                 pilots_text(row),
                 format_date_fr(row["end_date"]),
                 lateness_text(days_late(row, today)),
@@ -393,7 +400,7 @@ def _annex(rows: list[dict], today: date) -> list:
         silent_rows = [
             (
                 str(row["number"]),
-                row["title"],
+                _short(row["title"]),
                 pilots_text(row),
                 format_date_fr(row["last_update"])
                 if row.get("last_update")
