@@ -66,3 +66,17 @@ EVALUATION_LATE_WIDTHS = (16, 66, 24, 24, 20, 20)
 EVALUATION_SILENT_HEADERS = ("Action", "Intitulé", "Pilotes", "Dernière nouvelle", "Statut")
 EVALUATION_SILENT_WIDTHS = (16, 78, 26, 28, 22)
 EVALUATION_NO_NEWS = "aucune"
+# How "% done" is counted (reports.plan.done_percent), said wherever it is shown.
+DONE_PERCENT_NOTE = (
+    "% fait : actions faites sur les actions du plan, les {abandoned} abandonnées non comptées."
+)
+DONE_PERCENT_NOTE_ONE = (
+    "% fait : actions faites sur les actions du plan, l'action abandonnée non comptée."
+)
+DONE_PERCENT_NOTE_NONE = "% fait : actions faites sur les actions du plan (aucune abandonnée)."
+CHART_BARS_TITLE = "Actions par objectif stratégique"
+CHART_TIME_TITLE = "Part des actions faites au fil du temps"
+CHART_TIME_YLABEL = "% fait"
+CHART_NO_HISTORY = "Pas encore d'historique des mises à jour."
+CHART_DATE = "au {day}"
+CHART_BAR_END = "En bout de barre : % fait de l'OS"
