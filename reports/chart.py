@@ -122,7 +122,9 @@ def progress_figure(
 
 def os_label(os: dict) -> str:
     """ "OS 2 – Assurer …" wrapped on as many lines as the full title needs."""
-    return textwrap.fill(f"OS {os['os_number']} – {os['os_title'] or ''}", LABEL_WIDTH)
+    text = f"OS {os['os_number']} – {os['os_title'] or ''}"
+    # Whole words only: "socio-professionnelle" stays one word, a long word is never cut.
+    return textwrap.fill(text, LABEL_WIDTH, break_long_words=False, break_on_hyphens=False)
 
 
 def _heading(title: str, organisation: str, plan_title: str, today: date) -> str:
