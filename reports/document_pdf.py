@@ -32,6 +32,9 @@ PARAGRAPH_STYLES = {
     "note": ("I", 8, GREY, 0),
     "cover": ("", 14, (34, 34, 34), 0),
 }
+#: Room (mm) a heading needs below it, or it goes to the next page: an OS heading is followed
+#: by an OO heading, a status heading and an action's lines.
+KEEP_WITH_NEXT_MM = {1: 60, 2: 50, 3: 40, 4: 25}
 PAGE_NUMBER = "page {page} / {pages}"
 
 
@@ -74,7 +77,9 @@ def to_pdf(doc: Document) -> bytes:
         pdf.set_font("DejaVu", style, size)
         pdf.set_text_color(*color)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(pdf.epw - indent, size * 0.5, clean(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            pdf.epw - indent, size * 0.5, clean(text), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.ln(after)
 
     if doc.cover:
@@ -90,8 +95,8 @@ def to_pdf(doc: Document) -> bytes:
         if isinstance(block, Heading):
             level = max(1, min(block.level, 4))
             size = HEADING_SIZES[level]
-            # A heading never ends a page: it keeps at least three lines below it.
-            if pdf.will_page_break(size * 0.5 + 18):
+            # A heading never ends a page: it keeps the headings and lines that follow it.
+            if pdf.will_page_break(KEEP_WITH_NEXT_MM[level]):
                 pdf.add_page()
             pdf.ln(3 if level > 1 else 5)
             write(block.text, "B", size, BLUE if level < 4 else GREY, after=1.5)

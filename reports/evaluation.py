@@ -213,6 +213,11 @@ def _action_blocks(action: dict, window, today: date) -> list[Paragraph]:
 # ---------------------------------------------------------------- the parts
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    """`_plural(1, "reste", "restent")` -> "1 reste"."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def _short(text: str) -> str:
     return textwrap.shorten(" ".join(text.split()), TABLE_TITLE_LIMIT, placeholder=" […]")
 
@@ -343,7 +348,8 @@ def _conclusion(rows: list[dict], today: date) -> list:
     paragraphs = [
         f"Au {format_date_fr(today)}, {counts[DONE]} des {counted} actions du plan hors "
         f"abandonnées sont réalisées ({format_percent(summary['done_percent'])}), "
-        f"{counts[IN_PROGRESS]} sont en cours et {counts[NOT_STARTED]} restent à démarrer."
+        f"{_plural(counts[IN_PROGRESS], 'est', 'sont')} en cours et "
+        f"{_plural(counts[NOT_STARTED], 'reste', 'restent')} à démarrer."
     ]
     ranked = sorted(
         (os for os in summary["by_os"] if os["total"] > os["by_status"][ABANDONED]),
@@ -358,16 +364,18 @@ def _conclusion(rows: list[dict], today: date) -> list:
         )
     if late or silent:
         paragraphs.append(
-            f"{late} actions ont dépassé leur échéance et {silent} actions en cours ou à "
-            "démarrer n'ont reçu aucune mise à jour depuis six semaines : elles sont listées "
-            "en annexe et appellent un point d'attention du comité de direction."
+            _plural(late, "action a", "actions ont")
+            + " dépassé leur échéance et "
+            + _plural(silent, "action ouverte n'a", "actions ouvertes n'ont")
+            + " reçu aucune mise à jour depuis six semaines : elles sont listées en annexe et"
+            " appellent un point d'attention du comité de direction."
         )
     else:
         paragraphs.append("Aucune action n'est en retard ni sans nouvelles.")
     if counts[ABANDONED]:
         paragraphs.append(
-            f"{counts[ABANDONED]} actions ont été abandonnées ; leurs raisons figurent dans "
-            "le détail par objectif."
+            _plural(counts[ABANDONED], "action a été abandonnée", "actions ont été abandonnées")
+            + " ; les raisons figurent dans le détail par objectif."
         )
     return [Heading("Conclusion", 1), *(Paragraph(text) for text in paragraphs)]
 
