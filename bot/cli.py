@@ -21,7 +21,8 @@ from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shel
 from bot.teams_manifest import package
 from commands.catalogue import build_registry
 from commands.engine import Engine
-from commands.files import ecomptes_file, evaluation_file, table_file
+from commands.errors import UserError
+from commands.files import EVALUATION_FORMATS, ecomptes_file, evaluation_file, table_file
 from commands.types import Directory, Organisation
 from storage import plans, sends
 from storage.backup import backup
@@ -36,7 +37,7 @@ from storage.importing import (
 )
 from storage.vocabulary import now_utc
 
-EXPORT_FORMATS = ("csv", "xlsx", "ods", "md", "html", "ecomptes")
+EXPORT_FORMATS = ("csv", "xlsx", "ods", "pdf", "md", "html", "ecomptes")
 
 
 def _settings(path: str | None) -> Settings | None:
@@ -149,11 +150,16 @@ def _write(attachment, output: str | None) -> int:
 def cmd_export(args) -> int:
     settings = _settings(args.config)
     db, chosen = _plan_db(args, settings)
-    today = now_utc().date()
+    now = now_utc()
+    organisation = settings.organisation if settings else Organisation()
     if args.format == "ecomptes":
-        organisation = settings.organisation if settings else Organisation()
-        return _write(ecomptes_file(db, chosen, organisation, today), args.output)
-    return _write(table_file(db, chosen, args.format, today), args.output)
+        try:
+            attachment = ecomptes_file(db, chosen, organisation, now, force=args.force)
+        except UserError as error:
+            print(error, file=sys.stderr)
+            return 2
+        return _write(attachment, args.output)
+    return _write(table_file(db, chosen, args.format, now, organisation=organisation), args.output)
 
 
 def _iso_date(text: str) -> date:
@@ -164,9 +170,13 @@ def _iso_date(text: str) -> date:
 
 
 def cmd_evaluation(args) -> int:
-    db, chosen = _plan_db(args, _settings(args.config))
-    today = now_utc().date()
-    return _write(evaluation_file(db, chosen, args.format, today, args.since), args.output)
+    settings = _settings(args.config)
+    db, chosen = _plan_db(args, settings)
+    organisation = settings.organisation if settings else None
+    attachment = evaluation_file(
+        db, chosen, args.format, now_utc(), args.since, organisation=organisation
+    )
+    return _write(attachment, args.output)
 
 
 def cmd_run(args) -> int:
@@ -304,10 +314,15 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--config")
     exp.add_argument("-o", "--output")
     exp.add_argument("--plan", metavar="CODE", help="le PST exporté (si la base en a plusieurs)")
+    exp.add_argument(
+        "--force",
+        action="store_true",
+        help="eComptes : exporter même avec les identifiants d'exemple (INS 00000)",
+    )
     exp.set_defaults(func=cmd_export)
 
     ev = sub.add_parser("evaluation", help="rapport d'évaluation (mi-législature, fin de mandat)")
-    ev.add_argument("--format", choices=("odt", "docx", "html", "md"), default="odt")
+    ev.add_argument("--format", choices=tuple(EVALUATION_FORMATS), default="odt")
     ev.add_argument("--since", type=_iso_date, metavar="AAAA-MM-JJ", help="période résumée")
     ev.add_argument("--db")
     ev.add_argument("--config")

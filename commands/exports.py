@@ -4,7 +4,7 @@ from datetime import date
 
 from commands import texts
 from commands.access import READERS_OF_REPORTS
-from commands.arguments import PLAN, Param, Reading
+from commands.arguments import PLAN, Param, Reading, word_choice
 from commands.errors import UserError
 from commands.files import (
     EVALUATION_FORMATS,
@@ -52,6 +52,12 @@ def _since(reading: Reading) -> date | None:
 
 
 SINCE = Param("since", "[depuis AAAA-MM-JJ]", _since)
+FORCE = word_choice(
+    "force",
+    "[forcer]",
+    {"forcer": True, "force": True},
+    lambda word: texts.ECOMPTES_FORCE_WORD.format(word=word),
+)
 
 
 @command(
@@ -60,11 +66,15 @@ SINCE = Param("since", "[depuis AAAA-MM-JJ]", _since)
     args=[PLAN, file_format(TABLE_FORMATS, "xlsx", "export")],
     who=READERS_OF_REPORTS,
     summary="Le tableau consolidé du PST en fichier (XLSX par défaut).",
-    details="XLSX : une feuille de synthèse puis une par OS, filtres et en-têtes figés.",
-    examples=["!export xlsx", "!export ods"],
+    details=(
+        "XLSX et ODS : une feuille de synthèse puis une par OS, colonne « En retard », "
+        "prêts à imprimer (A4 paysage, une page de large, titre et en-têtes répétés). "
+        "PDF : une ligne par action, pour le Conseil."
+    ),
+    examples=["!export xlsx", "!export pdf", "!export ods"],
 )
 def export_table(ctx: Context, args: Args) -> Reply:
-    attachment = table_file(ctx.db, args.plan, args.format, ctx.today)
+    attachment = table_file(ctx.db, args.plan, args.format, ctx.now, organisation=ctx.organisation)
     text = texts.EXPORT_DONE.format(format=args.format.upper(), filename=attachment.filename)
     return Reply(text=text, attachments=[attachment])
 
@@ -76,10 +86,12 @@ def export_table(ctx: Context, args: Args) -> Reply:
     who=READERS_OF_REPORTS,
     summary="Le rapport d'évaluation (mi-législature) : réalisées, en cours, à démarrer…",
     details="Avec « depuis », l'historique résumé se limite à la période.",
-    examples=["!evaluation odt", "!rapport docx depuis 2024-01-01"],
+    examples=["!evaluation odt", "!evaluation pdf", "!rapport docx depuis 2024-01-01"],
 )
 def evaluation(ctx: Context, args: Args) -> Reply:
-    attachment = evaluation_file(ctx.db, args.plan, args.format, ctx.today, args.since)
+    attachment = evaluation_file(
+        ctx.db, args.plan, args.format, ctx.now, args.since, organisation=ctx.organisation
+    )
     period = texts.EVALUATION_PERIOD.format(day=day(args.since)) if args.since else ""
     text = texts.EVALUATION_DONE.format(
         period=period, format=args.format.upper(), filename=attachment.filename
@@ -90,14 +102,20 @@ def evaluation(ctx: Context, args: Args) -> Reply:
 @command(
     "ecomptes",
     aliases=["e-comptes"],
-    args=[PLAN],
+    args=[PLAN, FORCE],
     who=READERS_OF_REPORTS,
     summary="Le PST au format régional eComptes (XML 201805V1, validé).",
-    examples=["!ecomptes"],
+    details=(
+        "Refusé tant que la configuration garde les identifiants d'exemple (INS 00000) ; "
+        "« forcer » l'envoie quand même."
+    ),
+    examples=["!ecomptes", "!ecomptes forcer"],
 )
 def ecomptes(ctx: Context, args: Args) -> Reply:
     try:
-        attachment = ecomptes_file(ctx.db, args.plan, ctx.organisation, ctx.today)
+        attachment = ecomptes_file(
+            ctx.db, args.plan, ctx.organisation, ctx.now, force=bool(args.force)
+        )
     except ValueError as error:  # identifiers from the configuration, or schema validation
         raise UserError(texts.ECOMPTES_FAILED.format(error=error)) from error
     return Reply(
@@ -113,4 +131,5 @@ def ecomptes(ctx: Context, args: Args) -> Reply:
     examples=["!graphique"],
 )
 def chart(ctx: Context, args: Args) -> Reply:
-    return Reply(text=texts.CHART_DONE, attachments=[chart_file(ctx.db, args.plan, ctx.today)])
+    attachment = chart_file(ctx.db, args.plan, ctx.now, organisation=ctx.organisation)
+    return Reply(text=texts.CHART_DONE, attachments=[attachment])

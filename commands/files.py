@@ -1,14 +1,16 @@
 """The files a command or the command line hands out: the consolidated table, the evaluation,
 the eComptes XML and the chart, as attachments.
 
-    attachment = table_file(db, "xlsx", today)
-    attachment.filename, attachment.mimetype   # "pst-tableau-2026-11-23.xlsx", "application/..."
+    attachment = table_file(db, the_plan, "xlsx", now, organisation=organisation)
+    attachment.filename  # "cpas-de-frameries-pst-2019-2024-tableau-2026-11-24-0930.xlsx"
 
 `!export`, `!tableau`, `!evaluation`, `!ecomptes`, `!graphique` and `pst-bot export|evaluation`
-all go through these functions.
+all go through these functions. A file name says whose plan it is and when it was made, to
+the minute, so that two evaluations asked the same day do not overwrite each other.
 """
 
-from datetime import date
+import re
+from datetime import date, datetime
 
 import sqlite_utils
 
@@ -16,8 +18,11 @@ import reports
 from commands import texts
 from commands.errors import UserError
 from commands.types import Attachment, Organisation
+from reports.plan import local_time
+from reports.table import TableHeading
 from storage import plan
 from storage.plans import DEFAULT_CODE, Plan
+from storage.vocabulary import fold
 
 TABLE_FORMATS = {
     "xlsx": (
@@ -25,6 +30,7 @@ TABLE_FORMATS = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
     "ods": (reports.table_ods, "application/vnd.oasis.opendocument.spreadsheet"),
+    "pdf": (reports.table_pdf, "application/pdf"),
     "csv": (reports.table_csv, "text/csv"),
     "md": (reports.table_md, "text/markdown"),
     "html": (reports.table_html, "text/html"),
@@ -34,7 +40,13 @@ EVALUATION_FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "html": "text/html",
     "md": "text/markdown",
+    "pdf": "application/pdf",
 }
+#: Table formats that print a title (organisation, plan, date) and judge lateness on that day.
+_HEADED = frozenset({"xlsx", "ods", "pdf"})
+_PLACEHOLDER = Organisation()
+#: Parts of a file name, in characters: the whole stays under 100.
+_ORGANISATION_LENGTH, _PLAN_LENGTH = 32, 24
 
 
 def plan_rows(db: sqlite_utils.Database, the_plan: Plan, with_history: bool = False) -> list[dict]:
@@ -45,37 +57,148 @@ def plan_rows(db: sqlite_utils.Database, the_plan: Plan, with_history: bool = Fa
     return rows
 
 
-def file_name(the_plan: Plan, what: str, suffix: str) -> str:
-    """ "pst-tableau-2026-11-23.xlsx"; with the plan's code when it has its own:
-    "pst-commune-tableau-2026-11-23.xlsx"."""
-    prefix = "pst" if the_plan.code == DEFAULT_CODE else f"pst-{the_plan.code}"
-    return f"{prefix}-{what}-{suffix}"
+def slug(text: str, length: int) -> str:
+    """ASCII, lower case, words joined by "-", cut at a word within `length`.
+
+    >>> slug("CPAS de Frameries — Hainaut", 20)
+    'cpas-de-frameries'
+    """
+    words = re.sub(r"[^a-z0-9]+", "-", fold(text).encode("ascii", "ignore").decode()).strip("-")
+    if len(words) <= length:
+        return words
+    return words[: length + 1].rsplit("-", 1)[0] if "-" in words[:length] else words[:length]
+
+
+def is_placeholder(organisation: Organisation) -> bool:
+    """True while the configuration keeps an identifier of the default Organisation()."""
+    return organisation.ins.strip() in ("", _PLACEHOLDER.ins) or organisation.name in (
+        "",
+        _PLACEHOLDER.name,
+    )
+
+
+def _organisation_name(the_plan: Plan, organisation: Organisation | None) -> str:
+    if the_plan.organisation:
+        return the_plan.organisation
+    if organisation is not None and organisation.name not in ("", _PLACEHOLDER.name):
+        return organisation.name
+    return ""
+
+
+def _plan_part(the_plan: Plan) -> str:
+    """ "pst-commune" for a plan with its own code; the default plan by its title
+    ("pst-2019-2024"), or "pst" when it has none of its own."""
+    if the_plan.code != DEFAULT_CODE:
+        return f"pst-{the_plan.code}"
+    titled = slug(the_plan.title, _PLAN_LENGTH)
+    if not titled or titled == f"pst-{DEFAULT_CODE}":
+        return "pst"
+    return titled if titled.startswith("pst") else f"pst-{titled}"
+
+
+def _stamp(moment: date | datetime) -> str:
+    """ "2026-11-24-0930" in Belgian time; a bare date gives "2026-11-24"."""
+    if isinstance(moment, datetime):
+        return local_time(moment).strftime("%Y-%m-%d-%H%M")
+    return moment.isoformat()
+
+
+def file_name(
+    the_plan: Plan,
+    what: str,
+    moment: date | datetime | str,
+    suffix: str,
+    organisation: Organisation | None = None,
+) -> str:
+    """ "cpas-de-frameries-pst-2019-2024-tableau-2026-11-24-0930.xlsx": organisation (the
+    plan's, else the configured one unless left at its placeholder), plan, what, when, suffix.
+
+    `moment` is a datetime (date and time, Belgian), a date, or a text such as "2026" (eComptes
+    exercise). ASCII only, under 100 characters.
+    """
+    when = moment if isinstance(moment, str) else _stamp(moment)
+    parts = [
+        slug(_organisation_name(the_plan, organisation), _ORGANISATION_LENGTH),
+        _plan_part(the_plan),
+        what,
+        when,
+    ]
+    return "-".join(part for part in parts if part) + f".{suffix}"
+
+
+def heading(
+    the_plan: Plan, moment: date | datetime, organisation: Organisation | None = None
+) -> TableHeading:
+    """The title printed above the table: organisation, plan title, local date and time."""
+    if isinstance(moment, datetime):
+        local = local_time(moment)
+    else:
+        local = datetime(moment.year, moment.month, moment.day)
+    # A plan imported without a title is called "PST pst": "PST" reads better on paper.
+    title = "PST" if the_plan.title == f"PST {DEFAULT_CODE}" else the_plan.title
+    return TableHeading(_organisation_name(the_plan, organisation), title, local)
 
 
 def table_file(
-    db: sqlite_utils.Database, the_plan: Plan, fmt: str, today: date, rows=None
+    db: sqlite_utils.Database,
+    the_plan: Plan,
+    fmt: str,
+    moment: date | datetime,
+    rows=None,
+    organisation: Organisation | None = None,
 ) -> Attachment:
-    """The consolidated table in `fmt` (xlsx, ods, csv, md, html); `rows` if already read."""
+    """The consolidated table in `fmt` (xlsx, ods, pdf, csv, md, html); `rows` if already read.
+
+    `moment` (a datetime, or a date) dates the file name and the printed title.
+    """
     render, mimetype = TABLE_FORMATS[fmt]
-    data = render(rows if rows is not None else plan_rows(db, the_plan))
-    return Attachment(file_name(the_plan, "tableau", f"{today.isoformat()}.{fmt}"), data, mimetype)
+    rows = rows if rows is not None else plan_rows(db, the_plan)
+    headed = (heading(the_plan, moment, organisation),) if fmt in _HEADED else ()
+    data = render(rows, *headed)
+    name = file_name(the_plan, "tableau", moment, fmt, organisation)
+    return Attachment(name, data, mimetype)
 
 
 def evaluation_file(
-    db: sqlite_utils.Database, the_plan: Plan, fmt: str, today: date, since: date | None = None
+    db: sqlite_utils.Database,
+    the_plan: Plan,
+    fmt: str,
+    moment: date | datetime,
+    since: date | None = None,
+    organisation: Organisation | None = None,
 ) -> Attachment:
     """The mid-term evaluation report, in the shape of the Bernissart one."""
+    today = local_time(moment).date() if isinstance(moment, datetime) else moment
     data = reports.evaluation_report(
-        plan_rows(db, the_plan, with_history=True), fmt, since=since, generated_on=today
+        plan_rows(db, the_plan, with_history=True),
+        fmt,
+        since=since,
+        generated_on=today,
+        organisation=_organisation_name(the_plan, organisation),
+        plan_title=the_plan.title,
+        period=the_plan.period,
     )
-    name = file_name(the_plan, "evaluation", f"{today.isoformat()}.{fmt}")
+    name = file_name(the_plan, "evaluation", moment, fmt, organisation)
     return Attachment(name, data, EVALUATION_FORMATS[fmt])
 
 
 def ecomptes_file(
-    db: sqlite_utils.Database, the_plan: Plan, organisation: Organisation, today: date
+    db: sqlite_utils.Database,
+    the_plan: Plan,
+    organisation: Organisation,
+    moment: date | datetime,
+    force: bool = False,
 ) -> Attachment:
-    """The PST as an eComptes XML file (version 201805V1), validated before it is sent."""
+    """The PST as an eComptes XML file (version 201805V1), validated before it is sent.
+
+    Refused while the organisation keeps a placeholder identifier (INS 00000, name "CPAS"),
+    unless `force`: the Region would receive a plan it cannot attribute.
+    """
+    if is_placeholder(organisation) and not force:
+        raise UserError(
+            texts.ECOMPTES_PLACEHOLDER.format(ins=organisation.ins, name=organisation.name)
+        )
+    today = local_time(moment).date() if isinstance(moment, datetime) else moment
     exercise = organisation.exercise or today.year
     data = reports.ecomptes_xml(
         plan_rows(db, the_plan),
@@ -86,11 +209,23 @@ def ecomptes_file(
         description=f"PST du {organisation.name}",
     )
     reports.validate_ecomptes(data)
-    return Attachment(file_name(the_plan, "ecomptes", f"{exercise}.xml"), data, "application/xml")
+    name = file_name(the_plan, "ecomptes", str(exercise), "xml", organisation)
+    return Attachment(name, data, "application/xml")
 
 
-def chart_file(db: sqlite_utils.Database, the_plan: Plan, today: date) -> Attachment:
-    data = reports.progress_chart_png(plan_rows(db, the_plan))
+def chart_file(
+    db: sqlite_utils.Database,
+    the_plan: Plan,
+    moment: date | datetime,
+    organisation: Organisation | None = None,
+) -> Attachment:
+    shown = heading(the_plan, moment, organisation)
+    data = reports.progress_chart_png(
+        plan_rows(db, the_plan, with_history=True),
+        organisation=shown.organisation,
+        plan_title=shown.plan,
+        today=shown.today,
+    )
     return Attachment(
-        file_name(the_plan, "avancement", f"{today.isoformat()}.png"), data, "image/png"
+        file_name(the_plan, "avancement", moment, "png", organisation), data, "image/png"
     )

@@ -397,3 +397,13 @@ REMINDERS_RESUMED = "Les rappels reprennent."
 REMINDERS_ALREADY_PAUSED = "Les rappels étaient déjà en pause : rien n'a changé."
 REMINDERS_NOT_PAUSED = "Les rappels n'étaient pas en pause : rien n'a changé."
 WHO_SELF_OR_ADMINS = "chacun pour ses rappels ; pause et reprise : administrateurs"
+
+# ---- Conseil documents
+ECOMPTES_PLACEHOLDER = (
+    "Export eComptes refusé : la configuration garde des identifiants d'exemple "
+    "(INS {ins}, nom « {name} »), la Région ne saurait pas à qui est ce PST. "
+    "Renseignez dans la section [organisation] de la configuration les clés ins (code INS), "
+    "admin_type (AC ou CPAS) et name, puis redemandez. Pour l'envoyer quand même : "
+    "!ecomptes forcer (ligne de commande : --force)."
+)
+ECOMPTES_FORCE_WORD = "« {word} » : tapez !ecomptes, ou !ecomptes forcer pour passer outre."

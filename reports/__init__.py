@@ -19,9 +19,11 @@ from reports.ecomptes import ecomptes_xml, validate_ecomptes
 from reports.evaluation import evaluation_report
 from reports.plan import status_summary
 from reports.spreadsheet import table_ods, table_xlsx
-from reports.table import table_csv, table_html, table_md
+from reports.table import TableHeading, table_csv, table_html, table_md
+from reports.table_pdf import table_pdf
 
 __all__ = [
+    "TableHeading",
     "ecomptes_xml",
     "evaluation_report",
     "progress_chart_png",
@@ -30,6 +32,7 @@ __all__ = [
     "table_html",
     "table_md",
     "table_ods",
+    "table_pdf",
     "table_xlsx",
     "validate_ecomptes",
 ]

@@ -80,3 +80,12 @@ CHART_TIME_YLABEL = "% fait"
 CHART_NO_HISTORY = "Pas encore d'historique des mises à jour."
 CHART_DATE = "au {day}"
 CHART_BAR_END = "En bout de barre : % fait de l'OS"
+
+# ---- The consolidated table for the Conseil (print layout, PDF)
+TABLE_HEADING = "Tableau récapitulatif"
+LATE_HEADER = "En retard"
+LATE_MARK = "oui"
+#: Columns of the spreadsheets: the table's, then "En retard".
+SHEET_HEADERS = (*TABLE_HEADERS, LATE_HEADER)
+PDF_HEADERS = ("Action", "Intitulé", "Pilotes", "Échéance", "Statut", "Av. %", "Retard")
+PAGE_NUMBER = "page {page} / {pages}"

@@ -9,10 +9,11 @@ reads the same everywhere.
 
 import csv
 import io
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from reports.document import Document, Heading, Paragraph, Table, to_html, to_md
-from reports.labels import TABLE_HEADERS, TABLE_TITLE
+from reports.labels import LATE_MARK, TABLE_HEADERS, TABLE_HEADING, TABLE_TITLE
 from reports.plan import (
     format_percent,
     format_timestamp,
@@ -21,7 +22,67 @@ from reports.plan import (
     pilots_text,
     status_summary,
 )
-from storage.vocabulary import STATUS_COLUMNS, health_label
+from storage.plan import is_overdue
+from storage.vocabulary import (
+    ABANDONED,
+    DONE,
+    IN_PROGRESS,
+    NOT_STARTED,
+    ON_HOLD,
+    STATUS_COLUMNS,
+    health_label,
+)
+
+
+@dataclass(frozen=True)
+class TableHeading:
+    """Who, which plan and when, printed above the table (and the day lateness is judged on).
+
+    >>> TableHeading("CPAS de Frameries", "PST 2019-2024", datetime(2026, 11, 24, 9, 30)).text
+    'CPAS de Frameries — PST 2019-2024 — Tableau récapitulatif au 24/11/2026 à 09:30'
+    """
+
+    organisation: str = ""
+    plan: str = ""
+    #: Local time of the export; None: now.
+    moment: datetime | None = None
+
+    @property
+    def when(self) -> datetime:
+        return self.moment or datetime.now()
+
+    @property
+    def today(self) -> date:
+        return self.when.date()
+
+    @property
+    def text(self) -> str:
+        stamp = self.when.strftime("au %d/%m/%Y à %H:%M")
+        parts = [self.organisation, self.plan, f"{TABLE_HEADING} {stamp}"]
+        return " — ".join(part for part in parts if part)
+
+
+#: Light tints of the chart's status colours (reports/chart.py), for printed rows: black text
+#: stays readable on them, in colour or in grey.
+STATUS_FILLS = {
+    DONE: "E3F1E4",
+    IN_PROGRESS: "E2EEFA",
+    NOT_STARTED: "FFFFFF",
+    ON_HOLD: "FDF3D6",
+    ABANDONED: "F8E1E1",
+}
+
+
+def is_late(row: dict, today: date) -> bool:
+    """`storage.plan.is_overdue` (the one rule) on a report row, whose end_date is a date."""
+    end = row.get("end_date")
+    return is_overdue({**row, "end_date": end.isoformat() if end else None}, today)
+
+
+def late_mark(row: dict, today: date) -> str:
+    """ "oui" for a late action, "" otherwise: the "En retard" column."""
+    return LATE_MARK if is_late(row, today) else ""
+
 
 # Cells starting with these are run as formulas by spreadsheet software (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

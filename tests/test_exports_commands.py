@@ -37,9 +37,9 @@ def test_export_refused_for_a_pilot_without_writing(say, db):
 
 
 def test_export_unknown_format_lists_the_formats(say):
-    reply = say(ADMIN, "!export pdf")
+    reply = say(ADMIN, "!export pptx")
     assert reply.refused
-    assert "Format « pdf » inconnu" in reply.text and "xlsx, ods, csv, md, html" in reply.text
+    assert "Format « pptx » inconnu" in reply.text and "xlsx, ods, pdf, csv, md, html" in reply.text
 
 
 def test_evaluation_odt_is_an_opendocument_text(say):
@@ -63,7 +63,7 @@ def test_evaluation_with_unreadable_date_is_refused(say):
 
 
 def test_ecomptes_file_validates_against_the_schema(say):
-    [attachment] = say(ADMIN, "!ecomptes").attachments
+    [attachment] = say(ADMIN, "!ecomptes forcer").attachments  # the tests keep INS 00000
     validate_ecomptes(attachment.data)
     assert (
         attachment.data.startswith(b"<?xml") and b"<Statut>NON_COMMENCE</Statut>" in attachment.data
@@ -80,7 +80,9 @@ def test_cli_exports_ecomptes_and_evaluation(tmp_path):
     example = "storage/data/pst-cpas-frameries-2019-2024.md"
     assert pst_bot("import", example, "--db", str(db_path)).returncode == 0
     xml = tmp_path / "pst.xml"
-    result = pst_bot("export", "--format", "ecomptes", "--db", str(db_path), "-o", str(xml))
+    result = pst_bot(
+        "export", "--format", "ecomptes", "--force", "--db", str(db_path), "-o", str(xml)
+    )
     assert result.returncode == 0, result.stderr
     validate_ecomptes(xml.read_bytes())
     docx = tmp_path / "eval.docx"
@@ -98,7 +100,7 @@ def test_ecomptes_file_imports_back_with_statuses_and_changes_nothing_on_reimpor
     say(SYLVIE, "!maj 23 fait")
     say(SYLVIE, "!maj 32 en cours 40% audit lancé")
     xml = tmp_path / "pst.xml"
-    xml.write_bytes(say(ADMIN, "!ecomptes").attachments[0].data)
+    xml.write_bytes(say(ADMIN, "!ecomptes forcer").attachments[0].data)
     db_path = tmp_path / "copy.db"
     first = pst_bot("import", str(xml), "--db", str(db_path))
     assert first.returncode == 0, first.stderr

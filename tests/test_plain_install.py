@@ -15,10 +15,11 @@ FILE_COMMANDS = {
     "!export ods": ".ods",
     "!export csv": ".csv",
     "!export html": ".html",
+    "!export pdf": ".pdf",
     "!evaluation odt": ".odt",
     "!evaluation docx": ".docx",
     "!evaluation md": ".md",
-    "!ecomptes": ".xml",
+    "!ecomptes forcer": ".xml",
     "!graphique": ".png",
     "!tableau": ".csv",
 }

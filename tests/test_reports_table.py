@@ -146,13 +146,13 @@ def test_xlsx_os_sheets_have_frozen_header_autofilter_widths_and_wrapped_text(pl
     sheet = workbook["OS 2"]
     n_actions = sum(1 for row in plan if row["os_number"] == 2)
 
-    assert [c.value for c in sheet[1]] == list(TABLE_HEADERS)
-    assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:N{n_actions + 1}"
-    assert sheet.max_row == n_actions + 1
+    assert [c.value for c in sheet[2]] == [*TABLE_HEADERS, "En retard"]  # under the title
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref == f"A2:O{n_actions + 2}"
+    assert sheet.max_row == n_actions + 2
     assert sheet.column_dimensions["F"].width >= 40  # Intitulé
-    assert sheet["F2"].alignment.wrap_text
-    assert sheet["N2"].number_format == "yyyy-mm-dd hh:mm"
+    assert sheet["F3"].alignment.wrap_text
+    assert sheet["N3"].number_format == "yyyy-mm-dd hh:mm"
 
 
 def test_xlsx_summary_sheet_counts_match_status_summary(plan):
@@ -160,9 +160,9 @@ def test_xlsx_summary_sheet_counts_match_status_summary(plan):
     summary = status_summary(plan)
     lines = [[c.value for c in row] for row in sheet.iter_rows()]
 
-    assert lines[0] == list(SUMMARY_HEADERS)
-    assert sheet.freeze_panes == "A2"
-    assert lines[1][:8] == [
+    assert lines[1] == list(SUMMARY_HEADERS)  # under the title
+    assert sheet.freeze_panes == "A3"
+    assert lines[2][:8] == [
         1,
         summary["by_os"][0]["os_title"],
         *summary["by_os"][0]["by_status"].values(),
@@ -176,16 +176,16 @@ def test_xlsx_summary_sheet_counts_match_status_summary(plan):
 def test_xlsx_keeps_values_typed_and_formula_like_text_as_text():
     sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx([action(1, title="=1+1")])))["OS 1"]
 
-    assert sheet["F2"].value == "=1+1"
-    assert sheet["F2"].data_type == "s"
-    assert sheet["K2"].value == 40
-    assert sheet["N2"].value == datetime(2024, 7, 1, 12, 0)
+    assert sheet["F3"].value == "=1+1"
+    assert sheet["F3"].data_type == "s"
+    assert sheet["K3"].value == 40
+    assert sheet["N3"].value == datetime(2024, 7, 1, 12, 0)
 
 
 def test_xlsx_drops_control_characters_that_excel_refuses():
     sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx([action(1, title="A\x01B")])))["OS 1"]
 
-    assert sheet["F2"].value == "AB"
+    assert sheet["F3"].value == "AB"
 
 
 # ---------------------------------------------------------------- ods
@@ -207,17 +207,17 @@ def test_ods_has_the_same_sheets_headers_and_rows_as_xlsx(plan):
     sheets = ods_sheets(table_ods(plan))
 
     assert list(sheets) == ["Synthèse", "OS 1", "OS 2", "OS 3", "OS 4", "OS 5", "OS 6"]
-    assert sheets["Synthèse"][0] == list(SUMMARY_HEADERS)
+    assert sheets["Synthèse"][1] == list(SUMMARY_HEADERS)  # under the title
     assert sheets["Synthèse"][-1][0] == "Total"
-    assert sum(len(rows) - 1 for name, rows in sheets.items() if name != "Synthèse") == 127
-    assert sheets["OS 1"][0] == list(TABLE_HEADERS)
+    assert sum(len(rows) - 2 for name, rows in sheets.items() if name != "Synthèse") == 127
+    assert sheets["OS 1"][1] == [*TABLE_HEADERS, "En retard"]
 
 
 def test_ods_cells_carry_text_numbers_and_escaped_markup():
     row = action(1, title="<b>gras</b> & « guillemets »\nseconde ligne")
     document = load_odf(io.BytesIO(table_ods([row])))
     sheet = document.spreadsheet.getElementsByType(odf_table.Table)[1]
-    cells = sheet.getElementsByType(odf_table.TableRow)[1].getElementsByType(odf_table.TableCell)
+    cells = sheet.getElementsByType(odf_table.TableRow)[2].getElementsByType(odf_table.TableCell)
 
     assert teletype.extractText(cells[5]) == "<b>gras</b> & « guillemets »seconde ligne"
     assert cells[10].getAttribute("valuetype") == "float"
@@ -237,10 +237,10 @@ def test_ods_freezes_the_header_row_and_filters_each_os_sheet(plan):
     ranges = document.spreadsheet.getElementsByType(odf_table.DatabaseRange)
 
     assert items["OS 1"]["VerticalSplitMode"] == "2"
-    assert items["OS 1"]["VerticalSplitPosition"] == "1"
+    assert items["OS 1"]["VerticalSplitPosition"] == "2"  # title and header
     assert len(ranges) == 6
     assert all(r.getAttribute("displayfilterbuttons") == "true" for r in ranges)
-    assert ranges[0].getAttribute("targetrangeaddress").startswith("'OS 1'.A1:'OS 1'.N")
+    assert ranges[0].getAttribute("targetrangeaddress").startswith("'OS 1'.A2:'OS 1'.O")
 
 
 # ---------------------------------------------------------------- Markdown and HTML
@@ -298,5 +298,5 @@ def test_xlsx_rows_are_tall_enough_for_their_wrapped_text():
     rows = synthetic_plan(3)
     rows[0]["title"] = "Un intitulé très long " * 20
     sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx(rows)))["OS 1"]
-    assert sheet.row_dimensions[2].height > 3 * LINE_HEIGHT
-    assert sheet.row_dimensions[3].height < sheet.row_dimensions[2].height
+    assert sheet.row_dimensions[3].height > 3 * LINE_HEIGHT
+    assert sheet.row_dimensions[4].height < sheet.row_dimensions[3].height
