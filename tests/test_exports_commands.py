@@ -48,7 +48,7 @@ def test_evaluation_odt_is_an_opendocument_text(say):
     archive = zipfile.ZipFile(io.BytesIO(attachment.data))
     assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.text"
     content = archive.read("content.xml").decode()
-    assert "Actions réalisées" in content and "tronc commun adopté" in content
+    assert "Actions réalisées" in content and "Tronc commun adopté." in content  # a sentence
 
 
 def test_evaluation_since_a_date_states_the_period(say):
