@@ -92,7 +92,9 @@ def consolidated_table(ctx: Context, args: Args) -> Reply:
     )
     for group in summary["by_os"]:
         lines.append(f"OS {group['os_number']} : {_counts(group['by_status'])}")
-    attachment = files.table_file(ctx.db, args.plan, "csv", ctx.today, rows)
+    attachment = files.table_file(
+        ctx.db, args.plan, "csv", ctx.now, rows, organisation=ctx.organisation
+    )
     return Reply(text="\n".join(lines), attachments=[attachment])
 
 

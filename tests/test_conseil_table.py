@@ -4,6 +4,7 @@ named and dated, and an eComptes file that never leaves with placeholder identif
 import io
 from datetime import UTC, date, datetime
 
+import numpy
 import openpyxl
 import pypdfium2
 import pytest
@@ -20,6 +21,7 @@ from reports import TableHeading, table_ods, table_pdf, table_xlsx
 from reports.sample import synthetic_plan
 from reports.spreadsheet import xlsx_printed_pages
 from reports.table import STATUS_FILLS
+from reports.table_pdf import MARGIN
 from storage.plans import Plan
 from tests.conftest import ADMIN, NOW, REGISTRY
 from tests.report_rows import report_row
@@ -300,3 +302,15 @@ def test_cli_ecomptes_refuses_placeholders_unless_forced(example_db, tmp_path):
     assert "admin_type" in refused.stderr and "--force" in refused.stderr
     assert forced.returncode == 0, forced.stderr
     assert list(tmp_path.glob("*.xml"))
+
+
+def test_every_page_of_the_table_pdf_has_ink_and_none_past_the_margin(plan):
+    """The table PDF turned into images: no blank page, nothing drawn past the right margin."""
+    pdf = pypdfium2.PdfDocument(table_pdf(plan, HEADING))
+    scale = 0.5
+    for index in range(len(pdf)):
+        image = numpy.asarray(pdf[index].render(scale=scale, grayscale=True).to_pil())
+        ink = image < 200
+        assert ink.sum() > 50, f"page {index + 1} is blank"
+        right_edge = image.shape[1] - MARGIN / 25.4 * 72 * scale
+        assert numpy.flatnonzero(ink.any(axis=0)).max() <= right_edge + 1, index + 1
