@@ -18,6 +18,7 @@ from commands import (
     progress,
     reading,
     rhythm,
+    rhythm_texts,
     texts,
     updates,
 )
@@ -29,7 +30,7 @@ SECTIONS = (
     (texts.SECTION_REPORTS, (exports,)),
     (texts.SECTION_DIRECTORY, (directory,)),
     (texts.SECTION_PLANS, (plans,)),
-    (texts.SECTION_RHYTHM, (rhythm,)),
+    (rhythm_texts.SECTION_RHYTHM, (rhythm,)),
     (texts.SECTION_HELP, (help,)),
 )
 

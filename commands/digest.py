@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from commands import texts
+from commands import rhythm_texts
 from commands.formatting import PHONE, day, esc, safe, shorten
 from commands.render import person_name
 from commands.types import Directory
@@ -47,15 +47,15 @@ def digest_message(
     """The digest's text (under ~2,000 characters: long lists are counted) and its HTML."""
     today = now.astimezone(zone).date()
     open_plans = [p for p in plans.all_plans(db) if not p.closed]
-    head = texts.DIGEST_HEAD.format(day=day(today), since=day(since.astimezone(zone)))
+    head = rhythm_texts.DIGEST_HEAD.format(day=day(today), since=day(since.astimezone(zone)))
     blocks: list[_Block] = []
     for the_plan in open_plans:
         if len(open_plans) > 1:
-            blocks.append(_Block(texts.DIGEST_PLAN.format(title=the_plan.title)))
+            blocks.append(_Block(rhythm_texts.DIGEST_PLAN.format(title=the_plan.title)))
         blocks += _plan_blocks(db, directory, the_plan, now, today, since, silent_after)
     if not open_plans:
-        blocks.append(_Block(texts.DIGEST_NO_PLAN))
-    tail = [texts.DIGEST_TAIL]
+        blocks.append(_Block(rhythm_texts.DIGEST_NO_PLAN))
+    tail = [rhythm_texts.DIGEST_TAIL]
     text = _text(head, blocks, tail, detailed=True)
     detailed = len(text) <= PHONE
     if not detailed:
@@ -82,21 +82,27 @@ def _plan_blocks(db, directory, the_plan, now, today, since, silent_after) -> li
     if silent:
         weeks = silent_after.days // 7
         summary.lines.append(
-            texts.DIGEST_SILENT.format(
+            rhythm_texts.DIGEST_SILENT.format(
                 weeks=weeks, names=_listed(silent), ignored=IGNORED_REMINDERS
             )
-            + (texts.DIGEST_SILENT_TOTAL.format(count=len(silent)) if len(silent) > 1 else "")
+            + (
+                rhythm_texts.DIGEST_SILENT_TOTAL.format(count=len(silent))
+                if len(silent) > 1
+                else ""
+            )
         )
     summary.lines.append(_progress(actions))
     summary.counts = summary.lines
     blocks.append(summary)
     if not changes:
-        blocks.insert(0, _Block("", [texts.DIGEST_NO_CHANGE], [texts.DIGEST_NO_CHANGE]))
+        blocks.insert(
+            0, _Block("", [rhythm_texts.DIGEST_NO_CHANGE], [rhythm_texts.DIGEST_NO_CHANGE])
+        )
     return blocks
 
 
 def _os_block(directory, os_, actions, changes, today: date) -> _Block:
-    heading = texts.DIGEST_OS.format(number=os_["number"], title=shorten(os_["title"], 60))
+    heading = rhythm_texts.DIGEST_OS.format(number=os_["number"], title=shorten(os_["title"], 60))
     block = _Block(heading)
     latest = {}
     for change in changes:  # oldest first: the last one of each action wins
@@ -105,13 +111,13 @@ def _os_block(directory, os_, actions, changes, today: date) -> _Block:
         done = [c for c in latest.values() if c["new_status"] == status]
         if done:
             items = [f"{c['action_code']} ({person_name(directory, c['who'])})" for c in done]
-            label = texts.DIGEST_CHANGE_LABELS[status]
+            label = rhythm_texts.DIGEST_CHANGE_LABELS[status]
             block.lines.append(f"{label} ({len(done)}) : {_listed(items)}")
             block.counts.append(f"{len(done)} {label.lower()}")
     late = [a for a in actions if plan.is_overdue(a, today)]
     if late:
-        block.lines.append(texts.DIGEST_LATE.format(count=len(late), codes=_codes(late)))
-        block.counts.append(texts.DIGEST_LATE_COUNT.format(count=len(late)))
+        block.lines.append(rhythm_texts.DIGEST_LATE.format(count=len(late), codes=_codes(late)))
+        block.counts.append(rhythm_texts.DIGEST_LATE_COUNT.format(count=len(late)))
     horizon = today + timedelta(days=DUE_SOON_DAYS)
     soon = [
         a
@@ -123,9 +129,13 @@ def _os_block(directory, os_, actions, changes, today: date) -> _Block:
     if soon:
         items = [f"{a['code']} ({day(a['end_date'])})" for a in soon]
         block.lines.append(
-            texts.DIGEST_SOON.format(days=DUE_SOON_DAYS, count=len(soon), items=_listed(items))
+            rhythm_texts.DIGEST_SOON.format(
+                days=DUE_SOON_DAYS, count=len(soon), items=_listed(items)
+            )
         )
-        block.counts.append(texts.DIGEST_SOON_COUNT.format(days=DUE_SOON_DAYS, count=len(soon)))
+        block.counts.append(
+            rhythm_texts.DIGEST_SOON_COUNT.format(days=DUE_SOON_DAYS, count=len(soon))
+        )
     return block
 
 
@@ -158,7 +168,7 @@ def _progress(actions: list[dict]) -> str:
     """The plan's "% done" as the reports and the chart print it (`reports.plan.done_percent`)."""
     by_status = Counter(a["status"] for a in actions)
     counted = len(actions) - by_status[ABANDONED]
-    return texts.DIGEST_PROGRESS.format(
+    return rhythm_texts.DIGEST_PROGRESS.format(
         percent=format_number(done_percent(by_status)),
         done=by_status[DONE],
         total=counted,

@@ -12,7 +12,7 @@ had no news for `silent_after` (at most that often). One reason per action, the 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from commands import texts
+from commands import rhythm_texts
 from commands.formatting import day, esc, lines_to_html, safe, shorten
 from storage import plan, sends
 from storage.vocabulary import CLOSED
@@ -70,7 +70,7 @@ def _need(action, reminded, last_news, now, today, before) -> tuple[str, str] | 
         return None
     end = date.fromisoformat(action["end_date"])
     if end < today:
-        return OVERDUE, texts.REMINDER_OVERDUE.format(end=day(end))
+        return OVERDUE, rhythm_texts.REMINDER_OVERDUE.format(end=day(end))
     left = (end - today).days
     crossed = [days for days in before if left <= days]
     if not crossed:
@@ -78,9 +78,9 @@ def _need(action, reminded, last_news, now, today, before) -> tuple[str, str] | 
     reason = f"before-{min(crossed)}:{end.isoformat()}"
     if (action["number"], reason) in reminded:
         return None
-    when = {0: texts.REMINDER_TODAY, 1: texts.REMINDER_TOMORROW}.get(left)
-    when = when or texts.REMINDER_IN_DAYS.format(days=left)
-    return reason, texts.REMINDER_DEADLINE.format(when=when, end=day(end))
+    when = {0: rhythm_texts.REMINDER_TODAY, 1: rhythm_texts.REMINDER_TOMORROW}.get(left)
+    when = when or rhythm_texts.REMINDER_IN_DAYS.format(days=left)
+    return reason, rhythm_texts.REMINDER_DEADLINE.format(when=when, end=day(end))
 
 
 def _silent(action, reminded, last_news, now, silent_after) -> tuple[str, str] | None:
@@ -91,7 +91,7 @@ def _silent(action, reminded, last_news, now, silent_after) -> tuple[str, str] |
     if last is not None and now - last < silent_after:
         return None
     weeks = silent_after.days // 7
-    return SILENT, texts.REMINDER_SILENT.format(weeks=weeks)
+    return SILENT, rhythm_texts.REMINDER_SILENT.format(weeks=weeks)
 
 
 def reminder_message(
@@ -99,18 +99,20 @@ def reminder_message(
 ) -> tuple[str, str]:
     """The reminder's text and HTML: a greeting, one line per action with the answer to type,
     and how to answer right there."""
-    head = texts.REMINDER_HEAD_ONE if len(needs) == 1 else texts.REMINDER_HEAD
+    head = rhythm_texts.REMINDER_HEAD_ONE if len(needs) == 1 else rhythm_texts.REMINDER_HEAD
     head = head.format(name=name, count=len(needs))
     lines = []
     for need in needs[:MOST_LINES]:
         code = need.action["code"]
         where = f"[{need.plan_code}] " if several_plans else ""
         title = shorten(need.action["title"], 60)
-        lines.append(texts.REMINDER_LINE.format(where=where, code=code, title=title, why=need.why))
+        lines.append(
+            rhythm_texts.REMINDER_LINE.format(where=where, code=code, title=title, why=need.why)
+        )
     more = len(needs) - MOST_LINES
-    tail = [texts.REMINDER_MORE.format(count=more)] if more > 0 else []
+    tail = [rhythm_texts.REMINDER_MORE.format(count=more)] if more > 0 else []
     first = needs[0].action["code"]
-    tail.append(texts.REMINDER_HOW.format(code=first))
+    tail.append(rhythm_texts.REMINDER_HOW.format(code=first))
     text = "\n".join([head, *(f"• {line}" for line in lines), *tail])
     html = (
         f"<p>{esc(head)}</p><ul>"

@@ -9,7 +9,7 @@
 import re
 from datetime import date
 
-from commands import texts
+from commands import rhythm_texts, texts
 from commands.access import READERS_OF_REPORTS, Rule
 from commands.arguments import Param, Reading, word_choice
 from commands.errors import MissingArgument, UserError
@@ -61,16 +61,16 @@ def read_until(text: str) -> date | None:
 
 
 def _refuse(text: str):
-    raise UserError(texts.AWAY_BAD_DATE.format(word=shorten(text, 30)))
+    raise UserError(rhythm_texts.AWAY_BAD_DATE.format(word=shorten(text, 30)))
 
 
 def _until(reading: Reading) -> date | None:
     if not reading.words:
-        raise MissingArgument(texts.AWAY_MISSING)
+        raise MissingArgument(rhythm_texts.AWAY_MISSING)
     until = read_until(reading.rest())
     today = reading.ctx.now.astimezone(LOCAL_TZ).date()
     if until is not None and until < today:
-        raise UserError(texts.AWAY_PAST.format(until=day(until)))
+        raise UserError(rhythm_texts.AWAY_PAST.format(until=day(until)))
     return until
 
 
@@ -89,16 +89,18 @@ def set_away(ctx: Context, args: Args) -> Reply:
     person = ctx.user.chat_id
     if args.until is None:
         if absences.away_until(ctx.db, person) is None:
-            raise UserError(texts.AWAY_NOT_SET)
+            raise UserError(rhythm_texts.AWAY_NOT_SET)
         absences.set_away(ctx.db, person, None, at=ctx.now)
-        return Reply(text=texts.AWAY_ENDED)
+        return Reply(text=rhythm_texts.AWAY_ENDED)
     absences.set_away(ctx.db, person, args.until, at=ctx.now)
-    return Reply(text=texts.AWAY_SET.format(until=day(args.until)))
+    return Reply(text=rhythm_texts.AWAY_SET.format(until=day(args.until)))
 
 
 def _pause_is_for_admins(ctx: Context, args: Args) -> str | None:
     if args.choice in (PAUSE, RESUME) and not ctx.user.is_admin:
-        return texts.REMINDERS_PAUSE_ADMINS.format(ask=texts.ask_admins(ctx.directory.admins))
+        return rhythm_texts.REMINDERS_PAUSE_ADMINS.format(
+            ask=texts.ask_admins(ctx.directory.admins)
+        )
     return None
 
 
@@ -110,10 +112,10 @@ def _pause_is_for_admins(ctx: Context, args: Args) -> str | None:
             "choice",
             "off|on|pause|reprise",
             _CHOICES,
-            lambda word: texts.REMINDERS_UNKNOWN.format(word=word),
+            lambda word: rhythm_texts.REMINDERS_UNKNOWN.format(word=word),
         )
     ],
-    who=Rule(texts.WHO_SELF_OR_ADMINS, check=_pause_is_for_admins, needs=("choice",)),
+    who=Rule(rhythm_texts.WHO_SELF_OR_ADMINS, check=_pause_is_for_admins, needs=("choice",)),
     summary="Couper ou rétablir ses rappels ; les mettre tous en pause (administrateurs).",
     details=(
         "Les rappels partent les jours ouvrables, aux heures de bureau, un message par "
@@ -124,19 +126,29 @@ def _pause_is_for_admins(ctx: Context, args: Args) -> str | None:
 def set_reminders(ctx: Context, args: Args) -> Reply:
     choice, person = args.choice, ctx.user.chat_id
     if choice is None:
-        raise MissingArgument(texts.REMINDERS_MISSING)
+        raise MissingArgument(rhythm_texts.REMINDERS_MISSING)
     if choice in (PAUSE, RESUME):
         if absences.paused(ctx.db) == (choice == PAUSE):
             already = choice == PAUSE
             raise UserError(
-                texts.REMINDERS_ALREADY_PAUSED if already else texts.REMINDERS_NOT_PAUSED
+                rhythm_texts.REMINDERS_ALREADY_PAUSED
+                if already
+                else rhythm_texts.REMINDERS_NOT_PAUSED
             )
         absences.set_paused(ctx.db, choice == PAUSE, who=person, at=ctx.now)
-        return Reply(text=texts.REMINDERS_PAUSED if choice == PAUSE else texts.REMINDERS_RESUMED)
+        return Reply(
+            text=rhythm_texts.REMINDERS_PAUSED
+            if choice == PAUSE
+            else rhythm_texts.REMINDERS_RESUMED
+        )
     if absences.reminders_on(ctx.db, person) == (choice == ON):
-        raise UserError(texts.REMINDERS_ALREADY_ON if choice == ON else texts.REMINDERS_ALREADY_OFF)
+        raise UserError(
+            rhythm_texts.REMINDERS_ALREADY_ON
+            if choice == ON
+            else rhythm_texts.REMINDERS_ALREADY_OFF
+        )
     absences.set_reminders(ctx.db, person, on=choice == ON, at=ctx.now)
-    return Reply(text=texts.REMINDERS_ON if choice == ON else texts.REMINDERS_OFF)
+    return Reply(text=rhythm_texts.REMINDERS_ON if choice == ON else rhythm_texts.REMINDERS_OFF)
 
 
 @command(

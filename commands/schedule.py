@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from commands import texts
+from commands import rhythm_texts
 from commands.access import effective_directory
 from commands.digest import digest_message
 from commands.reminders import needs_of, reminder_message
@@ -133,7 +133,7 @@ def digest(db, rhythm: Rhythm, directory: Directory, now: datetime) -> Outgoing:
         key=f"{DIGEST}:{local.date().isoformat()}",
         kind=DIGEST,
         recipient=CODIR_ROOM,
-        label=texts.CODIR_LABEL,
+        label=rhythm_texts.CODIR_LABEL,
         text=text,
         html=html,
         at=now,

@@ -18,7 +18,8 @@ from reports.chart import progress_chart_png
 from reports.ecomptes import ecomptes_xml, validate_ecomptes
 from reports.evaluation import evaluation_report
 from reports.plan import status_summary
-from reports.spreadsheet import table_ods, table_xlsx
+from reports.spreadsheet import table_xlsx
+from reports.spreadsheet_ods import table_ods
 from reports.table import TableHeading, table_csv, table_html, table_md
 from reports.table_pdf import table_pdf
 

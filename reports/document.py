@@ -16,45 +16,19 @@ page in the paged formats (ODT, DOCX, PDF).
 import html
 import io
 import re
-from dataclasses import dataclass, field
 
+from reports.document_model import Document, Heading, Paragraph, Table
 from reports.plan import clean
 
+__all__ = ["FORMATS", "Document", "Heading", "Paragraph", "Table", "render", "to_html", "to_md"]
+
 FORMATS = ("html", "md", "odt", "docx", "pdf")
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int  # 1 = section, 2, 3, 4 = deeper
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    style: str = "body"
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: tuple[str, ...]
-    rows: list[tuple[str, ...]]
-    numeric: frozenset[int] = frozenset()  # right-aligned column indexes
-    widths: tuple[int, ...] = ()  # relative column widths (ODT, DOCX, PDF); empty: equal
-
-
-@dataclass
-class Document:
-    title: str
-    blocks: list[Heading | Paragraph | Table] = field(default_factory=list)
-    cover: tuple[str, ...] = ()  # organisation, plan, period, date: under the title
 
 
 def render(doc: Document, fmt: str) -> bytes:
     """The document as file bytes in `fmt` ("html", "md", "odt", "docx" or "pdf")."""
     if fmt == "pdf":
-        # fpdf2 and its fonts are loaded when a PDF is asked for (document_pdf imports this
-        # module's model, so it is loaded late too).
+        # fpdf2 and its fonts are loaded only when a PDF is asked for.
         from reports.document_pdf import to_pdf
 
         return to_pdf(doc)

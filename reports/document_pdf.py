@@ -12,7 +12,7 @@ chat text brings along ("—", "…", "→", "«»").
 
 from pathlib import Path
 
-from reports.document import Document, Heading, Paragraph, Table
+from reports.document_model import Document, Heading, Paragraph, Table
 from reports.plan import clean
 
 MARGIN_MM = 18

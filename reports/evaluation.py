@@ -14,8 +14,15 @@ late and silent actions.
 """
 
 import textwrap
-from datetime import date, timedelta
+from datetime import date
 
+from reports.action_facts import (
+    action_facts,
+    action_line,
+    days_late,
+    is_silent,
+    lateness_text,
+)
 from reports.document import FORMATS, Document, Heading, Paragraph, Table, render
 from reports.labels import (
     EVALUATION_LATE_HEADERS,
@@ -47,9 +54,7 @@ from reports.plan import (
 )
 from storage.vocabulary import (
     ABANDONED,
-    CLOSED,
     DONE,
-    HEALTH_LABELS,
     IN_PROGRESS,
     NOT_STARTED,
     ON_HOLD,
@@ -57,11 +62,8 @@ from storage.vocabulary import (
     STATUS_CHANGE,
     STATUS_COLUMNS,
     STATUS_HEADINGS,
-    health_label,
 )
 
-#: An open action without an update for this long is "silent" (as in the CODIR digest).
-SILENT_AFTER = timedelta(weeks=6)
 #: Characters of a title in the annex tables (a title of 2,000 characters would fill a page).
 TABLE_TITLE_LIMIT = 160
 #: Action codes named in the summary's "what moved" paragraph; more are counted.
@@ -130,71 +132,6 @@ def evaluation_document(
     blocks.extend(_conclusion(rows, generated_on))
     blocks.extend(_annex(rows, generated_on))
     return Document(title, blocks, cover=tuple(cover))
-
-
-# ---------------------------------------------------------------- facts about one action
-
-
-def days_late(action: dict, today: date) -> int:
-    """Days past the action's end date; 0 when it is not late (or done, or abandoned).
-
-    >>> days_late({"status": "en cours", "end_date": date(2024, 1, 1)}, date(2024, 3, 1))
-    60
-    """
-    end = action.get("end_date")
-    if isinstance(end, str):
-        end = date.fromisoformat(end) if end else None
-    if not end or action["status"] in CLOSED or end >= today:
-        return 0
-    return (today - end).days
-
-
-def lateness_text(days: int) -> str:
-    """60 -> "2 mois", 12 -> "12 jours"."""
-    if days >= 60:
-        return f"{days // 30} mois"
-    return f"{days} jour{'s' if days > 1 else ''}"
-
-
-def is_silent(action: dict, today: date) -> bool:
-    """An open action without any update for six weeks (done and abandoned ones are quiet)."""
-    if action["status"] in CLOSED:
-        return False
-    last = action.get("last_update")
-    return last is None or local_time(last).date() < today - SILENT_AFTER
-
-
-def action_line(action: dict) -> str:
-    """The line that names an action in the report.
-
-    >>> action_line({"number": 3, "title": "Achat", "pilots": ["LM", "MR"], "deadline": "2024"})
-    'Action 3 – Achat (pilotes : LM/MR ; échéance : 2024)'
-    """
-    details = []
-    if action.get("pilots"):
-        details.append(f"pilotes : {pilots_text(action)}")
-    if action.get("deadline"):
-        details.append(f"échéance : {action['deadline']}")
-    suffix = f" ({' ; '.join(details)})" if details else ""
-    return f"Action {action['number']} – {action['title']}{suffix}"
-
-
-def action_facts(action: dict, today: date) -> str | None:
-    """Lateness, progress, health and indicator in sentences; None when there are none."""
-    facts = []
-    late = days_late(action, today)
-    if late:
-        end = format_date_fr(action["end_date"])
-        facts.append(f"En retard de {lateness_text(late)} (fin prévue le {end}).")
-    if action["status"] in (IN_PROGRESS, ON_HOLD) and action.get("progress") is not None:
-        facts.append(f"Avancement : {action['progress']}\u00a0%.")
-    if action.get("health") in HEALTH_LABELS:
-        facts.append(f"Santé : {health_label(action['health'])}.")
-    if action.get("indicators"):
-        value = action.get("indicator_value")
-        shown = f" ; valeur : {value}" if value not in (None, "") else ""
-        facts.append(f"Indicateur : {action['indicators'].rstrip('.')}{shown}.")
-    return " ".join(facts) or None
 
 
 def _action_blocks(action: dict, window, today: date) -> list[Paragraph]:

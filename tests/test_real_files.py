@@ -13,7 +13,8 @@ from odf.table import CoveredTableCell, Table, TableCell, TableRow
 from odf.text import P
 from openpyxl import Workbook
 
-from reports.spreadsheet import table_ods, table_xlsx
+from reports.spreadsheet import table_xlsx
+from reports.spreadsheet_ods import table_ods
 from reports.table import table_csv
 from storage.importing import (
     ImportFormatError,
