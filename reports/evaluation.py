@@ -187,7 +187,7 @@ def _summary(rows: list[dict], window, today: date) -> list:
     return [
         Heading("Synthèse", 1),
         Paragraph(sentence),
-        Table(("Statut", "Actions", "Part"), totals, frozenset({1, 2}), widths=(3, 1, 1)),
+        Table(("Statut", "Actions", "Part du total"), totals, frozenset({1, 2}), widths=(3, 1, 1)),
         Heading("Avancement par objectif stratégique", 2),
         Table(
             EVALUATION_OS_HEADERS,
