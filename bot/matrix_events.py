@@ -41,7 +41,6 @@ from bot import matrix_texts as texts
 from bot.matrix_rooms import RoomPolicy
 from bot.matrix_send import Sender, SendFailed
 from bot.matrix_worker import DatabaseWorker
-from commands import texts as engine_texts
 from commands.engine import Engine
 from commands.types import Message, Reply
 
@@ -203,7 +202,7 @@ class Router:
 
     async def answer(self, incoming: Message) -> None:
         """Run one command and send everything it produced, then mark it delivered."""
-        reply = await self._handle(incoming)
+        reply = await self.worker.handle(self.engine, incoming)
         if reply is None:
             return
         log.info(
@@ -243,18 +242,6 @@ class Router:
             log.exception("Annonce de %s non envoyée", incoming.event_id)
             return
         await self._delivered(reply.event_id)
-
-    async def _handle(self, incoming: Message) -> Reply | None:
-        """The engine's reply, computed in the worker thread."""
-        try:
-            return await self.worker.run(self.engine.handle, incoming)
-        except sqlite3.OperationalError as fault:  # the engine answers these itself; a net
-            log.warning("Base indisponible pour %s : %s", incoming.event_id, fault)
-            text = engine_texts.RETRY_LATER
-        except Exception:  # a bug must not stop the bot for everyone
-            log.exception("Commande %s de %s : erreur interne", incoming.event_id, incoming.sender)
-            text = engine_texts.INTERNAL_ERROR
-        return Reply(text=text, refused=True, transient=True, event_id=incoming.event_id)
 
     async def _delivered(self, event_id: str | None) -> None:
         try:

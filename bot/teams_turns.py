@@ -148,7 +148,7 @@ class Turns:
     async def _run(self, ctx, message: Message, personal: bool) -> Reply | None:
         """The engine's reply to `message`, sent with its CODIR posts, then marked delivered;
         None when it was delivered already."""
-        reply = await self._handle(message)
+        reply = await self.worker.handle(self.engine, message)
         if reply is None:
             return None
         log.info(
@@ -202,17 +202,6 @@ class Turns:
             with contextlib.suppress(Exception):
                 await ctx.send(markdown(text))
             return CardAnswer(value=text)
-
-    async def _handle(self, message: Message) -> Reply | None:
-        try:
-            return await self.worker.run(self.engine.handle, message)
-        except sqlite3.OperationalError as fault:  # the engine answers these itself; a net
-            log.warning("Base indisponible pour %s : %s", message.event_id, fault)
-            text = engine_texts.RETRY_LATER
-        except Exception:
-            log.exception("Commande %s de %s : erreur interne", message.event_id, message.sender)
-            text = engine_texts.INTERNAL_ERROR
-        return Reply(text=text, refused=True, transient=True, event_id=message.event_id)
 
     async def _send_reply(self, ctx, reply: Reply, personal: bool) -> None:
         lines = [reply.text]
