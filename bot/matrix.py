@@ -99,7 +99,10 @@ class MatrixBot:
 
     async def _forward_outbox(self) -> None:
         """Posts queued by commands that came by another transport, to the CODIR room, in
-        order; each under a transaction id of its own, so a resend is not posted twice."""
+        order; each under a transaction id of its own, so a resend is not posted twice. Alone
+        on its database, no other transport queues any: nothing to look for."""
+        if set(self.engine.transports) <= {"matrix"}:
+            return
         while not self.stopping.is_set():
             if self.router is not None:
                 try:

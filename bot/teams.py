@@ -205,7 +205,8 @@ class TeamsBot:
 
     async def _forward_outbox(self, turns) -> None:
         """The posts other transports' commands owe the Teams CODIR channel, oldest first;
-        one that fails stops the pass (order is kept) and is tried again later."""
+        one that fails stops the pass (order is kept) and is tried again later. Also the bot's
+        own posts that failed after their reply went out (bot/teams_turns.py queues them)."""
         failing = False
         while not self._halted.is_set():
             try:
