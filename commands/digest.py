@@ -15,7 +15,7 @@ from commands.formatting import PHONE, day, esc, safe, shorten
 from commands.render import person_name
 from commands.types import Directory
 from reports.plan import done_percent, format_number
-from storage import plan, plans, sends
+from storage import history, plan, plans, sends
 from storage.vocabulary import ABANDONED, CLOSED, DONE, IN_PROGRESS, ON_HOLD
 
 #: What falls due within this many days is announced.
@@ -67,7 +67,7 @@ def digest_message(
 
 def _plan_blocks(db, directory, the_plan, now, today, since, silent_after) -> list[_Block]:
     actions = plan.list_actions(db, the_plan.id)
-    changes = sends.status_changes(db, the_plan.id, since, now)
+    changes = history.status_changes(db, the_plan.id, since, now)
     blocks = []
     for os_ in plan.strategic_objectives(db, the_plan.id):
         mine = [a for a in actions if a["os_number"] == os_["number"]]
@@ -142,7 +142,7 @@ def _os_block(directory, os_, actions, changes, today: date) -> _Block:
 def silent_pilots(db, directory, the_plan, actions, now, silent_after) -> list[str]:
     """The pilots whose open actions had no news for `silent_after`, or who let
     IGNORED_REMINDERS reminders go unanswered since their last news."""
-    news = sends.last_news(db, the_plan.id)
+    news = history.last_news(db, the_plan.id)
     latest: dict[str, datetime | None] = {}
     for action in actions:
         if action["status"] in CLOSED:

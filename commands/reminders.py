@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from commands import rhythm_texts
 from commands.formatting import day, esc, lines_to_html, safe, shorten
-from storage import plan, sends
+from storage import history, plan, sends
 from storage.vocabulary import CLOSED
 
 OVERDUE, SILENT = "overdue", "silent"
@@ -48,7 +48,7 @@ def needs_of(
     reminded = sends.reminders_of(db, person)
     found = []
     for the_plan in open_plans:
-        news = sends.last_news(db, the_plan.id)
+        news = history.last_news(db, the_plan.id)
         for action in plan.actions_of_pilots(db, the_plan.id, set(pilots)):
             if action["status"] in CLOSED:
                 continue

@@ -77,18 +77,17 @@ def last_sent(
     db: sqlite_utils.Database, kind: str, recipient: str | None = None
 ) -> datetime | None:
     """When the latest send of this kind (to `recipient`, if given) went out, or None."""
-    sql = "select max(sent_at) from sends where kind = ? and sent_at is not null"
-    params = [kind]
-    if recipient is not None:
-        sql += " and recipient = ?"
-        params.append(recipient)
-    return _moment(db.execute(sql, params).fetchone()[0])
+    return _latest(db, "sent_at", kind, recipient)
 
 
 def last_due(db: sqlite_utils.Database, kind: str, recipient: str | None = None) -> datetime | None:
     """The moment the latest recorded send of this kind was composed for (sent or not): what
     the next digest counts changes from."""
-    sql = "select max(due_at) from sends where kind = ?"
+    return _latest(db, "due_at", kind, recipient)
+
+
+def _latest(db, column: str, kind: str, recipient: str | None) -> datetime | None:
+    sql = f"select max({column}) from sends where kind = ? and {column} is not null"
     params = [kind]
     if recipient is not None:
         sql += " and recipient = ?"
@@ -132,37 +131,3 @@ def _utc(moment: datetime) -> str:
 
 def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
-
-
-# ------------------------------------------------ the history, as the rhythm reads it
-
-
-def last_news(db: sqlite_utils.Database, plan_id: int) -> dict[int, datetime]:
-    """Action number -> when it last had news: its latest history entry, or when its plan came
-    into the bot (reminders and the digest call it silent after a while)."""
-    rows = db.execute(
-        "select u.action_number, max(u.at) from updates u join actions a"
-        " on a.number = u.action_number where a.plan_id = ? group by u.action_number",
-        [plan_id],
-    )
-    news = {number: _moment(at) for number, at in rows}
-    created = db.execute("select created_at from plans where id = ?", [plan_id]).fetchone()
-    if created and created[0]:
-        # An action without history has had no news since the plan came into the bot.
-        arrived = _moment(created[0])
-        numbers = db.execute("select number from actions where plan_id = ?", [plan_id])
-        for (number,) in numbers:
-            news.setdefault(number, arrived)
-    return news
-
-
-def status_changes(
-    db: sqlite_utils.Database, plan_id: int, since: datetime, until: datetime
-) -> list[dict]:
-    """The plan's history entries in (since, until] that changed a status, oldest first."""
-    sql = (
-        "select u.*, a.code as action_code from updates u join actions a"
-        " on a.number = u.action_number where a.plan_id = ? and u.at > ? and u.at <= ?"
-        " and u.new_status is not u.old_status order by u.id"
-    )
-    return list(db.query(sql, [plan_id, _utc(since), _utc(until)]))
