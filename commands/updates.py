@@ -55,9 +55,8 @@ def _apply_one(ctx: Context, named: dict, change: Args) -> tuple[str, Post]:
     # Read again: an earlier line of the same message may have changed this action.
     action = plan.get_action(ctx.db, named["number"])
     status, progress = change.status, change.progress
-    if status == DONE and progress is None:
-        progress = 100
-    unchanged = status in (None, action["status"]) and progress in (None, action["progress"])
+    after = history.resulting_state(action["status"], action["progress"], status, progress)
+    unchanged = after == (action["status"], action["progress"])
     if unchanged and (not change.comment or change.comment == _last_comment(ctx, action)):
         current = f" à {percent(action['progress'])}" if action["progress"] is not None else ""
         raise UserError(

@@ -63,6 +63,28 @@ def count_changes_by(db: sqlite_utils.Database, who: str) -> int:
 # ---------------------------------------------------------------- writing
 
 
+def resulting_state(
+    old_status: str, old_progress: int | None, new_status: str | None, progress: int | None
+) -> tuple[str, int | None]:
+    """The (status, progress) an update leaves: `None` keeps what was there, except that done
+    is 100 %, going back to "à démarrer" clears the progress, and a done action reopened
+    without a percentage has none (100 % no longer holds, the new one is not known).
+
+    >>> resulting_state("en cours", 40, "fait", None)
+    ('fait', 100)
+    >>> resulting_state("fait", 100, "en cours", None)
+    ('en cours', None)
+    """
+    status = new_status or old_status
+    if progress is not None:
+        return status, progress
+    if new_status == DONE:
+        return status, 100
+    if new_status == NOT_STARTED or (old_status == DONE and new_status not in (None, DONE)):
+        return status, None
+    return status, old_progress
+
+
 def record_update(
     db: sqlite_utils.Database,
     number: int,
@@ -90,14 +112,7 @@ def record_update(
         if current is None:
             raise KeyError(number)
         old_status, old_progress = current
-        status = new_status or old_status
-        if progress is None and new_status == DONE:
-            progress = 100
-        new_progress = old_progress if progress is None else progress
-        if new_status == NOT_STARTED and progress is None:
-            new_progress = None  # back to "à démarrer": the progress starts again
-        if old_status == DONE and new_status not in (None, DONE) and progress is None:
-            new_progress = None  # reopened: 100 % no longer holds, the new one is not known
+        status, new_progress = resulting_state(old_status, old_progress, new_status, progress)
         entry = _append(
             db,
             number,
