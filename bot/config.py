@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from commands.chat_ids import is_matrix_user
 from commands.types import Directory, Organisation
 
 ENV_SECRETS = {
@@ -55,7 +56,7 @@ class MatrixConfig(_Section):
     @field_validator("user_id")
     @classmethod
     def _matrix_id(cls, value: str) -> str:
-        if not value.startswith("@") or ":" not in value:
+        if not is_matrix_user(value):
             raise ValueError("doit être un identifiant Matrix complet, ex. @pst-bot:example.org")
         return value
 

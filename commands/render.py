@@ -11,6 +11,7 @@ import re
 
 from commands import texts
 from commands.arguments import Param, Reading
+from commands.chat_ids import is_teams_object, localpart
 from commands.errors import UserError
 from commands.formatting import esc, moment, percent, safe, shorten
 from commands.types import CODIR_ROOM, Context, Directory, Post
@@ -54,9 +55,9 @@ def person_name(directory: Directory, chat_id: str, display_name: str = "") -> s
         return "/".join(initials)
     if display_name.strip():
         return shorten(display_name, 40)
-    if chat_id.startswith("aad:"):
+    if is_teams_object(chat_id):
         return texts.TEAMS_MEMBER  # an Entra object id names nobody a reader knows
-    return chat_id.removeprefix("@").split(":", 1)[0].split("@", 1)[0] or chat_id
+    return localpart(chat_id) or chat_id
 
 
 def sender_name(ctx: Context) -> str:
