@@ -120,19 +120,15 @@ def cmd_shell(args) -> int:
 
 def _chosen_plan(db, code: str | None) -> plans.Plan:
     """The plan `--plan` names, or the only one; exits with a clear message otherwise."""
-    every = plans.all_plans(db)
-    if not every:
-        raise SystemExit(texts.NO_PLAN_YET)
-    if code is None:
-        if len(every) > 1:
-            raise SystemExit(texts.WHICH_PLAN.format(codes=", ".join(p.code for p in every)))
-        return every[0]
-    found = plans.plan_by_code(db, code)
-    if found is None:
-        raise SystemExit(
-            texts.UNKNOWN_PLAN.format(code=code, codes=", ".join(p.code for p in every))
-        )
-    return found
+    try:
+        return plans.choose_plan(db, code=code)
+    except plans.NoPlan:
+        raise SystemExit(texts.NO_PLAN_YET) from None
+    except plans.PlanAmbiguous as error:
+        raise SystemExit(texts.WHICH_PLAN.format(codes=", ".join(error.codes))) from None
+    except plans.PlanUnknown as error:
+        codes = ", ".join(error.codes)
+        raise SystemExit(texts.UNKNOWN_PLAN.format(code=code, codes=codes)) from None
 
 
 def _plan_db(args, settings: Settings | None):

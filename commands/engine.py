@@ -25,7 +25,7 @@ from commands import texts
 from commands.access import effective_directory
 from commands.arguments import read_args
 from commands.conversation import understand
-from commands.errors import NotAllowed, UnknownCommand, UserError
+from commands.errors import NotAllowed, UnknownCommand, UserError, plan_refusal
 from commands.formatting import lines_to_html, shorten
 from commands.registry import Command, Registry
 from commands.types import Args, Context, Directory, Message, Organisation, Refused, Reply
@@ -229,22 +229,11 @@ class Engine:
         return reply
 
     def _plan_of(self, room: str) -> tuple[Plan | None, str]:
-        """The plan a room works on: set in chat, else in the configuration, else the only
-        plan; or None and why."""
-        chosen = plans.room_plan(self.db, room)
-        if chosen is None and room in self.room_plans:
-            chosen = plans.plan_by_code(self.db, self.room_plans[room])
-            if chosen is None:
-                return None, texts.CONFIGURED_PLAN_MISSING.format(code=self.room_plans[room])
-        if chosen is None:
-            every = plans.all_plans(self.db)
-            if not every:
-                return None, texts.EMPTY_PLAN
-            if len(every) > 1:
-                codes = ", ".join(p.code for p in every)
-                return None, texts.NO_PLAN_FOR_ROOM.format(codes=codes)
-            chosen = every[0]
-        return chosen, ""
+        """The plan a room works on (`plans.choose_plan`), or None and why."""
+        try:
+            return plans.choose_plan(self.db, room=room, configured=self.room_plans), ""
+        except plans.PlanChoiceError as error:
+            return None, plan_refusal(error)
 
     def _parse(self, text: str) -> tuple[Command, str]:
         # Everything after the command's name, other lines included (bulk updates).

@@ -15,11 +15,13 @@ def _plan_code(reading: Reading) -> plans.Plan | None:
     if not reading.words:
         return None
     (word,) = reading.take()
-    found = plans.plan_by_code(reading.ctx.db, word)
-    if found is None:
-        codes = ", ".join(p.code for p in plans.all_plans(reading.ctx.db)) or "aucun"
-        raise UserError(texts.UNKNOWN_PLAN.format(code=shorten(word, 40), codes=codes))
-    return found
+    try:
+        return plans.choose_plan(reading.ctx.db, code=word)
+    except plans.NoPlan:
+        raise UserError(texts.UNKNOWN_PLAN.format(code=shorten(word, 40), codes="aucun")) from None
+    except plans.PlanUnknown as error:
+        codes = ", ".join(error.codes)
+        raise UserError(texts.UNKNOWN_PLAN.format(code=shorten(word, 40), codes=codes)) from None
 
 
 def _choosing_needs_admin(ctx: Context, args: Args) -> str | None:

@@ -2,17 +2,26 @@
 title, its organisation and period, and a state (active, or closed: readable, updates refused).
 
     >>> cpas = create_plan(db, "cpas", title="PST du CPAS 2025-2030", period="2025-2030")
-    >>> [p.code for p in all_plans(db)]
-    ['cpas']
-    >>> set_room_plan(db, "!abc:example.org", "cpas", who="@dg:x", at=now)
+    >>> [p.code for p in all_plans(db)]   # beside the example plan, "pst"
+    ['cpas', 'pst']
+    >>> set_room_plan(db, "!abc:example.org", cpas.id, who="@dg:x", at=now_utc())
     >>> room_plan(db, "!abc:example.org").code
     'cpas'
 
 Every objective, action and history entry belongs to one plan. Rooms are mapped to a plan by
-the configuration, or by an admin in chat (stored here, it wins).
+the configuration, or by an admin in chat (stored here, it wins). Which plan a room, the
+command line or an import works on is decided once, by `choose_plan`:
+
+    >>> choose_plan(db, room="!abc:example.org").code
+    'cpas'
+    >>> choose_plan(db)
+    Traceback (most recent call last):
+    ...
+    storage.plans.PlanAmbiguous: cpas, pst
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -134,3 +143,77 @@ def set_room_plan(db: sqlite_utils.Database, room: str, plan_id: int, *, who: st
         " who = excluded.who",
         [room, plan_id, at.isoformat(), who],
     )
+
+
+# ---------------------------------------------------------------- which plan
+
+
+class PlanChoiceError(Exception):
+    """No plan can be chosen; `codes` are the plans of the database, for the refusal to list."""
+
+    def __init__(self, codes: tuple[str, ...] = ()):
+        super().__init__(", ".join(codes))
+        self.codes = codes
+
+
+class NoPlan(PlanChoiceError):
+    """The database holds no plan yet."""
+
+
+class PlanAmbiguous(PlanChoiceError):
+    """Nothing names a plan and the database holds several (`codes`)."""
+
+
+class PlanUnknown(PlanChoiceError):
+    """The plan `code` names is not in the database (which holds `codes`)."""
+
+    def __init__(self, code: str, codes: tuple[str, ...] = ()):
+        super().__init__(codes)
+        self.code = code
+        self.args = (code,)
+
+
+class ConfiguredPlanUnknown(PlanUnknown):
+    """The configuration maps the room to a plan (`code`) the database does not hold."""
+
+
+def choose_plan(
+    db: sqlite_utils.Database,
+    *,
+    room: str | None = None,
+    code: str | None = None,
+    configured: Mapping[str, str] | None = None,
+) -> Plan:
+    """The plan to work on: the one `code` names (a `--plan` or `!plan CODE`), else the one set
+    in chat for `room`, else the one the configuration maps `room` to (`configured`, as
+    `[rooms.plans]`), else the only plan of the database.
+
+    Raises `PlanUnknown` (a code names no plan; `ConfiguredPlanUnknown` when the configuration
+    named it), `NoPlan` (an empty database, nothing configured) or `PlanAmbiguous` (several
+    plans, none named).
+    """
+    if code is None and room is not None:
+        stored = room_plan(db, room)
+        if stored is not None:
+            return stored
+        if configured and room in configured:
+            wanted = configured[room]
+            found = plan_by_code(db, wanted)
+            if found is None:
+                raise ConfiguredPlanUnknown(wanted, _codes(db))
+            return found
+    codes = _codes(db)
+    if not codes:
+        raise NoPlan()
+    if code is not None:
+        found = plan_by_code(db, code)
+        if found is None:
+            raise PlanUnknown(code, codes)
+        return found
+    if len(codes) > 1:
+        raise PlanAmbiguous(codes)
+    return plan_by_code(db, codes[0])
+
+
+def _codes(db: sqlite_utils.Database) -> tuple[str, ...]:
+    return tuple(plan.code for plan in all_plans(db))

@@ -1,8 +1,7 @@
 """Loading a parsed plan into the database, and what the load changed (`ImportReport`).
 
-    >>> db = open_db(":memory:")
-    >>> plan = create_plan(db, "cpas")
-    >>> import_plan(db, load_example(), plan.id).summary().splitlines()[0]
+    >>> from storage.importing import load_example
+    >>> import_plan(db, load_example(), "cpas").summary().splitlines()[0]   # a new plan, "cpas"
     '6 OS, 25 OO, 127 actions importés (127 nouvelles, 0 modifiées, 0 statuts repris du fichier).'
 
 The plan's definition (objectives, titles, indicators, deadlines, pilots) is written here; a
@@ -110,22 +109,20 @@ def import_plan(
 
 
 def _target_plan(db, code: str | None, title: str) -> plans.Plan:
-    if code is None:
-        every = plans.all_plans(db)
-        if len(every) > 1:
-            codes = ", ".join(p.code for p in every)
-            raise ImportFormatError(MESSAGES["which_plan"].format(codes=codes))
-        if every:
-            return every[0]
-        code = plans.DEFAULT_CODE
-    code = code.strip().lower()
-    if not plans.CODE.match(code):
-        raise ImportFormatError(MESSAGES["bad_plan_code"].format(code=code[:40]))
-    found = plans.plan_by_code(db, code)
-    if found is None:
-        return plans.create_plan(db, code, title=title)
-    if found.closed:
-        raise ImportFormatError(MESSAGES["closed_plan"].format(code=code))
+    """The plan `plans.choose_plan` picks; a new code, or an empty database, makes a new plan."""
+    if code is not None:
+        code = code.strip().lower()
+        if not plans.CODE.match(code):
+            raise ImportFormatError(MESSAGES["bad_plan_code"].format(code=code[:40]))
+    try:
+        found = plans.choose_plan(db, code=code)
+    except plans.PlanAmbiguous as error:
+        codes = ", ".join(error.codes)
+        raise ImportFormatError(MESSAGES["which_plan"].format(codes=codes)) from None
+    except (plans.NoPlan, plans.PlanUnknown):
+        return plans.create_plan(db, code or plans.DEFAULT_CODE, title=title)
+    if found.closed and code is not None:  # the only plan, unnamed, is refreshed as before
+        raise ImportFormatError(MESSAGES["closed_plan"].format(code=found.code))
     return found
 
 
