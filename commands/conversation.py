@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 
 from commands import texts
-from commands.grammar import MISSING_ACTION, NOT_AN_ACTION, GrammarError, parse_update
+from commands.grammar import parse_update
+from commands.grammar_refusals import GrammarError, NoAction
 from commands.registry import Command, Registry
 from storage.vocabulary import ACTION_CODE, fold
 
@@ -168,13 +169,11 @@ def _is_update(line: str) -> bool:
     the grammar asks about ("47 fiat")."""
     try:
         parsed = parse_update(line)
-    except GrammarError as refusal:
-        return refusal.reason not in _NOT_AN_UPDATE
+    except NoAction:  # the line does not start with an action: no update meant
+        return False
+    except GrammarError:  # the grammar asks about it: an update was meant
+        return True
     return parsed.status is not None or parsed.progress is not None
-
-
-#: What the grammar says of a line that does not start with an action: no update meant.
-_NOT_AN_UPDATE = {MISSING_ACTION, NOT_AN_ACTION}
 
 
 def _answer(text: str) -> str:

@@ -27,7 +27,8 @@ What stands where a status or a percentage goes but is neither is refused, never
 comment: a word or emoji standing alone ("47 fiat", "47 fiat, ...", "47 fiat 50%", "47 ❌"), a
 number without % ("47 en cours 50"), a code-like word right after the reference ("47 48 fait",
 "47 50": the pilot meant "47 et 48" or "50 %"). A word followed by more words starts a comment;
-a line with only a comment has no status nor progress, and the caller decides.
+a line with only a comment has no status nor progress, and the caller decides. Each refusal is
+its own exception type (`commands/grammar_refusals.py`), a `GrammarError`.
 """
 
 import difflib
@@ -36,27 +37,23 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from commands.errors import UserError
+from commands.grammar_refusals import (
+    GrammarError,
+    MissingAction,
+    NearStatus,
+    NotAnAction,
+    NumberAfterAction,
+    NumberWithoutPercent,
+    ProgressOutOfRange,
+    UnknownStatus,
+)
 from storage.vocabulary import (
     ACTION_CODE,
     DONE,
-    accepted_words,
     fold,
     parse_status,
     status_words,
 )
-
-EXAMPLE = "!maj 47 en cours 50 %"
-MISSING_ACTION = "Il manque le numéro de l'action. Exemple : " + EXAMPLE
-NOT_AN_ACTION = "« {word} » n'est pas un numéro d'action. Exemple : " + EXAMPLE
-UNKNOWN_STATUS = "« {word} » : quel statut ? " + accepted_words(" ou ") + "."
-NEAR_STATUS = "« {word} » : vouliez-vous dire « {status} » ?"
-NUMBER_WITHOUT_PERCENT = "« {word} » : vouliez-vous dire {word} % ?"
-NUMBER_AFTER_ACTION = (
-    "« {word} » : une autre action (écrivez « et {word} ») ou un avancement (« {word} % ») ?"
-)
-RESEND = " Renvoyez : « !maj {line} »"
-PROGRESS_OUT_OF_RANGE = "Avancement « {word} » impossible : donnez un pourcentage de 0 à 100."
 
 
 @dataclass(frozen=True)
@@ -66,24 +63,6 @@ class UpdateLine:
     progress: int | None  # 0..100, rounded; None: not given
     comment: str | None  # the rest, leading separators trimmed; None when empty
     bare_progress: bool  # a percentage without a status ("!maj 47 40%": means en cours)
-
-
-class GrammarError(UserError):
-    """A line the grammar refuses; `.reason` is one of the constants above, `str()` the reply.
-    A near miss carries `.fix` (start, end, replacement in the line) and, once the line is
-    known, `.line`: the corrected line the reply offers to send again."""
-
-    def __init__(self, reason: str, word: str = "", fix=None, **fields):
-        self.reason, self.word, self.fix, self.line = reason, word[:30], fix, None
-        self.fields = fields
-        super().__init__(reason.format(word=self.word, **fields))
-
-    def corrected(self, text: str) -> "GrammarError":
-        """The same refusal, offering `text` with the fix applied."""
-        start, end, replacement = self.fix
-        self.line = " ".join((text[:start] + replacement + text[end:]).split())
-        self.args = (str(self) + RESEND.format(line=self.line),)
-        return self
 
 
 # ---------------------------------------------------------------- tokens
@@ -183,7 +162,7 @@ def _reference(tokens: list[Token], i: int) -> tuple[tuple[str, ...], int]:
     if found is None:
         words = (t.text for t in tokens[i:] if t.kind == "word")
         word = next((w for w in words if fold(w) not in _ACTION_WORDS), "")
-        raise GrammarError(NOT_AN_ACTION if word else MISSING_ACTION, word)
+        raise NotAnAction(word) if word else MissingAction()
     codes, i = [found[0]], found[1]
     while _is(tokens, i, "punct", ",", "&") or _is(tokens, i, "word", "et"):
         if (found := _code(tokens, i + 1)) is None:
@@ -292,11 +271,11 @@ def _alone(tokens: list[Token], i: int) -> bool:
     return bool(_piece(_progress, tokens, i))
 
 
-def _did_you_mean(tokens: list[Token], i: int, end: int, status: str) -> "GrammarError":
+def _did_you_mean(tokens: list[Token], i: int, end: int, status: str) -> NearStatus:
     """The question for words `i..end` that look like `status`, with the line to resend."""
     word = " ".join(t.text for t in tokens[i:end])
     fix = (tokens[i].start, tokens[end - 1].end, status)
-    return GrammarError(NEAR_STATUS, word, fix, status=status)
+    return NearStatus(word, fix, status=status)
 
 
 def _near_status(phrase: str) -> str | None:
@@ -354,7 +333,7 @@ def _progress(tokens: list[Token], i: int) -> tuple[int, int] | None:
     if i > 0 and tokens[i - 1].text == "-" and _glued(tokens, i - 1, i):
         value = -value  # "-35%": a minus sign, not a separator
     if not 0 <= value <= 100:
-        raise GrammarError(PROGRESS_OUT_OF_RANGE, f"{value:f} %".replace(".", ","))
+        raise ProgressOutOfRange(f"{value:f} %".replace(".", ","))
     rounded = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     # Almost done is not done, and begun is not "0 %": "99,5 %" is 99, "0,4 %" is 1.
     return min(max(rounded, 1 if value > 0 else 0), 99 if value < 100 else 100), end
@@ -381,16 +360,14 @@ def _refuse_stray(tokens, i, *, status=True, progress=True, after_reference=Fals
     word, alone = tokens[i].text, _alone(tokens, i + 1)
     if progress and ACTION_CODE.match(word) and (alone or after_reference):
         if after_reference:
-            raise GrammarError(NUMBER_AFTER_ACTION, word)
+            raise NumberAfterAction(word)
         if _NUMBER.match(word):
-            raise GrammarError(
-                NUMBER_WITHOUT_PERCENT, word, (tokens[i].start, tokens[i].end, word + " %")
-            )
+            raise NumberWithoutPercent(word, (tokens[i].start, tokens[i].end, word + " %"))
     if status and alone:
         guess = _closest_status(word)
         if guess:
             raise _did_you_mean(tokens, i, i + 1, guess)
-        raise GrammarError(UNKNOWN_STATUS, word)
+        raise UnknownStatus(word)
 
 
 def _closest_status(word: str) -> str | None:

@@ -7,17 +7,17 @@ from hypothesis import strategies as st
 
 from commands import grammar
 from commands.errors import UserError
-from commands.grammar import (
-    MISSING_ACTION,
-    NEAR_STATUS,
-    NOT_AN_ACTION,
-    NUMBER_AFTER_ACTION,
-    NUMBER_WITHOUT_PERCENT,
-    PROGRESS_OUT_OF_RANGE,
-    UNKNOWN_STATUS,
+from commands.grammar import UpdateLine, parse_update
+from commands.grammar_refusals import (
     GrammarError,
-    UpdateLine,
-    parse_update,
+    MissingAction,
+    NearStatus,
+    NoAction,
+    NotAnAction,
+    NumberAfterAction,
+    NumberWithoutPercent,
+    ProgressOutOfRange,
+    UnknownStatus,
 )
 from storage.vocabulary import (
     ABANDONED,
@@ -81,9 +81,8 @@ def test_action_reference_is_read_in_every_common_form(text, codes):
 
 def test_several_actions_need_et_or_a_comma():
     """Decision: "47 48 fait" is refused, not read as two actions nor as a comment "48 fait"."""
-    with pytest.raises(GrammarError) as refused:
+    with pytest.raises(NumberAfterAction) as refused:
         parse_update("47 48 fait")
-    assert refused.value.reason == NUMBER_AFTER_ACTION
     assert "48" in str(refused.value) and "et" in str(refused.value)
 
 
@@ -162,9 +161,9 @@ def test_status_words_synonyms_punctuation_and_typos(text, status):
 
 @pytest.mark.parametrize(("text", "guess"), [("fiat", "fait"), ("fais", "fait"), ("dnoe", "done")])
 def test_typos_of_four_letter_words_are_asked_about_not_corrected(text, guess):
-    with pytest.raises(GrammarError) as refused:
+    with pytest.raises(NearStatus) as refused:
         parse_update(f"47 {text}")
-    assert refused.value.reason == NEAR_STATUS and text in str(refused.value)
+    assert text in str(refused.value)
     assert refused.value.line == f"47 {parse_status(guess)}"
 
 
@@ -172,7 +171,7 @@ def test_typos_of_four_letter_words_are_asked_about_not_corrected(text, guess):
 def test_an_infinitive_is_work_to_do_not_a_status(text):
     with pytest.raises(GrammarError) as refused:
         parse_update(f"47 {text}")
-    assert refused.value.reason in (UNKNOWN_STATUS, NEAR_STATUS)
+    assert isinstance(refused.value, (UnknownStatus, NearStatus))
     assert "?" in str(refused.value)
 
 
@@ -185,9 +184,8 @@ def test_an_infinitive_is_work_to_do_not_a_status(text):
     ],
 )
 def test_a_near_status_followed_by_words_is_asked_about_never_guessed(text, line):
-    with pytest.raises(GrammarError) as refused:
+    with pytest.raises(NearStatus) as refused:
         parse_update(text)
-    assert refused.value.reason == NEAR_STATUS
     assert refused.value.line == line and f"!maj {line}" in str(refused.value)
 
 
@@ -211,9 +209,8 @@ def test_a_typo_equally_close_to_two_statuses_is_not_corrected(monkeypatch):
 @pytest.mark.parametrize("emoji", ["❌", "✓", "👍", "👍🏻", "❤️"])
 def test_other_emoji_alone_are_asked_about_not_read(emoji):
     """Decision: only ✅ ✔ ☑ mean done; ❌ is not read as abandonné."""
-    with pytest.raises(GrammarError) as refused:
+    with pytest.raises(UnknownStatus):
         parse_update(f"47 {emoji}")
-    assert refused.value.reason == UNKNOWN_STATUS
 
 
 # ---------------------------------------------------------------- progress
@@ -358,40 +355,49 @@ def test_nothing_after_the_code_is_an_empty_line():
 
 
 @pytest.mark.parametrize(
-    "text, reason, word",
+    "text, refusal, word",
     [
-        ("", MISSING_ACTION, ""),
-        ("   ", MISSING_ACTION, ""),
-        ("#", MISSING_ACTION, ""),
-        ("fait", NOT_AN_ACTION, "fait"),
-        ("action fait", NOT_AN_ACTION, "fait"),
-        ("n° fait", NOT_AN_ACTION, "fait"),
-        ("A.B fait", NOT_AN_ACTION, "A"),  # no digit: not a code
-        ("1234567 fait", NOT_AN_ACTION, "1234567"),
-        ("47 fiat", NEAR_STATUS, "fiat"),
-        ("47 fiat, le marché", NEAR_STATUS, "fiat"),
-        ("47 fiat 50%", NEAR_STATUS, "fiat"),
-        ("47 50% fiat", NEAR_STATUS, "fiat"),
-        ("47 reporté.", UNKNOWN_STATUS, "reporté"),
-        ("47 pouet", UNKNOWN_STATUS, "pouet"),
-        ("47 ❌", UNKNOWN_STATUS, "❌"),
-        ("47 150%", PROGRESS_OUT_OF_RANGE, "150"),
-        ("47 en cours 150 %", PROGRESS_OUT_OF_RANGE, "150"),
-        ("47 en cours 100,5%", PROGRESS_OUT_OF_RANGE, "100,5"),
-        ("47 en cours -5%", PROGRESS_OUT_OF_RANGE, "-5"),
-        ("47 4000000000 %", PROGRESS_OUT_OF_RANGE, "4000000000"),
-        ("47 fait (150%)", PROGRESS_OUT_OF_RANGE, "150"),
-        ("47 50", NUMBER_AFTER_ACTION, "50"),
-        ("47 48 fait", NUMBER_AFTER_ACTION, "48"),
-        ("47 en cours 50", NUMBER_WITHOUT_PERCENT, "50"),
-        ("47 en cours 50, marché attribué", NUMBER_WITHOUT_PERCENT, "50"),
+        ("", MissingAction, ""),
+        ("   ", MissingAction, ""),
+        ("#", MissingAction, ""),
+        ("fait", NotAnAction, "fait"),
+        ("action fait", NotAnAction, "fait"),
+        ("n° fait", NotAnAction, "fait"),
+        ("A.B fait", NotAnAction, "A"),  # no digit: not a code
+        ("1234567 fait", NotAnAction, "1234567"),
+        ("47 fiat", NearStatus, "fiat"),
+        ("47 fiat, le marché", NearStatus, "fiat"),
+        ("47 fiat 50%", NearStatus, "fiat"),
+        ("47 50% fiat", NearStatus, "fiat"),
+        ("47 reporté.", UnknownStatus, "reporté"),
+        ("47 pouet", UnknownStatus, "pouet"),
+        ("47 ❌", UnknownStatus, "❌"),
+        ("47 150%", ProgressOutOfRange, "150"),
+        ("47 en cours 150 %", ProgressOutOfRange, "150"),
+        ("47 en cours 100,5%", ProgressOutOfRange, "100,5"),
+        ("47 en cours -5%", ProgressOutOfRange, "-5"),
+        ("47 4000000000 %", ProgressOutOfRange, "4000000000"),
+        ("47 fait (150%)", ProgressOutOfRange, "150"),
+        ("47 50", NumberAfterAction, "50"),
+        ("47 48 fait", NumberAfterAction, "48"),
+        ("47 en cours 50", NumberWithoutPercent, "50"),
+        ("47 en cours 50, marché attribué", NumberWithoutPercent, "50"),
     ],
 )
-def test_refusals_say_why_with_the_offending_word(text, reason, word):
+def test_refusals_say_why_with_the_offending_word(text, refusal, word):
     with pytest.raises(GrammarError) as refused:
         parse_update(text)
-    assert refused.value.reason == reason
+    assert type(refused.value) is refusal
     assert word in str(refused.value)
+
+
+def test_a_line_not_starting_with_an_action_is_refused_as_no_action():
+    for text in ("", "fait", "bonjour à tous"):
+        with pytest.raises(NoAction):
+            parse_update(text)
+    with pytest.raises(GrammarError) as asked:
+        parse_update("47 pouet")
+    assert not isinstance(asked.value, NoAction)
 
 
 def test_a_refusal_is_a_user_error_the_engine_can_reply_with():
@@ -413,7 +419,7 @@ def test_any_text_is_read_into_a_coherent_line_or_refused(text):
     try:
         line = parse_update(text)
     except GrammarError as refused:
-        assert refused.reason and str(refused)
+        assert type(refused) is not GrammarError and str(refused)
         return
     assert line.codes and all(any(c.isdigit() for c in code) for code in line.codes)
     assert line.status is None or line.status in STATUSES
