@@ -1,9 +1,13 @@
 """What a chat message asks, before any command runs: its command lines, or a short answer.
 
+    >>> from commands.catalogue import build_registry
+    >>> registry = build_registry()
     >>> understand("Bonjour, voici mes mises à jour :\\n!maj 47 fait\\nMerci", registry)
     Understood(text='!maj 47 fait', answer='')
     >>> understand("47 fait", registry, addressed=True).text
     '!maj 47 fait'
+    >>> understand("quelles sont mes actions en retard ?", registry, addressed=True).answer
+    'Pour cela, tapez : !mes-retards'
 
 In a group room the bot answers only lines starting with "!" (a message may open with a greeting
 or free lines: they are left out). In a direct chat, the console, or when the bot is mentioned,
@@ -59,38 +63,6 @@ _QUESTION_WORDS = (
     "donne",
     "liste",
 )
-#: Question words -> the command that answers: the first whose words all appear wins.
-_POINTERS = (
-    (("retard", "mes"), "!mes-retards"),
-    (("retard", "mon"), "!mes-retards"),
-    (("retard", "je"), "!mes-retards"),
-    (("retard",), "!retard"),
-    (("mes", "action"), "!mes-actions"),
-    (("mon", "action"), "!mes-actions"),
-    (("faire",), "!mes-actions"),
-    (("annuler",), "!annuler"),
-    (("trompe",), "!annuler"),
-    (("erreur",), "!annuler"),
-    (("jour",), "!maj 47 en cours 40 %"),
-    (("statut",), "!maj 47 en cours 40 %"),
-    (("avancement",), "!synthese"),
-    (("ou", "en", "est"), "!synthese"),
-    (("synthese",), "!synthese"),
-    (("historique",), "!historique 47"),
-    (("change",), "!historique 47"),
-    (("modifi",), "!historique 47"),
-    (("excel",), "!export"),
-    (("export",), "!export"),
-    (("tableau",), "!tableau"),
-    (("evaluation",), "!evaluation"),
-    (("rapport",), "!evaluation"),
-    (("conseil",), "!evaluation"),
-    (("pilote",), "!pilotes"),
-    (("cherche",), "!cherche mots"),
-    (("trouve",), "!cherche mots"),
-    (("action",), "!action 47"),
-    (("plan",), "!synthese"),
-)
 
 
 @dataclass(frozen=True)
@@ -113,7 +85,7 @@ def understand(text: str, registry: Registry, addressed: bool = False) -> Unders
             return Understood(text=_with_following(cmd, command_text, lines[index + 1 :], registry))
     if not addressed or not lines:
         return Understood()
-    return Understood(answer=_answer(" ".join(lines)))
+    return Understood(answer=_answer(" ".join(lines), registry))
 
 
 def _command_line(line: str, registry: Registry, addressed: bool):
@@ -176,14 +148,23 @@ def _is_update(line: str) -> bool:
     return parsed.status is not None or parsed.progress is not None
 
 
-def _answer(text: str) -> str:
+def _answer(text: str, registry: Registry) -> str:
     """A greeting's hello, a question's pointer, or how to talk to the bot."""
     words = re.findall(r"[\w'-]+", fold(text))
     if words and all(word in _GREETINGS | _COURTESIES for word in words):
         return texts.HELLO if _GREETINGS & set(words) else ""
     folded = " ".join(words)
-    for needed, command in _POINTERS:
-        if all(any(word.startswith(n) for word in words) for n in needed):
-            return texts.POINTER.format(command=command)
+    pointer = _pointer(words, registry)
+    if pointer:
+        return texts.POINTER.format(command=pointer)
     question = text.rstrip().endswith("?") or folded.startswith(_QUESTION_WORDS)
     return texts.POINTER_HELP if question else texts.NOT_UNDERSTOOD
+
+
+def _pointer(words: list[str], registry: Registry) -> str | None:
+    """What to type for a question: the first pointer the commands declare (in the registry's
+    order, `Registry.questions`) whose word starts all begin words of the question."""
+    for needed, pointer in registry.questions():
+        if all(any(word.startswith(start) for word in words) for start in needed):
+            return pointer
+    return None

@@ -204,6 +204,8 @@ def _show_pilot(ctx: Context, code: str) -> Reply:
     summary="L'annuaire : chaque pilote, ses actions et les personnes liées.",
     details=f"Les pilotes sans personne liée sont listés à la fin. {texts.IN_PAGES}",
     examples=["!pilotes"],
+    questions=["pilote"],
+    questions_rank=110,
 )
 def list_pilots(ctx: Context, args: Args) -> Reply:
     counts = {} if ctx.plan is None else plan.action_counts_by_pilot(ctx.db, ctx.plan.id)

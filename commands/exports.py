@@ -72,6 +72,8 @@ FORCE = word_choice(
         "PDF : une ligne par action, pour le Conseil."
     ),
     examples=["!export xlsx", "!export pdf", "!export ods"],
+    questions=["excel", "export"],
+    questions_rank=80,
 )
 def export_table(ctx: Context, args: Args) -> Reply:
     attachment = table_file(ctx.db, args.plan, args.format, ctx.now, organisation=ctx.organisation)
@@ -87,6 +89,8 @@ def export_table(ctx: Context, args: Args) -> Reply:
     summary="Le rapport d'évaluation (mi-législature) : réalisées, en cours, à démarrer…",
     details="Avec « depuis », l'historique résumé se limite à la période.",
     examples=["!evaluation odt", "!evaluation pdf", "!rapport docx depuis 2024-01-01"],
+    questions=["evaluation", "rapport", "conseil"],
+    questions_rank=100,
 )
 def evaluation(ctx: Context, args: Args) -> Reply:
     attachment = evaluation_file(

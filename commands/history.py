@@ -57,6 +57,9 @@ SUBJECT = Param("subject", "N | @personne | moi", _action_or_person)
         "!historique moi",
         "!historique @anne:example.org",
     ],
+    questions=["historique", "change", "modifi"],
+    questions_rank=70,
+    pointer="!historique 47",
 )
 def show_history(ctx: Context, args: Args) -> Reply:
     action, person = args.subject

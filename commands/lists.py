@@ -20,6 +20,8 @@ from storage.vocabulary import DONE, PILOT_ORDER, STATUSES
     summary="Vos actions, groupées par statut, les retards d'abord.",
     details=texts.IN_PAGES,
     examples=["!mes-actions", "!mes-actions page 2"],
+    questions=["mes action", "mon action", "faire"],
+    questions_rank=30,
 )
 def my_actions(ctx: Context, args: Args) -> Reply:
     actions, who = _mine(ctx, args)
@@ -42,6 +44,8 @@ def my_actions(ctx: Context, args: Args) -> Reply:
     summary="Vos actions en retard (échéance passée, pas faites).",
     details=texts.IN_PAGES,
     examples=["!mes-retards", "!mes-retards page 2"],
+    questions=["retard mes", "retard mon", "retard je"],
+    questions_rank=10,
 )
 def my_overdue(ctx: Context, args: Args) -> Reply:
     actions, who = _mine(ctx, args)
@@ -80,6 +84,8 @@ def _mine_line(action: dict) -> str:
     who=READERS_OF_REPORTS,
     summary="Le tableau consolidé du PST en fichier CSV, avec un résumé.",
     examples=["!tableau"],
+    questions=["tableau"],
+    questions_rank=90,
 )
 def consolidated_table(ctx: Context, args: Args) -> Reply:
     rows = files.plan_rows(ctx.db, args.plan)

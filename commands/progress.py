@@ -215,6 +215,8 @@ def _pct(progress: int | None) -> str:
         "Impossible si quelqu'un a modifié l'action depuis."
     ),
     examples=["!annuler"],
+    questions=["annuler", "trompe", "erreur"],
+    questions_rank=40,
 )
 def undo(ctx: Context, args: Args) -> Reply:
     entries = history.last_undoable(ctx.db, ctx.user.chat_id)

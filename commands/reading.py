@@ -115,6 +115,9 @@ def status_counts(actions: list[dict]) -> str:
     args=[ACTION],
     summary="Voir une action : objectifs, indicateurs, pilotes, échéance, statut.",
     examples=["!action 29"],
+    questions=["action"],
+    questions_rank=130,
+    pointer="!action 47",
 )
 def show_action(ctx: Context, args: Args) -> Reply:
     action = args.action
@@ -202,6 +205,9 @@ def show_oo(ctx: Context, args: Args) -> Reply:
     args=[PLAN],
     summary="La synthèse du PST : par OS, les actions par statut et le % fait.",
     examples=["!synthese"],
+    questions=["avancement", "ou en est", "synthese"],
+    questions_rank=60,
+    broad_questions=["plan"],
 )
 def summary(ctx: Context, args: Args) -> Reply:
     actions = plan.list_actions(ctx.db, args.plan.id)
@@ -241,6 +247,8 @@ def _exact_progress_line(actions: list[dict]) -> str:
     summary="Les actions dont l'échéance est passée et qui ne sont pas faites, par OS.",
     details=texts.IN_PAGES,
     examples=["!retard", "!retard 3", "!retard page 2", "!retard 3 page 2"],
+    questions=["retard"],
+    questions_rank=20,
 )
 def overdue(ctx: Context, args: Args) -> Reply:
     actions = plan.list_actions(ctx.db, args.plan.id)
@@ -280,6 +288,9 @@ def _late_line(action: dict) -> str:
     summary="Chercher des actions par mots du titre ou des indicateurs (accents ignorés).",
     details=texts.IN_PAGES,
     examples=["!cherche audit", "!cherche numerisation courrier", "!cherche de page 2"],
+    questions=["cherche", "trouve"],
+    questions_rank=120,
+    pointer="!cherche mots",
 )
 def search(ctx: Context, args: Args) -> Reply:
     numbers = plan.search_actions(ctx.db, args.plan.id, args.words)

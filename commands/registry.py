@@ -45,6 +45,17 @@ class Command:
     examples: tuple[str, ...] = ()
     #: Several lines, each read with `args`, in one message: the handler gets a list of Args.
     per_line: bool = False
+    #: What a plain question is about when it points here: each a phrase of word starts, all
+    #: found in the question ("retard mes" for "quelles sont mes actions en retard ?").
+    questions: tuple[str, ...] = ()
+    #: Where this command's questions are tried among the others' (lowest first): the more
+    #: specific meaning wins ("mes retards" is !mes-retards (10) before !retard (20)).
+    questions_rank: int = 0
+    #: Words so common in questions ("plan") that they point here only when no other
+    #: command's question matches.
+    broad_questions: tuple[str, ...] = ()
+    #: What the pointer tells to type; `!name` when not given ("!historique 47").
+    pointer: str = ""
 
     def signature(self) -> str:
         line = usage(self.args)
@@ -66,6 +77,10 @@ def command(
     details: str = "",
     examples: tuple[str, ...] | list[str] = (),
     per_line: bool = False,
+    questions: tuple[str, ...] | list[str] = (),
+    questions_rank: int = 0,
+    broad_questions: tuple[str, ...] | list[str] = (),
+    pointer: str = "",
 ) -> Callable:
     """Declare `handler(ctx, args) -> Reply` as the command `!name`."""
 
@@ -80,6 +95,10 @@ def command(
             details=details,
             examples=tuple(examples),
             per_line=per_line,
+            questions=tuple(questions),
+            questions_rank=questions_rank,
+            broad_questions=tuple(broad_questions),
+            pointer=pointer or f"!{name}",
         )
         return handler
 
@@ -132,6 +151,17 @@ class Registry:
         typed = fold(word.lstrip("!"))
         matches = difflib.get_close_matches(typed, self.by_word, n=1, cutoff=_CLOSE)
         return self.by_word[matches[0]].name if matches else None
+
+    def questions(self) -> list[tuple[tuple[str, ...], str]]:
+        """Every question pointer declared, (word starts, what to type), in the order they are
+        tried: by `questions_rank`, then as declared; broad ones last."""
+        ranked = sorted(self.commands.values(), key=lambda cmd: cmd.questions_rank)
+        return [
+            (tuple(phrase.split()), cmd.pointer)
+            for phrases in ("questions", "broad_questions")
+            for cmd in ranked
+            for phrase in getattr(cmd, phrases)
+        ]
 
     def grouped(self) -> list[tuple[str, list[Command]]]:
         """The commands by section, in display order; every command appears exactly once."""

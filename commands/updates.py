@@ -97,6 +97,9 @@ def _apply_one(ctx: Context, named: dict, change: Args) -> tuple[str, Post]:
         "l'ont pas été."
     ),
     examples=[EXAMPLE, "!maj 47 fait", "!maj 47 et 48 fait, marché attribué"],
+    questions=["jour", "statut"],
+    questions_rank=50,
+    pointer="!maj 47 en cours 40 %",
 )
 def update_action(ctx: Context, every: list[Args | Refused]) -> Reply:
     """Each line applied on its own: the reply says what was stored, and per line what was
