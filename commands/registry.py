@@ -13,7 +13,8 @@
 The engine reads the declared arguments and checks the rule before the function runs; `!aide`
 and the README's reference print the usage line and "Qui" from the same declaration. The
 catalogue (commands/catalogue.py) gathers the declared functions of each command module into a
-`Registry`.
+`Registry`. A command also declares the plain questions it answers (`questions=["retard"]`):
+commands/conversation.py points such a question to it ("Pour cela, tapez : !retard").
 """
 
 import difflib
