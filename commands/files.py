@@ -18,9 +18,9 @@ import reports
 from commands import texts
 from commands.errors import UserError
 from commands.types import Attachment, Organisation
-from reports.plan import local_time
 from reports.table import TableHeading
 from storage import plan
+from storage.clock import local_time
 from storage.plans import DEFAULT_CODE, Plan
 from storage.vocabulary import fold
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from commands import texts
 from commands.errors import UserError
 from commands.types import Reply
-from storage.vocabulary import LOCAL_TZ
+from storage.clock import local_time
 
 _ROOM_PING = re.compile(r"@(room)\b", re.IGNORECASE)
 
@@ -41,12 +41,12 @@ def day(value: date | str | None) -> str:
 
 
 def moment(value: datetime | str | None) -> str:
-    """A stored UTC timestamp in Belgian local time."""
+    """A stored UTC timestamp in local time."""
     if not value:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+    return local_time(value).strftime("%d/%m/%Y %H:%M")
 
 
 def percent(progress: int | None) -> str:

@@ -18,7 +18,8 @@ from commands.registry import command
 from commands.schedule import Rhythm, digest
 from commands.types import Args, Context, Reply
 from storage import absences
-from storage.vocabulary import LOCAL_TZ, fold
+from storage.clock import today as local_today
+from storage.vocabulary import fold
 
 #: The words before the date: "jusqu'au", "jusqu au", "au", "until".
 _UNTIL_WORDS = re.compile(r"^(?:jusqu ?'? ?(?:au|a)|au|until|to)\s+")
@@ -68,7 +69,7 @@ def _until(reading: Reading) -> date | None:
     if not reading.words:
         raise MissingArgument(rhythm_texts.AWAY_MISSING)
     until = read_until(reading.rest())
-    today = reading.ctx.now.astimezone(LOCAL_TZ).date()
+    today = local_today(reading.ctx.now)
     if until is not None and until < today:
         raise UserError(rhythm_texts.AWAY_PAST.format(until=day(until)))
     return until

@@ -17,6 +17,8 @@ from typing import Any
 
 import sqlite_utils
 
+from storage.clock import today as local_day
+
 ADMIN, CODIR, PILOT, READER = "admin", "codir", "pilot", "reader"
 
 #: The room every change is posted to, named by role; each transport knows its address.
@@ -237,4 +239,6 @@ class Context:
 
     @property
     def today(self) -> date:
-        return self.now.date()
+        """The local day of the message (storage/clock.py): 00:30 in Brussels is already
+        tomorrow, though UTC still says today."""
+        return local_day(self.now)

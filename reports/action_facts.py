@@ -3,7 +3,8 @@ is, whether it is silent, its progress, health and indicator (reports/evaluation
 
 from datetime import date, timedelta
 
-from reports.plan import format_date_fr, local_time, pilots_text
+from reports.plan import format_date_fr, pilots_text
+from storage.clock import local_time
 from storage.vocabulary import CLOSED, HEALTH_LABELS, IN_PROGRESS, ON_HOLD, health_label
 
 #: An open action without an update for this long is "silent" (as in the CODIR digest).

@@ -32,6 +32,7 @@ from reports.plan import (
     format_percent,
     status_summary,
 )
+from storage.clock import today as local_today
 from storage.vocabulary import ABANDONED, DONE, IN_PROGRESS, NOT_STARTED, ON_HOLD, STATUS_COLUMNS
 
 #: Status colours, stacked in report order: green done, blue ongoing, grey not started, amber on
@@ -88,7 +89,7 @@ def progress_figure(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    today = today or date.today()
+    today = today or local_today()
     summary = status_summary(rows)
     by_os = summary["by_os"]
     labels = [os_label(os) for os in by_os]

@@ -48,10 +48,11 @@ from reports.plan import (
     format_date_fr,
     format_percent,
     group_plan,
-    local_time,
     pilots_text,
     status_summary,
 )
+from storage.clock import local_time
+from storage.clock import today as local_today
 from storage.vocabulary import (
     ABANDONED,
     DONE,
@@ -94,7 +95,7 @@ def evaluation_report(
         rows,
         title=title,
         since=since,
-        generated_on=generated_on or date.today(),
+        generated_on=generated_on or local_today(),
         organisation=organisation,
         plan_title=plan_title,
         period=period,

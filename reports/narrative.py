@@ -13,7 +13,7 @@ import re
 import unicodedata
 from datetime import date
 
-from reports.plan import local_time
+from storage.clock import local_time
 from storage.vocabulary import (
     ABANDONED,
     DONE,

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from reports.labels import DONE_PERCENT_NOTE, DONE_PERCENT_NOTE_NONE, DONE_PERCENT_NOTE_ONE
-from storage.vocabulary import ABANDONED, DONE, LOCAL_TZ, REPORT_ORDER
+from storage.clock import local_time
+from storage.vocabulary import ABANDONED, DONE, REPORT_ORDER
 
 # Characters that XML 1.0 (and so xlsx, ods, odt, docx) cannot carry.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -207,13 +208,6 @@ def clean(text: object) -> str:
     if text is None:
         return ""
     return _XML_INVALID.sub("", str(text))
-
-
-def local_time(moment: datetime) -> datetime:
-    """A naive datetime in Belgian local time (naive input is taken as already local)."""
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
 def format_timestamp(moment: datetime | None) -> str:

@@ -18,10 +18,10 @@ from reports.plan import (
     format_percent,
     format_timestamp,
     group_plan,
-    local_time,
     pilots_text,
     status_summary,
 )
+from storage.clock import local_time
 from storage.plan import is_overdue
 from storage.vocabulary import (
     ABANDONED,
@@ -44,12 +44,12 @@ class TableHeading:
 
     organisation: str = ""
     plan: str = ""
-    #: Local time of the export; None: now.
+    #: Time of the export (local when naive); None: now.
     moment: datetime | None = None
 
     @property
     def when(self) -> datetime:
-        return self.moment or datetime.now()
+        return local_time(self.moment)
 
     @property
     def today(self) -> date:

@@ -11,8 +11,8 @@ once more at the next start: for a CODIR line, a repeat beats a loss.
 
 import sqlite_utils
 
+from storage.clock import now_utc
 from storage.db import transaction
-from storage.vocabulary import now_utc
 
 
 def queue(db: sqlite_utils.Database, posts, transports: list[str]) -> None:

@@ -27,7 +27,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from storage.vocabulary import now_utc
+from storage.clock import now_utc
 
 ACTIVE, CLOSED = "active", "closed"
 #: The code a plan gets when nobody named one (first import into an empty database).

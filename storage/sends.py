@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from storage.clock import now_utc
 from storage.db import transaction
-from storage.vocabulary import now_utc
 
 
 def record(db: sqlite_utils.Database, outgoing) -> bool:

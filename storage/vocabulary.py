@@ -1,5 +1,5 @@
 """The PST's words, each said once: statuses, health values, history kinds, their French labels
-and display orders, the one accent fold and the one time zone.
+and display orders, and the one accent fold.
 
     >>> parse_status("Réalisé")
     'fait'
@@ -8,25 +8,14 @@ and display orders, the one accent fold and the one time zone.
     >>> fold("  Échéance  Réalisée ")
     'echeance realisee'
 
-Every module that compares what a user typed, prints a status or a time takes it from here:
-storage, commands and reports alike.
+Every module that compares what a user typed or prints a status takes it from here: storage,
+commands and reports alike. Times and days are storage/clock.py's.
 """
 
 import re
 import unicodedata
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-# ---------------------------------------------------------------- time
-
-#: Users read times in Belgian local time; the database keeps them in UTC.
-LOCAL_TZ = ZoneInfo("Europe/Brussels")
-
-
-def now_utc() -> datetime:
-    """Now, in UTC, to the second: the time every history entry is stamped with."""
-    return datetime.now(UTC).replace(microsecond=0)
-
+from storage.clock import now_utc  # noqa: F401  (moving: callers import it from storage.clock)
 
 # ---------------------------------------------------------------- folding user words
 
