@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from commands.chat_ids import is_matrix_user
 from commands.types import Directory, Organisation
+from storage.clock import use_zone
 
 ENV_SECRETS = {
     "PST_BOT_MATRIX_PASSWORD": ("matrix", "password"),
@@ -316,4 +317,7 @@ def load_config(path: str | Path) -> Settings:
         raise ConfigError(f"Fichier de configuration introuvable : {path}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} : TOML invalide ({error})") from None
-    return parse_config(data, str(path))
+    settings = parse_config(data, str(path))
+    # The configured zone is the bot's clock: every "today" and local time from now on.
+    use_zone(settings.rhythm.timezone)
+    return settings
