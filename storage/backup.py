@@ -22,8 +22,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from storage.db import companions, create_private_file, create_private_folder
-from storage.vocabulary import LOCAL_TZ
+from storage.clock import local_time
+from storage.db import companions
+from storage.permissions import create_private_file, create_private_folder
 
 #: The nightly backups' names: pst-2025-03-14.db (the local day).
 NIGHTLY_NAME = re.compile(r"pst-\d{4}-\d{2}-\d{2}\.db")
@@ -56,7 +57,7 @@ def nightly(
     """The day's backup `folder/pst-YYYY-MM-DD.db`, made once the local hour reaches `hour`
     if that day has none yet; then only the `kept` newest backups are kept. The path made,
     or None when nothing was due. `now` is an aware datetime (UTC in the bot)."""
-    local = now.astimezone(LOCAL_TZ)
+    local = local_time(now)
     target = Path(folder) / f"pst-{local.date().isoformat()}.db"
     if local.hour < hour or target.exists():
         return None

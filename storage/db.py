@@ -5,20 +5,21 @@ or opening an existing one as it is.
     >>> schema_version(db)
     7
 
-The schema and its steps are in storage/migrations.py, transactions in storage/transactions.py;
-`transaction`, `schema_version` and `MIGRATIONS` are also importable from here, where callers
+The schema and its steps are in storage/migrations.py, transactions in storage/transactions.py,
+the owner-only files in storage/permissions.py; `transaction`, `schema_version`, `MIGRATIONS`
+and `create_private_folder` / `create_private_file` are also importable from here, where callers
 have long found them.
 """
 
 import errno
 import os
 import sqlite3
-from contextlib import suppress
 from pathlib import Path
 
 import sqlite_utils
 
 from storage.migrations import CURRENT_VERSION, STEPS, schema_version, upgrade
+from storage.permissions import create_private_file, create_private_folder, restrict_to_owner
 from storage.transactions import transaction
 
 __all__ = [
@@ -49,27 +50,6 @@ class DatabaseTooNew(Exception):
         self.path, self.found, self.known = str(path), found, known
 
 
-def create_private_folder(path: Path) -> None:
-    """Create `path` (and its parents) if missing, the folder itself readable by its owner
-    only (0700). An existing folder is left as it is."""
-    try:
-        path.mkdir(mode=0o700, parents=True)
-    except FileExistsError:
-        return
-    os.chmod(path, 0o700)  # exactly, whatever the umask
-
-
-def create_private_file(path: Path) -> bool:
-    """Create an empty file readable by its owner only (0600); False if it already exists."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return False
-    os.fchmod(fd, 0o600)
-    os.close(fd)
-    return True
-
-
 def companions(path: Path) -> list[Path]:
     """The files SQLite keeps next to a database in WAL mode."""
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
@@ -98,10 +78,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db.execute("PRAGMA busy_timeout = 5000")
     upgrade(db)
     if on_disk:
-        for companion in companions(Path(path)):
-            # Not ours (another user's -shm) or not there: nothing to tighten.
-            with suppress(FileNotFoundError, PermissionError):
-                os.chmod(companion, 0o600)
+        restrict_to_owner(companions(Path(path)))
     return db
 
 

@@ -1,7 +1,9 @@
 """All or nothing: one transaction around a command's writes (or a migration step).
 
     >>> with transaction(db):
-    ...     db.execute("update actions set status = 'fait' where number = 52")
+    ...     changed = db.execute("update actions set status = 'fait' where number = 52").rowcount
+    >>> changed
+    1
 
 Writes go through `transaction(db)` with plain SQL: sqlite-utils' table helpers commit on their
 own, which would break the one-command-one-transaction rule, so they are used for reads and for
