@@ -42,7 +42,7 @@ from nio import (  # noqa: E402
     RoomMessageText,
 )
 
-from bot.matrix_sync import TIMELINE_LIMIT  # noqa: E402
+from bot.matrix.sync import TIMELINE_LIMIT  # noqa: E402
 from storage import plan, plans  # noqa: E402
 from storage.db import open_db  # noqa: E402
 from storage.importing import import_plan, load_example  # noqa: E402

@@ -25,7 +25,7 @@ from pathlib import Path
 from bot import console_texts as texts
 from bot.config import ConfigError, MatrixConfig, StorageConfig, TeamsConfig, load_config
 from bot.lock import lock_path, running_bot
-from bot.matrix_login import load_session
+from bot.matrix.login import load_session
 from storage.backup import nightly_backups
 from storage.db import MIGRATIONS, open_existing, schema_version
 

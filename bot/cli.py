@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from bot import console_texts as texts
 from bot.checks import FAIL, check_all
 from bot.config import ConfigError, Settings, load_config
+from bot.delivery import DatabaseWorker
 from bot.lock import AlreadyRunning, bot_lock
-from bot.matrix_worker import DatabaseWorker
 from bot.run import run_transports, transports_of
 from bot.scheduler import Scheduler
 from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory

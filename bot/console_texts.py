@@ -1,5 +1,5 @@
 """What the command line and the console shell say to users, in French (the engine's texts are
-in commands/texts.py, the Matrix transport's in bot/matrix_texts.py)."""
+in commands/texts.py, the Matrix transport's in bot/matrix/texts.py)."""
 
 # ---------------------------------------------------------------- pst-bot (command line)
 

@@ -18,10 +18,10 @@ import signal
 from contextlib import suppress
 
 from bot.config import Settings
-from bot.matrix import MatrixBot, quiet_libraries
-from bot.matrix_direct import MatrixCourier
-from bot.matrix_login import LoginFailed, make_client
-from bot.matrix_worker import DatabaseWorker
+from bot.delivery import DatabaseWorker
+from bot.matrix.bot import MatrixBot, quiet_libraries
+from bot.matrix.direct import MatrixCourier
+from bot.matrix.login import LoginFailed, make_client
 from bot.scheduler import Scheduler, rhythm_of
 from bot.upkeep import daily_upkeep
 from commands.catalogue import build_registry

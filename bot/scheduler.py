@@ -14,7 +14,7 @@ texts); this module only keeps time and delivers. Nothing is sent twice, nothing
    derived from the message's key, so the homeserver drops a copy that reached it just
    before the crash.
 
-Where a message goes ("transports" are the couriers of bot/matrix_direct.py and
+Where a message goes ("transports" are the couriers of bot/matrix/direct.py and
 bot/teams_reach.py):
 - "codir": the CODIR room of every transport (the digest stays an m.notice on Matrix: it is
   read, not answered; the reminders are the messages that notify).
@@ -38,7 +38,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.config import Settings, digest_time, working_hours
-from bot.matrix_worker import DatabaseWorker
+from bot.delivery import DatabaseWorker
 from commands import schedule
 from commands.engine import Engine
 from commands.schedule import Outgoing
@@ -59,7 +59,7 @@ class Unreachable(Exception):
 
 
 class Transport(Protocol):
-    """What the scheduler needs of a transport (bot/matrix_direct.py, bot/teams_reach.py)."""
+    """What the scheduler needs of a transport (bot/matrix/direct.py, bot/teams_reach.py)."""
 
     name: str
 

@@ -38,7 +38,7 @@ import dotenv
 import uvicorn
 
 from bot.config import Settings
-from bot.matrix_worker import DatabaseWorker
+from bot.delivery import DatabaseWorker
 from bot.teams_auth import TokenSource, describe
 from bot.teams_files import FileShelf
 from commands.engine import Engine

@@ -15,7 +15,7 @@ before a crash is sent again after it.
 
 import logging
 
-from bot.matrix_worker import DatabaseWorker
+from bot.delivery import DatabaseWorker
 from bot.scheduler import CODIR, Unreachable
 from bot.teams_auth import upn_style
 from commands.schedule import Outgoing

@@ -43,7 +43,7 @@ from microsoft_teams.apps import ActivityContext, App
 
 from bot import teams_texts as texts
 from bot.config import TeamsConfig
-from bot.matrix_worker import DatabaseWorker
+from bot.delivery import DatabaseWorker
 from bot.teams_auth import PERSONAL, Identities, TenantFilter, describe, room_of
 from bot.teams_cards import CardDataRefused, command_of, consent_card, file_info, reminder_card
 from bot.teams_files import FileShelf, upload

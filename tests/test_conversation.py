@@ -4,7 +4,7 @@ group room (a `!` line or a mention), and what a greeting or a question gets."""
 import pytest
 from nio import RoomMessageText
 
-from bot.matrix_events import incoming_command
+from bot.matrix.events import incoming_command
 from commands.conversation import understand
 from commands.types import Message
 from storage import plan

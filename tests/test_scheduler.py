@@ -11,8 +11,8 @@ from nio import MatrixRoom
 
 from bot.cli import main
 from bot.config import Settings
-from bot.matrix_direct import direct_room_in, is_matrix_id, reminder_content, tx_id
-from bot.matrix_worker import DatabaseWorker
+from bot.delivery import DatabaseWorker
+from bot.matrix.direct import direct_room_in, is_matrix_id, reminder_content, tx_id
 from bot.scheduler import Scheduler, Unreachable
 from bot.teams_reach import TeamsCourier, is_teams_id
 from commands.catalogue import build_registry

@@ -13,11 +13,11 @@ import json
 
 from nio import RoomMessageFile, RoomMessageNotice, RoomSendError
 
-from bot import matrix_texts
-from bot.matrix_events import strip_reply_fallback
-from bot.matrix_login import SESSION_FILE
-from bot.matrix_rooms import may_invite
-from bot.matrix_send import Sender, is_transient
+from bot.matrix import texts as matrix_texts
+from bot.matrix.events import strip_reply_fallback
+from bot.matrix.login import SESSION_FILE
+from bot.matrix.rooms import may_invite
+from bot.matrix.send import Sender, is_transient
 from commands.types import Attachment, Message
 
 from .botproc import BotProcess
@@ -337,7 +337,7 @@ async def test_verbose_log_never_shows_the_password_nor_the_token(pst_bot):
     assert (await team.dg.command(team.group_room, "!tableau")).body
     session = json.loads((team.bot.workdir / "state" / SESSION_FILE).read_text())
     log = team.bot.log_text()
-    assert " DEBUG bot.matrix_sync: Sync depuis " in log  # the log is verbose
+    assert " DEBUG bot.matrix.sync: Sync depuis " in log  # the log is verbose
     assert " INFO nio." in log  # nio's own lines, at INFO at most
     assert " DEBUG nio." not in log and " DEBUG peewee" not in log
     assert team.bot._password not in log

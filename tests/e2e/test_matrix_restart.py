@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.matrix_sync import TIMELINE_LIMIT
+from bot.matrix.sync import TIMELINE_LIMIT
 
 from .botproc import BotProcess
 from .burst import ACTIONS, applied, send_updates

@@ -8,7 +8,7 @@ import asyncio
 import json
 import stat
 
-from bot.matrix_login import SESSION_FILE
+from bot.matrix.login import SESSION_FILE
 
 from .botproc import BotProcess
 from .chat import Chat

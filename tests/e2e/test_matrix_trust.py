@@ -9,8 +9,8 @@ import sqlite3
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, RoomMessageNotice
 from nio.store import DefaultStore
 
-from bot import matrix_texts
-from bot.matrix_rooms import room_allowed, room_server
+from bot.matrix import texts as matrix_texts
+from bot.matrix.rooms import room_allowed, room_server
 from commands import texts as engine_texts
 
 from .botproc import BotProcess

@@ -25,7 +25,7 @@ from nio import (
 )
 from nio.exceptions import LocalProtocolError
 
-from bot import matrix_texts as texts
+from bot.matrix import texts
 from commands.formatting import lines_to_html
 from commands.types import Attachment, Message, Post, Reply
 
@@ -96,7 +96,7 @@ class Sender:
 
     async def reply(self, incoming: Message, reply: Reply, tx_id: str | None = None) -> None:
         """The reply as a notice to the command, mentioning its sender, then its files.
-        `tx_id`: for an answer that is not the command's real one (see matrix_events)."""
+        `tx_id`: for an answer that is not the command's real one (see bot/matrix/events.py)."""
         tx_id = tx_id or f"{incoming.event_id}-reply"
         content = notice_content(reply.text, reply.html, [incoming.sender])
         content["m.relates_to"] = relates_to(incoming)

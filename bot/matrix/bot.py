@@ -15,12 +15,12 @@ ends any such wait, the login's included. The database's work (commands, bookkee
 the process's worker thread (bot/run.py), one call at a time. Posts that commands made in
 another transport owe the CODIR room come from the database's outbox.
 
-Layout (nio-template style), one concern per module: this one runs the loop and keeps the
-token; `matrix_login` makes the client and logs in (resuming the saved session), with the
-encryption store's key from `matrix_store`; `matrix_sync` does one sync, fetches gaps and keeps
-the encryption keys up; `matrix_rooms` decides which rooms are served (invites, allow-list);
-`matrix_events` filters events and routes commands to the engine through `matrix_worker`;
-`matrix_send` sends; `matrix_texts` holds what users read.
+Layout (nio-template style), one concern per module of bot/matrix/: this one runs the loop
+and keeps the token; `login` makes the client and logs in (resuming the saved session), with the
+encryption store's key from `store`; `sync` does one sync, fetches gaps and keeps the encryption
+keys up; `rooms` decides which rooms are served (invites, allow-list); `events` filters events
+and routes commands to the engine through the shared worker (bot/delivery.py); `send` sends;
+`direct` the scheduler's sends; `texts` holds what users read.
 """
 
 import asyncio
@@ -32,11 +32,12 @@ import aiohttp
 from nio import AsyncClient, RoomResolveAliasResponse, SyncResponse
 
 from bot.config import Settings
-from bot.matrix_events import Router
-from bot.matrix_login import forget_session, log_in
-from bot.matrix_rooms import RoomPolicy
-from bot.matrix_send import Sender, SendFailed, describe
-from bot.matrix_sync import (
+from bot.delivery import DatabaseWorker
+from bot.matrix.events import Router
+from bot.matrix.login import forget_session, log_in
+from bot.matrix.rooms import RoomPolicy
+from bot.matrix.send import Sender, SendFailed, describe
+from bot.matrix.sync import (
     FIRST_SYNC_FILTER,
     Positions,
     crypto_housekeeping,
@@ -44,7 +45,6 @@ from bot.matrix_sync import (
     sync_once,
     until_stopped,
 )
-from bot.matrix_worker import DatabaseWorker
 from commands.engine import Engine
 from commands.types import Post
 from storage import bookkeeping, outbox

@@ -37,10 +37,10 @@ from nio import (
 )
 from nio.exceptions import EncryptionError, LocalProtocolError
 
-from bot import matrix_texts as texts
-from bot.matrix_rooms import RoomPolicy
-from bot.matrix_send import Sender, SendFailed
-from bot.matrix_worker import DatabaseWorker
+from bot.delivery import DatabaseWorker
+from bot.matrix import texts
+from bot.matrix.rooms import RoomPolicy
+from bot.matrix.send import Sender, SendFailed
 from commands.engine import Engine
 from commands.types import Message, Reply
 

@@ -23,9 +23,9 @@ from pathlib import Path
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 from nio.crypto import ENCRYPTION_ENABLED
 
-from bot import matrix_texts as texts
 from bot.config import MatrixConfig
-from bot.matrix_store import store_key
+from bot.matrix import texts
+from bot.matrix.store import store_key
 
 log = logging.getLogger(__name__)
 

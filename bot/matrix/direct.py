@@ -20,8 +20,8 @@ import logging
 
 from nio import MatrixRoom, RoomCreateResponse, RoomPreset
 
-from bot.matrix import MatrixBot
-from bot.matrix_send import HTML_FORMAT, Refused, SendFailed, describe, is_transient
+from bot.matrix.bot import MatrixBot
+from bot.matrix.send import HTML_FORMAT, Refused, SendFailed, describe, is_transient
 from bot.scheduler import CODIR, Unreachable
 from commands.formatting import lines_to_html
 from commands.schedule import Outgoing

@@ -21,7 +21,7 @@ from typing import TypeVar
 from nio import AsyncClient, MessageDirection, RoomMessagesResponse, SyncResponse
 from nio.exceptions import LocalProtocolError
 
-from bot.matrix_send import SendFailed, describe
+from bot.matrix.send import SendFailed, describe
 
 log = logging.getLogger(__name__)
 
