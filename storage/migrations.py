@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from storage.clock import now_utc
 from storage.transactions import transaction
-from storage.vocabulary import now_utc
 
 
 def plan_and_history(db: sqlite_utils.Database) -> None:
