@@ -18,7 +18,7 @@ from bot.lock import AlreadyRunning, bot_lock
 from bot.run import run_transports, transports_of
 from bot.scheduler import Scheduler
 from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory
-from bot.teams_manifest import package
+from bot.teams.manifest import package
 from commands.catalogue import build_registry
 from commands.engine import Engine
 from commands.errors import UserError

@@ -68,8 +68,8 @@ async def run_transports(settings: Settings) -> int:
         bots.append(MatrixBot(settings, client, db, engine, worker, stopping))
         couriers.append(MatrixCourier(bots[-1]))
     if settings.teams is not None:
-        from bot.teams import TeamsBot  # the Teams SDK is loaded only when Teams is configured
-        from bot.teams_reach import TeamsCourier
+        from bot.teams.bot import TeamsBot  # the Teams SDK is loaded only when Teams is configured
+        from bot.teams.reach import TeamsCourier
 
         bots.append(TeamsBot(settings, db, engine, worker, stopping))
         couriers.append(TeamsCourier(bots[-1], db, worker))

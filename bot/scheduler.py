@@ -15,7 +15,7 @@ texts); this module only keeps time and delivers. Nothing is sent twice, nothing
    before the crash.
 
 Where a message goes ("transports" are the couriers of bot/matrix/direct.py and
-bot/teams_reach.py):
+bot/teams/reach.py):
 - "codir": the CODIR room of every transport (the digest stays an m.notice on Matrix: it is
   read, not answered; the reminders are the messages that notify).
 - a person: the transport their chat id belongs to ("@luc:example.org" Matrix; "aad:…" or
@@ -59,7 +59,7 @@ class Unreachable(Exception):
 
 
 class Transport(Protocol):
-    """What the scheduler needs of a transport (bot/matrix/direct.py, bot/teams_reach.py)."""
+    """What the scheduler needs of a transport (bot/matrix/direct.py, bot/teams/reach.py)."""
 
     name: str
 

@@ -80,8 +80,8 @@ def test_plain_install_answers_every_file_command_with_its_file(plain_install, t
 def test_plain_install_serves_teams(plain_install):
     """The Teams transport is no extra: the SDK loads and the manifest package is built."""
     probe = (
-        "import bot.teams as t; sdk = t._load_sdk(); "
-        "from bot.teams_manifest import package; import zipfile, io; "
+        "import bot.teams.bot as t; sdk = t._load_sdk(); "
+        "from bot.teams.manifest import package; import zipfile, io; "
         "names = zipfile.ZipFile(io.BytesIO(package('app-id'))).namelist(); "
         "print(sorted(names))"
     )

@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.delivery import DatabaseWorker
 from bot.matrix.direct import direct_room_in, is_matrix_id, reminder_content, tx_id
 from bot.scheduler import Scheduler, Unreachable
-from bot.teams_reach import TeamsCourier, is_teams_id
+from bot.teams.reach import TeamsCourier, is_teams_id
 from commands.catalogue import build_registry
 from commands.engine import Engine
 from commands.schedule import Outgoing

@@ -9,8 +9,8 @@ import zipfile
 
 from PIL import Image
 
-from bot import teams_manifest
 from bot.cli import main
+from bot.teams import manifest as teams_manifest
 from tests.conftest import REGISTRY
 
 APP_ID = "11111111-2222-3333-4444-555555555555"

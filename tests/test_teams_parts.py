@@ -9,8 +9,8 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from bot import teams_texts as texts
-from bot.teams_auth import (
+from bot.teams import texts
+from bot.teams.auth import (
     Identities,
     TenantFilter,
     TokenError,
@@ -18,7 +18,7 @@ from bot.teams_auth import (
     describe,
     room_of,
 )
-from bot.teams_files import FileShelf, content_disposition, download, upload
+from bot.teams.files import FileShelf, content_disposition, download, upload
 from commands.types import Attachment, Directory
 
 TENANT = "0f3c1111-2222-3333-4444-555566667777"
@@ -103,7 +103,7 @@ def test_our_tenant_is_served():
 
 def test_another_tenant_is_ignored_and_logged_once(caplog):
     tenants = TenantFilter(TENANT)
-    with caplog.at_level(logging.INFO, logger="bot.teams_auth"):
+    with caplog.at_level(logging.INFO, logger="bot.teams.auth"):
         assert not tenants.allows(activity("other", "other"))
         assert not tenants.allows(activity("other", "other"))
     assert len([r for r in caplog.records if "other" in r.getMessage()]) == 1
@@ -366,7 +366,7 @@ REMINDER = (
 
 
 def reminder_json(text: str, actions) -> dict:
-    from bot.teams_cards import reminder_card
+    from bot.teams.cards import reminder_card
 
     message = reminder_card(text, actions).model_dump(by_alias=True, exclude_none=True)
     (attachment,) = message["attachments"]
@@ -419,7 +419,7 @@ def test_a_reminder_card_shows_its_text_line_by_line_with_the_markdown_as_fallba
 
 
 def test_a_long_reminder_card_stops_at_twelve_rows():
-    from bot.teams_cards import MOST_ROWS
+    from bot.teams.cards import MOST_ROWS
 
     codes = tuple(str(n) for n in range(1, 21))
     rows = buttons(reminder_json(REMINDER, codes)["card"])
@@ -432,7 +432,7 @@ def test_a_long_reminder_card_stops_at_twelve_rows():
     ["!maj 47 fait", "!maj 47 en cours", "!maj 1.2.3 à démarrer", "!note 47 pas encore fait"],
 )
 def test_the_answers_a_card_offers_are_accepted(command):
-    from bot.teams_cards import command_of
+    from bot.teams.cards import command_of
 
     assert command_of({"pst": command}) == command
 
@@ -458,7 +458,7 @@ def test_the_answers_a_card_offers_are_accepted(command):
     ],
 )
 def test_anything_else_in_a_card_button_is_refused_in_french(data):
-    from bot.teams_cards import CardDataRefused, command_of
+    from bot.teams.cards import CardDataRefused, command_of
 
     with pytest.raises(CardDataRefused) as refused:
         command_of(data)

@@ -8,14 +8,14 @@ It listens on teams.host:teams.port (127.0.0.1:3978 by default, behind the rever
   POST /api/messages   Teams' activities, each with a JWT checked by the SDK (RS256 keys
                        from the OpenID metadata's sibling /keys; issuer, audience = app id,
                        serviceurl claim); a request without a valid one gets 401.
-  GET  /files/{token}  exports sent in channels as signed, short-lived links (bot/teams_files).
+  GET  /files/{token}  exports sent in channels as signed, short-lived links (bot/teams/files.py).
 
-Layout, one concern per module: this one starts, serves and stops; `teams_app` builds the
-SDK's App; `teams_turns` holds the
-SDK handlers (what a message, an installation, a file consent does; exactly-once is explained
-there); `teams_auth` the tenant filter, the sender's identity and the bot's own token;
-`teams_files` the files on their way; `teams_cards` the cards (reminders with a button per
-action, file consent); `teams_reach` the scheduler's sends; `teams_texts` what users read.
+Layout, one concern per module of bot/teams/: this one starts, serves and stops; `app` builds
+the SDK's App; `turns` holds the SDK handlers (what a message, an installation, a file consent
+does; exactly-once is explained there); `auth` the tenant filter, the sender's identity and the
+bot's own token; `files` the files on their way; `cards` the cards (reminders with a button per
+action, file consent); `reach` the scheduler's sends; `manifest` the app package; `texts` what
+users read.
 
 The SDK (microsoft-teams-apps) is imported only here, when Teams is configured: it takes
 seconds to load, and at import it reads any `.env` file above the working directory
@@ -39,8 +39,8 @@ import uvicorn
 
 from bot.config import Settings
 from bot.delivery import DatabaseWorker
-from bot.teams_auth import TokenSource, describe
-from bot.teams_files import FileShelf
+from bot.teams.auth import TokenSource, describe
+from bot.teams.files import FileShelf
 from commands.engine import Engine
 from storage import outbox
 
@@ -83,15 +83,15 @@ def quiet_libraries() -> None:
 
 
 def _load_sdk() -> tuple[ModuleType, ModuleType]:
-    """bot.teams_app and bot.teams_turns, which import the SDK, without the SDK's
+    """bot.teams.app and bot.teams.turns, which import the SDK, without the SDK's
     `load_dotenv()` at import time nor its ExperimentalWarning."""
     original = dotenv.load_dotenv
     dotenv.load_dotenv = lambda *args, **kwargs: False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            app = importlib.import_module("bot.teams_app")
-            return app, importlib.import_module("bot.teams_turns")
+            app = importlib.import_module("bot.teams.app")
+            return app, importlib.import_module("bot.teams.turns")
     finally:
         dotenv.load_dotenv = original
 
@@ -112,7 +112,7 @@ class TeamsBot:
         self.worker = worker
         self.stopping = stopping
         self.server: QuietServer | None = None
-        #: The SDK handlers, while serving: the scheduler sends through them (bot/teams_reach).
+        #: The SDK handlers, while serving: the scheduler sends through them (bot/teams/reach.py).
         self.turns = None
         #: Set when this transport stops (on `stopping`, or when its server died alone).
         self._halted = asyncio.Event()
@@ -206,7 +206,7 @@ class TeamsBot:
     async def _forward_outbox(self, turns) -> None:
         """The posts other transports' commands owe the Teams CODIR channel, oldest first;
         one that fails stops the pass (order is kept) and is tried again later. Also the bot's
-        own posts that failed after their reply went out (bot/teams_turns.py queues them)."""
+        own posts that failed after their reply went out (bot/teams/turns.py queues them)."""
         failing = False
         while not self._halted.is_set():
             try:

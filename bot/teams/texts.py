@@ -73,7 +73,7 @@ def incoming_text(text: str | None) -> str:
     return html.unescape(text or "").replace("\xa0", " ").strip()
 
 
-#: A reminder card (bot/teams_cards.py): a row per action, three buttons each.
+#: A reminder card (bot/teams/cards.py): a row per action, three buttons each.
 CARD_ROW = "Action {code} :"
 CARD_DONE = "fait"
 CARD_IN_PROGRESS = "en cours"

@@ -1,14 +1,14 @@
-"""The Teams activities the bot answers, and how (this module imports the Teams SDK: bot/teams.py
-loads it without the SDK's import-time side effects).
+"""The Teams activities the bot answers, and how (this module imports the Teams SDK:
+bot/teams/bot.py loads it without the SDK's import-time side effects).
 
     turns = Turns(app, config, db, engine, worker, shelf)   # registers the handlers on `app`
     await turns.post_codir("…")                              # a CODIR post (the outbox's too)
 
-A message: our tenant only; the bot's mention removed; the sender identified (bot/teams_auth);
+A message: our tenant only; the bot's mention removed; the sender identified (bot/teams/auth.py);
 the engine run in the database worker; the reply sent as markdown in the same conversation
 (files as consent cards in a personal chat, as signed links elsewhere); the command's CODIR
 posts sent to the CODIR channel; then the command marked delivered. A reminder card's button
-(an `adaptiveCard/action` invoke, bot/teams_cards) goes the same way, as if the pilot had
+(an `adaptiveCard/action` invoke, bot/teams/cards.py) goes the same way, as if the pilot had
 typed its command in that chat; the card shows the reply too.
 
 Exactly once. Handlers run inside Teams' HTTP request. The engine records each activity id
@@ -41,12 +41,12 @@ from microsoft_teams.api import (
 from microsoft_teams.api.activities.utils import StripMentionsTextOptions
 from microsoft_teams.apps import ActivityContext, App
 
-from bot import teams_texts as texts
 from bot.config import TeamsConfig
 from bot.delivery import DatabaseWorker
-from bot.teams_auth import PERSONAL, Identities, TenantFilter, describe, room_of
-from bot.teams_cards import CardDataRefused, command_of, consent_card, file_info, reminder_card
-from bot.teams_files import FileShelf, upload
+from bot.teams import texts
+from bot.teams.auth import PERSONAL, Identities, TenantFilter, describe, room_of
+from bot.teams.cards import CardDataRefused, command_of, consent_card, file_info, reminder_card
+from bot.teams.files import FileShelf, upload
 from commands import texts as engine_texts
 from commands.engine import Engine
 from commands.types import CODIR_ROOM, Attachment, Message, Post, Reply
@@ -265,7 +265,7 @@ class Turns:
     async def send_reminder(
         self, conversation_id: str, service_url: str, text: str, actions: tuple[str, ...]
     ) -> None:
-        """A reminder as an adaptive card with buttons for each action (bot/teams_cards.py),
+        """A reminder as an adaptive card with buttons for each action (bot/teams/cards.py),
         `text` its fallback. Raises what the Bot Connector raised."""
         card = reminder_card(text, actions)
         await self.app.send(conversation_id, card, service_url=service_url)

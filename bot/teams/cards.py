@@ -29,7 +29,7 @@ from microsoft_teams.cards import (
     TextBlock,
 )
 
-from bot import teams_texts as texts
+from bot.teams import texts
 from commands.types import Attachment
 from storage.vocabulary import ACTION_CODE, DONE, IN_PROGRESS, NOT_STARTED
 
@@ -107,7 +107,7 @@ def command_of(data: object) -> str:
     return command
 
 
-# ---------------------------------------------------------------- files (bot/teams_files.py)
+# ---------------------------------------------------------------- files (bot/teams/files.py)
 
 
 def consent_card(attachment: Attachment, file_id: str) -> MessageActivityInput:

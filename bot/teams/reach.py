@@ -7,7 +7,7 @@ digest in the CODIR channel.
 A bot may write first only in a conversation it knows: the personal chat stored when the person
 installed the app or last wrote to it (storage/conversations.py). Someone who never did cannot
 be reached (`Unreachable`: the scheduler gives that message up). A reminder is an adaptive
-card (bot/teams_cards.py): its lines, then three buttons per action (fait, en cours, pas
+card (bot/teams/cards.py): its lines, then three buttons per action (fait, en cours, pas
 encore) that answer as if the pilot had typed the command; its markdown text is the card's
 fallback. The digest is markdown. Teams has no transaction id: a send that reached Teams just
 before a crash is sent again after it.
@@ -17,7 +17,7 @@ import logging
 
 from bot.delivery import DatabaseWorker
 from bot.scheduler import CODIR, Unreachable
-from bot.teams_auth import upn_style
+from bot.teams.auth import upn_style
 from commands.schedule import Outgoing
 from storage import conversations
 
@@ -35,7 +35,7 @@ class TeamsCourier:
     name = TRANSPORT
 
     def __init__(self, bot, db, worker: DatabaseWorker) -> None:
-        self.bot = bot  # a bot.teams.TeamsBot: its `turns` while it serves
+        self.bot = bot  # a bot.teams.bot.TeamsBot: its `turns` while it serves
         self.db = db
         self.worker = worker
 

@@ -1,11 +1,11 @@
-"""The SDK's App as the bot needs it (this module imports the Teams SDK: bot/teams.py loads it
+"""The SDK's App as the bot needs it (this module imports the Teams SDK: bot/teams/bot.py loads it
 without the SDK's import-time side effects).
 
     app = build_app(config, token_source, server_factory, shelf)
 
 Every option is explicit, so that nothing comes from the environment: validation on (unless
 teams.dangerously_allow_unauthenticated), Microsoft's endpoints from teams.endpoints, our token
-source (never MSAL), our uvicorn server. It also serves `GET /files/{token}` (bot/teams_files).
+source (never MSAL), our uvicorn server. It also serves `GET /files/{token}` (bot/teams/files.py).
 """
 
 import contextlib
@@ -16,8 +16,8 @@ from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
 from microsoft_teams.apps import App, FastAPIAdapter
 
 from bot.config import TeamsConfig
-from bot.teams_auth import TokenSource
-from bot.teams_files import FileShelf, download
+from bot.teams.auth import TokenSource
+from bot.teams.files import FileShelf, download
 
 #: What the SDK would read from the environment to choose its credentials: hidden while the App
 #: is built, so that a stray CLIENT_SECRET cannot switch it to MSAL behind our token source.

@@ -1,8 +1,8 @@
 """The Teams app manifest, from the command declarations: the template in teams/manifest.json and
 the package an administrator uploads to Teams.
 
-    python -m bot.teams_manifest            # rewrite teams/manifest.json (the template)
-    python -m bot.teams_manifest --check    # exit 1 if it is out of date
+    python -m bot.teams.manifest            # rewrite teams/manifest.json (the template)
+    python -m bot.teams.manifest --check    # exit 1 if it is out of date
     pst-bot teams-package --config config.toml --out pst-bot-teams.zip
 
 The template holds the placeholder app id; the package fills in the app id of `[teams]` and the
@@ -20,7 +20,7 @@ from pathlib import Path
 from commands.catalogue import build_registry
 from commands.registry import Registry
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "teams" / "manifest.json"
+TEMPLATE = Path(__file__).resolve().parents[2] / "teams" / "manifest.json"
 PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000"
 #: The commands suggested in Teams, by scope: pilots first; Teams takes at most 10.
 SUGGESTED = (
@@ -117,7 +117,7 @@ def main(argv: list[str]) -> int:
     current = TEMPLATE.read_text(encoding="utf-8") if TEMPLATE.exists() else ""
     if "--check" in argv:
         if current != template_text():
-            print("teams/manifest.json : à régénérer (python -m bot.teams_manifest)")
+            print("teams/manifest.json : à régénérer (python -m bot.teams.manifest)")
             return 1
         return 0
     TEMPLATE.parent.mkdir(exist_ok=True)

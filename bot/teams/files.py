@@ -29,7 +29,7 @@ from urllib.parse import quote
 import httpx
 from starlette.responses import PlainTextResponse, Response
 
-from bot import teams_texts as texts
+from bot.teams import texts
 from commands.types import Attachment
 
 #: The most files kept at once (the oldest go first): exports are small, memory is not free.
