@@ -32,7 +32,7 @@ import aiohttp
 from nio import AsyncClient, RoomResolveAliasResponse, SyncResponse
 
 from bot.config import Settings
-from bot.delivery import DatabaseWorker
+from bot.delivery import DatabaseWorker, forward_outbox
 from bot.matrix.events import Router
 from bot.matrix.login import forget_session, log_in
 from bot.matrix.rooms import RoomPolicy
@@ -47,13 +47,11 @@ from bot.matrix.sync import (
 )
 from commands.engine import Engine
 from commands.types import Post
-from storage import bookkeeping, outbox
+from storage import bookkeeping
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 60
-#: How often posts owed by other transports' commands are looked for.
-OUTBOX_EVERY_S = 2
 #: Loggers that print whole requests or responses (a login's response holds the access token;
 #: the encryption store's SQL, its pickled keys): never at DEBUG, even with `pst-bot -v`.
 NEVER_DEBUG = ("nio", "nio.responses", "nio.client", "nio.http", "peewee")
@@ -103,17 +101,18 @@ class MatrixBot:
         on its database, no other transport queues any: nothing to look for."""
         if set(self.engine.transports) <= {"matrix"}:
             return
-        while not self.stopping.is_set():
-            if self.router is not None:
-                try:
-                    rows = await self.worker.run(outbox.pending, self.db, "matrix")
-                    for row in rows:
-                        post = Post(room=row["room"], text=row["text"], html=row["html"] or "")
-                        await self.router.sender.post(post, tx_id=f"outbox-{row['id']}")
-                        await self.worker.run(outbox.sent, self.db, row["id"])
-                except (SendFailed, aiohttp.ClientError, TimeoutError, sqlite3.Error) as error:
-                    log.warning("Annonces d'un autre canal en attente (%s)", error)
-            await self._sleep(OUTBOX_EVERY_S)
+        await forward_outbox(
+            self.worker,
+            self.db,
+            "matrix",
+            self._send_queued,
+            self.stopping,
+            ready=lambda: self.router is not None,
+        )
+
+    async def _send_queued(self, row: dict) -> None:
+        post = Post(room=row["room"], text=row["text"], html=row["html"] or "")
+        await self.router.sender.post(post, tx_id=f"outbox-{row['id']}")
 
     async def _serve(self) -> int:
         # Logging in, like every request, is retried while the server is unreachable: a stop

@@ -5,15 +5,16 @@
     posts = router.take_posts()                # the batch's CODIR posts, still being sent
 
 A batch's rooms are answered concurrently, each room's commands in order. The engine runs in a
-worker thread, one command at a time (`DatabaseWorker`), so that the other rooms' answers go
-out while a report is being built. The CODIR posts go out behind the replies, one at a time and
-in order, from a queue (every room's posts meet in the one CODIR room, which the homeserver
-writes one event at a time: waiting for each post would hold every room's next reply). A
-command is marked delivered once its reply, files and posts are all sent; a transient send
-failure raises `SendFailed` (for a post, from its task), and the caller syncs again from the
-last position where everything was delivered: the engine returns the undelivered replies
-without applying anything twice. A permanent refusal (a 4xx other than 429) is logged, the
-pilot told when possible, and the batch goes on.
+worker thread, one command at a time, and each message is answered the way every transport
+answers (bot/delivery.py), so that the other rooms' answers go out while a report is being
+built. The CODIR posts go out behind the replies, one at a time and in order, from a queue
+(every room's posts meet in the one CODIR room, which the homeserver writes one event at a
+time: waiting for each post would hold every room's next reply). A command is marked delivered
+once its reply, files and posts are all sent; a transient send failure raises `SendFailed`
+(for a post, from its task), and the caller syncs again from the last position where
+everything was delivered: the engine returns the undelivered replies without applying anything
+twice. A permanent refusal (a 4xx other than 429) is logged, the pilot told when possible, and
+the batch goes on.
 
 An answer that is not the command's real answer (the engine's "réessayez" when the database was
 busy, or the transport's own error) is sent under a transaction id of its own: if the command
@@ -23,9 +24,9 @@ is handled again later, its real answer is not taken by the homeserver for a res
 import asyncio
 import logging
 import re
-import sqlite3
 import time
 from dataclasses import dataclass
+from functools import partial
 
 import aiohttp
 from nio import (
@@ -37,7 +38,7 @@ from nio import (
 )
 from nio.exceptions import EncryptionError, LocalProtocolError
 
-from bot.delivery import DatabaseWorker
+from bot.delivery import DatabaseWorker, answer, mark_delivered
 from bot.matrix import texts
 from bot.matrix.rooms import RoomPolicy
 from bot.matrix.send import Sender, SendFailed
@@ -202,32 +203,32 @@ class Router:
 
     async def answer(self, incoming: Message) -> None:
         """Run one command and send everything it produced, then mark it delivered."""
-        reply = await self.worker.handle(self.engine, incoming)
-        if reply is None:
-            return
-        log.info(
-            "%s %s dans %s : %s",
-            "Refusé à" if reply.refused else "Répondu à",
-            incoming.sender,
-            incoming.room,
-            incoming.text.split(None, 1)[0][:30],
-        )
+        send_reply, queue_posts = partial(self._reply, incoming), partial(self._queue, incoming)
+        await answer(self.worker, self.engine, incoming, send_reply, queue_posts)
+
+    async def _reply(self, incoming: Message, reply: Reply) -> bool:
+        """Whether the reply was sent; raises what may heal (the batch is synced again)."""
         try:
             if reply.transient:
                 # Nothing was recorded: the pilot sends the command again.
                 await self.sender.reply(incoming, reply, tx_id=retry_tx_id(incoming.event_id))
-                return
-            await self.sender.reply(incoming, reply)
+            else:
+                await self.sender.reply(incoming, reply)
         except (SendFailed, aiohttp.ClientError, TimeoutError):
-            raise  # may heal: the batch is synced again
+            raise
         except Exception:  # a bug in sending one answer must not block the room for good
             log.exception("Réponse à %s non envoyée", incoming.event_id)
-            return
-        if reply.posts:
-            self._last_post = asyncio.create_task(self._post(self._last_post, incoming, reply))
-            self._posts.append(self._last_post)
-            return
-        await self._delivered(reply.event_id)
+            return False
+        return True
+
+    async def _queue(self, incoming: Message, reply: Reply) -> bool:
+        """The command's posts, behind the posts before them: False while they are on their way
+        (`_post` marks the command delivered); True when it has none."""
+        if not reply.posts:
+            return True
+        self._last_post = asyncio.create_task(self._post(self._last_post, incoming, reply))
+        self._posts.append(self._last_post)
+        return False
 
     async def _post(self, before: asyncio.Task | None, incoming: Message, reply: Reply) -> None:
         """The command's posts, once the posts before them are sent; then it is delivered."""
@@ -241,17 +242,7 @@ class Router:
         except Exception:
             log.exception("Annonce de %s non envoyée", incoming.event_id)
             return
-        await self._delivered(reply.event_id)
-
-    async def _delivered(self, event_id: str | None) -> None:
-        try:
-            await self.worker.run(self.engine.delivered, event_id)
-        except sqlite3.OperationalError as fault:
-            # Sent but not noted: a replay sends it again under the same transaction id, which
-            # the homeserver ignores.
-            log.warning(
-                "Réponse à %s envoyée, remise non notée (base indisponible : %s)", event_id, fault
-            )
+        await mark_delivered(self.worker, self.engine, incoming.event_id)
 
     def _decrypted(self, event):
         # nio decrypts the timeline during sync, except when it skips a batch it has already

@@ -29,7 +29,6 @@ import asyncio
 import contextlib
 import importlib
 import logging
-import sqlite3
 import warnings
 from contextlib import suppress
 from types import ModuleType
@@ -38,16 +37,13 @@ import dotenv
 import uvicorn
 
 from bot.config import Settings
-from bot.delivery import DatabaseWorker
+from bot.delivery import DatabaseWorker, forward_outbox
 from bot.teams.auth import TokenSource, describe
 from bot.teams.files import FileShelf
 from commands.engine import Engine
-from storage import outbox
 
 log = logging.getLogger(__name__)
 
-#: How often the posts other transports owe the Teams CODIR channel are looked for.
-OUTBOX_EVERY_S = 2
 #: Loggers that print every request (httpx: every URL), whole activities with their text (the
 #: SDK at DEBUG) or each rejected request: WARNING, whatever `pst-bot -v` says.
 QUIET = (
@@ -204,32 +200,11 @@ class TeamsBot:
         return code
 
     async def _forward_outbox(self, turns) -> None:
-        """The posts other transports' commands owe the Teams CODIR channel, oldest first;
-        one that fails stops the pass (order is kept) and is tried again later. Also the bot's
-        own posts that failed after their reply went out (bot/teams/turns.py queues them)."""
-        failing = False
-        while not self._halted.is_set():
-            try:
-                await self._forward_pending(turns)
-                if failing:
-                    log.info("Annonces CODIR Teams : envoi rétabli")
-                failing = False
-            except Exception as error:
-                if not failing:  # once per outage, not every two seconds
-                    log.warning(
-                        "Annonces CODIR Teams non envoyées (%s) : nouvel essai", describe(error)
-                    )
-                failing = True
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self._halted.wait(), OUTBOX_EVERY_S)
+        """The posts other transports' commands owe the Teams CODIR channel, oldest first,
+        until this transport stops (bot/delivery.py). Also the bot's own posts that failed
+        after their reply went out (bot/teams/turns.py queues them)."""
 
-    async def _forward_pending(self, turns) -> None:
-        try:
-            rows = await self.worker.run(outbox.pending, self.db, "teams")
-        except sqlite3.OperationalError:
-            return  # the database is busy: next time
-        for row in rows:
-            if self._halted.is_set():
-                return
+        async def post(row: dict) -> None:
             await turns.post_codir(row["text"])  # False (no CODIR channel): dropped
-            await self.worker.run(outbox.sent, self.db, row["id"])
+
+        await forward_outbox(self.worker, self.db, "teams", post, self._halted, describe=describe)

@@ -42,7 +42,7 @@ from microsoft_teams.api.activities.utils import StripMentionsTextOptions
 from microsoft_teams.apps import ActivityContext, App
 
 from bot.config import TeamsConfig
-from bot.delivery import DatabaseWorker
+from bot.delivery import DatabaseWorker, answer
 from bot.teams import texts
 from bot.teams.auth import PERSONAL, Identities, TenantFilter, describe, room_of
 from bot.teams.cards import CardDataRefused, command_of, consent_card, file_info, reminder_card
@@ -146,35 +146,24 @@ class Turns:
         )
 
     async def _run(self, ctx, message: Message, personal: bool) -> Reply | None:
-        """The engine's reply to `message`, sent with its CODIR posts, then marked delivered;
-        None when it was delivered already."""
-        reply = await self.worker.handle(self.engine, message)
-        if reply is None:
-            return None
-        log.info(
-            "%s %s dans %s : %s",
-            "Refusé à" if reply.refused else "Répondu à",
-            message.sender,
-            message.room,
-            (message.text.split(None, 1) or [""])[0][:30],
-        )
-        try:
-            await self._send_reply(ctx, reply, personal)
-        except Exception as error:
-            raise ReplyNotSent(
-                f"réponse à {message.event_id} non envoyée ({describe(error)}) : "
-                "Teams la redemandera"
-            ) from None
-        if reply.transient:
-            return reply  # nothing was recorded: the command may be sent again
-        await self._send_posts(reply.posts)
-        try:
-            # The message's id, not the reply's: a stored reply replayed by the engine does
-            # not carry its event id.
-            await self.worker.run(self.engine.delivered, message.event_id)
-        except sqlite3.OperationalError as fault:
-            log.warning("Réponse à %s envoyée, remise non notée (%s)", message.event_id, fault)
-        return reply
+        """The engine's reply to `message`, sent with its CODIR posts, then marked delivered
+        (bot/delivery.py); None when it was delivered already."""
+
+        async def send_reply(reply: Reply) -> bool:
+            try:
+                await self._send_reply(ctx, reply, personal)
+            except Exception as error:
+                raise ReplyNotSent(
+                    f"réponse à {message.event_id} non envoyée ({describe(error)}) : "
+                    "Teams la redemandera"
+                ) from None
+            return True
+
+        async def send_posts(reply: Reply) -> bool:
+            await self._send_posts(reply.posts)  # what fails is queued in the outbox
+            return True
+
+        return await answer(self.worker, self.engine, message, send_reply, send_posts)
 
     async def on_card_action(
         self, ctx: ActivityContext[AdaptiveCardInvokeActivity]
