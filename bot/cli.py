@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from bot import console_texts as texts
 from bot.checks import FAIL, check_all
 from bot.config import ConfigError, Settings, load_config
-from bot.delivery import DatabaseWorker
 from bot.lock import AlreadyRunning, bot_lock
 from bot.run import run_transports, transports_of
+from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory
 from bot.teams.manifest import package
@@ -202,7 +202,7 @@ def cmd_schedule(args) -> int:
     # Without a configuration, initials stand for the pilots (as in `pst-bot shell`).
     directory = settings.directory() if args.config else Directory(initials_as_ids=True)
     engine = Engine(db, directory, build_registry())
-    scheduler = Scheduler(settings, db, engine, DatabaseWorker(), asyncio.Event())
+    scheduler = Scheduler(Runtime(settings, db, engine))
     if args.dry_run:
         messages = asyncio.run(scheduler.preview(moment))
     else:

@@ -1,5 +1,5 @@
 """`pst-bot run`: every transport the configuration enables, on one event loop, one database,
-one engine and one worker thread.
+one engine and one worker thread (together, the `Runtime` every part shares: bot/runtime.py).
 
     asyncio.run(run_transports(settings))     # [matrix], [teams], or both
 
@@ -18,10 +18,10 @@ import signal
 from contextlib import suppress
 
 from bot.config import Settings
-from bot.delivery import DatabaseWorker
 from bot.matrix.bot import MatrixBot, quiet_libraries
 from bot.matrix.direct import MatrixCourier
 from bot.matrix.login import LoginFailed, make_client
+from bot.runtime import Runtime
 from bot.scheduler import Scheduler, rhythm_of
 from bot.upkeep import daily_upkeep
 from commands.catalogue import build_registry
@@ -61,19 +61,19 @@ async def run_transports(settings: Settings) -> int:
     quiet_libraries()
     client = make_client(settings.matrix) if settings.matrix else None  # pickle_key checked
     db = open_db(settings.storage.database)
-    engine = build_engine(settings, db)
-    worker, stopping = DatabaseWorker(), asyncio.Event()
+    runtime = Runtime(settings, db, build_engine(settings, db))
+    stopping = runtime.stopping
     bots, couriers = [], []
     if client is not None:
-        bots.append(MatrixBot(settings, client, db, engine, worker, stopping))
+        bots.append(MatrixBot(runtime, client))
         couriers.append(MatrixCourier(bots[-1]))
     if settings.teams is not None:
         from bot.teams.bot import TeamsBot  # the Teams SDK is loaded only when Teams is configured
         from bot.teams.reach import TeamsCourier
 
-        bots.append(TeamsBot(settings, db, engine, worker, stopping))
-        couriers.append(TeamsCourier(bots[-1], db, worker))
-    scheduler = Scheduler(settings, db, engine, worker, stopping, couriers)
+        bots.append(TeamsBot(runtime))
+        couriers.append(TeamsCourier(bots[-1]))
+    scheduler = Scheduler(runtime, couriers)
     tasks = [asyncio.create_task(_until_failure(bot.run(), stopping)) for bot in bots]
     loop = asyncio.get_running_loop()
 
@@ -90,7 +90,7 @@ async def run_transports(settings: Settings) -> int:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, request_stop, signum)
-    upkeep = asyncio.create_task(_upkeep(settings, db, worker, stopping))
+    upkeep = asyncio.create_task(_upkeep(runtime))
     scheduling = asyncio.create_task(scheduler.run())
     try:
         results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -131,11 +131,14 @@ def _exit_code(result) -> int:
     return result
 
 
-async def _upkeep(settings: Settings, db, worker: DatabaseWorker, stopping: asyncio.Event) -> None:
+async def _upkeep(runtime: Runtime) -> None:
     """The nightly backup when it is due and the pruning, looked at every UPKEEP_EVERY_S."""
+    stopping = runtime.stopping
     while not stopping.is_set():
         try:
-            lines = await worker.run(daily_upkeep, db, settings.storage, now_utc())
+            lines = await runtime.worker.run(
+                daily_upkeep, runtime.db, runtime.settings.storage, now_utc()
+            )
         except Exception:  # it never raises; if it did, the bot would still serve
             log.exception("Entretien (sauvegarde, nettoyage) en échec")
             lines = []

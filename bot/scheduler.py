@@ -1,6 +1,6 @@
 """The bot speaking on its own: the weekly CODIR digest and the pilots' reminders, on time.
 
-    scheduler = Scheduler(settings, db, engine, worker, stopping, transports)
+    scheduler = Scheduler(runtime, transports)  # runtime: bot/runtime.py
     await scheduler.run()                      # bot/run.py: at start, then every minute
     recorded = await scheduler.run_once(now)   # one pass at `now` (tests, `pst-bot schedule`)
 
@@ -38,9 +38,8 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.config import Settings, digest_time, working_hours
-from bot.delivery import DatabaseWorker
+from bot.runtime import Runtime
 from commands import schedule
-from commands.engine import Engine
 from commands.schedule import Outgoing
 from storage import sends
 from storage.vocabulary import now_utc
@@ -99,21 +98,14 @@ def record_due(db, due, rhythm, directory, now: datetime) -> list[Outgoing]:
 class Scheduler:
     def __init__(
         self,
-        settings: Settings,
-        db,
-        engine: Engine,
-        worker: DatabaseWorker,
-        stopping: asyncio.Event,
+        runtime: Runtime,
         transports: Sequence[Transport] = (),
         *,
         clock: Callable[[], datetime] = now_utc,
         due: Callable[..., list[Outgoing]] = schedule.due,
     ) -> None:
-        self.rhythm = rhythm_of(settings)
-        self.db = db
-        self.engine = engine
-        self.worker = worker
-        self.stopping = stopping
+        self.runtime = runtime
+        self.rhythm = rhythm_of(runtime.settings)
         self.transports = list(transports)
         self.clock = clock
         self.due = due
@@ -124,20 +116,25 @@ class Scheduler:
 
     async def run(self) -> None:
         """A pass at start, then every EVERY_S, until `stopping`."""
-        while not self.stopping.is_set():
+        while not self.runtime.stopping.is_set():
             try:
                 await self.run_once(self.clock())
             except Exception:  # the bot keeps serving; the next pass tries again
                 log.exception("Envois programmés : passage en échec")
             pause = NOT_READY_S if self.waiting else EVERY_S
             with suppress(TimeoutError):
-                await asyncio.wait_for(self.stopping.wait(), pause)
+                await asyncio.wait_for(self.runtime.stopping.wait(), pause)
 
     async def run_once(self, now: datetime, *, deliver: bool = True) -> list[Outgoing]:
         """Record what is due at `now` (UTC), then (unless `deliver` is False) deliver every
         recorded message not sent yet. The messages recorded by this pass."""
-        recorded = await self.worker.run(
-            record_due, self.db, self.due, self.rhythm, self.engine.base_directory, now
+        recorded = await self.runtime.worker.run(
+            record_due,
+            self.runtime.db,
+            self.due,
+            self.rhythm,
+            self.runtime.engine.base_directory,
+            now,
         )
         for outgoing in recorded:
             log.info("Envoi programmé %s pour %s", outgoing.key, outgoing.label)
@@ -147,8 +144,8 @@ class Scheduler:
 
     async def preview(self, now: datetime) -> list[Outgoing]:
         """What a pass at `now` would record and send; nothing is recorded."""
-        return await self.worker.run(
-            self.due, self.db, self.rhythm, self.engine.base_directory, now
+        return await self.runtime.worker.run(
+            self.due, self.runtime.db, self.rhythm, self.runtime.engine.base_directory, now
         )
 
     async def deliver_unsent(self, now: datetime) -> None:
@@ -159,8 +156,8 @@ class Scheduler:
         still holds): marked, not sent."""
         self.waiting = False
         today = now.astimezone(self.rhythm.zone).date()
-        for row in await self.worker.run(sends.unsent, self.db):
-            if self.stopping.is_set():
+        for row in await self.runtime.worker.run(sends.unsent, self.runtime.db):
+            if self.runtime.stopping.is_set():
                 return  # what is left goes out at the next start
             outgoing = outgoing_of(row)
             day = _local_day(row.get("due_at"), self.rhythm) or today
@@ -168,10 +165,10 @@ class Scheduler:
                 continue  # recorded ahead by `pst-bot schedule --now`: goes out on its day
             if day < today:
                 log.info("Envoi %s d'un jour passé : plus d'actualité, non envoyé", outgoing.key)
-                await self.worker.run(sends.mark_sent, self.db, outgoing.key)
+                await self.runtime.worker.run(sends.mark_sent, self.runtime.db, outgoing.key)
                 continue
             if await self._deliver(outgoing):
-                await self.worker.run(sends.mark_sent, self.db, outgoing.key)
+                await self.runtime.worker.run(sends.mark_sent, self.runtime.db, outgoing.key)
 
     async def _deliver(self, outgoing: Outgoing) -> bool:
         """Whether it is done with (delivered, or given up)."""

@@ -11,8 +11,8 @@ from nio import MatrixRoom
 
 from bot.cli import main
 from bot.config import Settings
-from bot.delivery import DatabaseWorker
 from bot.matrix.direct import direct_room_in, is_matrix_id, reminder_content, tx_id
+from bot.runtime import Runtime
 from bot.scheduler import Scheduler, Unreachable
 from bot.teams.reach import TeamsCourier, is_teams_id
 from commands.catalogue import build_registry
@@ -72,11 +72,7 @@ def db():
 def scheduler_for(db, transports, messages, clock=lambda: NOW, stopping=None) -> Scheduler:
     engine = Engine(db, Directory(), build_registry())
     return Scheduler(
-        Settings(),
-        db,
-        engine,
-        DatabaseWorker(),
-        stopping or asyncio.Event(),
+        Runtime(Settings(), db, engine, stopping=stopping or asyncio.Event()),
         transports,
         clock=clock,
         due=lambda db, rhythm, directory, now: list(messages),
@@ -287,7 +283,8 @@ class FakeTurns:
 
 async def test_teams_reminds_in_the_stored_personal_chat_or_gives_up(db):
     turns = FakeTurns()
-    teams = TeamsCourier(SimpleNamespace(turns=turns), db, DatabaseWorker())
+    runtime = Runtime(Settings(), db, Engine(db, Directory(), build_registry()))
+    teams = TeamsCourier(SimpleNamespace(turns=turns, runtime=runtime))
     with pytest.raises(Unreachable):  # she never wrote to the bot
         await teams.deliver(TO_ANNE)
     conversations.remember(db, ANNE, "teams", "a:1xyz", "https://smba.example/emea/", NOW)
@@ -297,4 +294,4 @@ async def test_teams_reminds_in_the_stored_personal_chat_or_gives_up(db):
         ("a:1xyz", "https://smba.example/emea/", TO_ANNE.text),
         ("codir", "", DIGEST.text),
     ]
-    assert not TeamsCourier(SimpleNamespace(turns=None), db, DatabaseWorker()).ready()
+    assert not TeamsCourier(SimpleNamespace(turns=None, runtime=runtime)).ready()

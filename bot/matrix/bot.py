@@ -1,6 +1,6 @@
 """The Matrix transport: log in, sync, answer each batch, then keep the sync token ourselves.
 
-    MatrixBot(settings, client, db, engine, worker, stopping).run()   # started by bot/run.py
+    MatrixBot(runtime, client).run()   # started by bot/run.py (runtime: bot/runtime.py)
 
 Never lose, never replay. The sync token lives in our database (`kv`), written only once
 every command of the batch has been answered; the engine records each command's event id in
@@ -31,8 +31,7 @@ from contextlib import suppress
 import aiohttp
 from nio import AsyncClient, RoomResolveAliasResponse, SyncResponse
 
-from bot.config import Settings
-from bot.delivery import DatabaseWorker, forward_outbox
+from bot.delivery import forward_outbox
 from bot.matrix.events import Router
 from bot.matrix.login import forget_session, log_in
 from bot.matrix.rooms import RoomPolicy
@@ -45,7 +44,7 @@ from bot.matrix.sync import (
     sync_once,
     until_stopped,
 )
-from commands.engine import Engine
+from bot.runtime import Runtime
 from commands.types import Post
 from storage import bookkeeping
 
@@ -63,23 +62,11 @@ def sync_token_key(user_id: str) -> str:
 
 class MatrixBot:
     """The Matrix transport, one of the transports `pst-bot run` starts (bot/run.py) on one
-    loop, one database (through one worker) and one stop event."""
+    loop, sharing its database (through one worker), engine and stop event (`runtime`)."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        client: AsyncClient,
-        db,
-        engine: Engine,
-        worker: DatabaseWorker | None = None,
-        stopping: asyncio.Event | None = None,
-    ) -> None:
-        self.settings = settings
+    def __init__(self, runtime: Runtime, client: AsyncClient) -> None:
+        self.runtime = runtime
         self.client = client
-        self.db = db
-        self.engine = engine
-        self.worker = worker or DatabaseWorker()
-        self.stopping = stopping or asyncio.Event()
         self.router: Router | None = None
         #: Set once the rooms are known (a first sync done): the scheduler may send then.
         self.synced = asyncio.Event()
@@ -99,14 +86,14 @@ class MatrixBot:
         """Posts queued by commands that came by another transport, to the CODIR room, in
         order; each under a transaction id of its own, so a resend is not posted twice. Alone
         on its database, no other transport queues any: nothing to look for."""
-        if set(self.engine.transports) <= {"matrix"}:
+        if set(self.runtime.engine.transports) <= {"matrix"}:
             return
         await forward_outbox(
-            self.worker,
-            self.db,
+            self.runtime.worker,
+            self.runtime.db,
             "matrix",
             self._send_queued,
-            self.stopping,
+            self.runtime.stopping,
             ready=lambda: self.router is not None,
         )
 
@@ -117,7 +104,7 @@ class MatrixBot:
     async def _serve(self) -> int:
         # Logging in, like every request, is retried while the server is unreachable: a stop
         # request must end that wait too.
-        started = await until_stopped(self._start(), self.stopping)
+        started = await until_stopped(self._start(), self.runtime.stopping)
         if started is None:
             log.info("Arrêt demandé avant la fin de la connexion au serveur")
             return 0
@@ -126,17 +113,19 @@ class MatrixBot:
             self.synced.set()
         positions = Positions(stored=token)
         backoff, checked_codir = 1, False
-        while not self.stopping.is_set():
+        while not self.runtime.stopping.is_set():
             try:
                 await self._settle(key, positions)
-                response = await sync_once(self.client, self.stopping, token, full_state=first)
+                response = await sync_once(
+                    self.client, self.runtime.stopping, token, full_state=first
+                )
                 if response is None:
                     break
                 if not isinstance(response, SyncResponse):
                     if response.status_code == "M_UNKNOWN_TOKEN":
                         # Logged out while running: the next start logs in with the password.
                         log.error("Le serveur ne reconnaît plus la session du bot : %s", response)
-                        forget_session(self.settings.matrix)
+                        forget_session(self.runtime.settings.matrix)
                         await positions.drain(self.router.take_posts())
                         return 1
                     raise SendFailed(f"synchronisation refusée : {describe(response)}")
@@ -180,15 +169,13 @@ class MatrixBot:
     async def _start(self) -> tuple[str | None, str, str, bool] | None:
         """Log in, then the CODIR room, the router and the sync position: (codir room, token
         key, token, full state?); None if stopped during a first start."""
-        config = self.settings.matrix
+        config = self.runtime.settings.matrix
         await log_in(self.client, config)
         await self._set_display_name(config.display_name)
         codir = await self._codir_room_id()
-        access = self.settings.access
+        access = self.runtime.settings.access
         rooms = RoomPolicy(self.client, access.allowed_inviters, access.allowed_rooms, codir)
-        self.router = Router(
-            self.client, self.engine, Sender(self.client, codir), rooms, self.worker
-        )
+        self.router = Router(self.client, self.runtime, Sender(self.client, codir), rooms)
         key = sync_token_key(self.client.user_id)
         token = await self._read_token(key)
         if token is not None:
@@ -202,7 +189,7 @@ class MatrixBot:
         while True:
             response = await sync_once(
                 self.client,
-                self.stopping,
+                self.runtime.stopping,
                 None,
                 full_state=True,
                 timeout=0,
@@ -224,14 +211,14 @@ class MatrixBot:
     async def _read_token(self, key: str) -> str | None:
         while True:
             try:
-                return await self.worker.run(bookkeeping.get_value, self.db, key)
+                return await self.runtime.worker.run(bookkeeping.get_value, self.runtime.db, key)
             except sqlite3.OperationalError as fault:
                 log.warning("Base indisponible (%s) : nouvel essai dans 5 s", fault)
                 await self._sleep(5)
 
     async def _save_token(self, key: str, token: str) -> bool:
         try:
-            await self.worker.run(bookkeeping.set_value, self.db, key, token)
+            await self.runtime.worker.run(bookkeeping.set_value, self.runtime.db, key, token)
         except sqlite3.OperationalError as fault:
             # The batch is answered; in memory the bot moves on, and stores the next position.
             log.warning(
@@ -241,7 +228,7 @@ class MatrixBot:
         return True
 
     async def _codir_room_id(self) -> str | None:
-        name = self.settings.rooms.codir
+        name = self.runtime.settings.rooms.codir
         if not name:
             log.warning("Aucun salon CODIR configuré (rooms.codir) : pas d'annonces de statut")
             return None
@@ -259,7 +246,7 @@ class MatrixBot:
             log.warning(
                 "Le bot n'est pas membre du salon CODIR %s : les changements de statut n'y "
                 "seront pas publiés. Invitez-le depuis un compte de access.allowed_inviters.",
-                self.settings.rooms.codir,
+                self.runtime.settings.rooms.codir,
             )
 
     async def _set_display_name(self, name: str) -> None:
@@ -269,7 +256,7 @@ class MatrixBot:
 
     async def _sleep(self, seconds: float) -> None:
         with suppress(TimeoutError):
-            await asyncio.wait_for(self.stopping.wait(), seconds)
+            await asyncio.wait_for(self.runtime.stopping.wait(), seconds)
 
 
 def quiet_libraries() -> None:

@@ -1,6 +1,6 @@
 """Which Matrix events the bot answers, and how: filtering, and routing commands to the engine.
 
-    router = Router(client, engine, sender, rooms=RoomPolicy(...), worker=DatabaseWorker())
+    router = Router(client, runtime, sender, rooms=RoomPolicy(...))   # runtime: bot/runtime.py
     await router.handle_batch(sync_response)   # invites, then every served room's commands
     posts = router.take_posts()                # the batch's CODIR posts, still being sent
 
@@ -38,11 +38,11 @@ from nio import (
 )
 from nio.exceptions import EncryptionError, LocalProtocolError
 
-from bot.delivery import DatabaseWorker, answer, mark_delivered
+from bot.delivery import answer, mark_delivered
 from bot.matrix import texts
 from bot.matrix.rooms import RoomPolicy
 from bot.matrix.send import Sender, SendFailed
-from commands.engine import Engine
+from bot.runtime import Runtime
 from commands.types import Message, Reply
 
 log = logging.getLogger(__name__)
@@ -153,10 +153,9 @@ def retry_tx_id(event_id: str | None) -> str:
 @dataclass
 class Router:
     client: AsyncClient
-    engine: Engine
+    runtime: Runtime
     sender: Sender
     rooms: RoomPolicy
-    worker: DatabaseWorker
 
     def __post_init__(self) -> None:
         self._told_undecryptable: set[tuple[str, str]] = set()
@@ -204,7 +203,7 @@ class Router:
     async def answer(self, incoming: Message) -> None:
         """Run one command and send everything it produced, then mark it delivered."""
         send_reply, queue_posts = partial(self._reply, incoming), partial(self._queue, incoming)
-        await answer(self.worker, self.engine, incoming, send_reply, queue_posts)
+        await answer(self.runtime.worker, self.runtime.engine, incoming, send_reply, queue_posts)
 
     async def _reply(self, incoming: Message, reply: Reply) -> bool:
         """Whether the reply was sent; raises what may heal (the batch is synced again)."""
@@ -242,7 +241,7 @@ class Router:
         except Exception:
             log.exception("Annonce de %s non envoyée", incoming.event_id)
             return
-        await mark_delivered(self.worker, self.engine, incoming.event_id)
+        await mark_delivered(self.runtime.worker, self.runtime.engine, incoming.event_id)
 
     def _decrypted(self, event):
         # nio decrypts the timeline during sync, except when it skips a batch it has already

@@ -1,7 +1,7 @@
 """The Microsoft Teams transport: serve Teams' activities, forward the CODIR posts other
 transports owe the Teams CODIR channel, stop cleanly.
 
-    bot = TeamsBot(settings, db, engine, worker, stopping)
+    bot = TeamsBot(runtime)    # bot/runtime.py: settings, database, worker, engine, stop
     code = await bot.run()     # 0 after `stopping` is set, 1 when it cannot serve
 
 It listens on teams.host:teams.port (127.0.0.1:3978 by default, behind the reverse proxy):
@@ -36,11 +36,10 @@ from types import ModuleType
 import dotenv
 import uvicorn
 
-from bot.config import Settings
-from bot.delivery import DatabaseWorker, forward_outbox
+from bot.delivery import forward_outbox
+from bot.runtime import Runtime
 from bot.teams.auth import TokenSource, describe
 from bot.teams.files import FileShelf
-from commands.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -93,20 +92,9 @@ def _load_sdk() -> tuple[ModuleType, ModuleType]:
 
 
 class TeamsBot:
-    def __init__(
-        self,
-        settings: Settings,
-        db,
-        engine: Engine,
-        worker: DatabaseWorker,
-        stopping: asyncio.Event,
-    ) -> None:
-        self.settings = settings
-        self.config = settings.teams
-        self.db = db
-        self.engine = engine
-        self.worker = worker
-        self.stopping = stopping
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.config = runtime.settings.teams
         self.server: QuietServer | None = None
         #: The SDK handlers, while serving: the scheduler sends through them (bot/teams/reach.py).
         self.turns = None
@@ -144,7 +132,7 @@ class TeamsBot:
             teams_app, teams_turns = _load_sdk()
             shelf = FileShelf(config.file_link_minutes)
             app = teams_app.build_app(config, token, self._server_factory, shelf)
-            turns = teams_turns.Turns(app, config, self.db, self.engine, self.worker, shelf)
+            turns = teams_turns.Turns(app, self.runtime, shelf)
         except Exception:  # a broken install or an SDK that changed: this transport only
             log.exception("Bot Teams : impossible de préparer le SDK Teams")
             if token is not None:
@@ -170,14 +158,14 @@ class TeamsBot:
                 error = serving.exception() if not serving.cancelled() else "annulé"
                 log.error("Bot Teams : impossible d'écouter sur %s (%s)", address, error)
                 return 1
-            if self.stopping.is_set():
+            if self.runtime.stopping.is_set():
                 break
             await asyncio.sleep(0.05)
         else:
             log.info("Bot Teams à l'écoute sur %s (POST /api/messages)", address)
             self.turns = turns
         forwarding = asyncio.create_task(self._forward_outbox(turns))
-        stopped = asyncio.create_task(self.stopping.wait())
+        stopped = asyncio.create_task(self.runtime.stopping.wait())
         await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
         code = 0
         if serving.done():
@@ -207,4 +195,6 @@ class TeamsBot:
         async def post(row: dict) -> None:
             await turns.post_codir(row["text"])  # False (no CODIR channel): dropped
 
-        await forward_outbox(self.worker, self.db, "teams", post, self._halted, describe=describe)
+        await forward_outbox(
+            self.runtime.worker, self.runtime.db, "teams", post, self._halted, describe=describe
+        )

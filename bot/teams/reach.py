@@ -1,7 +1,7 @@
 """The scheduler's messages in Teams: a reminder in the person's personal chat with the bot, the
 digest in the CODIR channel.
 
-    courier = TeamsCourier(teams_bot, db, worker)   # bot/run.py hands it to the Scheduler
+    courier = TeamsCourier(teams_bot)               # bot/run.py hands it to the Scheduler
     await courier.deliver(outgoing)                 # once courier.ready()
 
 A bot may write first only in a conversation it knows: the personal chat stored when the person
@@ -15,7 +15,6 @@ before a crash is sent again after it.
 
 import logging
 
-from bot.delivery import DatabaseWorker
 from bot.scheduler import CODIR, Unreachable
 from bot.teams.auth import upn_style
 from commands.schedule import Outgoing
@@ -34,10 +33,8 @@ def is_teams_id(recipient: str) -> bool:
 class TeamsCourier:
     name = TRANSPORT
 
-    def __init__(self, bot, db, worker: DatabaseWorker) -> None:
-        self.bot = bot  # a bot.teams.bot.TeamsBot: its `turns` while it serves
-        self.db = db
-        self.worker = worker
+    def __init__(self, bot) -> None:
+        self.bot = bot  # a bot.teams.bot.TeamsBot: its `turns` while it serves, its `runtime`
 
     def ready(self) -> bool:
         return self.bot.turns is not None
@@ -52,8 +49,9 @@ class TeamsCourier:
         if outgoing.recipient == CODIR:
             await turns.post_codir(outgoing.text)  # False (no CODIR channel): logged there
             return
-        where = await self.worker.run(
-            conversations.reference, self.db, outgoing.recipient, TRANSPORT
+        runtime = self.bot.runtime
+        where = await runtime.worker.run(
+            conversations.reference, runtime.db, outgoing.recipient, TRANSPORT
         )
         if where is None:
             raise Unreachable("aucune conversation Teams connue (jamais écrit au bot)")

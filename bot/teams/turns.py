@@ -1,7 +1,7 @@
 """The Teams activities the bot answers, and how (this module imports the Teams SDK:
 bot/teams/bot.py loads it without the SDK's import-time side effects).
 
-    turns = Turns(app, config, db, engine, worker, shelf)   # registers the handlers on `app`
+    turns = Turns(app, runtime, shelf)   # registers the handlers on `app`
     await turns.post_codir("…")                              # a CODIR post (the outbox's too)
 
 A message: our tenant only; the bot's mention removed; the sender identified (bot/teams/auth.py);
@@ -41,14 +41,13 @@ from microsoft_teams.api import (
 from microsoft_teams.api.activities.utils import StripMentionsTextOptions
 from microsoft_teams.apps import ActivityContext, App
 
-from bot.config import TeamsConfig
-from bot.delivery import DatabaseWorker, answer
+from bot.delivery import answer
+from bot.runtime import Runtime
 from bot.teams import texts
 from bot.teams.auth import PERSONAL, Identities, TenantFilter, describe, room_of
 from bot.teams.cards import CardDataRefused, command_of, consent_card, file_info, reminder_card
 from bot.teams.files import FileShelf, upload
 from commands import texts as engine_texts
-from commands.engine import Engine
 from commands.types import CODIR_ROOM, Attachment, Message, Post, Reply
 from storage import conversations, outbox
 from storage.db import transaction
@@ -74,22 +73,12 @@ def queue_for_later(db, posts: list[Post]) -> None:
 
 
 class Turns:
-    def __init__(
-        self,
-        app: App,
-        config: TeamsConfig,
-        db,
-        engine: Engine,
-        worker: DatabaseWorker,
-        shelf: FileShelf,
-    ) -> None:
+    def __init__(self, app: App, runtime: Runtime, shelf: FileShelf) -> None:
         self.app = app
-        self.config = config
-        self.db = db
-        self.engine = engine
-        self.worker = worker
+        self.runtime = runtime
+        self.config = runtime.settings.teams
         self.shelf = shelf
-        self.tenants = TenantFilter(config.tenant_id)
+        self.tenants = TenantFilter(self.config.tenant_id)
         self.identities = Identities()
         self.uploads = httpx.AsyncClient(timeout=60)  # OneDrive upload sessions: no bot token
         self._answering: dict[str, tuple[asyncio.Lock, int]] = {}
@@ -163,7 +152,9 @@ class Turns:
             await self._send_posts(reply.posts)  # what fails is queued in the outbox
             return True
 
-        return await answer(self.worker, self.engine, message, send_reply, send_posts)
+        return await answer(
+            self.runtime.worker, self.runtime.engine, message, send_reply, send_posts
+        )
 
     async def on_card_action(
         self, ctx: ActivityContext[AdaptiveCardInvokeActivity]
@@ -229,7 +220,7 @@ class Turns:
             except Exception as error:
                 log.warning("Annonce CODIR non envoyée (%s) : remise à plus tard", describe(error))
                 try:
-                    await self.worker.run(queue_for_later, self.db, posts[index:])
+                    await self.runtime.worker.run(queue_for_later, self.runtime.db, posts[index:])
                 except sqlite3.OperationalError as fault:
                     log.error("Annonces CODIR perdues (base indisponible : %s)", fault)
                 return
@@ -273,7 +264,7 @@ class Turns:
             return member.user_principal_name
 
         return await self.identities.sender(
-            activity.from_.aad_object_id, self.engine.directory, lookup_upn
+            activity.from_.aad_object_id, self.runtime.engine.directory, lookup_upn
         )
 
     async def _remember(self, ctx, sender: str) -> None:
@@ -282,9 +273,9 @@ class Turns:
         if self._remembered.get(sender) == where:
             return
         try:
-            await self.worker.run(
+            await self.runtime.worker.run(
                 conversations.remember,
-                self.db,
+                self.runtime.db,
                 sender,
                 TRANSPORT,
                 activity.conversation.id,
