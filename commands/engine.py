@@ -10,12 +10,15 @@ declared arguments, call it) and exactly-once. A command's effect and its event 
 in one transaction. Handling the same event again never re-applies it: it returns the stored
 reply if it was not delivered yet (the bot died before sending it), and None once it was. Whether
 a command wrote is read from the database connection, not declared.
+
+A command that does not write (a read, a refusal) writes nothing at all, so that it answers on a
+full or locked disk: its event is remembered in memory, and the notes worth keeping (delivered,
+who wrote) go to the database with the next write (storage/bookkeeping.py).
 """
 
 import logging
 import sqlite3
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
 
@@ -29,7 +32,7 @@ from commands.errors import NotAllowed, UnknownCommand, UserError, plan_refusal
 from commands.formatting import lines_to_html, shorten
 from commands.registry import Command, Registry
 from commands.types import Args, Context, Directory, Message, Organisation, Refused, Reply
-from storage import bookkeeping, outbox, people, plans
+from storage import bookkeeping, outbox, plans
 from storage.db import transaction
 from storage.plans import Plan
 from storage.vocabulary import now_utc
@@ -193,6 +196,7 @@ class Engine:
             refusal = cmd.who.refusal_before(ctx, cmd.name)
             if refusal:
                 raise NotAllowed(refusal)
+            written = None
             # A deferred transaction: a command that only reads never takes the write lock.
             with transaction(self.db, write=False):
                 if message.event_id:
@@ -200,8 +204,6 @@ class Engine:
                     prior = bookkeeping.handled_reply(self.db, message.event_id)
                     if _answered(prior):
                         raise _Replayed(_stored(prior, message.event_id))
-                with suppress(sqlite3.OperationalError):  # best effort: a read goes on
-                    people.note_seen(self.db, message.sender, ctx.now)
                 changes = self.db.conn.total_changes
                 args = self._arguments(ctx, cmd, rest)
                 reply = cmd.handler(ctx, args)
@@ -210,10 +212,17 @@ class Engine:
                 elsewhere = [t for t in self.transports if t != message.transport]
                 if reply.posts and elsewhere:
                     outbox.queue(self.db, fit(reply).posts, elsewhere)
-                if message.event_id:
-                    # A reply that wrote is stored: a replay must return it, not run it again.
-                    stored = fit(reply).to_dict() if wrote else None
-                    bookkeeping.record_handled(self.db, message.event_id, stored)
+                bookkeeping.note_seen(self.db, message.sender, ctx.now)
+                if self.db.conn.total_changes != changes:
+                    if message.event_id:
+                        # Stored with the effect: a replay, even after a restart, returns it.
+                        bookkeeping.record_handled(self.db, message.event_id, fit(reply).to_dict())
+                    written = bookkeeping.write_notes(self.db)
+            if written is not None:
+                bookkeeping.notes_written(self.db, written)
+            elif message.event_id:
+                # A read runs again if replayed before delivery, and is dropped after.
+                bookkeeping.note_answered(self.db, message.event_id, None)
             return reply
         except UserError as refusal:
             reply = Reply(text=str(refusal), refused=True)
@@ -224,8 +233,8 @@ class Engine:
             log.exception("command failed: %r from %s", text[:200], message.sender)
             reply = Reply(text=texts.INTERNAL_ERROR, refused=True)
         if message.event_id:
-            with transaction(self.db):
-                bookkeeping.record_handled(self.db, message.event_id, fit(reply).to_dict())
+            # Nothing was changed: remembered in memory, the refusal itself if replayed.
+            bookkeeping.note_answered(self.db, message.event_id, fit(reply).to_dict())
         return reply
 
     def _plan_of(self, room: str) -> tuple[Plan | None, str]:

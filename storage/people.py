@@ -13,6 +13,8 @@ from datetime import datetime
 
 import sqlite_utils
 
+from storage import bookkeeping
+
 
 def stored_links(db: sqlite_utils.Database) -> list[tuple[str, str, bool]]:
     """(pilot, chat id, linked?) for every link changed in chat."""
@@ -27,6 +29,8 @@ def stored_roles(db: sqlite_utils.Database) -> dict[str, str]:
 
 def has_been_seen(db: sqlite_utils.Database, chat_id: str) -> bool:
     """Whether `chat_id` has ever written to the bot."""
+    if bookkeeping.seen_unwritten(db, chat_id):  # seen by a read, not written yet
+        return True
     row = db.execute("select 1 from people_seen where chat_id = ?", [chat_id]).fetchone()
     return row is not None
 
