@@ -1,7 +1,15 @@
 """!aide and the README's command reference, both generated from the command declarations, so
 neither can drift from the code.
 
-    >>> print(markdown_reference(build_registry()))   # what `python -m commands.reference` writes
+    >>> from commands.catalogue import build_registry
+    >>> registry = build_registry()
+    >>> command_help(registry.find("aide"))            # the lines of the answer to "!aide aide"
+    ["!aide [commande] — La liste des commandes, ou le détail d'une commande.",
+     'Aussi : !help, !?, !commandes', 'Qui : tout le monde.', 'Exemples : !aide ; !aide maj']
+    >>> reference = markdown_reference(registry)      # what `python -m commands.reference` writes
+    >>> reference.splitlines()[2:5]
+    ['### Lire le PST', '',
+     '- **`!action N`** — Voir une action : objectifs, indicateurs, pilotes, échéance, statut.']
 """
 
 from commands import texts

@@ -1,12 +1,18 @@
 """The append-only history of the actions: the only module that writes the `updates` table.
 
-    >>> record_update(db, 52, "LM", new_status="fait")["old_status"]
+    >>> from datetime import UTC, datetime
+    >>> now = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+    >>> record_update(db, 52, "LM", new_status="fait", at=now)["old_status"]
     'à démarrer'
     >>> record_deadline(db, 52, "@dg:x", deadline="2025-06", at=now)["old_value"]
     '2020 pour entrant - 2022 pour sortant'
     >>> [e["kind"] for e in last_undoable(db, "@dg:x")]
     ['deadline']
     >>> undo = record_undo(db, last_undoable(db, "@dg:x"), "@dg:x", at=now, comments={})
+    >>> [e["kind"] for e in entries(db, 52)]
+    ['status', 'deadline', 'undo']
+    >>> db.execute("select status, deadline from actions where number = 52").fetchone()
+    ('fait', '2020 pour entrant - 2022 pour sortant')
 
 Every change to an action appends its entry in the same transaction, so the current status is
 always the last status of the history. Nothing is ever deleted: an undo is a new entry of kind

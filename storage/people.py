@@ -1,5 +1,7 @@
 """The pilot directory and roles changed in chat, stored and audited.
 
+    >>> from datetime import UTC, datetime
+    >>> now = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
     >>> link_pilot(db, "AB", "@anne:x", who="@dg:x", at=now)
     >>> stored_links(db)
     [('AB', '@anne:x', True)]

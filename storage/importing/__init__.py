@@ -8,11 +8,15 @@ loads without ever erasing a status or the history:
   their tables out: a title block, French headers, merged cells, totals (`sheets.py` says how);
 - an eComptes XML file, read into table rows (`ecomptes.py`), then `plan_from_rows`.
 
-    >>> pst = parse_file("plan.csv")
+    >>> pst = parse_file(EXAMPLE_PATH)     # the bundled example, a PST document's recap (.md)
     >>> len(pst.actions), pst.unparsed_deadlines
     (127, [])
-    >>> import_plan(db, pst).created
+    >>> from storage.db import open_db
+    >>> import_plan(open_db(":memory:"), pst).created
     127
+    >>> report = import_plan(db, pst)      # `db` holds the plan already: nothing to create
+    >>> report.created, report.changed
+    (0, 0)
 
 Every problem a user can fix is raised as `ImportFormatError` (`EcomptesError` for eComptes),
 whose text names the line.

@@ -12,9 +12,13 @@ DateDebut?, DateFin?, Description, Statut, Responsable?, Mandataire?, Departemen
 TauxAvancement (0-100), RemarqueStatut, ETP, Plans, Partenaires; attributes ElementId and
 Exercice.
 
-    >>> rows = parse_ecomptes(Path("pst.xml").read_bytes())
-    >>> rows[0]["status"], rows[0]["pilots"]
-    ('en cours', ['LM', 'MR'])
+    >>> from reports.ecomptes import ecomptes_xml
+    >>> from storage.actions import list_actions
+    >>> data = ecomptes_xml(list_actions(db, plan_id), ins="53020", admin_type="CPAS",
+    ...     exercise=2024, pst_id="PST-2019-2024", description="PST du CPAS de Frameries")
+    >>> rows = parse_ecomptes(data)        # the bundled plan, written as eComptes and read back
+    >>> len(rows), rows[0]["volet"], rows[0]["number"], rows[0]["status"], rows[0]["pilots"]
+    (127, 'interne', 49, 'à démarrer', ['MR'])
 
 The writer (`reports/ecomptes.py`) shares what both sides must agree on: the schema, the
 status codes and the labelled lines of a Description.

@@ -1,6 +1,11 @@
 """An OpenDocument spreadsheet (.ods, LibreOffice's own format): its tables with a PST.
 
-    >>> pst = parse_ods(Path("plan.ods").read_bytes())
+    >>> from reports.spreadsheet_ods import table_ods
+    >>> from storage.actions import list_actions
+    >>> data = table_ods(list_actions(db, plan_id))   # the bundled plan, exported as a table
+    >>> pst = parse_ods(data)
+    >>> len(pst.actions), pst.actions[0].oo_number, pst.actions[0].pilots, pst.actions[0].line
+    (127, '1.1', ['LM', 'MR', 'MAC', 'DB'], 3)
 
 `content.xml` is read as a stream (ElementTree.iterparse), one row at a time and each row let
 go once read, within the bounds of an XLSX: at most MAX_ROWS rows holding something, of at most

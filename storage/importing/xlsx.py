@@ -1,6 +1,11 @@
 """An Excel workbook (.xlsx): its sheets with a PST table, merged cells spread.
 
-    >>> pst = parse_xlsx(Path("plan.xlsx").read_bytes())
+    >>> from reports.spreadsheet import table_xlsx
+    >>> from storage.actions import list_actions
+    >>> data = table_xlsx(list_actions(db, plan_id))  # the bundled plan, exported as a table
+    >>> pst = parse_xlsx(data)
+    >>> len(pst.actions), pst.actions[0].oo_number, pst.actions[0].pilots, pst.actions[0].line
+    (127, '1.1', ['LM', 'MR', 'MAC', 'DB'], 3)
 
 Sheets are read in openpyxl's read-only mode, row by row, at most MAX_ROWS rows of MAX_COLUMNS
 cells whatever size the file declares. That mode does not see merged ranges, so the sheet's XML
