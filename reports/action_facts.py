@@ -1,28 +1,17 @@
 """Facts about one action, in the report's sentences: its line (pilots, deadline), how late it
-is, whether it is silent, its progress, health and indicator (reports/evaluation.py)."""
+is, whether it is silent, its progress, health and indicator (reports/evaluation.py).
+
+How late an action is, is the action's own rule (`Action.days_late`, `Action.is_late`)."""
 
 from datetime import date, timedelta
 
-from reports.plan import format_date_fr, pilots_text
+from storage.actions import Action
 from storage.clock import local_time
+from storage.french import format_date_fr
 from storage.vocabulary import CLOSED, HEALTH_LABELS, IN_PROGRESS, ON_HOLD, health_label
 
 #: An open action without an update for this long is "silent" (as in the CODIR digest).
 SILENT_AFTER = timedelta(weeks=6)
-
-
-def days_late(action: dict, today: date) -> int:
-    """Days past the action's end date; 0 when it is not late (or done, or abandoned).
-
-    >>> days_late({"status": "en cours", "end_date": date(2024, 1, 1)}, date(2024, 3, 1))
-    60
-    """
-    end = action.get("end_date")
-    if isinstance(end, str):
-        end = date.fromisoformat(end) if end else None
-    if not end or action["status"] in CLOSED or end >= today:
-        return 0
-    return (today - end).days
 
 
 def lateness_text(days: int) -> str:
@@ -32,42 +21,44 @@ def lateness_text(days: int) -> str:
     return f"{days} jour{'s' if days > 1 else ''}"
 
 
-def is_silent(action: dict, today: date) -> bool:
+def is_silent(action: Action, today: date) -> bool:
     """An open action without any update for six weeks (done and abandoned ones are quiet)."""
-    if action["status"] in CLOSED:
+    if action.status in CLOSED:
         return False
-    last = action.get("last_update")
+    last = action.updated_at
     return last is None or local_time(last).date() < today - SILENT_AFTER
 
 
-def action_line(action: dict) -> str:
+def action_line(action: Action) -> str:
     """The line that names an action in the report.
 
-    >>> action_line({"number": 3, "title": "Achat", "pilots": ["LM", "MR"], "deadline": "2024"})
-    'Action 3 – Achat (pilotes : LM/MR ; échéance : 2024)'
+    >>> from storage.actions import action_by_code
+    >>> print(action_line(action_by_code(db, plan_id, "52")))
+    Action 52 – Numérisation du courrier entrant et sortant via IMIO
+    (pilotes : LM/ACB ; échéance : 2020 pour entrant - 2022 pour sortant)
     """
     details = []
-    if action.get("pilots"):
-        details.append(f"pilotes : {pilots_text(action)}")
-    if action.get("deadline"):
-        details.append(f"échéance : {action['deadline']}")
+    if action.pilots:
+        details.append(f"pilotes : {action.pilots_text}")
+    if action.deadline:
+        details.append(f"échéance : {action.deadline}")
     suffix = f" ({' ; '.join(details)})" if details else ""
-    return f"Action {action['number']} – {action['title']}{suffix}"
+    return f"Action {action.code} – {action.title}{suffix}"
 
 
-def action_facts(action: dict, today: date) -> str | None:
+def action_facts(action: Action, today: date) -> str | None:
     """Lateness, progress, health and indicator in sentences; None when there are none."""
     facts = []
-    late = days_late(action, today)
+    late = action.days_late(today)
     if late:
-        end = format_date_fr(action["end_date"])
+        end = format_date_fr(action.end)
         facts.append(f"En retard de {lateness_text(late)} (fin prévue le {end}).")
-    if action["status"] in (IN_PROGRESS, ON_HOLD) and action.get("progress") is not None:
-        facts.append(f"Avancement : {action['progress']}\u00a0%.")
-    if action.get("health") in HEALTH_LABELS:
-        facts.append(f"Santé : {health_label(action['health'])}.")
-    if action.get("indicators"):
-        value = action.get("indicator_value")
+    if action.status in (IN_PROGRESS, ON_HOLD) and action.progress is not None:
+        facts.append(f"Avancement : {action.progress}\u00a0%.")
+    if action.health in HEALTH_LABELS:
+        facts.append(f"Santé : {health_label(action.health)}.")
+    if action.indicators:
+        value = action.indicator_value
         shown = f" ; valeur : {value}" if value not in (None, "") else ""
-        facts.append(f"Indicateur : {action['indicators'].rstrip('.')}{shown}.")
+        facts.append(f"Indicateur : {action.indicators.rstrip('.')}{shown}.")
     return " ".join(facts) or None

@@ -6,8 +6,9 @@ back from the history; a footnote that says how "% done" is counted.
 We draw on a bare matplotlib Figure with the Agg canvas: pyplot and its global backend and
 figure registry are never touched, so nothing leaks between calls or threads.
 
-    figure = progress_figure(rows, organisation="CPAS de Bernissart", today=date(2026, 11, 23))
-    png = render_png(figure)   # or progress_chart_png(rows, ...) for both at once
+    actions = list_actions(db, plan_id, with_history=True)   # the history draws the time panel
+    figure = progress_figure(actions, organisation="CPAS de Bernissart", today=date(2026, 11, 23))
+    png = render_png(figure)   # or progress_chart_png(actions, ...) for both at once
 """
 
 import io
@@ -25,14 +26,10 @@ from reports.labels import (
     CHART_XLABEL,
     NO_ACTIONS,
 )
-from reports.plan import (
-    done_percent_note,
-    done_percent_over_time,
-    format_date_fr,
-    format_percent,
-    status_summary,
-)
+from storage.actions import Action
 from storage.clock import today as local_today
+from storage.french import format_date_fr, format_percent
+from storage.progress import done_percent_note, done_percent_over_time, status_summary
 from storage.vocabulary import ABANDONED, DONE, IN_PROGRESS, NOT_STARTED, ON_HOLD, STATUS_COLUMNS
 
 #: Status colours, stacked in report order: green done, blue ongoing, grey not started, amber on
@@ -55,17 +52,17 @@ MAX_HEIGHT_INCHES = 30.0  # about 40 OS with their titles; more are shown by num
 
 
 def progress_chart_png(
-    rows: list[dict],
+    actions: list[Action],
     *,
     title: str = CHART_TITLE,
     organisation: str = "",
     plan_title: str = "",
     today: date | None = None,
 ) -> bytes:
-    """The chart as PNG bytes (French labels; OS 1 at the top). Rows with their "history"
-    give the progress-over-time panel; without it, the panel says there is none yet."""
+    """The chart as PNG bytes (French labels; OS 1 at the top). Actions read with their
+    history give the progress-over-time panel; without it, the panel says there is none yet."""
     figure = progress_figure(
-        rows, title=title, organisation=organisation, plan_title=plan_title, today=today
+        actions, title=title, organisation=organisation, plan_title=plan_title, today=today
     )
     return render_png(figure)
 
@@ -78,7 +75,7 @@ def render_png(figure) -> bytes:
 
 
 def progress_figure(
-    rows: list[dict],
+    actions: list[Action],
     *,
     title: str = CHART_TITLE,
     organisation: str = "",
@@ -90,7 +87,7 @@ def progress_figure(
     from matplotlib.figure import Figure
 
     today = today or local_today()
-    summary = status_summary(rows)
+    summary = status_summary(actions)
     by_os = summary["by_os"]
     labels = [os_label(os) for os in by_os]
     bars_inches = sum(max(BAR_INCHES, LINE_INCHES * (label.count("\n") + 1)) for label in labels)
@@ -111,7 +108,7 @@ def progress_figure(
         2, 1, height_ratios=[bars_inches + 1.0, TIME_INCHES - 0.4]
     )
     _draw_bars(bars_axes, by_os, labels, roomy, bars_inches)
-    series = done_percent_over_time(rows, today)
+    series = done_percent_over_time(actions, today)
     if series:
         _draw_progress(time_axes, series)
     else:

@@ -18,7 +18,7 @@ import io
 import re
 
 from reports.document_model import Document, Heading, Paragraph, Table
-from reports.plan import clean
+from reports.xml_text import clean
 
 __all__ = ["FORMATS", "Document", "Heading", "Paragraph", "Table", "render", "to_html", "to_md"]
 

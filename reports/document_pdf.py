@@ -13,7 +13,7 @@ chat text brings along ("—", "…", "→", "«»").
 from pathlib import Path
 
 from reports.document_model import Document, Heading, Paragraph, Table
-from reports.plan import clean
+from reports.xml_text import clean
 
 MARGIN_MM = 18
 BLUE = (26, 79, 139)

@@ -1,7 +1,7 @@
 """Writing the PST in eComptes, the Walloon exchange format, and checking a file against its schema.
 
 The format (its tree, the schema, the status codes, the labelled Description lines) is
-described where it is read back: `storage/importing/ecomptes.py`. How our rows fit in:
+described where it is read back: `storage/importing/ecomptes.py`. How our actions fit in:
 
 - Statut: see STATUS_CODES; a suspended action whose health is "bloque" is PROBLEME.
 - Responsable is a person (civility, name, first name, phone, e-mail, all required): pilot
@@ -20,7 +20,9 @@ import xml.etree.ElementTree as ET
 from functools import lru_cache
 from importlib import resources
 
-from reports.plan import clean, effective_progress, group_plan, pilots_text
+from reports.grouping import group_plan
+from reports.xml_text import clean
+from storage.actions import Action
 from storage.importing.ecomptes import (
     LABEL_DEADLINE,
     LABEL_FULL_TITLE,
@@ -33,7 +35,8 @@ from storage.importing.ecomptes import (
     EcomptesError,
     parse_xml,
 )
-from storage.vocabulary import ABANDONED, BLOCKED, DONE, ON_HOLD
+from storage.progress import check_status, effective_progress
+from storage.vocabulary import ABANDONED, BLOCKED, ON_HOLD
 
 GENERATOR = "pst-bot"
 ENCODING = "ISO-8859-1"
@@ -45,7 +48,7 @@ VOLETS = {"interne": "Volet interne", "externe": "Volet externe", None: "Volet n
 
 
 def ecomptes_xml(
-    rows: list[dict],
+    actions: list[Action],
     *,
     ins: str,
     admin_type: str,
@@ -82,7 +85,7 @@ def ecomptes_xml(
     ):
         ET.SubElement(ids, tag).text = value
 
-    years = [d.year for r in rows for d in (r.get("start_date"), r.get("end_date")) if d]
+    years = [day.year for a in actions for day in (a.start, a.end) if day]
     pst = ET.SubElement(root, "PST")
     head = ET.SubElement(pst, "DescriptionPST")
     ET.SubElement(head, "IdPST").text = pst_id
@@ -99,7 +102,7 @@ def ecomptes_xml(
         return node
 
     volets = ET.SubElement(pst, "Volets")
-    groups = group_plan(rows)
+    groups = group_plan(actions)
     for volet in sorted({g.volet for g in groups}, key=list(VOLETS).index):
         members = [g for g in groups if g.volet == volet]
         volet_node = element(
@@ -132,16 +135,16 @@ def ecomptes_xml(
                     element(
                         action_list,
                         "Action",
-                        f"ACT-{action['number']}",
-                        title=action["title"],
+                        f"ACT-{action.code}",
+                        title=action.title,
                         actions=[action],
                         extra_lines=_action_lines(action),
-                        start=action.get("start_date"),
-                        end=action.get("end_date"),
+                        start=action.start,
+                        end=action.end,
                         status=_status_code(action),
                         progress=_action_progress(action),
-                        pilots=pilots_text(action),
-                        remark=action.get("last_comment"),
+                        pilots=action.pilots_text,
+                        remark=action.last_comment,
                     )
     if len(volets) == 0:  # the schema wants at least one Volet, even for an empty plan
         element(volets, "Volet", "VOLET-AUCUN", title=VOLETS[None], actions=[])
@@ -166,11 +169,11 @@ def _fill(
     title = " ".join(clean(title).split())
     libelle = _libelle(title)
     if actions and status is None:
-        starts = [a["start_date"] for a in actions if a.get("start_date")]
-        ends = [a["end_date"] for a in actions if a.get("end_date")]
+        starts = [a.start for a in actions if a.start]
+        ends = [a.end for a in actions if a.end]
         start, end = min(starts, default=None), max(ends, default=None)
         status = _group_status([_status_code(a) for a in actions])
-        live = [a for a in actions if a["status"] != ABANDONED]
+        live = [a for a in actions if a.status != ABANDONED]
         progress = round(sum(effective_progress(a) for a in live) / len(live)) if live else 0
     lines = [f"{LABEL_FULL_TITLE} : {title}"] if libelle != title else []
     lines.extend(extra_lines)
@@ -211,15 +214,10 @@ def _unique(base: str, seen: set[str]) -> str:
     return candidate
 
 
-def _status_code(action: dict) -> str:
-    if action["status"] == ON_HOLD and action.get("health") == BLOCKED:
+def _status_code(action: Action) -> str:
+    if action.status == ON_HOLD and action.health == BLOCKED:
         return PROBLEM
-    try:
-        return STATUS_CODES[action["status"]]
-    except KeyError:
-        raise ValueError(
-            f"Statut inconnu pour l'action {action.get('number')} : {action['status']!r}"
-        ) from None
+    return STATUS_CODES[check_status(action)]
 
 
 def _group_status(codes: list[str]) -> str:
@@ -234,19 +232,16 @@ def _group_status(codes: list[str]) -> str:
     return "EN_COURS"
 
 
-def _action_progress(action: dict) -> int:
-    progress = action.get("progress")
-    if progress is None:
-        return 100 if action["status"] == DONE else 0
-    return max(0, min(100, int(progress)))
+def _action_progress(action: Action) -> int:
+    return max(0, min(100, int(effective_progress(action))))
 
 
-def _action_lines(action: dict) -> list[str]:
+def _action_lines(action: Action) -> list[str]:
     lines = []
     for label, value in (
-        (LABEL_INDICATORS, action.get("indicators")),
-        (LABEL_DEADLINE, action.get("deadline")),
-        (LABEL_HEALTH, action.get("health")),
+        (LABEL_INDICATORS, action.indicators),
+        (LABEL_DEADLINE, action.deadline),
+        (LABEL_HEALTH, action.health),
     ):
         if value:
             lines.append(f"{label} : {' '.join(str(value).split())}")

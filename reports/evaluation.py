@@ -16,14 +16,9 @@ late and silent actions.
 import textwrap
 from datetime import date
 
-from reports.action_facts import (
-    action_facts,
-    action_line,
-    days_late,
-    is_silent,
-    lateness_text,
-)
+from reports.action_facts import action_facts, action_line, is_silent, lateness_text
 from reports.document import FORMATS, Document, Heading, Paragraph, Table, render
+from reports.grouping import StrategicGroup, group_plan
 from reports.labels import (
     EVALUATION_LATE_HEADERS,
     EVALUATION_LATE_WIDTHS,
@@ -42,17 +37,11 @@ from reports.labels import (
     VOLET_LABELS,
 )
 from reports.narrative import narrative
-from reports.plan import (
-    StrategicGroup,
-    done_percent_note,
-    format_date_fr,
-    format_percent,
-    group_plan,
-    pilots_text,
-    status_summary,
-)
+from storage.actions import Action
 from storage.clock import local_time
 from storage.clock import today as local_today
+from storage.french import format_date_fr, format_percent
+from storage.progress import done_percent_note, status_summary
 from storage.vocabulary import (
     ABANDONED,
     DONE,
@@ -72,7 +61,7 @@ MOVED_LIMIT = 12
 
 
 def evaluation_report(
-    rows: list[dict],
+    actions: list[Action],
     fmt: str,
     *,
     title: str = EVALUATION_TITLE,
@@ -92,7 +81,7 @@ def evaluation_report(
     if fmt not in FORMATS:
         raise ValueError(f"Format inconnu : {fmt!r} (formats possibles : {', '.join(FORMATS)})")
     document = evaluation_document(
-        rows,
+        actions,
         title=title,
         since=since,
         generated_on=generated_on or local_today(),
@@ -104,7 +93,7 @@ def evaluation_report(
 
 
 def evaluation_document(
-    rows: list[dict],
+    actions: list[Action],
     *,
     title: str = EVALUATION_TITLE,
     since: date | None = None,
@@ -126,21 +115,21 @@ def evaluation_document(
     cover.append(EVALUATION_SITUATION.format(day=format_date_fr(generated_on)))
 
     window = (since, generated_on) if since else None
-    groups = group_plan(rows)
+    groups = group_plan(actions)
     blocks: list = []
-    blocks.extend(_summary(rows, window, generated_on))
+    blocks.extend(_summary(actions, window, generated_on))
     blocks.extend(_detail(groups, window, generated_on))
-    blocks.extend(_conclusion(rows, generated_on))
-    blocks.extend(_annex(rows, generated_on))
+    blocks.extend(_conclusion(actions, generated_on))
+    blocks.extend(_annex(actions, generated_on))
     return Document(title, blocks, cover=tuple(cover))
 
 
-def _action_blocks(action: dict, window, today: date) -> list[Paragraph]:
+def _action_blocks(action: Action, window, today: date) -> list[Paragraph]:
     blocks = [Paragraph(action_line(action), "action")]
     facts = action_facts(action, today)
     if facts:
         blocks.append(Paragraph(facts, "history"))
-    story = narrative(action.get("history") or [], action.get("last_comment"), window)
+    story = narrative(action.history, action.last_comment, window)
     if story:
         blocks.append(Paragraph(story, "comment"))
     elif window:
@@ -164,8 +153,8 @@ def _share(count: int, total: int) -> str:
     return format_percent(100 * count / total if total else 0)
 
 
-def _summary(rows: list[dict], window, today: date) -> list:
-    summary = status_summary(rows)
+def _summary(actions: list[Action], window, today: date) -> list:
+    summary = status_summary(actions)
     total, counts = summary["total"], summary["by_status"]
     sentence = (
         f"{total} actions : {counts[DONE]} réalisées, {counts[IN_PROGRESS]} en cours, "
@@ -198,11 +187,11 @@ def _summary(rows: list[dict], window, today: date) -> list:
         ),
         Paragraph(f"{EVALUATION_OS_LEGEND} {done_percent_note(counts)}", "note"),
         Heading("Ce qui a bougé", 2),
-        *_moves(rows, window, today),
+        *_moves(actions, window, today),
     ]
 
 
-def _moves(rows: list[dict], window, today: date) -> list[Paragraph]:
+def _moves(actions: list[Action], window, today: date) -> list[Paragraph]:
     """What moved over the period (the whole history without one)."""
 
     def in_window(entry) -> bool:
@@ -210,8 +199,8 @@ def _moves(rows: list[dict], window, today: date) -> list[Paragraph]:
 
     updated, changes = 0, dict.fromkeys(REPORT_ORDER, 0)
     finished = []
-    for row in rows:
-        entries = [e for e in row.get("history") or [] if in_window(e)]
+    for action in actions:
+        entries = [e for e in action.history if in_window(e)]
         updated += bool(entries)
         for entry in entries:
             new = entry.get("new_status")
@@ -222,7 +211,7 @@ def _moves(rows: list[dict], window, today: date) -> list[Paragraph]:
             ):
                 changes[new] += 1
                 if new == DONE:
-                    finished.append(row)
+                    finished.append(action)
     when = (
         f"Du {format_date_fr(window[0])} au {format_date_fr(window[1])}"
         if window
@@ -235,7 +224,7 @@ def _moves(rows: list[dict], window, today: date) -> list[Paragraph]:
     )
     blocks = [Paragraph(text)]
     if finished:
-        named = ", ".join(str(row["number"]) for row in finished[:MOVED_LIMIT])
+        named = ", ".join(action.code for action in finished[:MOVED_LIMIT])
         more = len(finished) - MOVED_LIMIT
         tail = f" et {more} autres" if more > 0 else ""
         blocks.append(Paragraph(f"Réalisées sur la période : actions {named}{tail}."))
@@ -268,21 +257,21 @@ def _detail(groups: list[StrategicGroup], window, today: date) -> list:
                     Heading(f"Objectif opérationnel {oo_group.number} : {oo_group.title}", 3)
                 )
                 for status in REPORT_ORDER:
-                    actions = [a for a in oo_group.actions if a["status"] == status]
-                    if not actions:
+                    members = [a for a in oo_group.actions if a.status == status]
+                    if not members:
                         continue
                     blocks.append(Heading(STATUS_HEADINGS[status], 4))
-                    for action in actions:
+                    for action in members:
                         blocks.extend(_action_blocks(action, window, today))
     return blocks
 
 
-def _conclusion(rows: list[dict], today: date) -> list:
-    summary = status_summary(rows)
+def _conclusion(actions: list[Action], today: date) -> list:
+    summary = status_summary(actions)
     counts = summary["by_status"]
     counted = summary["total"] - counts[ABANDONED]
-    late = sum(1 for row in rows if days_late(row, today))
-    silent = sum(1 for row in rows if is_silent(row, today))
+    late = sum(1 for action in actions if action.is_late(today))
+    silent = sum(1 for action in actions if is_silent(action, today))
     paragraphs = [
         f"Au {format_date_fr(today)}, {counts[DONE]} des {counted} actions du plan hors "
         f"abandonnées sont réalisées ({format_percent(summary['done_percent'])}), "
@@ -318,25 +307,25 @@ def _conclusion(rows: list[dict], today: date) -> list:
     return [Heading("Conclusion", 1), *(Paragraph(text) for text in paragraphs)]
 
 
-def _annex(rows: list[dict], today: date) -> list:
+def _annex(actions: list[Action], today: date) -> list:
     late = sorted(
-        (row for row in rows if days_late(row, today)),
-        key=lambda row: -days_late(row, today),
+        (action for action in actions if action.is_late(today)),
+        key=lambda action: -action.days_late(today),
     )
-    silent = [row for row in rows if is_silent(row, today)]
+    silent = [action for action in actions if is_silent(action, today)]
     blocks: list = [Heading("Annexe : actions en retard et sans nouvelles", 1)]
     blocks.append(Heading("Actions en retard", 2))
     if late:
         late_rows = [
             (
-                str(row["number"]),
-                _short(row["title"]),
-                pilots_text(row),
-                format_date_fr(row["end_date"]),
-                lateness_text(days_late(row, today)),
-                row["status"],
+                action.code,
+                _short(action.title),
+                action.pilots_text,
+                format_date_fr(action.end),
+                lateness_text(action.days_late(today)),
+                action.status,
             )
-            for row in late
+            for action in late
         ]
         blocks.append(Table(EVALUATION_LATE_HEADERS, late_rows, widths=EVALUATION_LATE_WIDTHS))
     else:
@@ -345,15 +334,13 @@ def _annex(rows: list[dict], today: date) -> list:
     if silent:
         silent_rows = [
             (
-                str(row["number"]),
-                _short(row["title"]),
-                pilots_text(row),
-                format_date_fr(row["last_update"])
-                if row.get("last_update")
-                else EVALUATION_NO_NEWS,
-                row["status"],
+                action.code,
+                _short(action.title),
+                action.pilots_text,
+                format_date_fr(action.updated_at) if action.updated_at else EVALUATION_NO_NEWS,
+                action.status,
             )
-            for row in silent
+            for action in silent
         ]
         blocks.append(
             Table(EVALUATION_SILENT_HEADERS, silent_rows, widths=EVALUATION_SILENT_WIDTHS)

@@ -1,7 +1,8 @@
 """The words only the reports print: titles, table headers, sheet names.
 
 Statuses, health values and history kinds read the same in chat and in the reports: their
-labels live in `storage/vocabulary.py`.
+labels live in `storage/vocabulary.py`; the note that says how "% fait" is counted lives
+with the count, in `storage/progress.py`.
 """
 
 from storage.vocabulary import REPORT_ORDER, STATUS_COLUMNS
@@ -66,14 +67,6 @@ EVALUATION_LATE_WIDTHS = (16, 66, 24, 24, 20, 20)
 EVALUATION_SILENT_HEADERS = ("Action", "Intitulé", "Pilotes", "Dernière nouvelle", "Statut")
 EVALUATION_SILENT_WIDTHS = (16, 78, 26, 28, 22)
 EVALUATION_NO_NEWS = "aucune"
-# How "% done" is counted (reports.plan.done_percent), said wherever it is shown.
-DONE_PERCENT_NOTE = (
-    "% fait : actions faites sur les actions du plan, les {abandoned} abandonnées non comptées."
-)
-DONE_PERCENT_NOTE_ONE = (
-    "% fait : actions faites sur les actions du plan, l'action abandonnée non comptée."
-)
-DONE_PERCENT_NOTE_NONE = "% fait : actions faites sur les actions du plan (aucune abandonnée)."
 CHART_BARS_TITLE = "Actions par objectif stratégique"
 CHART_TIME_TITLE = "Part des actions faites au fil du temps"
 CHART_TIME_YLABEL = "% fait"

@@ -11,6 +11,7 @@ a report, so their comments go through `sentence` and the history through `narra
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 
 from storage.clock import local_time
@@ -104,7 +105,9 @@ def month_year(moment) -> str:
 
 
 def narrative(
-    history: list[dict], last_comment: str | None = None, period: tuple[date, date] | None = None
+    history: Sequence[dict],
+    last_comment: str | None = None,
+    period: tuple[date, date] | None = None,
 ) -> str | None:
     """The action's story in a few sentences, oldest first; None when there is nothing to say.
 

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 
 from odf.element import Text
 
-from reports.plan import clean
+from reports.xml_text import clean
 
 
 class RawXml(Text):

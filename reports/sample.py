@@ -1,13 +1,15 @@
-"""A synthetic plan in the shape of `plan.consolidated_rows`, for tests, benchmarks and demos.
+"""A synthetic plan, as the `Action` values storage reads (`list_actions(..., with_history=True)`),
+for tests, benchmarks and demos.
 
->>> rows = synthetic_plan(127)
->>> len(rows), len({r["os_number"] for r in rows}), len({r["oo_number"] for r in rows})
+>>> actions = synthetic_plan(127)
+>>> len(actions), len({a.os_number for a in actions}), len({a.oo_number for a in actions})
 (127, 6, 25)
 """
 
 import random
 from datetime import UTC, date, datetime, timedelta
 
+from storage.actions import Action
 from storage.vocabulary import (
     ABANDONED,
     AT_RISK,
@@ -44,8 +46,12 @@ def _sentence(rng: random.Random, low: int, high: int) -> str:
     return " ".join(words).capitalize()
 
 
-def synthetic_plan(n_actions: int, *, seed: int = 0) -> list[dict]:
-    """`n_actions` rows ordered by OS, OO and action number, deterministic for a given seed.
+#: The plan the synthetic actions belong to (no database holds it).
+PLAN_ID = 1
+
+
+def synthetic_plan(n_actions: int, *, seed: int = 0) -> list[Action]:
+    """`n_actions` actions ordered by OS, OO and code, deterministic for a given seed.
 
     About 21 actions per OS (at most 20 OS) and 5 per OO, like a CPAS plan (6 OS / 25 OO /
     127 actions). Every status, health and volet appears; some titles exceed 255 characters.
@@ -61,19 +67,21 @@ def synthetic_plan(n_actions: int, *, seed: int = 0) -> list[dict]:
     os_titles = {
         os: f"Etre un CPAS qui {_sentence(rng, 4, 10).lower()}" for os in range(1, n_os + 1)
     }
-    rows = []
+    actions = []
     number = 0
-    for (os_number, k), count in zip(objectives, actions_per_oo, strict=True):
+    for oo_position, ((os_number, k), count) in enumerate(
+        zip(objectives, actions_per_oo, strict=True), start=1
+    ):
         oo_title = _sentence(rng, 3, 9)
+        oo = (f"{os_number}.{k}", oo_title, oo_position)
         for _ in range(count):
             number += 1
-            rows.append(
-                _action(rng, number, os_number, os_titles[os_number], f"{os_number}.{k}", oo_title)
-            )
-    return rows
+            actions.append(_action(rng, number, os_number, os_titles[os_number], oo))
+    return actions
 
 
-def _action(rng, number, os_number, os_title, oo_number, oo_title) -> dict:
+def _action(rng, number, os_number, os_title, oo) -> Action:
+    oo_number, oo_title, oo_position = oo
     # Every status in every OS, in the proportions of a plan at mid-term.
     status = (
         REPORT_ORDER[number % 5]
@@ -87,31 +95,38 @@ def _action(rng, number, os_number, os_title, oo_number, oo_title) -> dict:
         title = _AWKWARD[number // 7 % len(_AWKWARD)]
     if number % 50 == 0:
         title = " ".join([title] * 30)  # beyond eComptes' 255 characters
-    history = _history(rng, status, start_year, end_year)
+    history = _history(rng, number, status, start_year, end_year)
     progress = next((e["progress"] for e in reversed(history) if e["progress"] is not None), None)
-    return {
-        "os_number": os_number,
-        "os_title": os_title,
-        "volet": ("interne", "externe", None)[os_number % 3],
-        "oo_number": oo_number,
-        "oo_title": oo_title,
-        "number": number,
-        "title": title,
-        "indicators": rng.choice(("Fait/pas fait", "Nombre de réunions", "Taux de satisfaction")),
-        "pilots": rng.sample(["LM", "MR", "MAC", "SV", "AB", "Service RH"], k=rng.randint(0, 3)),
-        "deadline": f"{start_year}-{end_year}" if end_year != start_year else str(end_year),
-        "start_date": date(start_year, 1, 1) if number % 4 else None,
-        "end_date": date(end_year, 12, 31) if number % 5 else None,
-        "status": status,
-        "progress": progress,
-        "health": (None, GOOD, AT_RISK, BLOCKED)[number % 4],
-        "last_comment": history[-1]["comment"] if history else None,
-        "last_update": history[-1]["at"] if history else None,
-        "history": history,
-    }
+    return Action(
+        number=number,
+        plan_id=PLAN_ID,
+        code=str(number),
+        title=title,
+        os_number=os_number,
+        os_title=os_title,
+        volet=("interne", "externe", None)[os_number % 3],
+        oo_number=oo_number,
+        oo_title=oo_title,
+        oo_position=oo_position,
+        position=number,
+        indicators=rng.choice(("Fait/pas fait", "Nombre de réunions", "Taux de satisfaction")),
+        pilots=tuple(
+            rng.sample(["LM", "MR", "MAC", "SV", "AB", "Service RH"], k=rng.randint(0, 3))
+        ),
+        deadline=f"{start_year}-{end_year}" if end_year != start_year else str(end_year),
+        start=date(start_year, 1, 1) if number % 4 else None,
+        end=date(end_year, 12, 31) if number % 5 else None,
+        status=status,
+        progress=progress,
+        health=(None, GOOD, AT_RISK, BLOCKED)[number % 4],
+        indicator_value=None,
+        last_comment=history[-1]["comment"] if history else None,
+        updated_at=history[-1]["at"] if history else None,
+        history=tuple(history),
+    )
 
 
-def _history(rng, status, start_year, end_year) -> list[dict]:
+def _history(rng, number, status, start_year, end_year) -> list[dict]:
     entries = []
     at = datetime(start_year, 1, 15, 9, 30, tzinfo=UTC)
     previous = NOT_STARTED
@@ -123,6 +138,7 @@ def _history(rng, status, start_year, end_year) -> list[dict]:
         progress = 100 if step == DONE else min(90, progress + rng.randint(10, 50))
         entries.append(
             {
+                "action_number": number,
                 "at": at,
                 "who": rng.choice(("@sylvie:example.org", "SV", "LM")),
                 "kind": STATUS_CHANGE,
@@ -136,6 +152,7 @@ def _history(rng, status, start_year, end_year) -> list[dict]:
     if entries and rng.random() < 0.5:
         entries.append(
             {
+                "action_number": number,
                 "at": entries[-1]["at"] + timedelta(days=rng.randint(1, 90)),
                 "who": "MR",
                 "kind": NOTE,

@@ -15,9 +15,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from reports.grouping import group_plan
 from reports.labels import SHEET_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET, TOTAL
-from reports.plan import clean, group_plan, status_summary
 from reports.table import STATUS_FILLS, TableHeading, late_mark, table_values
+from reports.xml_text import clean
+from storage.actions import Action
+from storage.progress import status_summary
 
 #: Column widths in characters, in SHEET_HEADERS order: 230 characters, printed one page wide
 #: at about 60 % on A4 landscape (the titles of OS and OO wrap, the action's title is widest).
@@ -33,13 +36,13 @@ def sheet_name(os_number) -> str:
     return f"OS {os_number}"
 
 
-def sheet_values(row: dict, heading: TableHeading) -> tuple:
+def sheet_values(action: Action, heading: TableHeading) -> tuple:
     """The 15 cells of an action's line on an OS sheet: the table's, then "En retard"."""
-    return (*table_values(row), late_mark(row, heading.today))
+    return (*table_values(action), late_mark(action, heading.today))
 
 
-def summary_lines(rows: list[dict]) -> list[tuple]:
-    summary = status_summary(rows)
+def summary_lines(actions: list[Action]) -> list[tuple]:
+    summary = status_summary(actions)
     lines = [
         (
             os["os_number"],
@@ -135,7 +138,7 @@ def _lay_out_for_print(sheet) -> None:
     sheet.oddFooter.center.size = 9
 
 
-def table_xlsx(rows: list[dict], heading: TableHeading | None = None) -> bytes:
+def table_xlsx(actions: list[Action], heading: TableHeading | None = None) -> bytes:
     """The workbook as xlsx bytes; `heading` names the organisation, plan and moment."""
     heading = heading or TableHeading()
     # Write-only mode streams the rows: 10,000 actions in a fraction of the memory.
@@ -187,32 +190,33 @@ def table_xlsx(rows: list[dict], heading: TableHeading | None = None) -> bytes:
         return sheet
 
     summary = start_sheet(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS)
-    for line in summary_lines(rows):
+    for line in summary_lines(actions):
         styles = ["Texte"] * 8 + ["Pourcentage"] * 2
         append(summary, line, styles, SUMMARY_WIDTHS)
 
     styles = ["Texte"] * len(SHEET_HEADERS)
     styles[TIMESTAMP_COLUMN] = "Horodatage"
     last_column = excel_column(len(SHEET_HEADERS) - 1)
-    for os_group in group_plan(rows):
+    for os_group in group_plan(actions):
         sheet = start_sheet(sheet_name(os_group.number), SHEET_HEADERS, COLUMN_WIDTHS)
-        actions = os_group.actions
-        sheet.auto_filter.ref = f"A{HEADER_ROWS}:{last_column}{len(actions) + HEADER_ROWS}"
-        for row in actions:
-            append(sheet, sheet_values(row, heading), styles, COLUMN_WIDTHS, fills[row["status"]])
+        members = os_group.actions
+        sheet.auto_filter.ref = f"A{HEADER_ROWS}:{last_column}{len(members) + HEADER_ROWS}"
+        for action in members:
+            values = sheet_values(action, heading)
+            append(sheet, values, styles, COLUMN_WIDTHS, fills[action.status])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def xlsx_printed_pages(rows: list[dict], heading: TableHeading | None = None) -> int:
+def xlsx_printed_pages(actions: list[Action], heading: TableHeading | None = None) -> int:
     """Landscape pages the xlsx prints on (every sheet), by the fit-to-width arithmetic."""
     heading = heading or TableHeading()
     summary = [TITLE_HEIGHT, row_height(SUMMARY_HEADERS, SUMMARY_WIDTHS)]
-    summary += [row_height(line, SUMMARY_WIDTHS) for line in summary_lines(rows)]
+    summary += [row_height(line, SUMMARY_WIDTHS) for line in summary_lines(actions)]
     pages = printed_pages(summary, SUMMARY_WIDTHS)
-    for os_group in group_plan(rows):
+    for os_group in group_plan(actions):
         heights = [TITLE_HEIGHT, row_height(SHEET_HEADERS, COLUMN_WIDTHS)]
-        heights += [row_height(sheet_values(r, heading), COLUMN_WIDTHS) for r in os_group.actions]
+        heights += [row_height(sheet_values(a, heading), COLUMN_WIDTHS) for a in os_group.actions]
         pages += printed_pages(heights, COLUMN_WIDTHS)
     return pages

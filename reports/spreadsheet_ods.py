@@ -5,8 +5,8 @@ import io
 from datetime import datetime
 from xml.sax.saxutils import escape
 
+from reports.grouping import group_plan
 from reports.labels import SHEET_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET
-from reports.plan import clean, group_plan
 from reports.spreadsheet import (
     COLUMN_WIDTHS,
     HEADER_ROWS,
@@ -18,6 +18,8 @@ from reports.spreadsheet import (
     summary_lines,
 )
 from reports.table import STATUS_FILLS, TableHeading
+from reports.xml_text import clean
+from storage.actions import Action
 
 
 def _ods_cell(value, style: str = "") -> str:
@@ -60,7 +62,7 @@ def _ods_rows(lines, line_styles=None) -> str:
 PAGE_WIDTH, PAGE_HEIGHT, PAGE_MARGIN = "29.7cm", "21cm", "1cm"
 
 
-def table_ods(rows: list[dict], heading: TableHeading | None = None) -> bytes:
+def table_ods(actions: list[Action], heading: TableHeading | None = None) -> bytes:
     """The workbook as OpenDocument spreadsheet bytes; `heading` as for `table_xlsx`."""
     from odf import config as c  # heavy: loaded when this format is asked for
     from odf import number as n
@@ -150,8 +152,8 @@ def table_ods(rows: list[dict], heading: TableHeading | None = None) -> bytes:
         ods.styles.addElement(time_tint)
         tinted[status] = (text_name, time_name)
 
-    def line_style(row: dict) -> list[str]:
-        text_name, time_name = tinted[row["status"]]
+    def line_style(action: Action) -> list[str]:
+        text_name, time_name = tinted[action.status]
         names = [text_name] * len(SHEET_HEADERS)
         names[TIMESTAMP_COLUMN] = time_name
         return names
@@ -191,10 +193,10 @@ def table_ods(rows: list[dict], heading: TableHeading | None = None) -> bytes:
         sheet.appendChild(RawXml(_ods_rows(lines, line_styles)))  # see odfraw.py
         ods.spreadsheet.addElement(sheet)
 
-    sheets = [(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS, summary_lines(rows), None)]
-    for os_group in group_plan(rows):
-        lines = [sheet_values(row, heading) for row in os_group.actions]
-        line_styles = [line_style(row) for row in os_group.actions]
+    sheets = [(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS, summary_lines(actions), None)]
+    for os_group in group_plan(actions):
+        lines = [sheet_values(action, heading) for action in os_group.actions]
+        line_styles = [line_style(action) for action in os_group.actions]
         name = sheet_name(os_group.number)
         sheets.append((name, SHEET_HEADERS, COLUMN_WIDTHS, lines, line_styles))
     for sheet in sheets:

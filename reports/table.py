@@ -13,16 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from reports.document import Document, Heading, Paragraph, Table, to_html, to_md
+from reports.grouping import group_plan
 from reports.labels import LATE_MARK, TABLE_HEADERS, TABLE_HEADING, TABLE_TITLE
-from reports.plan import (
-    format_percent,
-    format_timestamp,
-    group_plan,
-    pilots_text,
-    status_summary,
-)
+from storage.actions import Action
 from storage.clock import local_time
-from storage.plan import is_overdue
+from storage.french import format_percent, format_timestamp
+from storage.progress import status_summary
 from storage.vocabulary import (
     ABANDONED,
     DONE,
@@ -73,38 +69,32 @@ STATUS_FILLS = {
 }
 
 
-def is_late(row: dict, today: date) -> bool:
-    """`storage.plan.is_overdue` (the one rule) on a report row, whose end_date is a date."""
-    end = row.get("end_date")
-    return is_overdue({**row, "end_date": end.isoformat() if end else None}, today)
-
-
-def late_mark(row: dict, today: date) -> str:
-    """ "oui" for a late action, "" otherwise: the "En retard" column."""
-    return LATE_MARK if is_late(row, today) else ""
+def late_mark(action: Action, today: date) -> str:
+    """ "oui" for a late action (`Action.is_late`), "" otherwise: the "En retard" column."""
+    return LATE_MARK if action.is_late(today) else ""
 
 
 # Cells starting with these are run as formulas by spreadsheet software (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def table_values(row: dict) -> tuple:
+def table_values(action: Action) -> tuple:
     """The 14 cells of an action's line in TABLE_HEADERS order, typed: int, str, datetime, None."""
     return (
-        row["os_number"],
-        row["os_title"] or "",
-        row["oo_number"] or "",
-        row["oo_title"] or "",
-        row["number"],
-        row["title"] or "",
-        row.get("indicators") or "",
-        pilots_text(row),
-        row.get("deadline") or "",
-        row["status"],
-        row.get("progress"),
-        health_label(row.get("health")),
-        row.get("last_comment") or "",
-        local_time(row["last_update"]) if row.get("last_update") else None,
+        action.os_number,
+        action.os_title or "",
+        action.oo_number or "",
+        action.oo_title or "",
+        action.printed_number,
+        action.title or "",
+        action.indicators or "",
+        action.pilots_text,
+        action.deadline or "",
+        action.status,
+        action.progress,
+        health_label(action.health),
+        action.last_comment or "",
+        local_time(action.updated_at) if action.updated_at else None,
     )
 
 
@@ -118,7 +108,7 @@ def _csv_cell(value) -> str | int:
     return value
 
 
-def table_csv(rows: list[dict]) -> bytes:
+def table_csv(actions: list[Action]) -> bytes:
     """The table as CSV for Excel: ";" separator, UTF-8 with BOM, French headers.
 
     Text that a spreadsheet would run as a formula (starting with =, +, -, @) gets a leading
@@ -127,8 +117,8 @@ def table_csv(rows: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(TABLE_HEADERS)
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in table_values(row)])
+    for action in actions:
+        writer.writerow([_csv_cell(value) for value in table_values(action)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -145,9 +135,9 @@ def _text_cell(value) -> str:
     return str(value)
 
 
-def table_document(rows: list[dict]) -> Document:
+def table_document(actions: list[Action]) -> Document:
     """The table grouped under OS and OO headings, ready to render."""
-    summary = status_summary(rows)
+    summary = status_summary(actions)
     counts = ", ".join(
         f"{STATUS_COLUMNS[status].lower()} : {count}"
         for status, count in summary["by_status"].items()
@@ -160,23 +150,23 @@ def table_document(rows: list[dict]) -> Document:
         )
     ]
     numeric = frozenset({0, 6})  # Action, Avancement
-    for os_group in group_plan(rows):
+    for os_group in group_plan(actions):
         blocks.append(Heading(f"OS {os_group.number} – {os_group.title}", 1))
         for oo_group in os_group.objectives:
             blocks.append(Heading(f"OO {oo_group.number} – {oo_group.title}", 2))
             lines = [
-                tuple(_text_cell(value) for value in table_values(row)[4:])
-                for row in oo_group.actions
+                tuple(_text_cell(value) for value in table_values(action)[4:])
+                for action in oo_group.actions
             ]
             blocks.append(Table(_GROUPED_HEADERS, lines, numeric))
     return Document(TABLE_TITLE, blocks)
 
 
-def table_md(rows: list[dict]) -> bytes:
+def table_md(actions: list[Action]) -> bytes:
     """The table as Markdown, one table per OO under its OS and OO headings (UTF-8)."""
-    return to_md(table_document(rows))
+    return to_md(table_document(actions))
 
 
-def table_html(rows: list[dict]) -> bytes:
+def table_html(actions: list[Action]) -> bytes:
     """The table as a standalone HTML page (UTF-8, embedded CSS, all text escaped)."""
-    return to_html(table_document(rows))
+    return to_html(table_document(actions))

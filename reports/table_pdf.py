@@ -13,9 +13,12 @@ header are repeated on every page, "page X / Y" at the foot. Why fpdf2: docs/rep
 from datetime import date
 from pathlib import Path
 
+from reports.grouping import group_plan
 from reports.labels import NO_ACTIONS, PAGE_NUMBER, PDF_HEADERS
-from reports.plan import clean, group_plan, pilots_text, status_summary
 from reports.table import STATUS_FILLS, TableHeading, late_mark
+from reports.xml_text import clean
+from storage.actions import Action
+from storage.progress import status_summary
 from storage.vocabulary import STATUS_COLUMNS
 
 FONT = "DejaVu"
@@ -86,19 +89,19 @@ def _heading_line(pdf, text: str, size: int, fill=None) -> None:
     pdf.ln(HEADING_LINE)
 
 
-def _action_line(pdf, row: dict, today: date) -> None:
-    late = late_mark(row, today)
-    progress = row.get("progress")
+def _action_line(pdf, action: Action, today: date) -> None:
+    late = late_mark(action, today)
+    progress = action.progress
     cells = (
-        str(row["number"]),
-        row["title"] or "",
-        pilots_text(row),
-        row.get("deadline") or "",
-        row["status"],
+        action.code,
+        action.title or "",
+        action.pilots_text,
+        action.deadline or "",
+        action.status,
         "" if progress is None else str(progress),
         late,
     )
-    pdf.set_fill_color(*_rgb(STATUS_FILLS.get(row["status"], "FFFFFF")))
+    pdf.set_fill_color(*_rgb(STATUS_FILLS.get(action.status, "FFFFFF")))
     last = len(cells) - 1
     for index, (value, width, align) in enumerate(zip(cells, COLUMN_WIDTHS, ALIGN, strict=True)):
         marked = index == last and late
@@ -110,7 +113,7 @@ def _action_line(pdf, row: dict, today: date) -> None:
     pdf.ln(LINE)
 
 
-def table_pdf(rows: list[dict], heading: TableHeading | None = None) -> bytes:
+def table_pdf(actions: list[Action], heading: TableHeading | None = None) -> bytes:
     """The table as PDF bytes; `heading` names the organisation, plan and moment."""
     from fpdf import FPDF  # heavy: loaded when a PDF is asked for
 
@@ -126,22 +129,22 @@ def table_pdf(rows: list[dict], heading: TableHeading | None = None) -> bytes:
     pdf.set_creator("pst-bot")
     _new_page(pdf, heading)
 
-    summary = status_summary(rows)
+    summary = status_summary(actions)
     counts = ", ".join(
         f"{STATUS_COLUMNS[status].lower()} : {count}"
         for status, count in summary["by_status"].items()
     )
     pdf.set_font(FONT, "", TEXT_SIZE)
-    pdf.cell(0, LINE, f"{summary['total']} actions ({counts})" if rows else NO_ACTIONS)
+    pdf.cell(0, LINE, f"{summary['total']} actions ({counts})" if actions else NO_ACTIONS)
     pdf.ln(LINE + 1)
-    for os_group in group_plan(rows):
+    for os_group in group_plan(actions):
         # An OS heading comes with its first OO heading and action, an OO with its first action.
         _room_for(pdf, heading, 2 * HEADING_LINE + LINE)
         _heading_line(pdf, f"OS {os_group.number} — {os_group.title}", HEADING_SIZE, OS_FILL)
         for oo_group in os_group.objectives:
             _room_for(pdf, heading, HEADING_LINE + LINE)
             _heading_line(pdf, f"OO {oo_group.number} — {oo_group.title}", TEXT_SIZE)
-            for row in oo_group.actions:
+            for action in oo_group.actions:
                 _room_for(pdf, heading, LINE)
-                _action_line(pdf, row, heading.today)
+                _action_line(pdf, action, heading.today)
     return bytes(pdf.output())

@@ -1,28 +1,39 @@
-"""One consolidated-table row (the shape of `plan.consolidated_rows`) for the report tests."""
+"""One action (`storage.actions.Action`, as reports receive it) for the report tests."""
 
 from datetime import date
 
+from storage.actions import Action
 
-def report_row(number: int, status: str = "en cours", **fields) -> dict:
-    """An action of OS 1 / OO 1.1 with every field set; `fields` override any of them."""
-    row = {
+
+def report_row(number: int, status: str = "en cours", **fields) -> Action:
+    """An action of OS 1 / OO 1.1 with every field set; `fields` override any of them (by the
+    Action's names: end, start, updated_at, pilots as a tuple, history as a tuple)."""
+    values = {
+        "number": number,
+        "plan_id": 1,
+        "code": str(number),
+        "title": f"Action {number}",
         "os_number": 1,
         "os_title": "Etre un CPAS qui communique",
         "volet": "interne",
         "oo_number": "1.1",
         "oo_title": "Améliorer la communication",
-        "number": number,
-        "title": f"Action {number}",
+        "oo_position": 1,
+        "position": number,
+        "pilots": ("LM", "MR"),
         "indicators": "Fait/pas fait",
-        "pilots": ["LM", "MR"],
         "deadline": "2019-2024",
-        "start_date": date(2019, 1, 1),
-        "end_date": date(2024, 12, 31),
+        "start": date(2019, 1, 1),
+        "end": date(2024, 12, 31),
         "status": status,
         "progress": 40,
         "health": None,
+        "indicator_value": None,
         "last_comment": "Marché attribué",
-        "last_update": None,
-        "history": [],
+        "updated_at": None,
+        "history": (),
     }
-    return row | fields
+    values |= fields
+    values["pilots"] = tuple(values["pilots"])
+    values["history"] = tuple(values["history"])
+    return Action(**values)

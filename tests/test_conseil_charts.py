@@ -2,25 +2,28 @@
 evaluation: abandoned actions left out, and said so wherever the figure is shown."""
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from matplotlib.text import Text
 
 from reports import evaluation_report, progress_chart_png
 from reports.chart import progress_figure
-from reports.plan import (
+from reports.sample import synthetic_plan
+from storage import plans
+from storage.actions import Action, list_actions
+from storage.french import format_number
+from storage.progress import (
     done_percent,
     done_percent_note,
     done_percent_over_time,
-    format_number,
     period_ends,
     status_on,
     status_summary,
 )
-from reports.sample import synthetic_plan
-from storage import plan, plans
 from storage.vocabulary import ABANDONED, DONE, IN_PROGRESS, NOT_STARTED
 from tests.conftest import ADMIN, STRANGER
+from tests.report_rows import report_row
 
 LONG_OS_TITLE = (
     "Etre un CPAS qui garantit à chaque bénéficiaire un accompagnement social individualisé, "
@@ -41,17 +44,18 @@ def change(day: date, old: str, new: str) -> dict:
     return {"at": at, "kind": "status", "old_status": old, "new_status": new}
 
 
-def action(number: int, status: str, history: list[dict], os_number: int = 1) -> dict:
-    return {
-        "os_number": os_number,
-        "os_title": f"Objectif {os_number}",
-        "volet": None,
-        "oo_number": f"{os_number}.1",
-        "oo_title": "OO",
-        "number": number,
-        "status": status,
-        "history": history,
-    }
+def action(number: int, status: str, history: list[dict], os_number: int = 1) -> Action:
+    return report_row(
+        number,
+        status,
+        os_number=os_number,
+        os_title=f"Objectif {os_number}",
+        volet=None,
+        oo_number=f"{os_number}.1",
+        oo_title="OO",
+        progress=None,
+        history=history,
+    )
 
 
 # ---------------------------------------------------------------- the one "% done"
@@ -76,7 +80,7 @@ def test_synthese_evaluation_and_chart_show_the_same_percent_done(say, db):
     for number in (4, 5, 6, 7):
         say(ADMIN, f"!maj {number} abandonné")
     the_plan = plans.only_plan(db)
-    rows = plan.consolidated_rows(db, the_plan.id, with_history=True)
+    rows = list_actions(db, the_plan.id, with_history=True)
     expected = done_percent(status_summary(rows)["by_status"])
     assert expected == round(100 * 3 / (len(rows) - 4), 1)  # not 3 / len(rows)
     shown = format_number(expected)
@@ -128,7 +132,7 @@ def test_chart_keeps_the_old_call_and_dates_itself_today():
 
 
 def test_os_labels_carry_the_full_title_wrapped_not_cut():
-    rows = [row | {"os_title": LONG_OS_TITLE} for row in synthetic_plan(20)]
+    rows = [replace(a, os_title=LONG_OS_TITLE) for a in synthetic_plan(20)]
     figure = progress_figure(rows, today=date(2026, 11, 23))
     bars = figure.axes[0]
     label = bars.get_yticklabels()[0].get_text()
@@ -141,7 +145,7 @@ def test_os_labels_carry_the_full_title_wrapped_not_cut():
 
 def test_taller_os_labels_make_a_taller_chart_not_smaller_text():
     short = progress_figure(synthetic_plan(40), today=date(2026, 11, 23))
-    rows = [row | {"os_title": LONG_OS_TITLE} for row in synthetic_plan(40)]
+    rows = [replace(a, os_title=LONG_OS_TITLE) for a in synthetic_plan(40)]
     long = progress_figure(rows, today=date(2026, 11, 23))
 
     assert long.get_figheight() > short.get_figheight()
@@ -149,7 +153,7 @@ def test_taller_os_labels_make_a_taller_chart_not_smaller_text():
 
 
 def test_chart_without_history_says_so_in_the_second_panel():
-    rows = [row | {"history": []} for row in synthetic_plan(20)]
+    rows = [replace(a, history=()) for a in synthetic_plan(20)]
     shown = texts_of(progress_figure(rows, today=date(2026, 11, 23)))
 
     assert "Pas encore d'historique des mises à jour." in shown

@@ -23,6 +23,7 @@ from reports import evaluation_report
 from reports.document_pdf import MARGIN_MM, _font_files
 from reports.labels import EVALUATION_OS_HEADERS
 from reports.narrative import narrative, sentence
+from reports.sample import synthetic_plan
 from tests.report_rows import report_row
 
 FORMATS = ["html", "md", "odt", "docx", "pdf"]
@@ -70,7 +71,7 @@ def act(code, os, oo, status, title, history=(), **fields):
         title=title,
         history=history,
         last_comment=history[-1]["comment"] if history else None,
-        last_update=history[-1]["at"] if history else None,
+        updated_at=history[-1]["at"] if history else None,
         **fields,
     )
 
@@ -110,7 +111,7 @@ def plan():
             "1.2",
             "à démarrer",
             "Revoir la communication inter-service",
-            end_date=date(2023, 12, 31),
+            end=date(2023, 12, 31),
         ),
         act(
             4,
@@ -141,7 +142,7 @@ def plan():
             [
                 change(at(2024, 6, 20), "à démarrer", "en cours", "réunion faite le 20/06"),
             ],
-            end_date=date(2024, 3, 31),
+            end=date(2024, 3, 31),
             progress=50,
         ),
         act(
@@ -163,7 +164,7 @@ def plan():
             [
                 change(at(2022, 2, 1), "à démarrer", "en cours", "suivi de 4 ménages sur 10"),
             ],
-            end_date=date(2023, 6, 30),
+            end=date(2023, 6, 30),
             progress=40,
         ),
         act(
@@ -279,8 +280,8 @@ def test_every_os_title_and_every_action_appear(files, plan, fmt):
 
     for _volet, title in OS_TITLES.values():
         assert title in text
-    for row in plan:
-        assert f"Action {row['number']} – {row['title']}" in text
+    for action in plan:
+        assert f"Action {action.code} – {action.title}" in text
 
 
 def test_same_action_codes_and_headings_in_all_five_formats(files):
@@ -365,7 +366,7 @@ def test_a_comment_becomes_a_sentence_or_nothing(comment, expected):
 
 def test_story_gives_milestones_and_comments_once_oldest_first(plan):
     history = [
-        *plan[0]["history"],
+        *plan[0].history,
         note(at(2022, 6, 1), "Rapport remis au CPAS"),
     ]
 
@@ -431,8 +432,6 @@ def test_pdf_repeats_table_headers_across_pages(plan):
 
 @pytest.mark.parametrize("rows", ["bernissart", "synthetic"])
 def test_pdf_pages_are_never_blank_and_nothing_crosses_the_right_margin(files, rows):
-    from reports.sample import synthetic_plan
-
     data = (
         files["pdf"]
         if rows == "bernissart"

@@ -22,6 +22,7 @@ from reports.sample import synthetic_plan
 from reports.spreadsheet import xlsx_printed_pages
 from reports.table import STATUS_FILLS
 from reports.table_pdf import MARGIN
+from storage.actions import Action
 from storage.plans import Plan
 from tests.conftest import ADMIN, NOW, REGISTRY
 from tests.report_rows import report_row
@@ -36,11 +37,11 @@ def plan():
     return synthetic_plan(127)
 
 
-def late_and_on_time() -> list[dict]:
+def late_and_on_time() -> list[Action]:
     return [
-        report_row(1, "en cours", end_date=date(2025, 12, 31)),  # before 24/11/2026: late
-        report_row(2, "fait", end_date=date(2025, 12, 31)),  # done: never late
-        report_row(3, "en cours", end_date=date(2027, 12, 31)),  # not yet due
+        report_row(1, "en cours", end=date(2025, 12, 31)),  # before 24/11/2026: late
+        report_row(2, "fait", end=date(2025, 12, 31)),  # done: never late
+        report_row(3, "en cours", end=date(2027, 12, 31)),  # not yet due
     ]
 
 
@@ -145,7 +146,7 @@ def test_pdf_lists_every_action_under_its_os_and_oo(plan):
     lines = [line.strip() for page in pages for line in page.splitlines()]
     codes = [line.split(" ", 1)[0] for line in lines if line[:1].isdigit()]
 
-    assert [str(row["number"]) for row in plan] == codes[1:]  # after "127 actions (…)"
+    assert [a.code for a in plan] == codes[1:]  # after "127 actions (…)"
     assert sum(line.startswith("OS ") for line in lines) == 6
     assert sum(line.startswith("OO ") for line in lines) == 25
 

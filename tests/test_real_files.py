@@ -16,14 +16,18 @@ from openpyxl import Workbook
 from reports.spreadsheet import table_xlsx
 from reports.spreadsheet_ods import table_ods
 from reports.table import table_csv
+from storage.actions import Action, list_actions
+from storage.db import open_db
 from storage.importing import (
     ImportFormatError,
+    import_plan,
     load_example,
     parse_csv,
     parse_file,
     parse_ods,
     parse_xlsx,
 )
+from storage.plans import only_plan
 
 SEED = load_example()
 TITLE_BLOCK = [
@@ -494,18 +498,11 @@ def test_a_csv_in_utf16_as_excel_saves_unicode_text_is_read(tmp_path):
 # --- Workbooks of several sheets ------------------------------------------------------------
 
 
-def seed_as_exported():
-    """The seed as `consolidated_rows` gives it to the reports, nothing updated yet."""
-    return [
-        {
-            **a.model_dump(include={"os_number", "os_title", "volet", "oo_number", "oo_title"}),
-            **a.model_dump(include={"title", "indicators", "pilots", "deadline"}),
-            **{"start_date": a.start_date, "end_date": a.end_date, "number": a.code},
-            **{"status": "à démarrer", "progress": None, "health": None},
-            **{"last_comment": None, "last_update": None, "history": []},
-        }
-        for a in SEED.actions
-    ]
+def seed_as_exported() -> list[Action]:
+    """The seed as storage gives it to the reports once imported, nothing updated yet."""
+    db = open_db(":memory:")
+    import_plan(db, SEED)
+    return list_actions(db, only_plan(db).id)
 
 
 @pytest.mark.parametrize("export", [table_csv, table_xlsx, table_ods], ids=lambda f: f.__name__)

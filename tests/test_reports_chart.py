@@ -3,6 +3,7 @@
 import io
 import subprocess
 import sys
+from dataclasses import replace
 
 from PIL import Image
 
@@ -36,7 +37,7 @@ def test_chart_uses_the_status_colours():
 def test_chart_grows_with_the_number_of_os_but_stays_bounded():
     one_os = image(progress_chart_png(synthetic_plan(20)))
     ten_os = image(progress_chart_png(synthetic_plan(200)))
-    hundred_os = [row | {"os_number": row["number"]} for row in synthetic_plan(100)]
+    hundred_os = [replace(a, os_number=a.number) for a in synthetic_plan(100)]
     tallest = image(progress_chart_png(hundred_os))
 
     assert one_os.height < ten_os.height < tallest.height

@@ -44,8 +44,8 @@ def action(number, status, oo="1.1", os=1, **fields):
         "oo_title": f"Objectif opérationnel {oo}",
         "title": f"Intitulé {number}",
         "deadline": "2024",
-        "start_date": None,
-        "end_date": None,
+        "start": None,
+        "end": None,
         "progress": None,
         "last_comment": None,
     }
@@ -141,9 +141,9 @@ def test_every_action_appears_once_under_the_heading_of_its_status(plan, fmt):
     data = evaluation_report(plan, fmt, generated_on=date(2024, 6, 30))
     found = actions_by_heading(data, fmt)
 
-    assert sorted(found) == [row["number"] for row in plan]
-    for row in plan:
-        assert found[row["number"]] == [row["status"]], row["number"]
+    assert sorted(found) == [a.number for a in plan]
+    for a in plan:
+        assert found[a.number] == [a.status], a.code
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -196,7 +196,7 @@ def test_action_line_names_pilots_and_deadline():
         action_line(action(3, "fait"))
         == "Action 3 – Intitulé 3 (pilotes : LM/MR ; échéance : 2024)"
     )
-    assert action_line(action(3, "fait", pilots=[], deadline="")) == "Action 3 – Intitulé 3"
+    assert action_line(action(3, "fait", pilots=(), deadline="")) == "Action 3 – Intitulé 3"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

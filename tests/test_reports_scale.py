@@ -41,7 +41,7 @@ def test_spreadsheets_of_10000_actions_are_complete_zip_packages(big_plan, expor
 def test_text_tables_of_10000_actions_list_every_action(big_plan, export):
     data = export(big_plan).decode("utf-8")
 
-    assert data.count("à démarrer") >= sum(r["status"] == "à démarrer" for r in big_plan)
+    assert data.count("à démarrer") >= sum(a.status == "à démarrer" for a in big_plan)
 
 
 @pytest.mark.parametrize("fmt", ["html", "md", "odt", "docx"])

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
@@ -12,17 +13,11 @@ from odf import table as odf_table
 from odf import teletype
 from odf.opendocument import load as load_odf
 
-from reports import (
-    status_summary,
-    table_csv,
-    table_html,
-    table_md,
-    table_ods,
-    table_xlsx,
-)
+from reports import table_csv, table_html, table_md, table_ods, table_xlsx
 from reports.labels import SUMMARY_HEADERS, TABLE_HEADERS
 from reports.sample import synthetic_plan
 from reports.spreadsheet import LINE_HEIGHT
+from storage.progress import status_summary
 from tests.report_rows import report_row
 
 
@@ -30,7 +25,7 @@ def action(number, status="en cours", **fields):
     defaults = {
         "title": f"Action numéro {number}",
         "health": "risque",
-        "last_update": datetime(2024, 7, 1, 10, 0, tzinfo=UTC),
+        "updated_at": datetime(2024, 7, 1, 10, 0, tzinfo=UTC),
     }
     return report_row(number, status, **(defaults | fields))
 
@@ -126,7 +121,7 @@ def test_csv_neutralises_text_a_spreadsheet_would_run_as_a_formula():
 
 
 def test_csv_leaves_empty_cells_for_missing_values():
-    row = action(1, progress=None, health=None, last_comment=None, last_update=None, pilots=[])
+    row = action(1, progress=None, health=None, last_comment=None, updated_at=None, pilots=())
     (_, line) = read_csv(table_csv([row]))
 
     assert line[7] == line[10] == line[11] == line[12] == line[13] == ""
@@ -144,7 +139,7 @@ def test_xlsx_has_the_summary_sheet_first_then_one_sheet_per_os(plan):
 def test_xlsx_os_sheets_have_frozen_header_autofilter_widths_and_wrapped_text(plan):
     workbook = openpyxl.load_workbook(io.BytesIO(table_xlsx(plan)))
     sheet = workbook["OS 2"]
-    n_actions = sum(1 for row in plan if row["os_number"] == 2)
+    n_actions = sum(1 for a in plan if a.os_number == 2)
 
     assert [c.value for c in sheet[2]] == [*TABLE_HEADERS, "En retard"]  # under the title
     assert sheet.freeze_panes == "A3"
@@ -296,7 +291,7 @@ def test_every_table_format_accepts_an_empty_plan(export):
 
 def test_xlsx_rows_are_tall_enough_for_their_wrapped_text():
     rows = synthetic_plan(3)
-    rows[0]["title"] = "Un intitulé très long " * 20
+    rows[0] = replace(rows[0], title="Un intitulé très long " * 20)
     sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx(rows)))["OS 1"]
     assert sheet.row_dimensions[3].height > 3 * LINE_HEIGHT
     assert sheet.row_dimensions[4].height < sheet.row_dimensions[3].height

@@ -1,0 +1,167 @@
+"""How far the plan has come: counts per status, the one "% done", and "% done" over time,
+read from the actions (`storage.actions.Action`). Chat commands and reports both count with
+these, so a figure reads the same in a reply, the spreadsheet, the evaluation and the chart.
+
+    >>> from storage.actions import list_actions
+    >>> summary = status_summary(list_actions(db, plan_id))
+    >>> summary["total"] == sum(summary["by_status"].values())
+    True
+    >>> done_percent({"fait": 1, "en cours": 2, "abandonné": 1})
+    33.3
+"""
+
+import calendar
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+
+from storage.actions import Action
+from storage.clock import local_time
+from storage.vocabulary import ABANDONED, DONE, REPORT_ORDER
+
+# How "% done" is counted (`done_percent`), said wherever it is shown.
+DONE_PERCENT_NOTE = (
+    "% fait : actions faites sur les actions du plan, les {abandoned} abandonnées non comptées."
+)
+DONE_PERCENT_NOTE_ONE = (
+    "% fait : actions faites sur les actions du plan, l'action abandonnée non comptée."
+)
+DONE_PERCENT_NOTE_NONE = "% fait : actions faites sur les actions du plan (aucune abandonnée)."
+
+
+def check_status(action: Action) -> str:
+    """The action's status; ValueError, naming the action, when it is not one of the five."""
+    if action.status not in REPORT_ORDER:
+        raise ValueError(f"Statut inconnu pour l'action {action.code} : {action.status!r}")
+    return action.status
+
+
+def effective_progress(action: Action) -> int:
+    """Progress in percent, counting a done action without a figure as 100."""
+    if action.progress is not None:
+        return action.progress
+    return 100 if action.status == DONE else 0
+
+
+def done_percent(by_status: Mapping[str, int]) -> float:
+    """The one "% done" of chat, reports and charts: done actions over the actions of the plan,
+    abandoned ones left out (they will never be done, so they do not count against it)."""
+    counted = sum(by_status.values()) - by_status.get(ABANDONED, 0)
+    return round(100 * by_status.get(DONE, 0) / counted, 1) if counted else 0.0
+
+
+def done_percent_note(by_status: Mapping[str, int]) -> str:
+    """The sentence that says how "% done" is counted, wherever it is shown."""
+    abandoned = by_status.get(ABANDONED, 0)
+    if abandoned == 0:
+        return DONE_PERCENT_NOTE_NONE
+    if abandoned == 1:
+        return DONE_PERCENT_NOTE_ONE
+    return DONE_PERCENT_NOTE.format(abandoned=abandoned)
+
+
+def count_statuses(actions: Iterable[Action]) -> dict[str, int]:
+    """{status: count} over the five statuses, in report order; refuses an unknown status."""
+    by_status = dict.fromkeys(REPORT_ORDER, 0)
+    for action in actions:
+        by_status[check_status(action)] += 1
+    return by_status
+
+
+def _counts(actions: list[Action]) -> dict:
+    by_status = count_statuses(actions)
+    live = [action for action in actions if action.status != ABANDONED]
+    return {
+        "total": len(actions),
+        "by_status": by_status,
+        "done_percent": done_percent(by_status),
+        # Abandoned actions will never progress: they do not drag the mean down.
+        "progress_percent": (
+            round(sum(effective_progress(action) for action in live) / len(live), 1)
+            if live
+            else 0.0
+        ),
+    }
+
+
+def status_summary(actions: list[Action]) -> dict:
+    """Counts per status, overall and per OS, for the chat reply and the reports.
+
+    Returns {"total", "by_status", "done_percent", "progress_percent", "by_os": [...]} where
+    each item of "by_os" also carries "os_number", "os_title" and "volet", in the order the
+    actions first name the OS. "by_status" always lists the five statuses, in report order
+    (fait, en cours, à démarrer, suspendu, abandonné).
+    """
+    summary = _counts(actions)
+    by_os: dict[int, list[Action]] = {}
+    for action in actions:
+        by_os.setdefault(action.os_number, []).append(action)
+    summary["by_os"] = [
+        {"os_number": number, "os_title": members[0].os_title, "volet": members[0].volet}
+        | _counts(members)
+        for number, members in by_os.items()
+    ]
+    return summary
+
+
+# ---------------------------------------------------------------- progress over time
+
+
+def status_on(action: Action, day: date) -> str:
+    """The action's status at the end of `day` (local time), read back from its history.
+
+    Before its first entry an action had that entry's old status; an action without history
+    (or imported without one) is taken to have always had its current status.
+    """
+    status = None
+    for entry in action.history:
+        if local_time(entry["at"]).date() > day:
+            if status is None:
+                status = entry.get("old_status")
+            break
+        status = entry.get("new_status") or status
+    return status or action.status
+
+
+def period_ends(first: date, today: date, step: str = "month") -> list[date]:
+    """The last day of each month (or each Sunday) from `first` on, then `today` itself.
+
+    >>> period_ends(date(2026, 1, 20), date(2026, 3, 5))
+    [datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), datetime.date(2026, 3, 5)]
+    """
+    ends = []
+    if step == "week":
+        end = first + timedelta(days=6 - first.weekday())
+        while end < today:
+            ends.append(end)
+            end += timedelta(days=7)
+    elif step == "month":
+        year, month = first.year, first.month
+        while True:
+            end = date(year, month, calendar.monthrange(year, month)[1])
+            if end >= today:
+                break
+            ends.append(end)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    else:
+        raise ValueError(f"Pas inconnu : {step!r} (month ou week)")
+    return ends + [today]
+
+
+def done_percent_over_time(
+    actions: list[Action], today: date, step: str | None = None
+) -> list[tuple[date, float]]:
+    """ "% done" (see `done_percent`) at the end of each month or week, from the first history
+    entry to `today`; [] when the actions carry no history (read them `with_history=True`).
+
+    Without `step`, weeks for a history shorter than three months, months otherwise.
+    """
+    days = [local_time(e["at"]).date() for action in actions for e in action.history]
+    if not days:
+        return []
+    first = min(days)
+    step = step or ("week" if (today - first).days < 92 else "month")
+    return [
+        (end, done_percent(Counter(status_on(action, end) for action in actions)))
+        for end in period_ends(min(first, today), today, step)
+    ]
