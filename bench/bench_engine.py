@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from commands.catalogue import build_registry  # noqa: E402
 from commands.engine import Engine  # noqa: E402
 from commands.types import Directory, Message  # noqa: E402
-from storage import plan, plans  # noqa: E402
+from storage import plans  # noqa: E402
+from storage.actions import actions_of_pilots, code_range  # noqa: E402
 from storage.db import open_db  # noqa: E402
 from storage.importing import import_plan, load_example  # noqa: E402
 from storage.importing.model import (  # noqa: E402
@@ -86,8 +87,8 @@ def bench(name: str, parsed: ParsedPST, pilot: str, runs: int) -> list[tuple]:
         import_plan(db, parsed)
         engine = Engine(db, Directory(admins={"@dg"}, initials_as_ids=True), build_registry())
         plan_id = plans.only_plan(db).id
-        mine = [a["code"] for a in plan.actions_of_pilots(db, plan_id, {pilot})]
-        high = int(plan.code_range(db, plan_id)[1])
+        mine = [a.code for a in actions_of_pilots(db, plan_id, {pilot})]
+        high = int(code_range(db, plan_id)[1])
         cases = {
             "!action": [Message("@dg", f"!action {1 + i % high}") for i in range(runs)],
             "!mine": [Message(pilot, "!mine") for _ in range(runs)],

@@ -60,9 +60,9 @@ def roles(*allowed: str) -> Rule:
 
 def _pilot_of_action(ctx: Context, args: Args) -> str | None:
     for action in args.get("actions") or [args.action]:
-        if not ctx.user.may_update(action["pilots"]):
-            pilots = ", ".join(action["pilots"]) or "aucun"
-            return texts.NOT_PILOT.format(number=action["code"], pilots=pilots)
+        if not ctx.user.may_update(action.pilots):
+            pilots = ", ".join(action.pilots) or "aucun"
+            return texts.NOT_PILOT.format(number=action.code, pilots=pilots)
     return None
 
 

@@ -2,7 +2,7 @@
 
     @command("note", args=[ACTION, text("comment", "texte", missing=texts.NOTE_MISSING)], ...)
     def add_note(ctx, args):
-        args.action["number"], args.comment
+        args.action.number, args.comment
 
 Each kind takes its words from the front of what is left of the message, refuses with a
 sentence a pilot understands (`UserError`), and gives the usage line its word ("N", "statut").
@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from commands import texts
+from commands.chat_ids import well_formed
 from commands.errors import MissingArgument, UnknownAction, UserError
 from commands.formatting import shorten
 from commands.types import Args, Context
-from storage import plan
+from storage.actions import Action, action_by_code, code_range
 from storage.vocabulary import ACTION_CODE, fold
 
 #: What may stand before a code: "#29", "n°29", "N° 29".
@@ -98,11 +99,11 @@ def action_code(word: str, example: str) -> str:
     return code
 
 
-def lookup_action(db, the_plan, code: str) -> dict:
+def lookup_action(db, the_plan, code: str) -> Action:
     """The plan's action with this code; refuses with the plan's first and last codes."""
-    action = plan.action_by_code(db, the_plan.id, code)
+    action = action_by_code(db, the_plan.id, code)
     if action is None:
-        bounds = plan.code_range(db, the_plan.id)
+        bounds = code_range(db, the_plan.id)
         if bounds is None:
             raise UnknownAction(texts.EMPTY_PLAN)
         low, high = bounds
@@ -110,7 +111,7 @@ def lookup_action(db, the_plan, code: str) -> dict:
     return action
 
 
-def _action(reading: Reading) -> dict:
+def _action(reading: Reading) -> Action:
     the_plan = plan_of(reading)
     if not reading.words:
         raise MissingArgument(
@@ -126,20 +127,12 @@ ACTION = Param("action", "N", _action)
 
 # ---------------------------------------------------------------- people
 
-#: "@localpart:server", as Matrix writes a person (at most 255 characters).
-_CHAT_ID = re.compile(r"^@[^\s:]{1,200}:[^\s:]+(?::\d{1,5})?$")
-#: A Teams person: "aad:<Entra object id>", or the UPN ("luc@cpas.be").
-_TEAMS_ID = re.compile(r"^aad:[0-9a-fA-F-]{36}$")
-_UPN = re.compile(r"^[^\s@:]{1,200}@[^\s@:]+\.[^\s@:]+$")
-
-
 def chat_id(word: str) -> str:
     """A person as typed: a Matrix id ("@anne:example.org"), a Teams identity
     ("aad:<object id>") or a UPN ("anne@cpas.be", lower-cased); refuses anything else."""
-    if _CHAT_ID.match(word) or _TEAMS_ID.match(word):
-        return word
-    if _UPN.match(word):
-        return word.lower()
+    checked = well_formed(word)
+    if checked is not None:
+        return checked
     raise UserError(texts.BAD_CHAT_ID.format(word=shorten(word, 40)))
 
 

@@ -14,8 +14,10 @@ from commands import rhythm_texts
 from commands.formatting import PHONE, day, esc, safe, shorten
 from commands.render import person_name
 from commands.types import Directory
-from reports.plan import done_percent, format_number
-from storage import history, plan, plans, sends
+from storage import history, plans, sends
+from storage.actions import Action, list_actions, strategic_objectives
+from storage.french import format_number
+from storage.progress import done_percent
 from storage.vocabulary import ABANDONED, CLOSED, DONE, IN_PROGRESS, ON_HOLD
 
 #: What falls due within this many days is announced.
@@ -66,12 +68,12 @@ def digest_message(
 
 
 def _plan_blocks(db, directory, the_plan, now, today, since, silent_after) -> list[_Block]:
-    actions = plan.list_actions(db, the_plan.id)
+    actions = list_actions(db, the_plan.id)
     changes = history.status_changes(db, the_plan.id, since, now)
     blocks = []
-    for os_ in plan.strategic_objectives(db, the_plan.id):
-        mine = [a for a in actions if a["os_number"] == os_["number"]]
-        numbers = {a["number"] for a in mine}
+    for os_ in strategic_objectives(db, the_plan.id):
+        mine = [a for a in actions if a.os_number == os_["number"]]
+        numbers = {a.number for a in mine}
         block = _os_block(
             directory, os_, mine, [c for c in changes if c["action_number"] in numbers], today
         )
@@ -114,7 +116,7 @@ def _os_block(directory, os_, actions, changes, today: date) -> _Block:
             label = rhythm_texts.DIGEST_CHANGE_LABELS[status]
             block.lines.append(f"{label} ({len(done)}) : {_listed(items)}")
             block.counts.append(f"{len(done)} {label.lower()}")
-    late = [a for a in actions if plan.is_overdue(a, today)]
+    late = [a for a in actions if a.is_late(today)]
     if late:
         block.lines.append(rhythm_texts.DIGEST_LATE.format(count=len(late), codes=_codes(late)))
         block.counts.append(rhythm_texts.DIGEST_LATE_COUNT.format(count=len(late)))
@@ -122,12 +124,12 @@ def _os_block(directory, os_, actions, changes, today: date) -> _Block:
     soon = [
         a
         for a in actions
-        if a["status"] not in CLOSED
-        and a["end_date"]
-        and today <= date.fromisoformat(a["end_date"]) <= horizon
+        if a.status not in CLOSED
+        and a.end
+        and today <= a.end <= horizon
     ]
     if soon:
-        items = [f"{a['code']} ({day(a['end_date'])})" for a in soon]
+        items = [f"{a.code} ({day(a.end)})" for a in soon]
         block.lines.append(
             rhythm_texts.DIGEST_SOON.format(
                 days=DUE_SOON_DAYS, count=len(soon), items=_listed(items)
@@ -145,10 +147,10 @@ def silent_pilots(db, directory, the_plan, actions, now, silent_after) -> list[s
     news = history.last_news(db, the_plan.id)
     latest: dict[str, datetime | None] = {}
     for action in actions:
-        if action["status"] in CLOSED:
+        if action.status in CLOSED:
             continue
-        for pilot in action["pilots"]:
-            seen = news.get(action["number"])
+        for pilot in action.pilots:
+            seen = news.get(action.number)
             known = latest.get(pilot)
             latest[pilot] = max(seen, known) if seen and known else seen or known
     silent = []
@@ -164,9 +166,9 @@ def silent_pilots(db, directory, the_plan, actions, now, silent_after) -> list[s
     return silent
 
 
-def _progress(actions: list[dict]) -> str:
+def _progress(actions: list[Action]) -> str:
     """The plan's "% done" as the reports and the chart print it (`reports.plan.done_percent`)."""
-    by_status = Counter(a["status"] for a in actions)
+    by_status = Counter(a.status for a in actions)
     counted = len(actions) - by_status[ABANDONED]
     return rhythm_texts.DIGEST_PROGRESS.format(
         percent=format_number(done_percent(by_status)),
@@ -176,8 +178,8 @@ def _progress(actions: list[dict]) -> str:
     )
 
 
-def _codes(actions: list[dict]) -> str:
-    return _listed([a["code"] for a in actions])
+def _codes(actions: list[Action]) -> str:
+    return _listed([a.code for a in actions])
 
 
 def _listed(items: list[str]) -> str:

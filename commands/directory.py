@@ -9,12 +9,14 @@ import difflib
 from commands import texts
 from commands.access import ADMINS, Rule, effective_directory, roles
 from commands.arguments import PERSON, Param, Reading, chat_id, word_choice
+from commands.chat_ids import looks_like_chat_id
 from commands.errors import MissingArgument, UserError
 from commands.formatting import paginate, safe, shorten
 from commands.registry import command
 from commands.render import paged
 from commands.types import ADMIN, CODIR, PILOT, READER, Args, Context, Identity, Reply
-from storage import people, plan
+from storage import people
+from storage.actions import Action, action_counts_by_pilot, actions_of_pilots, pilot_codes
 from storage.vocabulary import fold
 
 LINK_EXAMPLE = "!pilote AB @anne:example.org"
@@ -38,12 +40,12 @@ _ROLE_WORDS = {
 
 def known_pilots(ctx: Context) -> list[str]:
     """Pilots of the plan, and those only the directory names."""
-    return sorted(set(plan.pilot_codes(ctx.db)) | set(ctx.directory.links))
+    return sorted(set(pilot_codes(ctx.db)) | set(ctx.directory.links))
 
 
-def actions_of(ctx: Context, codes: set[str]) -> list[dict]:
+def actions_of(ctx: Context, codes: set[str]) -> list[Action]:
     """The actions these pilots pilot in the room's plan (none when the room has no plan)."""
-    return [] if ctx.plan is None else plan.actions_of_pilots(ctx.db, ctx.plan.id, codes)
+    return [] if ctx.plan is None else actions_of_pilots(ctx.db, ctx.plan.id, codes)
 
 
 def resolve_pilot(ctx: Context, text: str) -> str:
@@ -62,7 +64,7 @@ def resolve_pilot(ctx: Context, text: str) -> str:
 def _is_person_word(word: str) -> bool:
     """A Matrix id, a Teams identity or a UPN (or "-" before one), or "retirer"."""
     person = word.removeprefix("-")
-    return person.startswith(("@", "aad:")) or "@" in person or fold(word) in _REMOVE_WORDS
+    return looks_like_chat_id(person) or fold(word) in _REMOVE_WORDS
 
 
 def _pilot(reading: Reading) -> str:
@@ -121,7 +123,7 @@ def describe_person(ctx: Context, person: Identity, you: bool) -> list[str]:
     if person.pilots:
         codes = sorted(person.pilots)
         actions = actions_of(ctx, set(codes))
-        late = sum(plan.is_overdue(a, ctx.today) for a in actions)
+        late = sum(a.is_late(ctx.today) for a in actions)
         line = texts.PILOT_LINE.format(codes=", ".join(codes), count=len(actions))
         lines.append(line + (texts.LATE_COUNT.format(count=late) if late else ""))
         if you:
@@ -186,8 +188,8 @@ def _show_pilot(ctx: Context, code: str) -> Reply:
     else:
         lines = [texts.PILOT_PEOPLE.format(code=code, people=", ".join(linked))]
     actions = actions_of(ctx, {code})
-    late = [a for a in actions if plan.is_overdue(a, ctx.today)]
-    numbers = ", ".join(a["code"] for a in actions[:25])
+    late = [a for a in actions if a.is_late(ctx.today)]
+    numbers = ", ".join(a.code for a in actions[:25])
     if len(actions) > 25:
         numbers += "…"
     line = texts.PILOT_ACTIONS.format(count=len(actions))
@@ -208,7 +210,7 @@ def _show_pilot(ctx: Context, code: str) -> Reply:
     questions_rank=110,
 )
 def list_pilots(ctx: Context, args: Args) -> Reply:
-    counts = {} if ctx.plan is None else plan.action_counts_by_pilot(ctx.db, ctx.plan.id)
+    counts = {} if ctx.plan is None else action_counts_by_pilot(ctx.db, ctx.plan.id)
     linked, unlinked = [], []
     for code in known_pilots(ctx):
         people_ids = sorted(ctx.directory.people(code))

@@ -19,7 +19,7 @@ from commands import texts
 from commands.errors import UserError
 from commands.types import Attachment, Organisation
 from reports.table import TableHeading
-from storage import plan
+from storage.actions import Action, list_actions
 from storage.clock import local_time
 from storage.plans import DEFAULT_CODE, Plan
 from storage.vocabulary import fold
@@ -49,9 +49,11 @@ _PLACEHOLDER = Organisation()
 _ORGANISATION_LENGTH, _PLAN_LENGTH = 32, 24
 
 
-def plan_rows(db: sqlite_utils.Database, the_plan: Plan, with_history: bool = False) -> list[dict]:
-    """The plan's consolidated rows; refuses an empty plan."""
-    rows = plan.consolidated_rows(db, the_plan.id, with_history=with_history)
+def plan_actions(
+    db: sqlite_utils.Database, the_plan: Plan, with_history: bool = False
+) -> list[Action]:
+    """The plan's actions for a report; refuses an empty plan."""
+    rows = list_actions(db, the_plan.id, with_history=with_history)
     if not rows:
         raise UserError(texts.EMPTY_PLAN)
     return rows
@@ -152,7 +154,7 @@ def table_file(
     `moment` (a datetime, or a date) dates the file name and the printed title.
     """
     render, mimetype = TABLE_FORMATS[fmt]
-    rows = rows if rows is not None else plan_rows(db, the_plan)
+    rows = rows if rows is not None else plan_actions(db, the_plan)
     headed = (heading(the_plan, moment, organisation),) if fmt in _HEADED else ()
     data = render(rows, *headed)
     name = file_name(the_plan, "tableau", moment, fmt, organisation)
@@ -170,7 +172,7 @@ def evaluation_file(
     """The mid-term evaluation report, in the shape of the Bernissart one."""
     today = local_time(moment).date() if isinstance(moment, datetime) else moment
     data = reports.evaluation_report(
-        plan_rows(db, the_plan, with_history=True),
+        plan_actions(db, the_plan, with_history=True),
         fmt,
         since=since,
         generated_on=today,
@@ -201,7 +203,7 @@ def ecomptes_file(
     today = local_time(moment).date() if isinstance(moment, datetime) else moment
     exercise = organisation.exercise or today.year
     data = reports.ecomptes_xml(
-        plan_rows(db, the_plan),
+        plan_actions(db, the_plan),
         ins=organisation.ins,
         admin_type=organisation.admin_type,
         exercise=exercise,
@@ -221,7 +223,7 @@ def chart_file(
 ) -> Attachment:
     shown = heading(the_plan, moment, organisation)
     data = reports.progress_chart_png(
-        plan_rows(db, the_plan, with_history=True),
+        plan_actions(db, the_plan, with_history=True),
         organisation=shown.organisation,
         plan_title=shown.plan,
         today=shown.today,

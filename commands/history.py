@@ -4,6 +4,7 @@ history is append-only."""
 from commands import texts
 from commands.access import Rule
 from commands.arguments import Param, Reading, action_code, chat_id, lookup_action, plan_of
+from commands.chat_ids import looks_like_chat_id
 from commands.errors import MissingArgument
 from commands.formatting import paginate, safe, shorten
 from commands.registry import command
@@ -25,7 +26,7 @@ def _action_or_person(reading: Reading) -> tuple[dict | None, str | None]:
     me = reading.ctx.user.chat_id
     if word == me or fold(word) == _ME:
         return None, me
-    if word.startswith(("@", "aad:")) or "@" in word:
+    if looks_like_chat_id(word):
         return None, chat_id(word)
     code = action_code(word, reading.example)
     return lookup_action(reading.ctx.db, plan_of(reading), code), None
@@ -65,11 +66,11 @@ def show_history(ctx: Context, args: Args) -> Reply:
     action, person = args.subject
     if person is not None:
         return _person_history(ctx, person, args.page)
-    entries = history.entries(ctx.db, action["number"])[::-1]
-    code = action["code"]
+    entries = history.entries(ctx.db, action.number)[::-1]
+    code = action.code
     if not entries:
         return Reply(text=texts.NO_HISTORY.format(number=code))
-    head = texts.HISTORY_HEAD.format(number=code, title=shorten(action["title"], 60))
+    head = texts.HISTORY_HEAD.format(number=code, title=shorten(action.title, 60))
     items = [describe_update(entry, ctx.directory) for entry in entries]
     return paginate(head, [("", items)], args.page, f"!historique {code}")
 

@@ -8,8 +8,8 @@ from commands.formatting import day, paginate, percent, shorten
 from commands.registry import command
 from commands.render import paged
 from commands.types import Args, Context, Reply
-from reports import status_summary
-from storage import plan
+from storage.actions import Action, actions_of_pilots
+from storage.progress import status_summary
 from storage.vocabulary import DONE, PILOT_ORDER, STATUSES
 
 
@@ -27,10 +27,10 @@ def my_actions(ctx: Context, args: Args) -> Reply:
     actions, who = _mine(ctx, args)
     if not actions:
         return Reply(text=texts.NO_ACTIONS.format(who=who))
-    late = [a for a in actions if plan.is_overdue(a, ctx.today)]
+    late = [a for a in actions if a.is_late(ctx.today)]
     groups = [(texts.MINE_LATE.format(count=len(late)), late)] if late else []
     for status in PILOT_ORDER:
-        members = [a for a in actions if a["status"] == status and a not in late]
+        members = [a for a in actions if a.status == status and a not in late]
         if members:
             groups.append((f"{status.capitalize()} ({len(members)})", members))
     head = texts.MINE_HEAD.format(who=who, count=len(actions))
@@ -49,31 +49,31 @@ def my_actions(ctx: Context, args: Args) -> Reply:
 )
 def my_overdue(ctx: Context, args: Args) -> Reply:
     actions, who = _mine(ctx, args)
-    late = [a for a in actions if plan.is_overdue(a, ctx.today)]
+    late = [a for a in actions if a.is_late(ctx.today)]
     if not late:
         return Reply(text=texts.MINE_NONE_LATE.format(who=who))
     head = texts.MINE_LATE_HEAD.format(who=who, count=len(late))
     return _grouped(head, [("", late)], args.page, "!mes-retards")
 
 
-def _mine(ctx: Context, args: Args) -> tuple[list[dict], str]:
+def _mine(ctx: Context, args: Args) -> tuple[list[Action], str]:
     """The actions of the pilots the sender is linked to, and those pilots' codes."""
     if not ctx.user.pilots:
         raise UserError(texts.NO_PILOT_LINK)
-    actions = plan.actions_of_pilots(ctx.db, args.plan.id, set(ctx.user.pilots))
+    actions = actions_of_pilots(ctx.db, args.plan.id, set(ctx.user.pilots))
     return actions, "/".join(sorted(ctx.user.pilots))
 
 
-def _grouped(head: str, groups: list[tuple[str, list[dict]]], page: int, again: str) -> Reply:
+def _grouped(head: str, groups: list[tuple[str, list[Action]]], page: int, again: str) -> Reply:
     lines = [(heading, [_mine_line(a) for a in members]) for heading, members in groups]
     return paginate(head, lines, page, again)
 
 
-def _mine_line(action: dict) -> str:
-    line = f"{action['code']} {shorten(action['title'], 60)}"
-    extra = [action["deadline"]] if action["deadline"] else []
-    if action["progress"] is not None and action["status"] != DONE:
-        extra.append(percent(action["progress"]))
+def _mine_line(action: Action) -> str:
+    line = f"{action.code} {shorten(action.title, 60)}"
+    extra = [action.deadline] if action.deadline else []
+    if action.progress is not None and action.status != DONE:
+        extra.append(percent(action.progress))
     return line + (f" ({', '.join(extra)})" if extra else "")
 
 
@@ -88,7 +88,7 @@ def _mine_line(action: dict) -> str:
     questions_rank=90,
 )
 def consolidated_table(ctx: Context, args: Args) -> Reply:
-    rows = files.plan_rows(ctx.db, args.plan)
+    rows = files.plan_actions(ctx.db, args.plan)
     summary = status_summary(rows)
     lines = [texts.TABLE_HEAD.format(count=len(rows), day=day(ctx.today))]
     lines.append(

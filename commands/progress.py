@@ -10,7 +10,8 @@ from commands.formatting import day, moment, percent, safe, shorten
 from commands.registry import command
 from commands.render import codir_post, one_post, person_name
 from commands.types import Args, Context, Reply
-from storage import history, plan, plans
+from storage import history, plans
+from storage.actions import get_action
 from storage.deadlines import MONTHS, parse_deadline
 from storage.vocabulary import (
     DEADLINE,
@@ -80,7 +81,7 @@ NEW_DEADLINE = Param("deadline", "échéance", _deadline)
     examples=["!note 12 réunion avec le SPW le 5 juin"],
 )
 def add_note(ctx: Context, args: Args) -> Reply:
-    number = args.action["number"]
+    number = args.action.number
     history.record_update(
         ctx.db,
         number,
@@ -90,7 +91,7 @@ def add_note(ctx: Context, args: Args) -> Reply:
         source_id=ctx.message.event_id,
         at=ctx.now,
     )
-    return Reply(text=texts.NOTE_ADDED.format(number=args.action["code"]))
+    return Reply(text=texts.NOTE_ADDED.format(number=args.action.code))
 
 
 @command(
@@ -108,20 +109,20 @@ def add_note(ctx: Context, args: Args) -> Reply:
 )
 def record_indicator(ctx: Context, args: Args) -> Reply:
     action, value = args.action, args.value
-    if fold(value) == fold(action["indicator_value"] or ""):
-        raise UserError(texts.SAME_INDICATOR.format(number=action["code"], value=value))
+    if fold(value) == fold(action.indicator_value or ""):
+        raise UserError(texts.SAME_INDICATOR.format(number=action.code, value=value))
     history.record_update(
         ctx.db,
-        action["number"],
+        action.number,
         ctx.user.chat_id,
         kind=INDICATOR,
         value=value,
         source_id=ctx.message.event_id,
         at=ctx.now,
     )
-    label = shorten(action["indicators"] or "indicateur", 50)
+    label = shorten(action.indicators or "indicateur", 50)
     return Reply(
-        text=safe(texts.INDICATOR_SET.format(number=action["code"], label=label, value=value))
+        text=safe(texts.INDICATOR_SET.format(number=action.code, label=label, value=value))
     )
 
 
@@ -136,11 +137,11 @@ def record_indicator(ctx: Context, args: Args) -> Reply:
 )
 def record_health(ctx: Context, args: Args) -> Reply:
     action, health, comment = args.action, args.health, args.comment
-    if health == action["health"] and not comment:
-        raise UserError(texts.SAME_HEALTH.format(number=action["code"], health=health))
+    if health == action.health and not comment:
+        raise UserError(texts.SAME_HEALTH.format(number=action.code, health=health))
     history.record_update(
         ctx.db,
-        action["number"],
+        action.number,
         ctx.user.chat_id,
         kind=HEALTH,
         value=health,
@@ -149,7 +150,7 @@ def record_health(ctx: Context, args: Args) -> Reply:
         at=ctx.now,
     )
     label = health_label(health)
-    reply = Reply(text=texts.HEALTH_SET.format(number=action["code"], label=label))
+    reply = Reply(text=texts.HEALTH_SET.format(number=action.code, label=label))
     if health != GOOD:
         what = texts.HEALTH_CHANGE.format(health=label) + (f" — {comment}" if comment else "")
         reply.posts.append(codir_post(ctx, action, what))
@@ -167,19 +168,19 @@ def record_health(ctx: Context, args: Args) -> Reply:
 )
 def change_deadline(ctx: Context, args: Args) -> Reply:
     action, (deadline, end), reason = args.action, args.deadline, args.reason
-    if deadline == action["deadline"]:
-        raise UserError(texts.SAME_DEADLINE.format(number=action["code"], deadline=deadline))
+    if deadline == action.deadline:
+        raise UserError(texts.SAME_DEADLINE.format(number=action.code, deadline=deadline))
     history.record_deadline(
         ctx.db,
-        action["number"],
+        action.number,
         ctx.user.chat_id,
         deadline=deadline,
         comment=reason,
         source_id=ctx.message.event_id,
         at=ctx.now,
     )
-    what = texts.DEADLINE_MOVED.format(old=action["deadline"] or "—", new=deadline, end=day(end))
-    reply = Reply(text=safe(texts.DEADLINE_SET.format(number=action["code"], what=what)))
+    what = texts.DEADLINE_MOVED.format(old=action.deadline or "—", new=deadline, end=day(end))
+    reply = Reply(text=safe(texts.DEADLINE_SET.format(number=action.code, what=what)))
     reply.posts.append(codir_post(ctx, action, what + (f" — {reason}" if reason else "")))
     return reply
 
@@ -232,14 +233,14 @@ def undo(ctx: Context, args: Args) -> Reply:
             )
         )
     for entry in entries:
-        current = plan.get_action(ctx.db, entry["action_number"])
-        owner = plans.plan_by_id(ctx.db, current["plan_id"])
+        current = get_action(ctx.db, entry["action_number"])
+        owner = plans.plan_by_id(ctx.db, current.plan_id)
         if owner.closed:
             raise UserError(texts.PLAN_CLOSED.format(code=owner.code))
         # Rights are today's: a pilot unlinked since, or an admin no longer one, may not undo.
         if entry["kind"] == DEADLINE and ctx.user.is_admin:
             continue
-        if entry["kind"] == DEADLINE or not ctx.user.may_update(current["pilots"]):
+        if entry["kind"] == DEADLINE or not ctx.user.may_update(current.pilots):
             raise NotAllowed(texts.UNDO_NOT_ALLOWED.format(number=entry["action_code"]))
     group = {e["id"] for e in entries}
     for entry in entries:
@@ -267,7 +268,7 @@ def undo(ctx: Context, args: Args) -> Reply:
     posts = [
         codir_post(
             ctx,
-            plan.get_action(ctx.db, e["action_number"]),
+            get_action(ctx.db, e["action_number"]),
             texts.UNDONE_POST.format(what=undone[e["id"]]),
         )
         for e in entries

@@ -10,8 +10,22 @@ from commands.formatting import day, esc, paginate, percent, safe, shorten
 from commands.registry import command
 from commands.render import action_line, describe_update, paged, status_line
 from commands.types import Args, Context, Reply
-from reports.plan import done_percent, done_percent_note, format_number
-from storage import history, plan
+from storage import history
+from storage.actions import (
+    Action,
+    actions_of_oo,
+    actions_of_os,
+    get_action,
+    list_actions,
+    operational_objective,
+    operational_objectives,
+    search_actions,
+    search_words,
+    strategic_objective,
+    strategic_objectives,
+)
+from storage.french import format_number
+from storage.progress import done_percent, done_percent_note
 from storage.vocabulary import ABANDONED, DONE, STATUSES
 
 _OS = re.compile(r"^(?:os)?\s*(\d{1,4})$")
@@ -24,7 +38,7 @@ _OO = re.compile(r"^(?:oo)?\s*(\d{1,4})\s*[.,]\s*(\d{1,4})$")
 def _os_number(reading: Reading) -> int:
     """An OS of the plan: "2" or "os 2"; refuses with the range of OS."""
     plan_id = plan_of(reading).id
-    all_os = plan.strategic_objectives(reading.ctx.db, plan_id)
+    all_os = strategic_objectives(reading.ctx.db, plan_id)
     if not all_os:
         raise UserError(texts.EMPTY_PLAN)
     words = reading.rest()
@@ -32,7 +46,7 @@ def _os_number(reading: Reading) -> int:
         what = "le numéro d'OS"
         raise MissingArgument(texts.MISSING_ARGUMENT.format(what=what, example=reading.example))
     match = _OS.match(words.casefold())
-    if not match or plan.strategic_objective(reading.ctx.db, plan_id, int(match.group(1))) is None:
+    if not match or strategic_objective(reading.ctx.db, plan_id, int(match.group(1))) is None:
         raise UserError(texts.UNKNOWN_OS.format(word=shorten(words, 20), high=all_os[-1]["number"]))
     return int(match.group(1))
 
@@ -49,8 +63,8 @@ def _oo_number(reading: Reading) -> str:
         raise UserError(texts.BAD_OO.format(word=shorten(words, 20)))
     os_number, position = int(match.group(1)), int(match.group(2))
     number = f"{os_number}.{position}"
-    if plan.operational_objective(reading.ctx.db, plan_id, number) is None:
-        oos = plan.operational_objectives(reading.ctx.db, plan_id, os_number)
+    if operational_objective(reading.ctx.db, plan_id, number) is None:
+        oos = operational_objectives(reading.ctx.db, plan_id, os_number)
         known = [oo["number"] for oo in oos]
         if not known:
             reading.words = [str(os_number)]
@@ -65,7 +79,7 @@ def _optional_os(reading: Reading) -> int | None:
 
 def _search_words(reading: Reading) -> list[str]:
     plan_of(reading)
-    words = plan.search_words(reading.rest())
+    words = search_words(reading.rest())
     if not words:
         raise MissingArgument(texts.SEARCH_MISSING)
     return words
@@ -86,23 +100,23 @@ def bar(share: float, width: int = 10) -> str:
     return "▓" * filled + "░" * (width - filled)
 
 
-def done_share(actions: list[dict]) -> float:
+def done_share(actions: list[Action]) -> float:
     """Share of actions done, abandoned ones left out (`reports.plan.done_percent`)."""
-    return done_percent(Counter(a["status"] for a in actions)) / 100
+    return done_percent(Counter(a.status for a in actions)) / 100
 
 
-def progress_line(actions: list[dict]) -> str:
+def progress_line(actions: list[Action]) -> str:
     """ "▓▓▓░░░░░░░ 30 % fait (3/10)" """
     share = done_share(actions)
-    done = sum(a["status"] == DONE for a in actions)
-    counted = sum(a["status"] != ABANDONED for a in actions)
+    done = sum(a.status == DONE for a in actions)
+    counted = sum(a.status != ABANDONED for a in actions)
     return texts.PROGRESS_LINE.format(
         bar=bar(share), percent=round(share * 100), done=done, counted=counted
     )
 
 
-def status_counts(actions: list[dict]) -> str:
-    counts = Counter(a["status"] for a in actions)
+def status_counts(actions: list[Action]) -> str:
+    counts = Counter(a.status for a in actions)
     return ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
 
 
@@ -121,24 +135,24 @@ def status_counts(actions: list[dict]) -> str:
 )
 def show_action(ctx: Context, args: Args) -> Reply:
     action = args.action
-    deadline = action["deadline"] or texts.NO_DEADLINE
-    if action["end_date"]:
-        deadline += texts.DEADLINE_END.format(day=day(action["end_date"]))
-    head = texts.ACTION_HEAD.format(number=action["code"], title=action["title"])
+    deadline = action.deadline or texts.NO_DEADLINE
+    if action.end:
+        deadline += texts.DEADLINE_END.format(day=day(action.end))
+    head = texts.ACTION_HEAD.format(number=action.code, title=action.title)
     lines = [
         texts.ACTION_PLACE.format(
-            os=action["os_number"], oo=action["oo_number"], title=shorten(action["oo_title"], 80)
+            os=action.os_number, oo=action.oo_number, title=shorten(action.oo_title, 80)
         ),
-        texts.ACTION_INDICATORS.format(value=action["indicators"] or "—"),
-        texts.ACTION_PILOTS.format(value=", ".join(action["pilots"]) or "—"),
+        texts.ACTION_INDICATORS.format(value=action.indicators or "—"),
+        texts.ACTION_PILOTS.format(value=", ".join(action.pilots) or "—"),
         texts.ACTION_DEADLINE.format(value=deadline),
         texts.ACTION_STATUS.format(value=status_line(action, ctx.today)),
     ]
-    if action["indicator_value"]:
-        lines.append(texts.ACTION_REACHED.format(value=action["indicator_value"]))
-    if action["last_comment"]:
-        lines.append(texts.ACTION_LAST_COMMENT.format(value=action["last_comment"]))
-    entries = history.last_entries(ctx.db, action["number"], 3)
+    if action.indicator_value:
+        lines.append(texts.ACTION_REACHED.format(value=action.indicator_value))
+    if action.last_comment:
+        lines.append(texts.ACTION_LAST_COMMENT.format(value=action.last_comment))
+    entries = history.last_entries(ctx.db, action.number, 3)
     if entries:
         lines.append(texts.ACTION_LAST_UPDATES)
         lines += [f"• {describe_update(e, ctx.directory)}" for e in entries]
@@ -156,16 +170,16 @@ def show_action(ctx: Context, args: Args) -> Reply:
 def show_os(ctx: Context, args: Args) -> Reply:
     number = args.os
     plan_id = args.plan.id
-    objective = plan.strategic_objective(ctx.db, plan_id, number)
-    actions = plan.actions_of_os(ctx.db, plan_id, number)
+    objective = strategic_objective(ctx.db, plan_id, number)
+    actions = actions_of_os(ctx.db, plan_id, number)
     lines = [
         f"OS {number} — {objective['title']}",
         texts.ACTION_COUNT.format(count=len(actions), statuses=status_counts(actions)),
         progress_line(actions),
         texts.OS_OBJECTIVES,
     ]
-    for oo in plan.operational_objectives(ctx.db, plan_id, number):
-        members = [a for a in actions if a["oo_number"] == oo["number"]]
+    for oo in operational_objectives(ctx.db, plan_id, number):
+        members = [a for a in actions if a.oo_number == oo["number"]]
         lines.append(
             texts.OS_OO_LINE.format(
                 number=oo["number"],
@@ -174,7 +188,7 @@ def show_os(ctx: Context, args: Args) -> Reply:
                 count=len(members),
             )
         )
-    late = [a for a in actions if plan.is_overdue(a, ctx.today)]
+    late = [a for a in actions if a.is_late(ctx.today)]
     if late:
         lines.append(texts.OS_LATE.format(count=len(late), number=number))
     lines.append(texts.OS_MORE)
@@ -189,8 +203,8 @@ def show_os(ctx: Context, args: Args) -> Reply:
     examples=["!oo 2.1"],
 )
 def show_oo(ctx: Context, args: Args) -> Reply:
-    objective = plan.operational_objective(ctx.db, args.plan.id, args.oo)
-    actions = plan.actions_of_oo(ctx.db, args.plan.id, args.oo)
+    objective = operational_objective(ctx.db, args.plan.id, args.oo)
+    actions = actions_of_oo(ctx.db, args.plan.id, args.oo)
     head = (
         f"OO {args.oo} — {shorten(objective['title'], 200)}\n"
         f"{progress_line(actions)} — {status_counts(actions)}"
@@ -210,27 +224,27 @@ def show_oo(ctx: Context, args: Args) -> Reply:
     broad_questions=["plan"],
 )
 def summary(ctx: Context, args: Args) -> Reply:
-    actions = plan.list_actions(ctx.db, args.plan.id)
+    actions = list_actions(ctx.db, args.plan.id)
     if not actions:
         raise UserError(texts.EMPTY_PLAN)
-    late = sum(plan.is_overdue(a, ctx.today) for a in actions)
+    late = sum(a.is_late(ctx.today) for a in actions)
     lines = [
         texts.SUMMARY_HEAD.format(day=day(ctx.today), count=len(actions)),
         texts.SUMMARY_PROGRESS.format(progress=_exact_progress_line(actions), late=late),
     ]
-    for objective in plan.strategic_objectives(ctx.db, args.plan.id):
-        members = [a for a in actions if a["os_number"] == objective["number"]]
+    for objective in strategic_objectives(ctx.db, args.plan.id):
+        members = [a for a in actions if a.os_number == objective["number"]]
         lines.append(f"OS {objective['number']} {shorten(objective['title'], 45)}")
         counts = status_counts(members) or texts.NO_ACTION_IN_OS
         lines.append(f"  {_exact_progress_line(members)} — {counts}")
-    lines.append(done_percent_note(Counter(a["status"] for a in actions)))
+    lines.append(done_percent_note(Counter(a.status for a in actions)))
     lines.append(texts.SUMMARY_MORE)
     return Reply(text=safe("\n".join(lines)))
 
 
-def _exact_progress_line(actions: list[dict]) -> str:
+def _exact_progress_line(actions: list[Action]) -> str:
     """ "▓▓▓░░░░░░░ 33,3 % fait (3/9)": the same figure, to the decimal, as the reports."""
-    by_status = Counter(a["status"] for a in actions)
+    by_status = Counter(a.status for a in actions)
     percent = done_percent(by_status)
     return texts.PROGRESS_LINE.format(
         bar=bar(percent / 100),
@@ -251,16 +265,16 @@ def _exact_progress_line(actions: list[dict]) -> str:
     questions_rank=20,
 )
 def overdue(ctx: Context, args: Args) -> Reply:
-    actions = plan.list_actions(ctx.db, args.plan.id)
-    late = [a for a in actions if plan.is_overdue(a, ctx.today)]
+    actions = list_actions(ctx.db, args.plan.id)
+    late = [a for a in actions if a.is_late(ctx.today)]
     if args.os is not None:
-        late = [a for a in late if a["os_number"] == args.os]
+        late = [a for a in late if a.os_number == args.os]
     if not late:
         return Reply(text=texts.NO_OVERDUE)
     groups = []
-    for os_number in dict.fromkeys(a["os_number"] for a in late):
-        members = [a for a in late if a["os_number"] == os_number]
-        title = shorten(members[0]["os_title"], 50)
+    for os_number in dict.fromkeys(a.os_number for a in late):
+        members = [a for a in late if a.os_number == os_number]
+        title = shorten(members[0].os_title, 50)
         heading = f"OS {os_number} — {title} ({len(members)})"
         groups.append((heading, [_late_line(a) for a in members]))
     head = texts.OVERDUE_HEAD.format(count=len(late), day=day(ctx.today))
@@ -268,16 +282,16 @@ def overdue(ctx: Context, args: Args) -> Reply:
     return paginate(head, groups, args.page, again)
 
 
-def _late_line(action: dict) -> str:
-    state = action["status"]
-    if action["progress"] is not None:
-        state += f" {percent(action['progress'])}"
+def _late_line(action: Action) -> str:
+    state = action.status
+    if action.progress is not None:
+        state += f" {percent(action.progress)}"
     return texts.OVERDUE_LINE.format(
-        number=action["code"],
-        title=shorten(action["title"], 45),
-        deadline=shorten(action["deadline"], 20),
+        number=action.code,
+        title=shorten(action.title, 45),
+        deadline=shorten(action.deadline, 20),
         state=state,
-        pilots="/".join(action["pilots"]) or "—",
+        pilots="/".join(action.pilots) or "—",
     )
 
 
@@ -293,10 +307,10 @@ def _late_line(action: dict) -> str:
     pointer="!cherche mots",
 )
 def search(ctx: Context, args: Args) -> Reply:
-    numbers = plan.search_actions(ctx.db, args.plan.id, args.words)
+    numbers = search_actions(ctx.db, args.plan.id, args.words)
     shown_words = shorten(" ".join(args.words), 60)
     if not numbers:
         return Reply(text=safe(texts.SEARCH_NOTHING.format(words=shown_words)))
     head = texts.SEARCH_HEAD.format(count=len(numbers), words=shown_words)
-    items = [action_line(plan.get_action(ctx.db, number), ctx.today) for number in numbers]
+    items = [action_line(get_action(ctx.db, number), ctx.today) for number in numbers]
     return paginate(head, [("", items)], args.page, "!cherche " + " ".join(args.words))

@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 
 from commands import rhythm_texts
 from commands.formatting import day, esc, lines_to_html, safe, shorten
-from storage import history, plan, sends
+from storage import history, sends
+from storage.actions import Action, actions_of_pilots
 from storage.vocabulary import CLOSED
 
 OVERDUE, SILENT = "overdue", "silent"
@@ -24,7 +25,7 @@ MOST_LINES = 12
 
 @dataclass(frozen=True)
 class Need:
-    action: dict
+    action: Action
     #: The bookkeeping reason: "before-30:2026-12-31", "overdue" or "silent".
     reason: str
     #: Why, in French: "échéance dans 7 jours (31/12/2026)".
@@ -49,15 +50,15 @@ def needs_of(
     found = []
     for the_plan in open_plans:
         news = history.last_news(db, the_plan.id)
-        for action in plan.actions_of_pilots(db, the_plan.id, set(pilots)):
-            if action["status"] in CLOSED:
+        for action in actions_of_pilots(db, the_plan.id, set(pilots)):
+            if action.status in CLOSED:
                 continue
-            need = _need(action, reminded, news.get(action["number"]), now, today, before)
-            need = need or _silent(action, reminded, news.get(action["number"]), now, silent_after)
+            need = _need(action, reminded, news.get(action.number), now, today, before)
+            need = need or _silent(action, reminded, news.get(action.number), now, silent_after)
             if need is None:
                 continue
             reason, why = need
-            last = reminded.get((action["number"], reason))
+            last = reminded.get((action.number, reason))
             if reason == OVERDUE and last is not None and now - last < overdue_every:
                 continue
             found.append(Need(action, reason, why, the_plan.code))
@@ -66,9 +67,9 @@ def needs_of(
 
 def _need(action, reminded, last_news, now, today, before) -> tuple[str, str] | None:
     """The deadline's reason: missed, or within a threshold not reminded yet."""
-    if not action["end_date"]:
+    if not action.end:
         return None
-    end = date.fromisoformat(action["end_date"])
+    end = action.end
     if end < today:
         return OVERDUE, rhythm_texts.REMINDER_OVERDUE.format(end=day(end))
     left = (end - today).days
@@ -76,7 +77,7 @@ def _need(action, reminded, last_news, now, today, before) -> tuple[str, str] | 
     if not crossed:
         return None
     reason = f"before-{min(crossed)}:{end.isoformat()}"
-    if (action["number"], reason) in reminded:
+    if (action.number, reason) in reminded:
         return None
     when = {0: rhythm_texts.REMINDER_TODAY, 1: rhythm_texts.REMINDER_TOMORROW}.get(left)
     when = when or rhythm_texts.REMINDER_IN_DAYS.format(days=left)
@@ -87,7 +88,7 @@ def _silent(action, reminded, last_news, now, silent_after) -> tuple[str, str] |
     """No news for `silent_after`, and not reminded of it for as long."""
     if last_news is not None and now - last_news < silent_after:
         return None
-    last = reminded.get((action["number"], SILENT))
+    last = reminded.get((action.number, SILENT))
     if last is not None and now - last < silent_after:
         return None
     weeks = silent_after.days // 7
@@ -103,15 +104,15 @@ def reminder_message(
     head = head.format(name=name, count=len(needs))
     lines = []
     for need in needs[:MOST_LINES]:
-        code = need.action["code"]
+        code = need.action.code
         where = f"[{need.plan_code}] " if several_plans else ""
-        title = shorten(need.action["title"], 60)
+        title = shorten(need.action.title, 60)
         lines.append(
             rhythm_texts.REMINDER_LINE.format(where=where, code=code, title=title, why=need.why)
         )
     more = len(needs) - MOST_LINES
     tail = [rhythm_texts.REMINDER_MORE.format(count=more)] if more > 0 else []
-    first = needs[0].action["code"]
+    first = needs[0].action.code
     tail.append(rhythm_texts.REMINDER_HOW.format(code=first))
     text = "\n".join([head, *(f"• {line}" for line in lines), *tail])
     html = (

@@ -15,27 +15,27 @@ from commands.chat_ids import is_teams_object, localpart
 from commands.errors import UserError
 from commands.formatting import esc, moment, percent, safe, shorten
 from commands.types import CODIR_ROOM, Context, Directory, Post
-from storage import plan
+from storage.actions import Action
 from storage.vocabulary import DEADLINE, DONE, HEALTH, INDICATOR, KIND_LABELS, UNDO, fold
 
 #: "page 2", "p2", "p. 2": the last words of a list command asking for a later page.
 _PAGE = re.compile(r"^p(?:age)?\.?\s?(\d{1,4})$", re.ASCII)
 
 
-def status_line(action: dict, today) -> str:
-    parts = [action["status"]]
-    if action["progress"] is not None and action["status"] != DONE:
-        parts.append(percent(action["progress"]))
-    if action.get("health"):
-        parts.append(texts.HEALTH_PART.format(health=action["health"]))
-    if plan.is_overdue(action, today):
+def status_line(action: Action, today) -> str:
+    parts = [action.status]
+    if action.progress is not None and action.status != DONE:
+        parts.append(percent(action.progress))
+    if action.health:
+        parts.append(texts.HEALTH_PART.format(health=action.health))
+    if action.is_late(today):
         parts.append(f"⚠ {texts.LATE}")
     return " — ".join(parts)
 
 
-def action_line(action: dict, today) -> str:
+def action_line(action: Action, today) -> str:
     """ "29 Réaliser un audit… — en cours — 40 %" """
-    return f"{action['code']} {shorten(action['title'], 55)} — {status_line(action, today)}"
+    return f"{action.code} {shorten(action.title, 55)} — {status_line(action, today)}"
 
 
 def person_name(directory: Directory, chat_id: str, display_name: str = "") -> str:
@@ -95,10 +95,10 @@ def one_post(posts: list[Post]) -> list[Post]:
     return [Post(room=CODIR_ROOM, text=text, html=html)]
 
 
-def codir_post(ctx: Context, action: dict, what: str, comment: str | None = None) -> Post:
+def codir_post(ctx: Context, action: Action, what: str, comment: str | None = None) -> Post:
     """The CODIR room's line for a change: who, which action, what, and the comment."""
-    title = shorten(action["title"], 80)
-    who, number = sender_name(ctx), action["code"]
+    title = shorten(action.title, 80)
+    who, number = sender_name(ctx), action.code
     text = texts.CODIR_CHANGE.format(who=who, number=number, title=title, what=what)
     html = texts.CODIR_CHANGE_HTML.format(
         who=esc(who), number=number, title=esc(title), what=esc(what)

@@ -200,8 +200,8 @@ def reminders(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[O
                 text=text,
                 html=html,
                 mentions=(person,),
-                actions=tuple(dict.fromkeys(n.action["code"] for n in needs)),
-                reminded=tuple((n.action["number"], n.reason) for n in needs),
+                actions=tuple(dict.fromkeys(n.action.code for n in needs)),
+                reminded=tuple((n.action.number, n.reason) for n in needs),
                 at=now,
             )
         )

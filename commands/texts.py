@@ -1,10 +1,11 @@
 """Every sentence the engine and its commands say to users, in French, in one place.
 
-The transports keep their own few sentences (bot/matrix_texts.py); the reports theirs
-(reports/labels.py); the words of the plan itself (statuses, health, history kinds) live in
-storage/vocabulary.py.
+The transports keep their own few sentences (bot/matrix/texts.py, bot/teams/texts.py); the
+reports theirs (reports/labels.py); the words of the plan itself (statuses, health, history
+kinds) live in storage/vocabulary.py.
 """
 
+from commands.chat_ids import addressable
 from commands.types import ADMIN, CODIR, PILOT, READER
 
 ROLE_NAMES = {ADMIN: "administrateur", CODIR: "CODIR", PILOT: "pilote", READER: "lecteur"}
@@ -60,7 +61,7 @@ def role_list(roles) -> str:
 def ask_admins(admins) -> str:
     """ " Demandez à @dg:x." — whom to ask, for refusals: addresses a person can write to (a
     Matrix id, a UPN), not a Teams object id."""
-    first = sorted(a for a in admins if not a.startswith("aad:"))[:3]
+    first = sorted(a for a in admins if addressable(a))[:3]
     return f" Demandez à {', '.join(first)}." if first else ""
 
 

@@ -9,7 +9,8 @@ from commands.grammar import UpdateLine, parse_update
 from commands.registry import command
 from commands.render import codir_post, one_post
 from commands.types import Args, Context, Post, Refused, Reply
-from storage import history, plan
+from storage import history
+from storage.actions import Action, get_action
 from storage.vocabulary import DONE, IN_PROGRESS, NOT_STARTED, ON_HOLD, accepted_words
 
 EXAMPLE = "!maj 29 en cours 40% plan validé en CODIR"
@@ -51,22 +52,22 @@ def coherent(line: UpdateLine) -> tuple[str | None, int | None]:
 UPDATE = Param("change", "N statut [NN%] [commentaire]", _update)
 
 
-def _apply_one(ctx: Context, named: dict, change: Args) -> tuple[str, Post]:
+def _apply_one(ctx: Context, named: Action, change: Args) -> tuple[str, Post]:
     # Read again: an earlier line of the same message may have changed this action.
-    action = plan.get_action(ctx.db, named["number"])
+    action = get_action(ctx.db, named.number)
     status, progress = change.status, change.progress
-    after = history.resulting_state(action["status"], action["progress"], status, progress)
-    unchanged = after == (action["status"], action["progress"])
+    after = history.resulting_state(action.status, action.progress, status, progress)
+    unchanged = after == (action.status, action.progress)
     if unchanged and (not change.comment or change.comment == _last_comment(ctx, action)):
-        current = f" à {percent(action['progress'])}" if action["progress"] is not None else ""
+        current = f" à {percent(action.progress)}" if action.progress is not None else ""
         raise UserError(
             texts.NOTHING_CHANGED.format(
-                number=action["code"], status=action["status"], progress=current
+                number=action.code, status=action.status, progress=current
             )
         )
     entry = history.record_update(
         ctx.db,
-        action["number"],
+        action.number,
         ctx.user.chat_id,
         new_status=status,
         progress=progress,
@@ -77,7 +78,7 @@ def _apply_one(ctx: Context, named: dict, change: Args) -> tuple[str, Post]:
     move = f"{entry['old_status']} → {entry['new_status']}"
     if entry["new_progress"] is not None:
         move += f", {percent(entry['new_progress'])}"
-    line = texts.UPDATE_LINE.format(number=action["code"], move=move)
+    line = texts.UPDATE_LINE.format(number=action.code, move=move)
     if change.comment:
         line += texts.UPDATE_COMMENT.format(comment=shorten(change.comment, 80))
     return line, codir_post(ctx, action, move, change.comment)
@@ -129,6 +130,6 @@ def update_action(ctx: Context, every: list[Args | Refused]) -> Reply:
     return Reply(text=safe("\n".join(lines)), posts=one_post(posts))
 
 
-def _last_comment(ctx: Context, action: dict) -> str | None:
-    last = history.last_entries(ctx.db, action["number"], limit=1)
+def _last_comment(ctx: Context, action: Action) -> str | None:
+    last = history.last_entries(ctx.db, action.number, limit=1)
     return last[0]["comment"] if last else None

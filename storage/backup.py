@@ -1,9 +1,15 @@
 """Backups: a consistent copy of the database, taken while the bot runs, and the nightly one.
 
-    >>> backup(db, Path("pst-copie.db"))                # what sits in the WAL included
-    PosixPath('pst-copie.db')
-    >>> nightly(db, Path("backups"), now_utc(), hour=2, kept=14)
-    PosixPath('backups/pst-2025-03-14.db')              # None: not due yet, or made already
+    >>> import tempfile
+    >>> from datetime import UTC, datetime
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> backup(db, folder / "pst-copie.db").name         # what sits in the WAL included
+    'pst-copie.db'
+    >>> at_three = datetime(2025, 3, 14, 2, 0, tzinfo=UTC)  # 03:00 in Brussels
+    >>> nightly(db, folder / "backups", at_three, hour=2, kept=14).name
+    'pst-2025-03-14.db'
+    >>> nightly(db, folder / "backups", at_three, hour=2, kept=14) is None   # made already
+    True
 
 Copying `pst.db` with `cp` while the bot runs misses the changes still in `pst.db-wal`; SQLite's
 online backup API reads the database as one transaction sees it, WAL included. The copy is one

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from storage import history, plan
+from storage import history
+from storage.actions import get_action, list_actions
 from storage.backup import backup, nightly, nightly_backups
 from storage.db import companions, open_db, open_existing
 from storage.importing import import_plan, load_example
@@ -27,7 +28,7 @@ def mode(path: Path) -> int:
 
 def state(db, number: int = 52) -> tuple:
     """What a pilot would read about an action: the action and its history."""
-    return plan.get_action(db, number), history.entries(db, number)
+    return get_action(db, number), history.entries(db, number)
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_backup_contains_the_changes_still_in_the_wal(running, tmp_path):
     database = tmp_path / "pst.db"
     naive = tmp_path / "cp.db"
     shutil.copyfile(database, naive)  # what `cp pst.db` gives while the bot runs
-    assert plan.get_action(open_existing(naive), 52)["status"] == "à démarrer"
+    assert get_action(open_existing(naive), 52).status == "à démarrer"
 
     reader = open_existing(database)  # another process's connection, as `pst-bot backup`
     target = backup(reader, tmp_path / "copie.db")
@@ -81,7 +82,7 @@ def test_restored_database_answers_like_the_original_at_backup_time(running, tmp
     database = tmp_path / "pst.db"
     saved = backup(running, tmp_path / "copie.db")
     at_backup = state(running)
-    whole_plan = plan.consolidated_rows(running, 1, with_history=True)
+    whole_plan = list_actions(running, 1, with_history=True)
     history.record_update(running, 52, LUC, new_status="suspendu", comment="après la sauvegarde")
     running.close()  # 1. stop the bot
 
@@ -91,9 +92,9 @@ def test_restored_database_answers_like_the_original_at_backup_time(running, tmp
     restored = open_db(database)  # 3. start
 
     assert state(restored) == at_backup
-    assert plan.consolidated_rows(restored, 1, with_history=True) == whole_plan
+    assert list_actions(restored, 1, with_history=True) == whole_plan
     history.record_update(restored, 52, LUC, new_status="fait")  # and it takes changes again
-    assert plan.get_action(restored, 52)["status"] == "fait"
+    assert get_action(restored, 52).status == "fait"
 
 
 def test_backup_command_copies_the_running_bots_database(running, tmp_path):
@@ -178,7 +179,7 @@ def test_nightly_backup_is_made_once_a_day(running, tmp_path):
     assert nightly(running, tmp_path, at(14, 3), hour=2, kept=14) is not None
     history.record_update(running, 52, LUC, new_status="suspendu")
     assert nightly(running, tmp_path, at(14, 22), hour=2, kept=14) is None
-    assert plan.get_action(open_db(tmp_path / "pst-2025-03-14.db"), 52)["status"] == "fait"
+    assert get_action(open_db(tmp_path / "pst-2025-03-14.db"), 52).status == "fait"
     assert nightly(running, tmp_path, at(15, 3), hour=2, kept=14) == tmp_path / "pst-2025-03-15.db"
 
 

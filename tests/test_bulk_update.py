@@ -4,13 +4,14 @@ what was refused, one CODIR post."""
 import pytest
 
 from commands.types import Message
-from storage import history, plan
+from storage import history
+from storage.actions import get_action
 from tests.conftest import ADMIN, SYLVIE, snapshot
 
 
 def status(db, number: int) -> tuple:
-    action = plan.get_action(db, number)
-    return action["status"], action["progress"]
+    action = get_action(db, number)
+    return action.status, action.progress
 
 
 def test_every_line_is_applied_with_one_reply(say, db):
@@ -24,7 +25,7 @@ def test_every_line_is_applied_with_one_reply(say, db):
     assert status(db, 23) == ("fait", 100)
     assert status(db, 24) == ("en cours", 50)
     assert status(db, 25) == ("suspendu", None)
-    assert plan.get_action(db, 25)["last_comment"] == "attente SPW"
+    assert get_action(db, 25).last_comment == "attente SPW"
     [post] = reply.posts
     assert post.room == "codir" and len(post.text.splitlines()) == 3
     assert all(f"l'action {n} " in post.text for n in (23, 24, 25))

@@ -8,7 +8,8 @@ import pytest
 from commands.engine import Engine
 from commands.registry import Command, Registry
 from commands.types import Message
-from storage import history, plan
+from storage import history
+from storage.actions import get_action
 from tests.conftest import ADMIN, LUC, NOW, REGISTRY, STRANGER, SYLVIE, snapshot
 
 
@@ -50,22 +51,22 @@ def test_update_by_pilot_states_old_and_new_status_and_posts_to_codir(say, db):
     post = reply.posts[0]
     assert post.room == "codir"
     assert "SV" in post.text and "action 23" in post.text and "à démarrer → fait" in post.text
-    assert plan.get_action(db, 23)["status"] == "fait"
+    assert get_action(db, 23).status == "fait"
 
 
 def test_update_with_progress_and_comment(say, db):
     reply = say(SYLVIE, "!maj 32 en cours 40% plan validé en CODIR")
     assert reply.text == "Action 32 : à démarrer → en cours, 40 % — « plan validé en CODIR »."
-    action = plan.get_action(db, 32)
-    assert (action["status"], action["progress"]) == ("en cours", 40)
-    assert action["last_comment"] == "plan validé en CODIR"
+    action = get_action(db, 32)
+    assert (action.status, action.progress) == ("en cours", 40)
+    assert action.last_comment == "plan validé en CODIR"
     assert "plan validé en CODIR" in reply.posts[0].text
 
 
 @pytest.mark.parametrize("word", ["fait", "Fait", "réalisé", "realise", "TERMINÉ", "done"])
 def test_update_accepts_status_synonyms_regardless_of_accents_and_case(say, db, word):
     say(SYLVIE, f"!maj 23 {word}")
-    assert plan.get_action(db, 23)["status"] == "fait"
+    assert get_action(db, 23).status == "fait"
 
 
 def test_update_with_bare_percentage_means_in_progress(say, db):
@@ -86,8 +87,8 @@ def test_current_status_is_always_the_last_status_of_the_history(say, db):
     for text in ("!maj 23 en cours", "!maj 23 suspendu", "!maj 23 en cours 80%", "!maj 23 fait"):
         say(SYLVIE, text)
     last = history.entries(db, 23)[-1]
-    action = plan.get_action(db, 23)
-    assert (action["status"], action["progress"]) == (last["new_status"], last["new_progress"])
+    action = get_action(db, 23)
+    assert (action.status, action.progress) == (last["new_status"], last["new_progress"])
 
 
 def test_update_refused_for_non_pilot_names_the_pilots(say, db):
@@ -101,7 +102,7 @@ def test_update_refused_for_non_pilot_names_the_pilots(say, db):
 
 def test_update_allowed_for_admin_on_any_action(say, db):
     assert not say(ADMIN, "!maj 47 fait").refused
-    assert plan.get_action(db, 47)["status"] == "fait"
+    assert get_action(db, 47).status == "fait"
 
 
 def test_update_allowed_for_member_of_a_pilot_group(say, db):

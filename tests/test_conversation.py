@@ -7,7 +7,7 @@ from nio import RoomMessageText
 from bot.matrix.events import incoming_command
 from commands.conversation import understand
 from commands.types import Message
-from storage import plan
+from storage.actions import get_action
 from tests.conftest import REGISTRY, SYLVIE, snapshot
 
 BOT = "@pst:example.org"
@@ -90,7 +90,7 @@ def test_a_question_gets_a_pointer_and_a_greeting_a_hello(text, answer):
 def test_a_direct_message_without_bang_is_applied(engine, db):
     reply = engine.handle(Message(sender=SYLVIE, text="23 en cours 40 %", direct=True))
     assert reply.text == "Action 23 : à démarrer → en cours, 40 %."
-    assert plan.get_action(db, 23)["progress"] == 40
+    assert get_action(db, 23).progress == 40
 
 
 def test_a_group_message_without_bang_is_ignored_and_changes_nothing(engine, db):

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from reports import validate_ecomptes
-from storage import plan
+from storage.actions import get_action
 from storage.db import open_db
 from tests.conftest import ADMIN, SYLVIE, snapshot
 from tests.test_shell import pst_bot
@@ -108,8 +108,8 @@ def test_ecomptes_file_imports_back_with_statuses_and_changes_nothing_on_reimpor
     assert "2 statuts repris du fichier" in first.stdout
     again = pst_bot("import", str(xml), "--db", str(db_path))
     assert "(0 nouvelles, 0 modifiées, 0 statuts" in again.stdout
-    copy = plan.get_action(open_db(db_path), 32)
-    assert (copy["status"], copy["progress"], copy["last_comment"]) == (
+    copy = get_action(open_db(db_path), 32)
+    assert (copy.status, copy.progress, copy.last_comment) == (
         "en cours",
         40,
         "audit lancé",

@@ -16,7 +16,8 @@ from commands.engine import MAX_MESSAGE, Engine
 from commands.errors import UserError
 from commands.registry import Registry
 from commands.types import Directory, Message
-from storage import history, plan
+from storage import history
+from storage.actions import get_action
 from storage.db import open_db
 from storage.importing import import_plan, load_example
 from tests.conftest import ADMIN, LUC, NOW, REGISTRY, STRANGER, SYLVIE, snapshot
@@ -175,7 +176,7 @@ def test_lone_surrogates_are_stored_as_question_marks(template):
         Message(sender=SYLVIE, text="!note 23 a\ud800b")
     )
     assert not reply.refused
-    assert plan.get_action(db, 23)["last_comment"] == "a?b"
+    assert get_action(db, 23).last_comment == "a?b"
 
 
 def test_a_refused_command_rolls_back_what_it_had_written(template, monkeypatch):

@@ -9,7 +9,8 @@ import pytest
 from commands.formatting import PHONE, paginate
 from commands.render import person_name
 from commands.types import Directory, Message
-from storage import history, plan
+from storage import history
+from storage.actions import pilot_codes
 from storage.vocabulary import fold
 from tests.conftest import ADMIN, LUC, NOW, STRANGER, SYLVIE, snapshot
 
@@ -226,7 +227,7 @@ def test_an_old_huge_comment_gives_history_pages_that_fit_a_phone(say, db):
 
 
 def test_the_directory_with_every_pilot_linked_comes_in_pages(say, directory, db):
-    codes = sorted(plan.pilot_codes(db))
+    codes = sorted(pilot_codes(db))
     for code in codes:
         directory.links.setdefault(code, {f"@{fold(code).replace(' ', '-')}:example.org"})
     pages = every_page(say, ADMIN, "!pilotes")

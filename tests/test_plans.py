@@ -8,7 +8,8 @@ from sqlite_utils import Database
 
 from commands.engine import Engine
 from commands.types import Directory, Message
-from storage import history, plan, plans
+from storage import history, plans
+from storage.actions import action_by_code, list_actions, search_actions
 from storage.db import MIGRATIONS, open_db, schema_version, transaction
 from storage.importing import ImportFormatError, WrongPlan, import_plan, load_example, parse_csv
 from tests.conftest import ADMIN, NOW, REGISTRY, SYLVIE, snapshot
@@ -59,7 +60,7 @@ def test_an_update_in_one_plan_leaves_the_other_untouched(talk, two_plans):
     reply = talk(SYLVIE, "!maj 1.1.3 fait")
     assert reply.text == "Action 1.1.3 : à démarrer → fait, 100 %."
     cpas = plans.plan_by_code(two_plans, "cpas")
-    assert all(a["status"] == "à démarrer" for a in plan.list_actions(two_plans, cpas.id))
+    assert all(a.status == "à démarrer" for a in list_actions(two_plans, cpas.id))
 
 
 def test_codes_sort_part_by_part_as_numbers(talk):
@@ -109,7 +110,7 @@ def test_an_update_made_before_closing_cannot_be_undone_after(talk, two_plans):
         plans.set_state(two_plans, commune.id, plans.CLOSED)
     reply = talk(SYLVIE, "!annuler")
     assert reply.refused and "clôturé" in reply.text
-    assert plan.action_by_code(two_plans, commune.id, "1.1.1")["status"] == "fait"
+    assert action_by_code(two_plans, commune.id, "1.1.1").status == "fait"
 
 
 def test_another_plan_imported_into_a_plan_is_refused_and_changes_nothing(two_plans):
@@ -177,11 +178,11 @@ def test_a_database_of_one_plan_migrates_without_loss(tmp_path):
     assert schema_version(db) == len(MIGRATIONS)
     [only] = plans.all_plans(db)
     assert only.code == "pst"
-    action = plan.action_by_code(db, only.id, "12")
-    assert (action["title"], action["status"], action["pilots"]) == (
+    action = action_by_code(db, only.id, "12")
+    assert (action.title, action.status, action.pilots) == (
         "Action 12",
         "en cours",
-        ["SV"],
+        ("SV",),
     )
-    assert [e["new_status"] for e in history.entries(db, action["number"])] == ["en cours"]
-    assert sorted(plan.search_actions(db, only.id, ["action"])) == [7, 12]
+    assert [e["new_status"] for e in history.entries(db, action.number)] == ["en cours"]
+    assert sorted(search_actions(db, only.id, ["action"])) == [7, 12]

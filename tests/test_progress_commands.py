@@ -1,12 +1,13 @@
 """Richer updates: !note, !indicateur, !sante, !echeance, !annuler, and their refusals."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from commands.engine import Engine
 from commands.types import Message
-from storage import history, plan
+from storage import history
+from storage.actions import Action, get_action
 from tests.conftest import ADMIN, LUC, NOW, REGISTRY, STRANGER, SYLVIE, snapshot
 
 
@@ -40,8 +41,8 @@ def say(db, directory, clock):
     return send
 
 
-def action(db, number: int) -> dict:
-    return plan.get_action(db, number)
+def action(db, number: int) -> Action:
+    return get_action(db, number)
 
 
 # ---------------------------------------------------------------- !note
@@ -52,19 +53,19 @@ def test_note_adds_a_comment_without_changing_status(say, db):
     reply = say(SYLVIE, "!note 23 réunion avec le SPW le 5 juin")
     assert reply.text == "Note ajoutée à l'action 23."
     after = action(db, 23)
-    assert (after["status"], after["progress"]) == ("en cours", 20)
-    assert after["last_comment"] == "réunion avec le SPW le 5 juin"
+    assert (after.status, after.progress) == ("en cours", 20)
+    assert after.last_comment == "réunion avec le SPW le 5 juin"
     entry = history.entries(db, 23)[-1]
     assert (entry["kind"], entry["who"], entry["comment"]) == (
         "note",
         SYLVIE,
-        after["last_comment"],
+        after.last_comment,
     )
 
 
 def test_note_over_several_lines_is_kept_on_one_line(say, db):
     say(SYLVIE, "!note 23 première ligne\n   deuxième ligne")
-    assert action(db, 23)["last_comment"] == "première ligne deuxième ligne"
+    assert action(db, 23).last_comment == "première ligne deuxième ligne"
 
 
 @pytest.mark.parametrize(
@@ -91,7 +92,7 @@ def test_note_refusals_write_nothing(say, db, sender, text, expected):
 def test_indicator_records_the_reached_value(say, db):
     reply = say(SYLVIE, "!indicateur 36 2 conventions signées")
     assert reply.text.startswith("Action 36 : ") and "→ 2 conventions signées." in reply.text
-    assert action(db, 36)["indicator_value"] == "2 conventions signées"
+    assert action(db, 36).indicator_value == "2 conventions signées"
     entry = history.entries(db, 36)[-1]
     assert (entry["kind"], entry["value"]) == ("indicator", "2 conventions signées")
     assert "Valeur atteinte : 2 conventions signées" in say(STRANGER, "!action 36").text
@@ -127,8 +128,8 @@ def test_same_indicator_value_is_refused(say, db):
 def test_health_at_risk_is_recorded_and_signalled_to_codir(say, db):
     reply = say(SYLVIE, "!sante 23 risque marché en retard")
     assert reply.text == "Action 23 : santé à risque."
-    assert action(db, 23)["health"] == "risque"
-    assert action(db, 23)["last_comment"] == "marché en retard"
+    assert action(db, 23).health == "risque"
+    assert action(db, 23).last_comment == "marché en retard"
     [post] = reply.posts
     assert post.room == "codir" and "santé à risque — marché en retard" in post.text
 
@@ -136,7 +137,7 @@ def test_health_at_risk_is_recorded_and_signalled_to_codir(say, db):
 @pytest.mark.parametrize(("word", "health"), [("BLOQUÉ", "bloque"), ("blocage", "bloque")])
 def test_health_words_forgive_accents_and_case(say, db, word, health):
     say(SYLVIE, f"!health 23 {word}")
-    assert action(db, 23)["health"] == health
+    assert action(db, 23).health == health
 
 
 def test_good_health_is_not_signalled_to_codir(say):
@@ -174,7 +175,7 @@ def test_deadline_change_keeps_the_old_one_in_history(say, db):
     reply = say(ADMIN, "!echeance 23 2026-06")
     assert reply.text == "Action 23 : échéance 2020 → 2026-06 (fin : 30/06/2026)."
     after = action(db, 23)
-    assert (after["deadline"], after["end_date"]) == ("2026-06", "2026-06-30")
+    assert (after.deadline, after.end) == ("2026-06", date(2026, 6, 30))
     entry = history.entries(db, 23)[-1]
     assert (entry["kind"], entry["value"], entry["old_value"]) == ("deadline", "2026-06", "2020")
     assert "en retard" not in say(STRANGER, "!action 23").text
@@ -223,7 +224,7 @@ def test_undo_restores_status_and_progress_as_a_new_history_entry(say, db):
     reply = say(SYLVIE, "!annuler")
     assert reply.text == "Annulé. Action 23 : fait, 100 % → en cours, 30 %."
     after = action(db, 23)
-    assert (after["status"], after["progress"]) == ("en cours", 30)
+    assert (after.status, after.progress) == ("en cours", 30)
     entries = history.entries(db, 23)
     assert [e["kind"] for e in entries] == ["status", "status", "undo"]
     assert entries[-1]["value"] == str(entries[1]["id"])
@@ -236,7 +237,7 @@ def test_second_undo_goes_back_one_more_update_never_redoes(say, db):
     say(SYLVIE, "!undo")
     say(SYLVIE, "!annuler")
     after = action(db, 23)
-    assert (after["status"], after["progress"]) == ("à démarrer", None)
+    assert (after.status, after.progress) == ("à démarrer", None)
     before = snapshot(db)
     reply = say(SYLVIE, "!annuler")
     assert reply.refused and "Rien d'autre à annuler" in reply.text
@@ -273,15 +274,15 @@ def test_undo_only_touches_the_senders_updates(say, db):
     say(SYLVIE, "!maj 23 en cours")
     say(ADMIN, "!maj 47 fait")
     say(ADMIN, "!annuler")
-    assert action(db, 23)["status"] == "en cours"
-    assert action(db, 47)["status"] == "à démarrer"
+    assert action(db, 23).status == "en cours"
+    assert action(db, 47).status == "à démarrer"
 
 
 def test_undo_of_a_grouped_update_undoes_every_line(say, db):
     say(SYLVIE, "!maj 23 fait\n!maj 24 en cours 50%", event_id="$bulk")
     reply = say(SYLVIE, "!annuler", event_id="$undo")
     assert reply.text.startswith("Annulé (2 actions) :")
-    assert action(db, 23)["status"] == action(db, 24)["status"] == "à démarrer"
+    assert action(db, 23).status == action(db, 24).status == "à démarrer"
     [post] = reply.posts
     assert len(post.text.splitlines()) == 2
 
@@ -303,23 +304,23 @@ def test_undo_of_a_deadline_needs_the_admin_right_still(say, db, directory):
     say("@other:example.org", f"!role {ADMIN} codir")
     reply = say(ADMIN, "!annuler")
     assert reply.refused and "l'action 23" in reply.text
-    assert action(db, 23)["deadline"] == "2026-06"
+    assert action(db, 23).deadline == "2026-06"
 
 
 def test_undo_of_health_restores_the_previous_health(say, db):
     say(SYLVIE, "!sante 23 risque")
     say(SYLVIE, "!sante 23 bloque")
     assert say(SYLVIE, "!annuler").text == "Annulé. Action 23 : santé bloque → risque."
-    assert action(db, 23)["health"] == "risque"
+    assert action(db, 23).health == "risque"
     say(SYLVIE, "!annuler")
-    assert action(db, 23)["health"] is None
+    assert action(db, 23).health is None
 
 
 def test_undo_of_indicator_restores_the_previous_value(say, db):
     say(SYLVIE, "!indicateur 23 3")
     say(SYLVIE, "!indicateur 23 5")
     say(SYLVIE, "!annuler")
-    assert action(db, 23)["indicator_value"] == "3"
+    assert action(db, 23).indicator_value == "3"
 
 
 def test_undo_of_note_restores_the_previous_comment(say, db):
@@ -328,17 +329,17 @@ def test_undo_of_note_restores_the_previous_comment(say, db):
     assert say(SYLVIE, "!annuler").text == (
         "Annulé. Action 23 : note « oups, mauvaise action » retirée."
     )
-    assert action(db, 23)["last_comment"] == "plan validé"
+    assert action(db, 23).last_comment == "plan validé"
 
 
 def test_undo_of_deadline_restores_the_old_deadline(say, db):
     say(ADMIN, "!echeance 23 2026-06")
     say(ADMIN, "!annuler")
     after = action(db, 23)
-    assert (after["deadline"], after["start_date"], after["end_date"]) == (
+    assert (after.deadline, after.start, after.end) == (
         "2020",
-        "2020-01-01",
-        "2020-12-31",
+        date(2020, 1, 1),
+        date(2020, 12, 31),
     )
 
 
@@ -347,7 +348,7 @@ def test_undo_after_an_undone_change_by_someone_else_is_allowed(say, db):
     say(ADMIN, "!maj 23 fait")
     say(ADMIN, "!annuler")
     assert not say(SYLVIE, "!annuler").refused
-    assert action(db, 23)["status"] == "à démarrer"
+    assert action(db, 23).status == "à démarrer"
 
 
 def test_undo_never_deletes_history(say, db):

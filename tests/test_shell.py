@@ -4,7 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from storage import plan, plans
+from storage import plans
+from storage.actions import get_action
 from storage.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,7 @@ def test_shell_on_a_database_keeps_changes_between_runs(tmp_path):
     pst_bot("shell", "--db", str(db_path), "--as", "LM", stdin="!maj 52 en cours 40%\n")
     result = pst_bot("shell", "--db", str(db_path), "--as", "LM", stdin="!action 52\n")
     assert "Statut : en cours — 40 %" in result.stdout
-    assert plan.get_action(open_db(db_path), 52)["progress"] == 40
+    assert get_action(open_db(db_path), 52).progress == 40
 
 
 def test_the_shell_is_a_direct_chat_where_the_bang_is_optional():

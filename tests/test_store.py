@@ -3,7 +3,8 @@
 import pytest
 
 from commands.types import Message, Reply
-from storage import history, plan, plans
+from storage import history, plans
+from storage.actions import action_by_code, code_range, get_action
 from storage.db import open_db, schema_version
 from storage.importing import (
     EXAMPLE_PATH,
@@ -25,7 +26,7 @@ def count(db, table: str) -> int:
 def test_import_of_example_stores_6_os_25_oo_127_actions(db):
     assert (count(db, "strategic_objectives"), count(db, "operational_objectives")) == (6, 25)
     assert count(db, "actions") == 127
-    assert plan.code_range(db, plans.only_plan(db).id) == ("1", "127")
+    assert code_range(db, plans.only_plan(db).id) == ("1", "127")
 
 
 def test_database_file_uses_wal_foreign_keys_and_a_schema_version(tmp_path):
@@ -52,9 +53,9 @@ def test_reimporting_a_corrected_plan_keeps_statuses_and_history(db):
     )
     report = import_plan(db, parse_recap(text))
     assert report.changed == 1
-    action = plan.get_action(db, 23)
-    assert action["title"].startswith("Établissement")
-    assert (action["status"], action["progress"]) == ("en cours", 30)
+    action = get_action(db, 23)
+    assert action.title.startswith("Établissement")
+    assert (action.status, action.progress) == ("en cours", 30)
     assert len(history.entries(db, 23)) == 1
 
 
@@ -64,7 +65,7 @@ def test_reimport_without_an_action_keeps_it_and_says_so(db):
     )
     report = import_plan(db, parse_recap(text))
     assert report.kept_missing == ["127"]
-    assert plan.get_action(db, 127) is not None
+    assert get_action(db, 127) is not None
     assert "conservées : 127" in report.summary()
 
 
@@ -87,8 +88,8 @@ def test_import_keeps_a_free_text_status_as_the_comment_and_says_so():
     db = open_db(":memory:")
     csv_text = HEADER + "1,1.1,1,A,,LM,2020,,,\n1,1.1,2,B,,LM,2020,Formation reçue le 02/12/15,,\n"
     report = import_plan(db, parse_csv(csv_text))
-    action = plan.action_by_code(db, plans.only_plan(db).id, "2")
-    assert (action["status"], action["last_comment"]) == (
+    action = action_by_code(db, plans.only_plan(db).id, "2")
+    assert (action.status, action.last_comment) == (
         "à démarrer",
         "Formation reçue le 02/12/15",
     )
@@ -99,8 +100,8 @@ def test_import_reads_a_status_followed_by_words_as_status_and_comment():
     db = open_db(":memory:")
     csv_text = HEADER + "1,1.1,1,A,,LM,2020,Terminé le 03/05/2021,,\n"
     import_plan(db, parse_csv(csv_text))
-    action = plan.action_by_code(db, plans.only_plan(db).id, "1")
-    assert (action["status"], action["last_comment"]) == ("fait", "le 03/05/2021")
+    action = action_by_code(db, plans.only_plan(db).id, "1")
+    assert (action.status, action.last_comment) == ("fait", "le 03/05/2021")
 
 
 def test_malformed_recap_is_refused_before_anything_is_written(db):
@@ -115,8 +116,8 @@ def test_unparseable_deadline_is_kept_raw_and_reported():
     db = open_db(":memory:")
     csv_text = HEADER + "1,1.1,1,A,,LM,quand ce sera possible,,,\n"
     report = import_plan(db, parse_csv(csv_text))
-    action = plan.get_action(db, 1)
-    assert (action["deadline"], action["end_date"]) == ("quand ce sera possible", None)
+    action = get_action(db, 1)
+    assert (action.deadline, action.end) == ("quand ce sera possible", None)
     assert "quand ce sera possible" in report.summary()
 
 

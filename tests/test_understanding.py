@@ -3,7 +3,7 @@ coherent status and progress, the reply saying exactly what was stored."""
 
 import pytest
 
-from storage import plan
+from storage.actions import get_action
 from tests.conftest import SYLVIE, snapshot
 
 # (message, stored status, stored progress, stored comment) — SV pilots 23, 24, 25, 32.
@@ -34,9 +34,9 @@ UNDERSTOOD = [
 def test_a_pilot_message_is_stored_as_meant(say, db, text, status, progress, comment):
     reply = say(SYLVIE, text)
     assert not reply.refused, reply.text
-    action = plan.get_action(db, 23)
-    assert (action["status"], action["progress"]) == (status, progress)
-    assert action["last_comment"] == comment
+    action = get_action(db, 23)
+    assert (action.status, action.progress) == (status, progress)
+    assert action.last_comment == comment
     assert f"→ {status}" in reply.text
     if comment:
         assert f"« {comment} »" in reply.text
@@ -45,7 +45,7 @@ def test_a_pilot_message_is_stored_as_meant(say, db, text, status, progress, com
 def test_two_actions_in_one_line_are_both_updated(say, db):
     reply = say(SYLVIE, "!maj 23 et 24 fait")
     assert not reply.refused
-    assert plan.get_action(db, 23)["status"] == plan.get_action(db, 24)["status"] == "fait"
+    assert get_action(db, 23).status == get_action(db, 24).status == "fait"
     assert "Action 23" in reply.text and "Action 24" in reply.text
 
 
@@ -70,7 +70,7 @@ def test_a_contradiction_or_a_word_not_understood_is_refused_with_why(say, db, t
 def test_going_back_to_not_started_clears_the_progress(say, db):
     say(SYLVIE, "!maj 23 en cours 40%")
     say(SYLVIE, "!maj 23 à démarrer")
-    assert (plan.get_action(db, 23)["status"], plan.get_action(db, 23)["progress"]) == (
+    assert (get_action(db, 23).status, get_action(db, 23).progress) == (
         "à démarrer",
         None,
     )

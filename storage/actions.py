@@ -1,7 +1,11 @@
-"""Every read of the plan: objectives, actions, their pilots, search, and the consolidated table.
+"""The plan's actions as one value, `Action`, and every read of the plan: objectives, actions,
+their pilots, search.
 
-    >>> action_by_code(db, plan_id, "52")["pilots"]
-    ['LM', 'ACB']
+    >>> action = action_by_code(db, plan_id, "52")
+    >>> action.code, action.pilots, action.end
+    ('52', ('LM', 'ACB'), datetime.date(2022, 12, 31))
+    >>> action.is_late(date(2023, 1, 1)), action.days_late(date(2023, 1, 31))
+    (True, 31)
     >>> operational_objective(db, plan_id, "3.1")["os_number"]
     3
     >>> search_actions(db, plan_id, ["numerisation", "courrier"])
@@ -15,6 +19,7 @@ Nothing here writes: the plan is loaded by `storage.importing` and changed throu
 """
 
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlite_utils
@@ -53,9 +58,63 @@ def operational_objectives(db: sqlite_utils.Database, plan_id: int, os_number: i
 
 # ---------------------------------------------------------------- actions
 
+
+@dataclass(frozen=True)
+class Action:
+    """One action of a plan, as storage holds it: what chat commands and reports read."""
+
+    #: The database key, that the history and the pilots refer to.
+    number: int
+    plan_id: int
+    #: The code as printed in the plan ("29", "1.1.1").
+    code: str
+    title: str
+    os_number: int
+    os_title: str
+    volet: str | None
+    oo_number: str
+    oo_title: str
+    #: The OO's place among the plan's OOs, then the action's own among the OO's.
+    oo_position: int
+    position: int | None
+    pilots: tuple[str, ...]
+    indicators: str
+    #: The deadline as written ("fin 2024", "T2 2026"); `end` is the day it stands for.
+    deadline: str
+    start: date | None
+    end: date | None
+    status: str
+    progress: int | None
+    health: str | None
+    indicator_value: str | None
+    last_comment: str | None
+    updated_at: datetime | None
+    #: The history entries, oldest first, when the read asked for them (`with_history`).
+    history: tuple[dict, ...] = field(default=(), compare=False, repr=False)
+
+    def days_late(self, day: date) -> int:
+        """Days past the end date on `day`; 0 when not late (or done, or abandoned)."""
+        if self.end is None or self.status in CLOSED or self.end >= day:
+            return 0
+        return (day - self.end).days
+
+    def is_late(self, day: date) -> bool:
+        return self.days_late(day) > 0
+
+    @property
+    def printed_number(self) -> int | str:
+        """The code as a report sorts and prints it: 29 (a number) or "1.1.1"."""
+        return int(self.code) if self.code.isdigit() else self.code
+
+    @property
+    def pilots_text(self) -> str:
+        """ "LM/ACB" """
+        return "/".join(self.pilots)
+
+
 _ACTION_SELECT = """
-select a.*, o.number as oo_number, o.title as oo_title, s.number as os_number,
-       s.title as os_title, s.volet as volet,
+select a.*, o.number as oo_number, o.title as oo_title, o.position as oo_position,
+       s.number as os_number, s.title as os_title, s.volet as volet,
        (select group_concat(pilot, '/') from
           (select pilot from action_pilots p where p.action_number = a.number order by position))
          as pilots_joined
@@ -65,23 +124,50 @@ join strategic_objectives s on s.id = o.os_id
 """
 
 
-def _action_from_row(row: dict) -> dict:
-    joined = row.pop("pilots_joined")
-    row["pilots"] = joined.split("/") if joined else []
-    return row
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
-def _plan_order(action: dict) -> tuple:
-    return (action["os_number"], action["oo_position"], code_key(action["code"]))
+def _action_from_row(row: dict, history: tuple[dict, ...] = ()) -> Action:
+    joined = row["pilots_joined"]
+    return Action(
+        number=row["number"],
+        plan_id=row["plan_id"],
+        code=row["code"],
+        title=row["title"],
+        os_number=row["os_number"],
+        os_title=row["os_title"],
+        volet=row["volet"],
+        oo_number=row["oo_number"],
+        oo_title=row["oo_title"],
+        oo_position=row["oo_position"],
+        position=row["position"],
+        pilots=tuple(joined.split("/")) if joined else (),
+        indicators=row["indicators"] or "",
+        deadline=row["deadline"] or "",
+        start=_day(row["start_date"]),
+        end=_day(row["end_date"]),
+        status=row["status"],
+        progress=row["progress"],
+        health=row["health"],
+        indicator_value=row["indicator_value"],
+        last_comment=row["last_comment"],
+        updated_at=datetime.fromisoformat(row["updated_at"]) if row["updated_at"] else None,
+        history=history,
+    )
 
 
-def get_action(db: sqlite_utils.Database, number: int) -> dict | None:
+def _plan_order(action: Action) -> tuple:
+    return (action.os_number, action.oo_position, code_key(action.code))
+
+
+def get_action(db: sqlite_utils.Database, number: int) -> Action | None:
     """The action with the database key `number` (any plan), its OS and OO titles and pilots."""
     rows = list(db.query(_ACTION_SELECT + " where a.number = ?", [number]))
     return _action_from_row(rows[0]) if rows else None
 
 
-def action_by_code(db: sqlite_utils.Database, plan_id: int, code: str) -> dict | None:
+def action_by_code(db: sqlite_utils.Database, plan_id: int, code: str) -> Action | None:
     """The action of the plan whose code is `code` ("29", "1.1.1"; case does not matter)."""
     exact = list(db.query(_ACTION_SELECT + " where a.plan_id = ? and a.code = ?", [plan_id, code]))
     rows = exact or list(
@@ -93,30 +179,54 @@ def action_by_code(db: sqlite_utils.Database, plan_id: int, code: str) -> dict |
     return _action_from_row(rows[0]) if rows else None
 
 
-def list_actions(db: sqlite_utils.Database, plan_id: int, where: str = "", params=()) -> list[dict]:
+def list_actions(
+    db: sqlite_utils.Database,
+    plan_id: int,
+    where: str = "",
+    params=(),
+    *,
+    with_history: bool = False,
+) -> list[Action]:
     """The plan's actions in plan order (OS, OO, then codes compared part by part as numbers);
-    `where` is an SQL condition on a (action), o (OO) or s (OS)."""
+    `where` is an SQL condition on a (action), o (OO) or s (OS). `with_history`: each with its
+    history entries (their "at" a datetime), for the reports that tell the past."""
     sql = (
-        _ACTION_SELECT.replace("select a.*,", "select a.*, o.position as oo_position,", 1)
+        _ACTION_SELECT
         # "+a.plan_id": let SQLite pick the pilots' or the OO's index when there is one,
         # rather than walk every action of the plan.
         + " where +a.plan_id = ?"
         + (f" and ({where})" if where else "")
     )
-    actions = [_action_from_row(row) for row in db.query(sql, [plan_id, *params])]
+    histories = _histories(db, plan_id) if with_history else {}
+    actions = [
+        _action_from_row(row, histories.get(row["number"], ()))
+        for row in db.query(sql, [plan_id, *params])
+    ]
     actions.sort(key=_plan_order)
     return actions
 
 
-def actions_of_os(db: sqlite_utils.Database, plan_id: int, os_number: int) -> list[dict]:
+def _histories(db: sqlite_utils.Database, plan_id: int) -> dict[int, tuple[dict, ...]]:
+    sql = (
+        "select u.* from updates u join actions a on a.number = u.action_number"
+        " where a.plan_id = ? order by u.id"
+    )
+    histories: dict[int, list[dict]] = {}
+    for entry in db.query(sql, [plan_id]):
+        entry["at"] = datetime.fromisoformat(entry["at"])
+        histories.setdefault(entry["action_number"], []).append(entry)
+    return {number: tuple(entries) for number, entries in histories.items()}
+
+
+def actions_of_os(db: sqlite_utils.Database, plan_id: int, os_number: int) -> list[Action]:
     return list_actions(db, plan_id, "s.number = ?", [os_number])
 
 
-def actions_of_oo(db: sqlite_utils.Database, plan_id: int, oo_number: str) -> list[dict]:
+def actions_of_oo(db: sqlite_utils.Database, plan_id: int, oo_number: str) -> list[Action]:
     return list_actions(db, plan_id, "o.number = ?", [oo_number])
 
 
-def actions_of_pilots(db: sqlite_utils.Database, plan_id: int, pilots: set[str]) -> list[dict]:
+def actions_of_pilots(db: sqlite_utils.Database, plan_id: int, pilots: set[str]) -> list[Action]:
     """The plan's actions one of `pilots` (initials or group names) is pilot of."""
     if not pilots:
         return []
@@ -132,11 +242,6 @@ def code_range(db: sqlite_utils.Database, plan_id: int) -> tuple[str, str] | Non
         return None
     codes.sort(key=code_key)
     return codes[0], codes[-1]
-
-
-def is_overdue(action: dict, today: date) -> bool:
-    end = action.get("end_date")
-    return bool(end) and action["status"] not in CLOSED and date.fromisoformat(end) < today
 
 
 # ---------------------------------------------------------------- pilots
@@ -183,48 +288,3 @@ def search_actions(db: sqlite_utils.Database, plan_id: int, words: list[str]) ->
         " where actions_fts match ? and a.plan_id = ? order by f.rank"
     )
     return [row[0] for row in db.execute(sql, [query, plan_id])]
-
-
-# ---------------------------------------------------------------- the consolidated table
-
-
-def consolidated_rows(
-    db: sqlite_utils.Database, plan_id: int, with_history: bool = False
-) -> list[dict]:
-    """One row per action of the plan for the table and the reports (see reports/plan.py);
-    "number" is the action's code as printed (an int when it is one)."""
-    histories: dict[int, list[dict]] = {}
-    if with_history:
-        sql = (
-            "select u.* from updates u join actions a on a.number = u.action_number"
-            " where a.plan_id = ? order by u.id"
-        )
-        for entry in db.query(sql, [plan_id]):
-            entry["at"] = datetime.fromisoformat(entry["at"])
-            histories.setdefault(entry["action_number"], []).append(entry)
-    rows = []
-    for a in list_actions(db, plan_id):
-        rows.append(
-            {
-                "os_number": a["os_number"],
-                "os_title": a["os_title"],
-                "volet": a["volet"],
-                "oo_number": a["oo_number"],
-                "oo_title": a["oo_title"],
-                "number": int(a["code"]) if a["code"].isdigit() else a["code"],
-                "title": a["title"],
-                "indicators": a["indicators"] or "",
-                "pilots": a["pilots"],
-                "deadline": a["deadline"] or "",
-                "start_date": date.fromisoformat(a["start_date"]) if a["start_date"] else None,
-                "end_date": date.fromisoformat(a["end_date"]) if a["end_date"] else None,
-                "status": a["status"],
-                "progress": a["progress"],
-                "health": a["health"],
-                "indicator_value": a["indicator_value"],
-                "last_comment": a["last_comment"],
-                "last_update": datetime.fromisoformat(a["updated_at"]) if a["updated_at"] else None,
-                "history": histories.get(a["number"], []),
-            }
-        )
-    return rows
