@@ -11,11 +11,12 @@ from nio import MatrixRoom
 
 from bot.cli import main
 from bot.config import Settings
-from bot.matrix.direct import direct_room_in, is_matrix_id, reminder_content, tx_id
+from bot.matrix.direct import direct_room_in, reminder_content, tx_id
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler, Unreachable
-from bot.teams.reach import TeamsCourier, is_teams_id
+from bot.teams.reach import TeamsCourier
 from commands.catalogue import build_registry
+from commands.chat_ids import is_matrix_user, is_teams_user
 from commands.engine import Engine
 from commands.schedule import Outgoing
 from commands.types import Directory
@@ -225,8 +226,8 @@ def test_the_direct_chat_is_the_room_with_that_person_alone():
 
 
 def test_each_chat_id_has_its_transport():
-    assert is_matrix_id(LUC) and not is_matrix_id("luc@cpas.be") and not is_matrix_id(ANNE)
-    assert is_teams_id(ANNE) and is_teams_id("luc@cpas.be") and not is_teams_id(LUC)
+    assert is_matrix_user(LUC) and not is_matrix_user("luc@cpas.be") and not is_matrix_user(ANNE)
+    assert is_teams_user(ANNE) and is_teams_user("luc@cpas.be") and not is_teams_user(LUC)
 
 
 # ---------------------------------------------------------------- pst-bot schedule

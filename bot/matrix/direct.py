@@ -23,16 +23,12 @@ from nio import MatrixRoom, RoomCreateResponse, RoomPreset
 from bot.matrix.bot import MatrixBot
 from bot.matrix.send import HTML_FORMAT, Refused, SendFailed, describe, is_transient
 from bot.scheduler import CODIR, Unreachable
+from commands.chat_ids import is_matrix_user
 from commands.formatting import lines_to_html
 from commands.schedule import Outgoing
 from commands.types import Post
 
 log = logging.getLogger(__name__)
-
-
-def is_matrix_id(recipient: str) -> bool:
-    """ "@luc:example.org" is a Matrix user id; "aad:…" and "luc@cpas.be" are not."""
-    return recipient.startswith("@") and ":" in recipient
 
 
 def tx_id(outgoing: Outgoing) -> str:
@@ -74,7 +70,7 @@ class MatrixCourier:
         return self.bot.router is not None and self.bot.synced.is_set()
 
     def reaches(self, recipient: str) -> bool:
-        return recipient == CODIR or is_matrix_id(recipient)
+        return recipient == CODIR or is_matrix_user(recipient)
 
     async def deliver(self, outgoing: Outgoing) -> None:
         sender = self.bot.router.sender

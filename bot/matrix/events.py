@@ -43,6 +43,7 @@ from bot.matrix import texts
 from bot.matrix.rooms import RoomPolicy
 from bot.matrix.send import Sender, SendFailed
 from bot.runtime import Runtime
+from commands.chat_ids import localpart
 from commands.types import Message, Reply
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ def _mention(content: dict, body: str, own_user_id: str, room) -> tuple[bool, st
     """Whether the message mentions the bot, and its body without a leading mention: listed
     in `m.mentions`, or the bot's name or id first followed by ":" or "," ("PST: 47 fait",
     "@pst:x, 47 fait")."""
-    names = {own_user_id.lstrip("@"), own_user_id.lstrip("@").split(":")[0]}
+    names = {own_user_id.removeprefix("@"), localpart(own_user_id)}
     if room is not None and room.user_name(own_user_id):
         names.add(room.user_name(own_user_id))
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n)

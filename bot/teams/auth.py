@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
+from commands.chat_ids import is_upn
 from commands.types import Directory
 
 log = logging.getLogger(__name__)
@@ -85,11 +86,6 @@ def describe(error: Exception) -> str:
 # ---------------------------------------------------------------- who
 
 
-def upn_style(chat_id: str) -> bool:
-    """`luc@cpas.be` is a user principal name; `@luc:example.org` (Matrix) and `aad:…` are not."""
-    return "@" in chat_id and not chat_id.startswith("@")
-
-
 def known_ids(directory: Directory) -> set[str]:
     """Every chat id the directory names: admins, CODIR, linked people, roles given in chat."""
     linked = set().union(*directory.links.values()) if directory.links else set()
@@ -111,7 +107,7 @@ class Identities:
     ) -> str:
         aad = f"aad:{aad_object_id}"
         known = known_ids(directory)
-        by_upn = {chat_id.lower(): chat_id for chat_id in known if upn_style(chat_id)}
+        by_upn = {chat_id.lower(): chat_id for chat_id in known if is_upn(chat_id)}
         if aad in known or not by_upn:
             return aad
         if aad_object_id not in self._upns:

@@ -16,18 +16,13 @@ before a crash is sent again after it.
 import logging
 
 from bot.scheduler import CODIR, Unreachable
-from bot.teams.auth import upn_style
+from commands.chat_ids import is_teams_user
 from commands.schedule import Outgoing
 from storage import conversations
 
 log = logging.getLogger(__name__)
 
 TRANSPORT = "teams"
-
-
-def is_teams_id(recipient: str) -> bool:
-    """ "aad:<object id>", "teams:<id>" or a user principal name ("luc@cpas.be")."""
-    return recipient.startswith(("aad:", "teams:")) or upn_style(recipient)
 
 
 class TeamsCourier:
@@ -40,7 +35,7 @@ class TeamsCourier:
         return self.bot.turns is not None
 
     def reaches(self, recipient: str) -> bool:
-        return recipient == CODIR or is_teams_id(recipient)
+        return recipient == CODIR or is_teams_user(recipient)
 
     async def deliver(self, outgoing: Outgoing) -> None:
         turns = self.bot.turns
