@@ -25,6 +25,7 @@ from commands.errors import UserError
 from commands.files import EVALUATION_FORMATS, ecomptes_file, evaluation_file, table_file
 from commands.types import Directory, Organisation
 from storage import plans, sends
+from storage.actions import SILENT_AFTER_WEEKS
 from storage.backup import backup
 from storage.db import DatabaseTooNew, open_db, open_existing, transaction
 from storage.importing import (
@@ -169,8 +170,15 @@ def cmd_evaluation(args) -> int:
     settings = _settings(args.config)
     db, chosen = _plan_db(args, settings)
     organisation = settings.organisation if settings else None
+    weeks = settings.rhythm.silent_after_weeks if settings else SILENT_AFTER_WEEKS
     attachment = evaluation_file(
-        db, chosen, args.format, now_utc(), args.since, organisation=organisation
+        db,
+        chosen,
+        args.format,
+        now_utc(),
+        args.since,
+        organisation=organisation,
+        silent_after_weeks=weeks,
     )
     return _write(attachment, args.output)
 

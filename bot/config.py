@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from commands.chat_ids import is_matrix_user
 from commands.types import Directory, Organisation
+from storage.actions import SILENT_AFTER_WEEKS
 from storage.clock import use_zone
 
 ENV_SECRETS = {
@@ -150,7 +151,7 @@ class RhythmConfig(_Section):
     #: After a missed deadline, a reminder at most this often.
     overdue_every_days: int = Field(default=14, ge=1)
     #: An action with no news for this long is "sans nouvelles".
-    silent_after_weeks: int = Field(default=6, ge=1)
+    silent_after_weeks: int = Field(default=SILENT_AFTER_WEEKS, ge=1)
     #: Reminders only within these hours ("08:30-17:00"), local time.
     working_hours: str = "08:30-17:00"
     skip_weekends: bool = True

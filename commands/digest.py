@@ -16,7 +16,7 @@ from commands.render import person_name
 from commands.types import Directory
 from storage import history, plans, sends
 from storage.actions import Action, list_actions, strategic_objectives
-from storage.french import format_number
+from storage.french import format_number, format_weeks
 from storage.progress import done_percent
 from storage.vocabulary import ABANDONED, CLOSED, DONE, IN_PROGRESS, ON_HOLD
 
@@ -85,7 +85,7 @@ def _plan_blocks(db, directory, the_plan, now, today, since, silent_after) -> li
         weeks = silent_after.days // 7
         summary.lines.append(
             rhythm_texts.DIGEST_SILENT.format(
-                weeks=weeks, names=_listed(silent), ignored=IGNORED_REMINDERS
+                weeks=format_weeks(weeks), names=_listed(silent), ignored=IGNORED_REMINDERS
             )
             + (
                 rhythm_texts.DIGEST_SILENT_TOTAL.format(count=len(silent))

@@ -17,6 +17,7 @@ from commands.files import (
 from commands.formatting import day
 from commands.registry import command
 from commands.types import Args, Context, Reply
+from storage.actions import SILENT_AFTER_WEEKS
 from storage.deadlines import parse_deadline
 
 _SINCE_WORDS = ("depuis", "since")
@@ -93,8 +94,15 @@ def export_table(ctx: Context, args: Args) -> Reply:
     questions_rank=100,
 )
 def evaluation(ctx: Context, args: Args) -> Reply:
+    weeks = ctx.rhythm.silent_after_weeks if ctx.rhythm else SILENT_AFTER_WEEKS
     attachment = evaluation_file(
-        ctx.db, args.plan, args.format, ctx.now, args.since, organisation=ctx.organisation
+        ctx.db,
+        args.plan,
+        args.format,
+        ctx.now,
+        args.since,
+        organisation=ctx.organisation,
+        silent_after_weeks=weeks,
     )
     period = texts.EVALUATION_PERIOD.format(day=day(args.since)) if args.since else ""
     text = texts.EVALUATION_DONE.format(

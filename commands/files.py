@@ -19,7 +19,7 @@ from commands import texts
 from commands.errors import UserError
 from commands.types import Attachment, Organisation
 from reports.table import TableHeading
-from storage.actions import Action, list_actions
+from storage.actions import SILENT_AFTER_WEEKS, Action, list_actions
 from storage.clock import local_time
 from storage.plans import DEFAULT_CODE, Plan
 from storage.vocabulary import fold
@@ -168,6 +168,7 @@ def evaluation_file(
     moment: date | datetime,
     since: date | None = None,
     organisation: Organisation | None = None,
+    silent_after_weeks: int = SILENT_AFTER_WEEKS,
 ) -> Attachment:
     """The mid-term evaluation report, in the shape of the Bernissart one."""
     today = local_time(moment).date() if isinstance(moment, datetime) else moment
@@ -179,6 +180,7 @@ def evaluation_file(
         organisation=_organisation_name(the_plan, organisation),
         plan_title=the_plan.title,
         period=the_plan.period,
+        silent_after_weeks=silent_after_weeks,
     )
     name = file_name(the_plan, "evaluation", moment, fmt, organisation)
     return Attachment(name, data, EVALUATION_FORMATS[fmt])

@@ -7,12 +7,11 @@ comment can never ping a whole room or inject markup.
 import html
 import itertools
 import re
-from datetime import date, datetime
 
 from commands import texts
 from commands.errors import UserError
 from commands.types import Reply
-from storage.clock import local_time
+from storage.french import format_date_fr, format_moment, format_progress
 
 _ROOM_PING = re.compile(r"@(room)\b", re.IGNORECASE)
 
@@ -32,25 +31,8 @@ def shorten(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def day(value: date | str | None) -> str:
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return value.strftime("%d/%m/%Y")
-
-
-def moment(value: datetime | str | None) -> str:
-    """A stored UTC timestamp in local time."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return local_time(value).strftime("%d/%m/%Y %H:%M")
-
-
-def percent(progress: int | None) -> str:
-    return "" if progress is None else f"{progress} %"
+#: Dates, times and progress as chat and reports both write them (storage/french.py).
+day, moment, percent = format_date_fr, format_moment, format_progress
 
 
 def lines_to_html(lines: list[str]) -> str:

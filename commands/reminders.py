@@ -16,6 +16,7 @@ from commands import rhythm_texts
 from commands.formatting import day, esc, lines_to_html, safe, shorten
 from storage import history, sends
 from storage.actions import Action, actions_of_pilots
+from storage.french import format_weeks
 from storage.vocabulary import CLOSED
 
 OVERDUE, SILENT = "overdue", "silent"
@@ -92,7 +93,7 @@ def _silent(action, reminded, last_news, now, silent_after) -> tuple[str, str] |
     if last is not None and now - last < silent_after:
         return None
     weeks = silent_after.days // 7
-    return SILENT, rhythm_texts.REMINDER_SILENT.format(weeks=weeks)
+    return SILENT, rhythm_texts.REMINDER_SILENT.format(weeks=format_weeks(weeks))
 
 
 def reminder_message(

@@ -21,7 +21,7 @@ DIGEST_LATE_COUNT = "{count} en retard"
 DIGEST_SOON = "Échéance dans les {days} jours ({count}) : {items}"
 DIGEST_SOON_COUNT = "{count} à échéance sous {days} jours"
 DIGEST_SILENT = (
-    "Sans nouvelles (rien depuis {weeks} semaines ou {ignored} rappels sans réponse) : {names}"
+    "Sans nouvelles (rien depuis {weeks} ou {ignored} rappels sans réponse) : {names}"
 )
 DIGEST_SILENT_TOTAL = " ({count} pilotes)"
 DIGEST_PROGRESS = (
@@ -37,7 +37,7 @@ REMINDER_IN_DAYS = "dans {days} jours"
 REMINDER_TOMORROW = "demain"
 REMINDER_TODAY = "aujourd'hui"
 REMINDER_OVERDUE = "échéance dépassée ({end})"
-REMINDER_SILENT = "sans nouvelles depuis {weeks} semaines"
+REMINDER_SILENT = "sans nouvelles depuis {weeks}"
 REMINDER_MORE = "… et {count} autres : !mes-actions"
 REMINDER_HOW = (
     "Répondez ici : « !maj {code} fait », « !maj {code} en cours 40 % » ou « !note {code} … » ; "

@@ -27,6 +27,7 @@ from commands.reminders import needs_of, reminder_message
 from commands.render import person_name
 from commands.types import CODIR_ROOM, Directory
 from storage import absences, plans, sends
+from storage.actions import SILENT_AFTER_WEEKS
 
 DIGEST, REMINDER = "digest", "reminder"
 #: When there was no digest before, the first one tells this far back.
@@ -44,7 +45,7 @@ class Rhythm:
     #: Days before a deadline, largest first.
     reminders_before: tuple[int, ...] = (30, 7)
     overdue_every_days: int = 14
-    silent_after_weeks: int = 6
+    silent_after_weeks: int = SILENT_AFTER_WEEKS
     work_start: time = time(8, 30)
     work_end: time = time(17, 0)
     skip_weekends: bool = True

@@ -1,17 +1,14 @@
 """Facts about one action, in the report's sentences: its line (pilots, deadline), how late it
-is, whether it is silent, its progress, health and indicator (reports/evaluation.py).
+is, its progress, health and indicator (reports/evaluation.py).
 
-How late an action is, is the action's own rule (`Action.days_late`, `Action.is_late`)."""
+How late and how silent an action is, is the action's own rule (`Action.days_late`,
+`Action.is_late`, `Action.is_silent`)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from storage.actions import Action
-from storage.clock import local_time
 from storage.french import format_date_fr
-from storage.vocabulary import CLOSED, HEALTH_LABELS, IN_PROGRESS, ON_HOLD, health_label
-
-#: An open action without an update for this long is "silent" (as in the CODIR digest).
-SILENT_AFTER = timedelta(weeks=6)
+from storage.vocabulary import HEALTH_LABELS, IN_PROGRESS, ON_HOLD, health_label
 
 
 def lateness_text(days: int) -> str:
@@ -19,14 +16,6 @@ def lateness_text(days: int) -> str:
     if days >= 60:
         return f"{days // 30} mois"
     return f"{days} jour{'s' if days > 1 else ''}"
-
-
-def is_silent(action: Action, today: date) -> bool:
-    """An open action without any update for six weeks (done and abandoned ones are quiet)."""
-    if action.status in CLOSED:
-        return False
-    last = action.updated_at
-    return last is None or local_time(last).date() < today - SILENT_AFTER
 
 
 def action_line(action: Action) -> str:

@@ -16,7 +16,7 @@ late and silent actions.
 import textwrap
 from datetime import date
 
-from reports.action_facts import action_facts, action_line, is_silent, lateness_text
+from reports.action_facts import action_facts, action_line, lateness_text
 from reports.document import FORMATS, Document, Heading, Paragraph, Table, render
 from reports.grouping import StrategicGroup, group_plan
 from reports.labels import (
@@ -37,10 +37,10 @@ from reports.labels import (
     VOLET_LABELS,
 )
 from reports.narrative import narrative
-from storage.actions import Action
+from storage.actions import SILENT_AFTER_WEEKS, Action
 from storage.clock import local_time
 from storage.clock import today as local_today
-from storage.french import format_date_fr, format_percent
+from storage.french import format_date_fr, format_percent, format_weeks
 from storage.progress import done_percent_note, status_summary
 from storage.vocabulary import (
     ABANDONED,
@@ -70,13 +70,15 @@ def evaluation_report(
     organisation: str = "",
     plan_title: str = "",
     period: str = "",
+    silent_after_weeks: int = SILENT_AFTER_WEEKS,
 ) -> bytes:
     """The evaluation as file bytes; `fmt` is "html", "md", "odt", "docx" or "pdf".
 
     `organisation` ("CPAS de Bernissart"), `plan_title` and `period` (the plan's, "2019-2024")
     go on the cover. With `since`, the summary's "what moved" and each action's story cover
     the updates from `since` to `generated_on` (today by default); every action appears,
-    whatever `since`.
+    whatever `since`. An open action not updated for `silent_after_weeks` is listed as
+    without news (`[rhythm] silent_after_weeks`, as in the digest and the reminders).
     """
     if fmt not in FORMATS:
         raise ValueError(f"Format inconnu : {fmt!r} (formats possibles : {', '.join(FORMATS)})")
@@ -88,6 +90,7 @@ def evaluation_report(
         organisation=organisation,
         plan_title=plan_title,
         period=period,
+        silent_after_weeks=silent_after_weeks,
     )
     return render(document, fmt)
 
@@ -101,6 +104,7 @@ def evaluation_document(
     organisation: str = "",
     plan_title: str = "",
     period: str = "",
+    silent_after_weeks: int = SILENT_AFTER_WEEKS,
 ) -> Document:
     cover = []
     if organisation:
@@ -119,8 +123,8 @@ def evaluation_document(
     blocks: list = []
     blocks.extend(_summary(actions, window, generated_on))
     blocks.extend(_detail(groups, window, generated_on))
-    blocks.extend(_conclusion(actions, generated_on))
-    blocks.extend(_annex(actions, generated_on))
+    blocks.extend(_conclusion(actions, generated_on, silent_after_weeks))
+    blocks.extend(_annex(actions, generated_on, silent_after_weeks))
     return Document(title, blocks, cover=tuple(cover))
 
 
@@ -266,12 +270,12 @@ def _detail(groups: list[StrategicGroup], window, today: date) -> list:
     return blocks
 
 
-def _conclusion(actions: list[Action], today: date) -> list:
+def _conclusion(actions: list[Action], today: date, weeks: int) -> list:
     summary = status_summary(actions)
     counts = summary["by_status"]
     counted = summary["total"] - counts[ABANDONED]
     late = sum(1 for action in actions if action.is_late(today))
-    silent = sum(1 for action in actions if is_silent(action, today))
+    silent = sum(1 for action in actions if action.is_silent(today, weeks))
     paragraphs = [
         f"Au {format_date_fr(today)}, {counts[DONE]} des {counted} actions du plan hors "
         f"abandonnées sont réalisées ({format_percent(summary['done_percent'])}), "
@@ -294,7 +298,8 @@ def _conclusion(actions: list[Action], today: date) -> list:
             _plural(late, "action a", "actions ont")
             + " dépassé leur échéance et "
             + _plural(silent, "action ouverte n'a", "actions ouvertes n'ont")
-            + " reçu aucune mise à jour depuis six semaines : elles sont listées en annexe et"
+            + f" reçu aucune mise à jour depuis {format_weeks(weeks)} : elles sont listées en"
+            " annexe et"
             " appellent un point d'attention du comité de direction."
         )
     else:
@@ -307,12 +312,12 @@ def _conclusion(actions: list[Action], today: date) -> list:
     return [Heading("Conclusion", 1), *(Paragraph(text) for text in paragraphs)]
 
 
-def _annex(actions: list[Action], today: date) -> list:
+def _annex(actions: list[Action], today: date, weeks: int) -> list:
     late = sorted(
         (action for action in actions if action.is_late(today)),
         key=lambda action: -action.days_late(today),
     )
-    silent = [action for action in actions if is_silent(action, today)]
+    silent = [action for action in actions if action.is_silent(today, weeks)]
     blocks: list = [Heading("Annexe : actions en retard et sans nouvelles", 1)]
     blocks.append(Heading("Actions en retard", 2))
     if late:
@@ -330,7 +335,7 @@ def _annex(actions: list[Action], today: date) -> list:
         blocks.append(Table(EVALUATION_LATE_HEADERS, late_rows, widths=EVALUATION_LATE_WIDTHS))
     else:
         blocks.append(Paragraph("Aucune action en retard."))
-    blocks.append(Heading("Actions sans nouvelles depuis six semaines", 2))
+    blocks.append(Heading(f"Actions sans nouvelles depuis {format_weeks(weeks)}", 2))
     if silent:
         silent_rows = [
             (

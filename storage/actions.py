@@ -20,10 +20,11 @@ Nothing here writes: the plan is loaded by `storage.importing` and changed throu
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
+from storage.clock import local_time
 from storage.vocabulary import CLOSED, code_key
 
 # ---------------------------------------------------------------- objectives
@@ -57,6 +58,10 @@ def operational_objectives(db: sqlite_utils.Database, plan_id: int, os_number: i
 
 
 # ---------------------------------------------------------------- actions
+
+#: An open action without an update for this many weeks is "silent", unless the configuration
+#: says otherwise (`[rhythm] silent_after_weeks`): the digest, the reminders and the evaluation.
+SILENT_AFTER_WEEKS = 6
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,13 @@ class Action:
 
     def is_late(self, day: date) -> bool:
         return self.days_late(day) > 0
+
+    def is_silent(self, day: date, weeks: int = SILENT_AFTER_WEEKS) -> bool:
+        """Open, and not updated in the `weeks` before `day` (done and abandoned are quiet)."""
+        if self.status in CLOSED:
+            return False
+        last = local_time(self.updated_at).date() if self.updated_at else None
+        return last is None or last < day - timedelta(weeks=weeks)
 
     @property
     def printed_number(self) -> int | str:

@@ -2,7 +2,7 @@
 and the one rule of lateness."""
 
 import dataclasses
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -75,3 +75,13 @@ def test_the_history_comes_only_when_asked(db, say):
     assert isinstance(told.history[0]["at"], datetime)
     assert isinstance(told.updated_at, datetime)
     assert plain == told  # the history does not make another action
+
+
+def test_an_open_action_without_news_for_the_weeks_given_is_silent():
+    updated = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
+    action = _action(updated_at=updated)
+    assert not action.is_silent(date(2026, 6, 12))  # exactly six weeks later
+    assert action.is_silent(date(2026, 6, 13))
+    assert action.is_silent(date(2026, 5, 16), weeks=2)
+    assert not _action(updated_at=updated, status=DONE).is_silent(date(2030, 1, 1))
+    assert _action(updated_at=None).is_silent(date(2026, 1, 1))

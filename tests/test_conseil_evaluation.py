@@ -266,7 +266,7 @@ def test_every_part_of_a_mid_term_evaluation_is_there_in_order(files, fmt):
         "Volet externe",
         "Conclusion",
         "Annexe : actions en retard et sans nouvelles",
-        "Actions sans nouvelles depuis six semaines",
+        "Actions sans nouvelles depuis 6 semaines",
     ]
     positions = [text.find(part) for part in parts]
 
@@ -301,7 +301,7 @@ def test_same_action_codes_and_headings_in_all_five_formats(files):
 def test_annex_lists_late_and_silent_actions(files, fmt):
     text = text_of(files[fmt], fmt)
     annex = text[text.index("Annexe : actions en retard") :]
-    late, silent = annex.split("Actions sans nouvelles depuis six semaines")
+    late, silent = annex.split("Actions sans nouvelles depuis 6 semaines")
 
     # Late: open actions past their end date (3, 6, 8); done and abandoned ones never are.
     for title in ("Revoir la communication", "Revoir les tâches", "Médiation de dettes"):
