@@ -5,7 +5,6 @@ the overall progress. Short enough for a phone, with the commands for the full p
                                 silent_after=timedelta(weeks=6))
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,7 +16,7 @@ from commands.types import Directory
 from storage import history, plans, sends
 from storage.actions import Action, list_actions, strategic_objectives
 from storage.french import format_number, format_weeks
-from storage.progress import done_percent
+from storage.progress import count_statuses, done_percent
 from storage.vocabulary import ABANDONED, CLOSED, DONE, IN_PROGRESS, ON_HOLD
 
 #: What falls due within this many days is announced.
@@ -167,8 +166,8 @@ def silent_pilots(db, directory, the_plan, actions, now, silent_after) -> list[s
 
 
 def _progress(actions: list[Action]) -> str:
-    """The plan's "% done" as the reports and the chart print it (`reports.plan.done_percent`)."""
-    by_status = Counter(a.status for a in actions)
+    """The plan's "% done" as the reports and the chart print it (storage/progress.py)."""
+    by_status = count_statuses(actions)
     counted = len(actions) - by_status[ABANDONED]
     return rhythm_texts.DIGEST_PROGRESS.format(
         percent=format_number(done_percent(by_status)),

@@ -1,7 +1,6 @@
 """Reading the plan: !action, and by objective !os, !oo, !synthese, !retard, !cherche."""
 
 import re
-from collections import Counter
 
 from commands import texts
 from commands.arguments import ACTION, PLAN, Param, Reading, plan_of
@@ -25,7 +24,7 @@ from storage.actions import (
     strategic_objectives,
 )
 from storage.french import format_number
-from storage.progress import done_percent, done_percent_note
+from storage.progress import count_statuses, done_percent, done_percent_note
 from storage.vocabulary import ABANDONED, DONE, STATUSES
 
 _OS = re.compile(r"^(?:os)?\s*(\d{1,4})$")
@@ -101,8 +100,8 @@ def bar(share: float, width: int = 10) -> str:
 
 
 def done_share(actions: list[Action]) -> float:
-    """Share of actions done, abandoned ones left out (`reports.plan.done_percent`)."""
-    return done_percent(Counter(a.status for a in actions)) / 100
+    """Share of actions done, abandoned ones left out (`storage.progress.done_percent`)."""
+    return done_percent(count_statuses(actions)) / 100
 
 
 def progress_line(actions: list[Action]) -> str:
@@ -116,7 +115,7 @@ def progress_line(actions: list[Action]) -> str:
 
 
 def status_counts(actions: list[Action]) -> str:
-    counts = Counter(a.status for a in actions)
+    counts = count_statuses(actions)
     return ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
 
 
@@ -237,14 +236,14 @@ def summary(ctx: Context, args: Args) -> Reply:
         lines.append(f"OS {objective['number']} {shorten(objective['title'], 45)}")
         counts = status_counts(members) or texts.NO_ACTION_IN_OS
         lines.append(f"  {_exact_progress_line(members)} — {counts}")
-    lines.append(done_percent_note(Counter(a.status for a in actions)))
+    lines.append(done_percent_note(count_statuses(actions)))
     lines.append(texts.SUMMARY_MORE)
     return Reply(text=safe("\n".join(lines)))
 
 
 def _exact_progress_line(actions: list[Action]) -> str:
     """ "▓▓▓░░░░░░░ 33,3 % fait (3/9)": the same figure, to the decimal, as the reports."""
-    by_status = Counter(a.status for a in actions)
+    by_status = count_statuses(actions)
     percent = done_percent(by_status)
     return texts.PROGRESS_LINE.format(
         bar=bar(percent / 100),

@@ -69,7 +69,7 @@ def parse_xml(data: bytes) -> ET.Element:
 
 
 def parse_ecomptes(data: bytes) -> list[dict]:
-    """Rows in the shape of `plan.consolidated_rows` (history empty) from an eComptes PST file.
+    """Rows named like an `Action`'s fields ("number" the printed code) from an eComptes PST file.
 
     Reads files from other tools too: objectives without our "OS-1"/"OO-1.1"/"ACT-3"
     identifiers are numbered in document order, and missing optional fields become None.

@@ -313,7 +313,7 @@ class PlanBuilder:
 
 
 def plan_from_rows(rows: list[dict]) -> ParsedPST:
-    """A plan from rows shaped like `plan.consolidated_rows` (e.g. read from an eComptes file).
+    """A plan from rows shaped like an `Action`'s fields (e.g. read from an eComptes file).
 
     A progress that only restates the status (0 % not started, 100 % done) is dropped, so that
     importing a file the bot exported changes nothing.
