@@ -59,7 +59,15 @@ def roles(*allowed: str) -> Rule:
 
 
 def _pilot_of_action(ctx: Context, args: Args) -> str | None:
-    for action in args.get("actions") or [args.action]:
+    return _pilot_of_each(ctx, [args.action])
+
+
+def _pilot_of_changed_actions(ctx: Context, args: Args) -> str | None:
+    return _pilot_of_each(ctx, args.change.actions)
+
+
+def _pilot_of_each(ctx: Context, actions) -> str | None:
+    for action in actions:
         if not ctx.user.may_update(action.pilots):
             pilots = ", ".join(action.pilots) or "aucun"
             return texts.NOT_PILOT.format(number=action.code, pilots=pilots)
@@ -68,6 +76,10 @@ def _pilot_of_action(ctx: Context, args: Args) -> str | None:
 
 #: The pilots of the action named in the arguments, and the admins.
 PILOTS_OF_ACTION = Rule(texts.WHO_PILOTS_OF_ACTION, check=_pilot_of_action, needs=("action",))
+#: The pilots of every action an update line names (`args.change.actions`), and the admins.
+PILOTS_OF_CHANGED_ACTIONS = Rule(
+    texts.WHO_PILOTS_OF_ACTION, check=_pilot_of_changed_actions, needs=("change",)
+)
 #: Everyone, acting on their own changes only (the command looks up only theirs).
 OWN_CHANGES = Rule(texts.WHO_OWN_CHANGES)
 ADMINS = roles(ADMIN)

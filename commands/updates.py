@@ -1,7 +1,9 @@
 """Reporting progress: !maj, one action (or several) per line, each line on its own."""
 
+from dataclasses import dataclass
+
 from commands import texts
-from commands.access import PILOTS_OF_ACTION
+from commands.access import PILOTS_OF_CHANGED_ACTIONS
 from commands.arguments import Param, Reading, limited, lookup_action, plan_of
 from commands.errors import MissingArgument, UserError
 from commands.formatting import percent, safe, shorten
@@ -16,16 +18,24 @@ from storage.vocabulary import DONE, IN_PROGRESS, NOT_STARTED, ON_HOLD, accepted
 EXAMPLE = "!maj 29 en cours 40% plan validé en CODIR"
 
 
-def _update(reading: Reading) -> Args:
-    """One update line, read by the grammar (commands/grammar.py) and made coherent; its
-    actions, looked up in the room's plan, go to `args.actions`."""
+@dataclass(frozen=True)
+class Change:
+    """One update line as read: the actions it names (looked up in the room's plan) and what
+    it sets on each of them."""
+
+    actions: tuple[Action, ...]
+    status: str | None
+    progress: int | None
+    comment: str | None
+
+
+def _update(reading: Reading) -> Change:
+    """One update line, read by the grammar (commands/grammar.py) and made coherent."""
     the_plan = plan_of(reading)
     line = parse_update(reading.rest())
     status, progress = coherent(line)
-    reading.values["actions"] = [
-        lookup_action(reading.ctx.db, the_plan, code) for code in line.codes
-    ]
-    return Args(status=status, progress=progress, comment=line.comment)
+    actions = tuple(lookup_action(reading.ctx.db, the_plan, code) for code in line.codes)
+    return Change(actions, status, progress, line.comment)
 
 
 def coherent(line: UpdateLine) -> tuple[str | None, int | None]:
@@ -47,12 +57,11 @@ def coherent(line: UpdateLine) -> tuple[str | None, int | None]:
     return status, progress
 
 
-#: "47 en cours 50 %, marché attribué": `args.actions` and `args.change` (status, progress,
-#: comment).
+#: "47 en cours 50 %, marché attribué": `args.change`, a `Change`.
 UPDATE = Param("change", "N statut [NN%] [commentaire]", _update)
 
 
-def _apply_one(ctx: Context, named: Action, change: Args) -> tuple[str, Post]:
+def _apply_one(ctx: Context, named: Action, change: Change) -> tuple[str, Post]:
     # Read again: an earlier line of the same message may have changed this action.
     action = get_action(ctx.db, named.number)
     status, progress = change.status, change.progress
@@ -88,7 +97,7 @@ def _apply_one(ctx: Context, named: Action, change: Args) -> tuple[str, Post]:
     "maj",
     aliases=["update", "mise-a-jour", "mettre-a-jour"],
     args=[UPDATE],
-    who=PILOTS_OF_ACTION,
+    who=PILOTS_OF_CHANGED_ACTIONS,
     per_line=True,
     summary="Mettre à jour une action dont vous êtes pilote.",
     details=(
@@ -110,11 +119,11 @@ def update_action(ctx: Context, every: list[Args | Refused]) -> Reply:
         if isinstance(args, Refused):
             refused.append(texts.line_refusal(args.index, args.reason))
             continue
-        for named in args.actions:
+        for named in args.change.actions:
             try:
                 line, post = _apply_one(ctx, named, args.change)
             except UserError as refusal:
-                if len(every) == 1 and len(args.actions) == 1:
+                if len(every) == 1 and len(args.change.actions) == 1:
                     raise
                 refused.append(texts.line_refusal(index, str(refusal)))
                 continue
