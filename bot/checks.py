@@ -27,7 +27,8 @@ from bot.config import ConfigError, MatrixConfig, StorageConfig, TeamsConfig, lo
 from bot.lock import lock_path, running_bot
 from bot.matrix.login import load_session
 from storage.backup import nightly_backups
-from storage.db import MIGRATIONS, open_existing, schema_version
+from storage.db import open_existing
+from storage.migrations import CURRENT_VERSION, schema_version
 
 OK, FAIL, WARN, INFO = "✓", "✗", "⚠", "–"
 TIMEOUT_S = 5
@@ -150,7 +151,7 @@ def check_database(path: Path, config_path: str) -> Iterator[Finding]:
 
 
 def _schema_and_content(db, path: Path, config_path: str) -> Finding:
-    version, known = schema_version(db), len(MIGRATIONS)
+    version, known = schema_version(db), CURRENT_VERSION
     if version > known:
         return Finding(FAIL, texts.DATABASE_TOO_NEW.format(path=path, found=version, known=known))
     if version == 0 or not db["actions"].count:

@@ -8,7 +8,6 @@ import sqlite3
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot import console_texts as texts
 from bot.checks import FAIL, check_all
@@ -16,7 +15,7 @@ from bot.config import ConfigError, Settings, load_config
 from bot.lock import AlreadyRunning, bot_lock
 from bot.run import run_transports, transports_of
 from bot.runtime import Runtime
-from bot.scheduler import Scheduler
+from bot.scheduler import Scheduler, rhythm_of
 from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory
 from bot.teams.manifest import package
 from commands.catalogue import build_registry
@@ -27,7 +26,8 @@ from commands.types import Directory, Organisation
 from storage import plans, sends
 from storage.actions import SILENT_AFTER_WEEKS
 from storage.backup import backup
-from storage.db import DatabaseTooNew, open_db, open_existing, transaction
+from storage.clock import now_utc
+from storage.db import DatabaseTooNew, open_db, open_existing
 from storage.importing import (
     EcomptesError,
     ImportFormatError,
@@ -36,7 +36,7 @@ from storage.importing import (
     parse_file,
     plan_from_rows,
 )
-from storage.vocabulary import now_utc
+from storage.transactions import transaction
 
 EXPORT_FORMATS = ("csv", "xlsx", "ods", "pdf", "md", "html", "ecomptes")
 
@@ -203,8 +203,9 @@ def cmd_schedule(args) -> int:
     """What the running bot's scheduler does at --now (bot/scheduler.py), printed; recorded
     unless --dry-run. Never logs in to a server: the running bot holds the sessions."""
     settings = _settings(args.config) or Settings()
-    zone = ZoneInfo(settings.rhythm.timezone)
-    local = args.now or datetime.now(zone).replace(tzinfo=None, second=0, microsecond=0)
+    # --now is a time in the Rhythm's zone, the one the scheduler reads its moment in.
+    zone = rhythm_of(settings).zone
+    local = args.now or now_utc().astimezone(zone).replace(tzinfo=None, second=0)
     moment = local.replace(tzinfo=zone).astimezone(UTC)
     db = open_db(_database(args, settings))
     # Without a configuration, initials stand for the pilots (as in `pst-bot shell`).

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from storage.db import create_private_folder
+from storage.permissions import create_private_folder
 
 
 class AlreadyRunning(Exception):

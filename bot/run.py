@@ -26,8 +26,8 @@ from bot.scheduler import Scheduler, rhythm_of
 from bot.upkeep import daily_upkeep
 from commands.catalogue import build_registry
 from commands.engine import Engine
+from storage.clock import now_utc
 from storage.db import open_db
-from storage.vocabulary import now_utc
 
 log = logging.getLogger(__name__)
 

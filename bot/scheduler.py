@@ -42,7 +42,7 @@ from bot.runtime import Runtime
 from commands import schedule
 from commands.schedule import Outgoing
 from storage import sends
-from storage.vocabulary import now_utc
+from storage.clock import now_utc
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,8 @@ or opening an existing one as it is.
     7
 
 The schema and its steps are in storage/migrations.py, transactions in storage/transactions.py,
-the owner-only files in storage/permissions.py; `transaction`, `schema_version`, `MIGRATIONS`
-and `create_private_folder` / `create_private_file` are also importable from here, where callers
-have long found them.
+the owner-only files in storage/permissions.py. `transaction` is still importable from here
+while storage/ and commands/engine.py move to storage.transactions.
 """
 
 import errno
@@ -18,25 +17,17 @@ from pathlib import Path
 
 import sqlite_utils
 
-from storage.migrations import CURRENT_VERSION, STEPS, schema_version, upgrade
+from storage.migrations import CURRENT_VERSION, schema_version, upgrade
 from storage.permissions import create_private_file, create_private_folder, restrict_to_owner
 from storage.transactions import transaction
 
 __all__ = [
-    "MIGRATIONS",
     "DatabaseTooNew",
     "companions",
-    "create_private_file",
-    "create_private_folder",
     "open_db",
     "open_existing",
-    "schema_version",
     "transaction",
 ]
-
-#: The steps in order, the first bringing a new database to version 1 (storage.migrations.STEPS
-#: with their versions).
-MIGRATIONS = [step for _, step in STEPS]
 
 
 class DatabaseTooNew(Exception):

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from storage.clock import now_utc
 from storage.db import transaction
 from storage.deadlines import parse_deadline
 from storage.vocabulary import (
@@ -36,7 +37,6 @@ from storage.vocabulary import (
     STATUS_CHANGE,
     UNDO,
     UNDOABLE,
-    now_utc,
 )
 
 # ---------------------------------------------------------------- reading

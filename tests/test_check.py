@@ -16,8 +16,9 @@ import pytest
 
 from bot.checks import FAIL, check_all
 from bot.lock import bot_lock
-from storage.db import MIGRATIONS, open_db
+from storage.db import open_db
 from storage.importing import import_plan, load_example
+from storage.migrations import CURRENT_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = "@pst-bot:localhost"
@@ -117,7 +118,7 @@ def test_unreachable_homeserver_fails_the_check_without_traceback(tmp_path, data
     assert result.stderr == ""
     assert result.stdout.splitlines() == [
         f"✓ Configuration lue : {config}",
-        f"✓ Base {database} : schéma v{len(MIGRATIONS)}, 6 objectifs stratégiques, 127 actions",
+        f"✓ Base {database} : schéma v{CURRENT_VERSION}, 6 objectifs stratégiques, 127 actions",
         "✓ Aucun bot ne tourne sur cette base.",
         "✓ Base lisible par son propriétaire seul (0600)",
         f"✓ Dossier de sauvegarde {tmp_path / 'backups'} : créé à la première sauvegarde "
@@ -205,7 +206,7 @@ def test_missing_database_fails_the_check(tmp_path):
 
 def test_database_newer_than_the_code_fails_the_check(tmp_path, database):
     conn = sqlite3.connect(database)
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")
     conn.close()
     lines = findings(write_config(tmp_path, "http://127.0.0.1:9"))
     assert lines[1].startswith(f"✗ La base {database} a été écrite par une version plus récente")

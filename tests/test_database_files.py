@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from storage import history
-from storage.db import MIGRATIONS, DatabaseTooNew, open_db
+from storage.db import DatabaseTooNew, open_db
 from storage.importing import import_plan, load_example
+from storage.migrations import CURRENT_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,7 +62,7 @@ def test_an_existing_database_is_opened_with_its_content(tmp_path):
 def too_new_database(path: Path) -> Path:
     open_db(path).close()
     conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")
     conn.close()
     return path
 
@@ -70,9 +71,9 @@ def test_database_newer_than_the_code_is_refused_untouched(tmp_path):
     path = too_new_database(tmp_path / "pst.db")
     with pytest.raises(DatabaseTooNew) as refused:
         open_db(path)
-    assert (refused.value.found, refused.value.known) == (len(MIGRATIONS) + 1, len(MIGRATIONS))
+    assert (refused.value.found, refused.value.known) == (CURRENT_VERSION + 1, CURRENT_VERSION)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == CURRENT_VERSION + 1
     conn.close()
 
 
@@ -89,8 +90,8 @@ def test_command_line_refuses_a_newer_database_in_french_without_traceback(tmp_p
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"La base {path} a été écrite par une version plus récente de pst-bot" in result.stderr
-    assert f"schéma v{len(MIGRATIONS) + 1}" in result.stderr
-    assert f"jusqu'à la v{len(MIGRATIONS)}" in result.stderr
+    assert f"schéma v{CURRENT_VERSION + 1}" in result.stderr
+    assert f"jusqu'à la v{CURRENT_VERSION}" in result.stderr
     assert "Mettez pst-bot à jour" in result.stderr
 
 

@@ -10,7 +10,8 @@ from bot.delivery import DatabaseWorker, answer, forward_outbox, forward_pending
 from commands import texts
 from commands.types import CODIR_ROOM, Message, Post, Reply
 from storage import outbox
-from storage.db import open_db, transaction
+from storage.db import open_db
+from storage.transactions import transaction
 
 MESSAGE = Message(sender="@luc:x", text="!maj 23 fait", room="!room", event_id="$e1")
 

@@ -8,7 +8,7 @@ from bot.cli import _chosen_plan
 from commands import texts
 from commands.errors import plan_refusal
 from storage import plans
-from storage.db import open_db, transaction
+from storage.db import open_db
 from storage.importing import ImportFormatError, import_plan, load_example
 from storage.plans import (
     ConfiguredPlanUnknown,
@@ -17,6 +17,7 @@ from storage.plans import (
     PlanUnknown,
     choose_plan,
 )
+from storage.transactions import transaction
 from tests.conftest import ADMIN, NOW
 
 

@@ -10,8 +10,10 @@ from commands.engine import Engine
 from commands.types import Directory, Message
 from storage import history, plans
 from storage.actions import action_by_code, list_actions, search_actions
-from storage.db import MIGRATIONS, open_db, schema_version, transaction
+from storage.db import open_db
 from storage.importing import ImportFormatError, WrongPlan, import_plan, load_example, parse_csv
+from storage.migrations import CURRENT_VERSION, STEPS, schema_version
+from storage.transactions import transaction
 from tests.conftest import ADMIN, NOW, REGISTRY, SYLVIE, snapshot
 
 HEADER = "os,oo,action,title,indicators,pilots,deadline\n"
@@ -157,7 +159,7 @@ def test_a_database_of_one_plan_migrates_without_loss(tmp_path):
     old = sqlite3.connect(path, isolation_level=None)
     old.execute("PRAGMA foreign_keys = ON")
     legacy = Database(old)
-    for step in MIGRATIONS[:4]:
+    for _, step in STEPS[:4]:
         step(legacy)
     old.execute("PRAGMA user_version = 4")
     old.execute("insert into strategic_objectives values (1, 'Un OS', 'interne')")
@@ -175,7 +177,7 @@ def test_a_database_of_one_plan_migrates_without_loss(tmp_path):
     )
     old.close()
     db = open_db(path)
-    assert schema_version(db) == len(MIGRATIONS)
+    assert schema_version(db) == CURRENT_VERSION
     [only] = plans.all_plans(db)
     assert only.code == "pst"
     action = action_by_code(db, only.id, "12")

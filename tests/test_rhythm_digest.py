@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from commands.formatting import PHONE
 from commands.schedule import Outgoing, Rhythm, digest
 from storage import history, sends
-from storage.db import transaction
+from storage.transactions import transaction
 from tests.conftest import ADMIN, LUC, SYLVIE
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

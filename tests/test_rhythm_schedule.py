@@ -9,7 +9,7 @@ import pytest
 from bot.config import RhythmConfig, digest_time, working_hours
 from commands.schedule import Rhythm, due
 from storage import absences, sends
-from storage.db import transaction
+from storage.transactions import transaction
 from tests.conftest import ADMIN, LUC, SYLVIE
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

@@ -5,7 +5,7 @@ import pytest
 from commands.types import Message, Reply
 from storage import history, plans
 from storage.actions import action_by_code, code_range, get_action
-from storage.db import open_db, schema_version
+from storage.db import open_db
 from storage.importing import (
     EXAMPLE_PATH,
     ImportFormatError,
@@ -14,6 +14,7 @@ from storage.importing import (
     parse_csv,
     parse_recap,
 )
+from storage.migrations import schema_version
 from tests.conftest import SYLVIE, snapshot
 
 HEADER = "os,oo,action,title,indicators,pilots,deadline,status,progress,comment\n"

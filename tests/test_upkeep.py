@@ -13,8 +13,9 @@ from bot.config import StorageConfig
 from bot.upkeep import daily_upkeep
 from storage.backup import nightly_backups
 from storage.bookkeeping import handled_reply, prune_handled, record_handled
-from storage.db import open_db, transaction
+from storage.db import open_db
 from storage.importing import import_plan, load_example
+from storage.transactions import transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)  # 10:30 in Brussels

@@ -50,8 +50,8 @@ from bot.teams.files import FileShelf, upload
 from commands import texts as engine_texts
 from commands.types import CODIR_ROOM, Attachment, Message, Post, Reply
 from storage import conversations, outbox
-from storage.db import transaction
-from storage.vocabulary import now_utc
+from storage.clock import now_utc
+from storage.transactions import transaction
 
 log = logging.getLogger(__name__)
 

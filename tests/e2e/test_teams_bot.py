@@ -14,7 +14,7 @@ import io
 import sqlite_utils
 
 from storage import absences
-from storage.vocabulary import now_utc
+from storage.clock import now_utc
 
 from .chat import Chat
 from .conftest import TeamsTeam, teams_bot_process
