@@ -3,6 +3,7 @@
     python bench/bench_matrix.py                       # 200 round trips each, burst 500 / 50
     python bench/bench_matrix.py --runs 0 --pilots 10 --per-pilot 5    # a quick check
     python bench/bench_matrix.py --plain    # the bot as a plain install: what encryption costs
+    python bench/bench_matrix.py --command '!x{n}'    # round trips with a short reply (a refusal)
 
 Starts a loopback Synapse (tests/e2e/synapse.py), the real bot (`python -m bot.cli run`, as in
 the e2e tests) and an echo bot (matrix-nio, `sync_forever`, answers every text with an m.notice
@@ -127,7 +128,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def latency(hs: Homeserver, bot: BotProcess, echo_id: str, runs: int) -> dict:
+async def latency(
+    hs: Homeserver, bot: BotProcess, echo_id: str, runs: int, command: str = "!action {n}"
+) -> dict:
     client = await Chat.login(hs, "mesure")
     ours = await client.room_with(bot.user_id)
     echo = await client.room_with(echo_id)
@@ -137,7 +140,7 @@ async def latency(hs: Homeserver, bot: BotProcess, echo_id: str, runs: int) -> d
         for index in range(runs + 10):
             number = 1 + index % 127
             for name, room in (("pst-bot", ours), ("echo", echo)):
-                elapsed = await watcher.round_trip(room, f"!action {number}")
+                elapsed = await watcher.round_trip(room, command.format(n=number))
                 if index >= 10:  # warm-up
                     times[name].append(elapsed * 1000)
     finally:
@@ -300,7 +303,7 @@ async def main(args) -> None:
         try:
             await dg.until(lambda: dg.is_member(codir, bot_id), 30, "bot up")
             await asyncio.sleep(1)  # the echo bot too
-            times = await latency(hs, bot, echo_id, args.runs) if args.runs else None
+            times = await latency(hs, bot, echo_id, args.runs, args.command) if args.runs else None
             ours = [await chat.room_with(bot_id, is_direct=True) for chat in pilots]
             theirs = [await chat.room_with(echo_id, is_direct=True) for chat in pilots]
             db = open_db(":memory:")
@@ -321,7 +324,7 @@ async def main(args) -> None:
             for chat in [dg, *pilots]:
                 await chat.close()
     if times:
-        print(f"Round trip `!action N`, {args.runs} runs each, alternating (ms):")
+        print(f"Round trip `{args.command}`, {args.runs} runs each, alternating (ms):")
         print("| bot | median | p95 |")
         print("|---|---|---|")
         for name, values in times.items():
@@ -349,6 +352,9 @@ if __name__ == "__main__":
     parser.add_argument("--pilots", type=int, default=50)
     parser.add_argument("--per-pilot", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=600, help="s to wait for a burst")
+    parser.add_argument(
+        "--command", default="!action {n}", help="what the round trips send ({n}: 1 to 127)"
+    )
     parser.add_argument(
         "--plain", action="store_true", help="the bot without encryption (what it costs)"
     )
