@@ -33,9 +33,9 @@ from commands.formatting import lines_to_html, shorten
 from commands.registry import Command, Registry
 from commands.types import Args, Context, Directory, Message, Organisation, Refused, Reply
 from storage import bookkeeping, outbox, plans
-from storage.db import transaction
+from storage.clock import now_utc
 from storage.plans import Plan
-from storage.vocabulary import now_utc
+from storage.transactions import transaction
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from storage.db import transaction
-from storage.vocabulary import now_utc
+from storage.clock import now_utc
+from storage.transactions import transaction
 
 #: Most events answered without writing that are remembered; the oldest are forgotten first.
 RECENT_EVENTS = 4096

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from storage.db import transaction
+from storage.transactions import transaction
 
 
 def remember(

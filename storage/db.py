@@ -6,8 +6,7 @@ or opening an existing one as it is.
     7
 
 The schema and its steps are in storage/migrations.py, transactions in storage/transactions.py,
-the owner-only files in storage/permissions.py. `transaction` is still importable from here
-while storage/ and commands/engine.py move to storage.transactions.
+the owner-only files in storage/permissions.py.
 """
 
 import errno
@@ -19,14 +18,12 @@ import sqlite_utils
 
 from storage.migrations import CURRENT_VERSION, schema_version, upgrade
 from storage.permissions import create_private_file, create_private_folder, restrict_to_owner
-from storage.transactions import transaction
 
 __all__ = [
     "DatabaseTooNew",
     "companions",
     "open_db",
     "open_existing",
-    "transaction",
 ]
 
 

@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from storage.clock import now_utc
-from storage.db import transaction
 from storage.deadlines import parse_deadline
+from storage.transactions import transaction
 from storage.vocabulary import (
     DEADLINE,
     DONE,

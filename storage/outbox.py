@@ -12,7 +12,7 @@ once more at the next start: for a CODIR line, a repeat beats a loss.
 import sqlite_utils
 
 from storage.clock import now_utc
-from storage.db import transaction
+from storage.transactions import transaction
 
 
 def queue(db: sqlite_utils.Database, posts, transports: list[str]) -> None:

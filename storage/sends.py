@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from storage.clock import now_utc
-from storage.db import transaction
+from storage.transactions import transaction
 
 
 def record(db: sqlite_utils.Database, outgoing) -> bool:

@@ -15,8 +15,6 @@ commands and reports alike. Times and days are storage/clock.py's.
 import re
 import unicodedata
 
-from storage.clock import now_utc  # noqa: F401  (moving: callers import it from storage.clock)
-
 # ---------------------------------------------------------------- folding user words
 
 
