@@ -27,6 +27,21 @@ class NotAllowed(UserError):
     pass
 
 
+class Proposal(UserError):
+    """Not applied, but understood well enough to propose: `str(error)` says what the bot
+    understood and what it would store; `lines` are the exact commands that confirming
+    (« oui », 👍, a button) runs, in order, as the same person in the same room
+    (e.g. ["!maj 63 en cours 50%", "!maj 47 fait"], or ["!annuler 59", "!maj 113 fait"]).
+
+    Nothing is stored when it is raised; the engine keeps the lines for that person for ten
+    minutes (`commands.engine.PROPOSAL_MINUTES`) and drops them at their next other message.
+    """
+
+    def __init__(self, text: str, lines: list[str] | tuple[str, ...]) -> None:
+        super().__init__(text)
+        self.lines = tuple(lines)
+
+
 def plan_refusal(error: PlanChoiceError) -> str:
     """Why no plan could be chosen for a room, as the chat says it (by the type of refusal).
 

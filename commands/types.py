@@ -83,6 +83,10 @@ class Reply:
     #: pilot is asked to try again, and a transport must not send this under the real reply's
     #: transaction id (the same event may later get its real answer).
     transient: bool = False
+    #: The commands a one-tap confirmation would run (a `commands.errors.Proposal`); empty
+    #: when the reply proposes nothing. Transports show a button (Teams) or accept a 👍 / ✅
+    #: reaction on this reply (Matrix) that confirms it.
+    proposal: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -104,6 +108,7 @@ class Reply:
             posts=posts,
             event_id=data.get("event_id"),
             refused=data.get("refused", False),
+            proposal=tuple(data.get("proposal", ())),
             transient=data.get("transient", False),
         )
 
