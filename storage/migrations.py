@@ -1,9 +1,9 @@
 """The database's schema, step by step: each step is named for what it brings, and `STEPS`
-gives each its version (SQLite's `user_version`). The current schema is version 7.
+gives each its version (SQLite's `user_version`). The current schema is version 8.
 
     >>> upgrade(db)                 # what storage.db.open_db does on every opening
     >>> schema_version(db)
-    7
+    8
 
 A step runs once, in its own transaction with the version it sets: a step that fails leaves the
 database at the version before it. A new step is a new function appended to `STEPS`; a step
@@ -262,6 +262,28 @@ def plan_rhythm(db: sqlite_utils.Database) -> None:
     db.execute("update plans set created_at = ?", [now_utc().isoformat()])
 
 
+def deadline_requests(db: sqlite_utils.Database) -> None:
+    """The deadline changes pilots ask for in chat ("95 on demande un report à 2027"), kept for
+    the DG to grant or refuse (storage/requests.py)."""
+    db["deadline_requests"].create(
+        {
+            "id": int,
+            "action_number": int,
+            "who": str,
+            "at": str,
+            "wanted": str,
+            "reason": str,
+            "source_id": str,
+            "decided_at": str,
+            "decision": str,
+        },
+        pk="id",
+        foreign_keys=[("action_number", "actions", "number")],
+        not_null={"action_number", "who", "at"},
+    )
+    db["deadline_requests"].create_index(["action_number"])
+
+
 #: Each step with the version the database is at once it has run, in the order they run.
 STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, plan_and_history),
@@ -271,6 +293,7 @@ STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (5, several_plans),
     (6, several_transports),
     (7, plan_rhythm),
+    (8, deadline_requests),
 ]
 
 #: The version a database is at once every step has run.

@@ -67,13 +67,13 @@ def one_plan_after_several_plans(db: Database) -> None:
     db.execute("insert into action_pilots values (29, 'SV', 0)")
 
 
-def test_the_steps_are_numbered_one_to_seven_in_order():
-    assert [version for version, _ in STEPS] == list(range(1, 8))
-    assert CURRENT_VERSION == 7
+def test_the_steps_are_numbered_one_to_eight_in_order():
+    assert [version for version, _ in STEPS] == list(range(1, 9))
+    assert CURRENT_VERSION == 8
 
 
-def test_a_new_database_ends_at_version_seven():
-    assert schema_version(open_db(":memory:")) == 7
+def test_a_new_database_ends_at_version_eight():
+    assert schema_version(open_db(":memory:")) == 8
 
 
 def test_plan_and_history_step_creates_the_plan_tables_with_their_defaults():
@@ -213,19 +213,19 @@ def test_upgrading_a_database_already_current_changes_nothing():
     plans = rows(db, "select * from plans")
     upgrade(db)
     upgrade(db)
-    assert schema_version(db) == 7
+    assert schema_version(db) == 8
     assert rows(db, "select type, name, sql from sqlite_master order by name") == schema
     assert rows(db, "select * from actions order by number") == actions
     assert rows(db, "select * from plans") == plans
 
 
-def test_opening_a_database_file_twice_keeps_it_at_version_seven_with_its_plan(tmp_path):
+def test_opening_a_database_file_twice_keeps_it_at_version_eight_with_its_plan(tmp_path):
     path = tmp_path / "pst.db"
     db = open_db(path)
     import_plan(db, load_example())
     db.close()
     reopened = open_db(path)
-    assert schema_version(reopened) == 7
+    assert schema_version(reopened) == 8
     assert reopened["actions"].count == 127
     reopened.close()
 
@@ -244,3 +244,20 @@ def test_a_failing_step_leaves_the_database_at_the_version_before_it(monkeypatch
     assert schema_version(db) == 6
     assert not db["half_done"].exists()
     assert rows(db, "select code from plans") == [("pst",)]
+
+
+def test_deadline_requests_step_starts_an_empty_table_and_keeps_the_plan():
+    db = at_version(7)
+    one_plan_after_several_plans(db)
+    upgrade(db, to=8)
+    assert schema_version(db) == 8
+    assert db["deadline_requests"].count == 0
+    db.execute(
+        "insert into deadline_requests (action_number, who, at, wanted)"
+        " values (29, ?, '2025-03-14T09:30:00+00:00', '2027')",
+        [SYLVIE],
+    )
+    assert rows(db, "select action_number, wanted, decided_at from deadline_requests") == [
+        (29, "2027", None)
+    ]
+    assert rows(db, "select pilot from action_pilots where action_number = 29") == [("SV",)]
