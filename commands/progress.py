@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from commands import texts
+from commands import intent_texts, texts
 from commands.access import ADMINS, OWN_CHANGES, PILOTS_OF_ACTION
 from commands.arguments import ACTION, Param, Reading, text
 from commands.errors import MissingArgument, NotAllowed, UserError
@@ -205,30 +205,43 @@ def _pct(progress: int | None) -> str:
     return f", {percent(progress)}" if progress is not None else ""
 
 
+def _undone_action(reading: Reading):
+    """The action whose last update to undo ("!annuler 59"), or None for the last update."""
+    return ACTION.read(reading) if reading.words else None
+
+
 @command(
     "annuler",
     aliases=["undo"],
+    args=[Param("action", "[N]", _undone_action)],
     who=OWN_CHANGES,
     summary=f"Annuler votre dernière mise à jour (dans les {UNDO_MINUTES} minutes).",
     details=(
         "L'annulation est ajoutée à l'historique, rien n'est effacé. Une mise à jour groupée "
         "est annulée en entier. Répété, !annuler remonte à la mise à jour précédente. "
+        "Avec un numéro, seule votre dernière mise à jour de cette action est annulée. "
         "Impossible si quelqu'un a modifié l'action depuis."
     ),
-    examples=["!annuler"],
+    examples=["!annuler", "!annuler 59"],
     questions=["annuler", "trompe", "erreur"],
     questions_rank=40,
 )
 def undo(ctx: Context, args: Args) -> Reply:
-    entries = history.last_undoable(ctx.db, ctx.user.chat_id)
+    action = args.action
+    entries = history.last_undoable(
+        ctx.db, ctx.user.chat_id, action.number if action is not None else None
+    )
     if not entries:
+        if action is not None:
+            raise UserError(intent_texts.NOTHING_TO_UNDO_ON_ACTION.format(number=action.code))
         if history.count_changes_by(ctx.db, ctx.user.chat_id):
             raise UserError(texts.NOTHING_MORE_TO_UNDO)
         raise UserError(texts.NOTHING_TO_UNDO)
     latest = entries[-1]
     if ctx.now - datetime.fromisoformat(latest["at"]) > timedelta(minutes=UNDO_MINUTES):
+        too_old = intent_texts.UNDO_ACTION_TOO_OLD if action is not None else texts.UNDO_TOO_OLD
         raise UserError(
-            texts.UNDO_TOO_OLD.format(
+            too_old.format(
                 number=latest["action_code"], at=moment(latest["at"]), minutes=UNDO_MINUTES
             )
         )

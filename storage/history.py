@@ -189,8 +189,9 @@ def record_deadline(
     return entry
 
 
-def last_undoable(db: sqlite_utils.Database, who: str) -> list[dict]:
-    """The entries of `who`'s latest command not undone yet (several for a grouped !maj)."""
+def last_undoable(db: sqlite_utils.Database, who: str, number: int | None = None) -> list[dict]:
+    """The entries of `who`'s latest command not undone yet (several for a grouped !maj); of
+    action `number` only when given."""
     undone = undone_ids(db)
     marks = ",".join("?" * len(UNDOABLE))
     rows = db.query(
@@ -199,7 +200,9 @@ def last_undoable(db: sqlite_utils.Database, who: str) -> list[dict]:
         " order by u.id desc limit 200",
         [who, *UNDOABLE],
     )
-    candidates = [row for row in rows if row["id"] not in undone]
+    candidates = [
+        row for row in rows if row["id"] not in undone and number in (None, row["action_number"])
+    ]
     if not candidates:
         return []
     latest = candidates[0]
