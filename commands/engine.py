@@ -14,22 +14,30 @@ a command wrote is read from the database connection, not declared.
 A command that does not write (a read, a refusal) writes nothing at all, so that it answers on a
 full or locked disk: its event is remembered in memory, and the notes worth keeping (delivered,
 who wrote) go to the database with the next write (storage/bookkeeping.py).
+
+A command may answer with a proposal instead (`commands.errors.Proposal`: « vouliez-vous dire
+« fait » ? »): nothing is stored, and the engine keeps its lines in memory for that person in
+that room for PROPOSAL_MINUTES. Their next message decides: « oui », « ok », 👍 (or a
+`Message.confirmation` gesture: a reaction, a button) runs the lines as that person, in one
+transaction under the confirming event's id (a replayed confirmation is applied once); « non »
+drops it; anything else drops it and is handled as usual. A restart forgets every proposal.
 """
 
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from commands import texts
+from commands import proposal_texts, texts
 from commands.access import effective_directory
 from commands.arguments import read_args
 from commands.conversation import understand
-from commands.errors import NotAllowed, UnknownCommand, UserError, plan_refusal
+from commands.errors import NotAllowed, Proposal, UnknownCommand, UserError, plan_refusal
 from commands.formatting import lines_to_html, shorten
+from commands.grammar_refusals import NearStatus
 from commands.registry import Command, Registry
 from commands.types import Args, Context, Directory, Message, Organisation, Refused, Reply
 from storage import bookkeeping, outbox, plans
@@ -47,6 +55,18 @@ MAX_REPLY = 12_000
 MAX_LINE = 1_200
 #: Most lines a grouped command (one !maj per line) may hold.
 MAX_LINES = 50
+#: How long a proposal waits for its « oui ».
+PROPOSAL_MINUTES = 10
+#: Most proposals kept at once (the oldest go first).
+MAX_PROPOSALS = 1_000
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A proposal waiting for its person's answer: the commands « oui » runs, and until when."""
+
+    lines: tuple[str, ...]
+    until: datetime
 
 
 def _storable(text: str | None) -> str:
@@ -82,6 +102,25 @@ def _refuse_closed_plan(args, wrote: bool) -> None:
     the_plan = read[0].get("plan") if read else None
     if wrote and the_plan is not None and the_plan.closed:
         raise UserError(texts.PLAN_CLOSED.format(code=the_plan.code))
+
+
+def _as_proposal(refusal: UserError) -> UserError:
+    """A near status (« fiat ») with its corrected line is proposed, not only refused."""
+    if isinstance(refusal, NearStatus) and refusal.line:
+        return Proposal(str(refusal), [f"!maj {refusal.line}"])
+    return refusal
+
+
+def _together(replies: list[Reply]) -> Reply:
+    """The replies of a confirmed proposal's lines as one."""
+    if len(replies) == 1:
+        return replies[0]
+    return Reply(
+        text="\n".join(r.text for r in replies),
+        attachments=[a for r in replies for a in r.attachments],
+        posts=[p for r in replies for p in r.posts],
+        refused=all(r.refused for r in replies),
+    )
 
 
 def fit(reply: Reply) -> Reply:
@@ -139,41 +178,92 @@ class Engine:
         self.transports = tuple(transports)
         #: The configured rhythm (commands.schedule.Rhythm) for !digest; None: the defaults.
         self.rhythm = rhythm
+        #: (chat id, room) -> the proposal waiting for that person's answer (in memory only).
+        self.proposals: dict[tuple[str, str], _Pending] = {}
 
     def handle(self, message: Message) -> Reply | None:
         """Run the command in `message`; None when it is no command or was already answered."""
         # Lone surrogates (possible in JSON) cannot be stored as UTF-8: they become "?".
         message = replace(message, text=_storable(message.text), sender=_storable(message.sender))
-        understood = understand(message.text, self.registry, message.direct or message.mentioned)
-        if understood.text is None:
-            # Not for the bot, or an answer that changes nothing (a hello, a pointer).
-            return (
-                Reply(text=understood.answer, event_id=message.event_id)
-                if understood.answer
-                else None
-            )
-        text = understood.text
+        key = (message.sender, message.room)
+        answer = (
+            proposal_texts.YES if message.confirmation else proposal_texts.answer_of(message.text)
+        )
+        pending = None
         try:
-            if message.event_id:
+            if message.event_id and (answer or key in self.proposals):
+                # A replay (of a confirmation, or of the proposing message) changes nothing.
                 prior = bookkeeping.handled_reply(self.db, message.event_id)
                 if _answered(prior):
                     return _stored(prior, message.event_id)
-            reply = self._run(message, text)
+            pending = self.proposals.pop(key, None)  # any message of theirs drops it
+            if pending is not None and answer:
+                reply = self._answer_proposal(message, pending, answer)
+            elif message.confirmation:
+                reply = self._answered_now(
+                    message, Reply(proposal_texts.NOTHING_PENDING, refused=True)
+                )
+            else:
+                understood = understand(
+                    message.text, self.registry, message.direct or message.mentioned
+                )
+                if understood.text is None:
+                    # Not for the bot, or an answer that changes nothing (a hello, a pointer).
+                    return (
+                        Reply(text=understood.answer, event_id=message.event_id)
+                        if understood.answer
+                        else None
+                    )
+                if message.event_id:
+                    prior = bookkeeping.handled_reply(self.db, message.event_id)
+                    if _answered(prior):
+                        return _stored(prior, message.event_id)
+                reply = self._run(message, (understood.text,))
         except _Replayed as replayed:
             return replayed.reply
         except sqlite3.OperationalError as fault:
             # Busy, read-only or full: nothing was recorded, the pilot may simply try again.
-            log.warning("database fault, nothing recorded for %r: %s", text[:80], fault)
+            log.warning("database fault, nothing recorded for %r: %s", message.text[:80], fault)
             reply = Reply(text=texts.RETRY_LATER, refused=True, transient=True)
+            if pending is not None and answer:
+                self.proposals[key] = pending  # the « oui » may be sent again
+        if reply.proposal:
+            self._keep(key, reply.proposal)
+            reply.text = f"{reply.text}\n{proposal_texts.HINT}"
         reply.event_id = message.event_id
         return fit(reply)
+
+    def _keep(self, key: tuple[str, str], lines: tuple[str, ...]) -> None:
+        now = self.clock()
+        for old in [k for k, p in self.proposals.items() if p.until <= now]:
+            del self.proposals[old]
+        while len(self.proposals) >= MAX_PROPOSALS:
+            del self.proposals[next(iter(self.proposals))]
+        self.proposals[key] = _Pending(lines, now + timedelta(minutes=PROPOSAL_MINUTES))
+
+    def _answer_proposal(self, message: Message, pending: _Pending, answer: str) -> Reply:
+        """« oui » runs the proposal's lines (unless it expired), « non » drops it."""
+        if answer == proposal_texts.NO:
+            return self._answered_now(message, Reply(proposal_texts.DROPPED))
+        if self.clock() >= pending.until:
+            text = proposal_texts.EXPIRED.format(minutes=PROPOSAL_MINUTES)
+            return self._answered_now(message, Reply(text, refused=True))
+        return self._run(message, pending.lines)
+
+    def _answered_now(self, message: Message, reply: Reply) -> Reply:
+        """A reply that writes nothing, remembered in memory for a replay."""
+        if message.event_id:
+            bookkeeping.note_answered(self.db, message.event_id, fit(reply).to_dict())
+        return reply
 
     def delivered(self, event_id: str | None) -> None:
         """The transport has sent the reply and posts of `event_id`."""
         if event_id:
             bookkeeping.mark_delivered(self.db, event_id)
 
-    def _run(self, message: Message, text: str) -> Reply:
+    def _run(self, message: Message, lines: tuple[str, ...]) -> Reply:
+        """Run the command in each of `lines` (one, or a confirmed proposal's), all in one
+        transaction: a refusal in any rolls them all back."""
         # Re-read at every message: an admin may have changed the directory in chat.
         self.directory = effective_directory(self.db, self.base_directory)
         room_plan, plan_refusal = self._plan_of(message.room)
@@ -189,13 +279,15 @@ class Engine:
             plan_refusal=plan_refusal,
             rhythm=self.rhythm,
         )
+        text = "\n".join(lines)
         try:
             if len(text) > MAX_MESSAGE:
                 raise UserError(texts.MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE))
-            cmd, rest = self._parse(text)
-            refusal = cmd.who.refusal_before(ctx, cmd.name)
-            if refusal:
-                raise NotAllowed(refusal)
+            steps = [self._parse(line) for line in lines]
+            for cmd, _ in steps:
+                refusal = cmd.who.refusal_before(ctx, cmd.name)
+                if refusal:
+                    raise NotAllowed(refusal)
             written = None
             # A deferred transaction: a command that only reads never takes the write lock.
             with transaction(self.db, write=False):
@@ -205,10 +297,13 @@ class Engine:
                     if _answered(prior):
                         raise _Replayed(_stored(prior, message.event_id))
                 changes = self.db.conn.total_changes
-                args = self._arguments(ctx, cmd, rest)
-                reply = cmd.handler(ctx, args)
-                wrote = self.db.conn.total_changes != changes
-                _refuse_closed_plan(args, wrote)
+                replies = []
+                for cmd, rest in steps:
+                    before = self.db.conn.total_changes
+                    args = self._arguments(ctx, cmd, rest)
+                    replies.append(cmd.handler(ctx, args))
+                    _refuse_closed_plan(args, self.db.conn.total_changes != before)
+                reply = _together(replies)
                 elsewhere = [t for t in self.transports if t != message.transport]
                 if reply.posts and elsewhere:
                     outbox.queue(self.db, fit(reply).posts, elsewhere)
@@ -225,7 +320,8 @@ class Engine:
                 bookkeeping.note_answered(self.db, message.event_id, None)
             return reply
         except UserError as refusal:
-            reply = Reply(text=str(refusal), refused=True)
+            refusal = _as_proposal(refusal)
+            reply = Reply(text=str(refusal), refused=True, proposal=getattr(refusal, "lines", ()))
         except (_Replayed, sqlite3.OperationalError):
             raise
         except Exception:

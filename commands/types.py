@@ -43,6 +43,9 @@ class Message:
     #: The transport it came by ("matrix", "teams"; "" for the console): the engine queues its
     #: posts for the other transports.
     transport: str = ""
+    #: A gesture that confirms the sender's pending proposal (a 👍 reaction on it, a button):
+    #: read as « oui », and answered only when a proposal is pending.
+    confirmation: bool = False
 
 
 @dataclass(frozen=True)
