@@ -207,18 +207,23 @@ class Engine:
                 understood = understand(
                     message.text, self.registry, message.direct or message.mentioned
                 )
-                if understood.text is None:
+                proposal = getattr(understood, "proposal", ())
+                if understood.text is None and proposal:
+                    # A likely meaning ("!mja 52 fait"), proposed: nothing runs yet.
+                    reply = Reply(text=understood.answer, refused=True, proposal=proposal)
+                elif understood.text is None:
                     # Not for the bot, or an answer that changes nothing (a hello, a pointer).
                     return (
                         Reply(text=understood.answer, event_id=message.event_id)
                         if understood.answer
                         else None
                     )
-                if message.event_id:
+                elif message.event_id:
                     prior = bookkeeping.handled_reply(self.db, message.event_id)
                     if _answered(prior):
                         return _stored(prior, message.event_id)
-                reply = self._run(message, (understood.text,))
+                if understood.text is not None:
+                    reply = self._run(message, (understood.text,))
         except _Replayed as replayed:
             return replayed.reply
         except sqlite3.OperationalError as fault:

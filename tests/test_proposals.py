@@ -4,9 +4,12 @@ any other message; a replayed confirmation is applied once; a restart forgets it
 
 import io
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from nio import ReactionEvent
 
+from bot.matrix.events import Router
 from bot.shell import run_shell
 from commands import proposal_texts
 from commands.catalogue import build_registry
@@ -228,3 +231,46 @@ def test_the_console_confirms_with_oui(db, directory, tmp_path):
     assert "vouliez-vous dire « fait »" in out.getvalue()
     assert "Action 23 : à démarrer → fait" in out.getvalue()
     assert status(db, 23)[0] == "fait"
+
+
+# ---------------------------------------------------------------- Matrix: a reaction confirms
+
+
+def reaction(key: str, on: str, sender: str = SYLVIE, event_id: str = "$r") -> ReactionEvent:
+    source = {
+        "type": "m.reaction",
+        "event_id": event_id,
+        "sender": sender,
+        "origin_server_ts": 0,
+        "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": on, "key": key}},
+    }
+    return ReactionEvent.from_dict(source)
+
+
+@pytest.fixture
+def router():
+    client = SimpleNamespace(user_id="@pst:example.org", rooms={})
+    router = Router(client=client, runtime=None, sender=None, rooms=None)
+    router._asked(Message(sender=SYLVIE, text="!maj 23 fiat", room=ROOM, event_id="$p"), "$q")
+    return router
+
+
+@pytest.mark.parametrize("key", ["👍", "✅", "👍🏽", "✔️", "👌"])
+def test_a_thumbs_up_or_check_reaction_on_the_question_is_the_persons_oui(router, key):
+    message = router._reaction(ROOM, reaction(key, on="$q", event_id="$r1"))
+    assert message == Message(
+        sender=SYLVIE,
+        text="oui",
+        room=ROOM,
+        event_id="$r1",
+        confirmation=True,
+        transport="matrix",
+    )
+
+
+def test_a_reaction_from_someone_else_on_another_event_or_another_key_is_ignored(router):
+    assert router._reaction(ROOM, reaction("👍", on="$q", sender=LUC)) is None
+    assert router._reaction(ROOM, reaction("👍", on="$other")) is None
+    assert router._reaction("!elsewhere", reaction("👍", on="$q")) is None
+    assert router._reaction(ROOM, reaction("🎉", on="$q")) is None
+    assert router._reaction(ROOM, reaction("👎", on="$q")).text == "non"

@@ -32,6 +32,7 @@ import aiohttp
 from nio import (
     AsyncClient,
     MegolmEvent,
+    ReactionEvent,
     RoomMemberEvent,
     RoomMessageText,
     SyncResponse,
@@ -43,6 +44,7 @@ from bot.matrix import texts
 from bot.matrix.rooms import RoomPolicy
 from bot.matrix.send import Sender, SendFailed
 from bot.runtime import Runtime
+from commands import proposal_texts
 from commands.chat_ids import localpart
 from commands.types import Message, Reply
 
@@ -79,11 +81,14 @@ def relation(content: dict) -> dict:
 _COMMAND_LINE = re.compile(r"(?:^|\n)\s*[-•*·>]?\s*!")
 
 
-def incoming_command(room_id: str, event, own_user_id: str, room=None) -> Message | None:
+def incoming_command(
+    room_id: str, event, own_user_id: str, room=None, asked: bool = False
+) -> Message | None:
     """The message for the engine in a timeline event, or None for everything the bot must not
     answer: its own messages, notices (other bots), edits, non-text events, and in a group room
-    a message without a "!" line that does not mention the bot. `room` (nio's MatrixRoom) tells
-    a direct chat (two members) and the names the bot may be mentioned by."""
+    a message without a "!" line that does not mention the bot (unless the bot `asked` its
+    sender a question: their « oui » answers it). `room` (nio's MatrixRoom) tells a direct
+    chat (two members) and the names the bot may be mentioned by."""
     if not isinstance(event, RoomMessageText) or event.sender == own_user_id:
         return None
     content = event.source.get("content", {})
@@ -95,7 +100,7 @@ def incoming_command(room_id: str, event, own_user_id: str, room=None) -> Messag
         body = strip_reply_fallback(body)
     direct = room is not None and room.member_count <= 2
     mentioned, body = _mention(content, body, own_user_id, room)
-    if not (direct or mentioned or _COMMAND_LINE.search(body)):
+    if not (direct or mentioned or asked or _COMMAND_LINE.search(body)):
         return None
     thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
     return Message(
@@ -126,6 +131,24 @@ def _mention(content: dict, body: str, own_user_id: str, room) -> tuple[bool, st
     if not (listed or named):
         return False, body
     return True, body[leading.end() :] if leading else body
+
+
+def reaction_answer(room_id: str, event: ReactionEvent) -> Message:
+    """A 👍 / ✅ (or 👎) reaction on the bot's question, as the sender's « oui » (« non »); its
+    own event id, so that a replayed reaction is applied once."""
+    answer = proposal_texts.answer_of(event.key)
+    return Message(
+        sender=event.sender,
+        text="oui" if answer == proposal_texts.YES else "non",
+        room=room_id,
+        event_id=event.event_id,
+        confirmation=answer == proposal_texts.YES,
+        transport="matrix",
+    )
+
+
+#: Most questions (proposals) remembered at once, the oldest forgotten first.
+MOST_QUESTIONS = 1_000
 
 
 def after_own_join(events: list, own_user_id: str) -> list:
@@ -162,6 +185,9 @@ class Router:
         self._told_undecryptable: set[tuple[str, str]] = set()
         self._last_post: asyncio.Task | None = None  # each post waits for the one before
         self._posts: list[asyncio.Task] = []  # not handed over yet (take_posts)
+        #: (person, room) -> the bot's question (a reply proposing something) awaiting their
+        #: answer: a reaction on it confirms, their next message (even without "!") answers it.
+        self._questions: dict[tuple[str, str], str] = {}
 
     def take_posts(self) -> list[asyncio.Task]:
         """The post tasks queued since the last call; each ends once its command is delivered,
@@ -197,9 +223,19 @@ class Router:
                 await self._undecryptable(room_id, event)
                 continue
             room = self.client.rooms.get(room_id)
-            incoming = incoming_command(room_id, event, self.client.user_id, room)
+            if isinstance(event, ReactionEvent):
+                incoming = self._reaction(room_id, event)
+            else:
+                asked = (getattr(event, "sender", ""), room_id) in self._questions
+                incoming = incoming_command(room_id, event, self.client.user_id, room, asked)
             if incoming is not None:
+                key = (incoming.sender, room_id)
+                question = self._questions.get(key)
                 await self.answer(incoming)
+                # Answered, or dropped by another message, unless the answer asks again (kept
+                # while the answer may be sent again: a replayed reaction still matches).
+                if question is not None and self._questions.get(key) == question:
+                    del self._questions[key]
 
     async def answer(self, incoming: Message) -> None:
         """Run one command and send everything it produced, then mark it delivered."""
@@ -213,13 +249,32 @@ class Router:
                 # Nothing was recorded: the pilot sends the command again.
                 await self.sender.reply(incoming, reply, tx_id=retry_tx_id(incoming.event_id))
             else:
-                await self.sender.reply(incoming, reply)
+                sent = await self.sender.reply(incoming, reply)
+                if reply.proposal and sent:
+                    self._asked(incoming, sent)
         except (SendFailed, aiohttp.ClientError, TimeoutError):
             raise
         except Exception:  # a bug in sending one answer must not block the room for good
             log.exception("Réponse à %s non envoyée", incoming.event_id)
             return False
         return True
+
+    def _asked(self, incoming: Message, question: str) -> None:
+        """The bot's reply `question` proposes something to the sender of `incoming`."""
+        key = (incoming.sender, incoming.room)
+        self._questions.pop(key, None)
+        self._questions[key] = question
+        while len(self._questions) > MOST_QUESTIONS:
+            del self._questions[next(iter(self._questions))]
+
+    def _reaction(self, room_id: str, event: ReactionEvent) -> Message | None:
+        """A reaction answering the bot's latest question to its sender, or None (another
+        key, someone else, another event)."""
+        if self._questions.get((event.sender, room_id)) != event.reacts_to:
+            return None
+        if proposal_texts.answer_of(event.key) is None:
+            return None
+        return reaction_answer(room_id, event)
 
     async def _queue(self, incoming: Message, reply: Reply) -> bool:
         """The command's posts, behind the posts before them: False while they are on their way

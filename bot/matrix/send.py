@@ -94,14 +94,16 @@ class Sender:
         self._upload_limit: int | None = None
         self._upload_limit_known = False
 
-    async def reply(self, incoming: Message, reply: Reply, tx_id: str | None = None) -> None:
-        """The reply as a notice to the command, mentioning its sender, then its files.
-        `tx_id`: for an answer that is not the command's real one (see bot/matrix/events.py)."""
+    async def reply(self, incoming: Message, reply: Reply, tx_id: str | None = None) -> str | None:
+        """The reply as a notice to the command, mentioning its sender, then its files; the
+        notice's event id (None if refused). `tx_id`: for an answer that is not the command's
+        real one (see bot/matrix/events.py)."""
         tx_id = tx_id or f"{incoming.event_id}-reply"
         content = notice_content(reply.text, reply.html, [incoming.sender])
         content["m.relates_to"] = relates_to(incoming)
+        sent = None
         try:
-            await self.send(incoming.room, content, tx_id=tx_id)
+            sent = await self.send(incoming.room, content, tx_id=tx_id)
         except Refused as error:
             log.error("Réponse à %s refusée dans %s : %s", incoming.event_id, incoming.room, error)
             if not reply.transient:  # the notice says the command was handled
@@ -109,6 +111,7 @@ class Sender:
                 await self.tell(incoming, text, tx_id=f"{tx_id}-refused")
         for index, attachment in enumerate(reply.attachments):
             await self.file(incoming, attachment, tx_id=f"{incoming.event_id}-file-{index}")
+        return sent
 
     async def post(self, post: Post, tx_id: str) -> None:
         """A post for another room; only "codir" exists."""
