@@ -76,3 +76,38 @@ class NumberAfterAction(GrammarError):
 
 class ProgressOutOfRange(GrammarError):
     template = "Avancement « {word} » impossible : donnez un pourcentage de 0 à 100."
+
+
+class NegatedStatus(GrammarError):
+    """A status word under a negation ("pas vraiment fini") and nothing else to go by."""
+
+    template = (
+        "« {word} » : une négation devant un statut, je ne sais pas quoi noter. "
+        "Écrivez le statut, par exemple « !maj {code} en cours »."
+    )
+
+
+class Unsure(GrammarError):
+    """A line understood well enough to propose, not to apply: a word of plan data is left
+    in the comment or contradicts the rest. `.segments` are the lines as they would be stored
+    (their comments taken literally), `.lines` the canonical commands that store them;
+    `str()` says why and what would be stored, as a question."""
+
+    template = "{why} Je note : {summary}. C'est bien ça ? (oui / non)"
+
+    def __init__(self, word: str, segments, lines, why: str, summary: str):
+        super().__init__(word, why=why, summary=summary)
+        self.segments, self.lines = tuple(segments), tuple(lines)
+
+
+#: Why a line is proposed rather than applied, by what was found in it.
+WHY = {
+    "question": "Un « ? » : vous n'êtes pas sûr ?",
+    "status": "« {word} » est aussi un statut.",
+    "near": "« {word} » ressemble à « {status} ».",
+    "negation": "« {word} » : une négation.",
+    "future": "« {word} » : c'est prévu, pas encore fait.",
+    "two_progress": "Deux avancements ({word}) : je garde le premier.",
+    "progress": "« {word} » : un avancement dans le commentaire.",
+    "health": "« {word} » : une santé dans le commentaire.",
+}

@@ -5,44 +5,74 @@ from dataclasses import dataclass
 from commands import texts
 from commands.access import PILOTS_OF_CHANGED_ACTIONS
 from commands.arguments import Param, Reading, limited, lookup_action, plan_of
-from commands.errors import MissingArgument, UserError
+from commands.errors import MissingArgument, Proposal, UserError
 from commands.formatting import percent, safe, shorten
-from commands.grammar import UpdateLine, parse_update
+from commands.grammar import UpdateLine, read_updates
+from commands.grammar_refusals import Unsure
 from commands.registry import command
 from commands.render import codir_post, one_post
 from commands.types import Args, Context, Post, Refused, Reply
 from storage import history
 from storage.actions import Action, get_action
-from storage.vocabulary import DONE, IN_PROGRESS, NOT_STARTED, ON_HOLD, accepted_words
+from storage.vocabulary import (
+    DONE,
+    HEALTH,
+    IN_PROGRESS,
+    NOT_STARTED,
+    ON_HOLD,
+    accepted_words,
+    health_label,
+)
 
 EXAMPLE = "!maj 29 en cours 40% plan validé en CODIR"
 
 
 @dataclass(frozen=True)
-class Change:
-    """One update line as read: the actions it names (looked up in the room's plan) and what
-    it sets on each of them."""
+class Part:
+    """One segment of an update line: the actions it names and what it sets on each."""
 
     actions: tuple[Action, ...]
     status: str | None
     progress: int | None
     comment: str | None
+    health: str | None = None
+    checkin: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """One update line as read: every action it names (looked up in the room's plan) and its
+    parts, one per segment (`52 fait, 53 en cours 30 %`)."""
+
+    actions: tuple[Action, ...]
+    parts: tuple[Part, ...]
 
 
 def _update(reading: Reading) -> Change:
-    """One update line, read by the grammar (commands/grammar.py) and made coherent."""
+    """One update line, read by the grammar (commands/grammar.py) and made coherent; a line
+    the grammar is unsure of is proposed (`Proposal`), never applied."""
     the_plan = plan_of(reading)
-    line = parse_update(reading.rest())
-    status, progress = coherent(line)
-    actions = tuple(lookup_action(reading.ctx.db, the_plan, code) for code in line.codes)
-    return Change(actions, status, progress, line.comment)
+    try:
+        lines = read_updates(reading.rest())
+    except Unsure as unsure:
+        for segment in unsure.segments:  # an unknown action is said now, not after « oui »
+            for code in segment.codes:
+                lookup_action(reading.ctx.db, the_plan, code)
+        raise Proposal(str(unsure), [safe(line) for line in unsure.lines]) from None
+    parts = []
+    for line in lines:
+        status, progress = coherent(line)
+        actions = tuple(lookup_action(reading.ctx.db, the_plan, code) for code in line.codes)
+        parts.append(Part(actions, status, progress, line.comment, line.health, line.checkin))
+    every = tuple(dict.fromkeys(a for part in parts for a in part.actions))
+    return Change(every, tuple(parts))
 
 
 def coherent(line: UpdateLine) -> tuple[str | None, int | None]:
     """Status and progress that agree: 100 % is done, done is 100 %, a bare percentage means
     under way, a contradiction ("fait 50%") is refused with why."""
     status, progress = line.status, line.progress
-    if status is None and progress is None and not line.comment:
+    if status is None and progress is None and not (line.comment or line.health or line.checkin):
         what = f"le statut ({accepted_words()})"
         raise MissingArgument(texts.MISSING_ARGUMENT.format(what=what, example=EXAMPLE))
     if line.bare_progress:
@@ -61,32 +91,55 @@ def coherent(line: UpdateLine) -> tuple[str | None, int | None]:
 UPDATE = Param("change", "N statut [NN%] [commentaire]", _update)
 
 
-def _apply_one(ctx: Context, named: Action, change: Change) -> tuple[str, Post]:
+#: How a check-in reads in the reply ("RAS" changes nothing but counts as news).
+CHECKIN_MOVE = "rien de neuf, c'est noté"
+
+
+def _apply_one(ctx: Context, named: Action, change: Part) -> tuple[str, Post | None]:
     # Read again: an earlier line of the same message may have changed this action.
     action = get_action(ctx.db, named.number)
     status, progress = change.status, change.progress
     after = history.resulting_state(action.status, action.progress, status, progress)
     unchanged = after == (action.status, action.progress)
-    if unchanged and (not change.comment or change.comment == _last_comment(ctx, action)):
+    new_health = change.health and change.health != action.health
+    if change.checkin and unchanged and not change.comment:
+        # "RAS": news that changes nothing, one entry in the history.
+        history.record_update(
+            ctx.db, action.number, ctx.user.chat_id, source_id=ctx.message.event_id, at=ctx.now
+        )
+        return texts.UPDATE_LINE.format(number=action.code, move=CHECKIN_MOVE), None
+    quiet = not change.comment or change.comment == _last_comment(ctx, action)
+    if unchanged and quiet and not new_health:
         current = f" à {percent(action.progress)}" if action.progress is not None else ""
         raise UserError(
-            texts.NOTHING_CHANGED.format(
-                number=action.code, status=action.status, progress=current
-            )
+            texts.NOTHING_CHANGED.format(number=action.code, status=action.status, progress=current)
         )
-    entry = history.record_update(
-        ctx.db,
-        action.number,
-        ctx.user.chat_id,
-        new_status=status,
-        progress=progress,
-        comment=change.comment,
-        source_id=ctx.message.event_id,
-        at=ctx.now,
-    )
-    move = f"{entry['old_status']} → {entry['new_status']}"
-    if entry["new_progress"] is not None:
-        move += f", {percent(entry['new_progress'])}"
+    move = ""
+    if not unchanged or not quiet or not new_health:
+        entry = history.record_update(
+            ctx.db,
+            action.number,
+            ctx.user.chat_id,
+            new_status=status,
+            progress=progress,
+            comment=change.comment,
+            source_id=ctx.message.event_id,
+            at=ctx.now,
+        )
+        move = f"{entry['old_status']} → {entry['new_status']}"
+        if entry["new_progress"] is not None:
+            move += f", {percent(entry['new_progress'])}"
+    if new_health:
+        history.record_update(
+            ctx.db,
+            action.number,
+            ctx.user.chat_id,
+            kind=HEALTH,
+            value=change.health,
+            source_id=ctx.message.event_id,
+            at=ctx.now,
+        )
+        move = ", ".join(filter(None, [move, f"santé {health_label(change.health)}"]))
     line = texts.UPDATE_LINE.format(number=action.code, move=move)
     if change.comment:
         line += texts.UPDATE_COMMENT.format(comment=shorten(change.comment, 80))
@@ -119,16 +172,17 @@ def update_action(ctx: Context, every: list[Args | Refused]) -> Reply:
         if isinstance(args, Refused):
             refused.append(texts.line_refusal(args.index, args.reason))
             continue
-        for named in args.change.actions:
+        pairs = [(named, part) for part in args.change.parts for named in part.actions]
+        for named, part in pairs:
             try:
-                line, post = _apply_one(ctx, named, args.change)
+                line, post = _apply_one(ctx, named, part)
             except UserError as refusal:
-                if len(every) == 1 and len(args.change.actions) == 1:
+                if len(every) == 1 and len(pairs) == 1:
                     raise
                 refused.append(texts.line_refusal(index, str(refusal)))
                 continue
             results.append(line)
-            posts.append(post)
+            posts.extend([post] if post else [])
     if not results:
         raise UserError("\n".join([texts.NOTHING_APPLIED, *(f"• {r}" for r in refused)]))
     if len(results) == 1 and not refused:

@@ -8,12 +8,17 @@ and display orders, and the one accent fold.
     >>> fold("  Échéance  Réalisée ")
     'echeance realisee'
 
+The words themselves (synonyms, health, check-in, progress in words, courtesy, negations,
+futures) are data, one table: storage/data/words.toml.
+
 Every module that compares what a user typed or prints a status takes it from here: storage,
 commands and reports alike. Times and days are storage/clock.py's.
 """
 
 import re
+import tomllib
 import unicodedata
+from pathlib import Path
 
 # ---------------------------------------------------------------- folding user words
 
@@ -74,41 +79,15 @@ STATUS_COLUMNS = {
     ABANDONED: "Abandonnées",
 }
 
-_SYNONYMS = {
-    DONE: [
-        "fait",
-        "faite",
-        "faits",
-        "faites",
-        "réalisé",
-        "terminé",
-        "finalisé",
-        "fini",
-        "achevé",
-        "done",
-    ],
-    IN_PROGRESS: [
-        "en cours",
-        "encours",
-        "commencé",
-        "démarré",
-        "started",
-        "in progress",
-        "ongoing",
-    ],
-    NOT_STARTED: [
-        "à démarrer",
-        "a demarrer",
-        "pas fait",
-        "non commencé",
-        "pas commencé",
-        "todo",
-        "to do",
-        "not started",
-    ],
-    ON_HOLD: ["suspendu", "en pause", "en attente", "bloqué", "on hold", "paused"],
-    ABANDONED: ["abandonné", "annulé", "abandoned", "cancelled", "canceled"],
-}
+
+def _table() -> dict:
+    """The words table (storage/data/words.toml): every synonym, health, check-in, progress,
+    courtesy, negation and future word, as data."""
+    return tomllib.loads((Path(__file__).parent / "data" / "words.toml").read_text("utf-8"))
+
+
+WORDS = _table()
+_SYNONYMS = WORDS["statuses"]
 
 _BY_FOLDED = {fold(word): status for status, words in _SYNONYMS.items() for word in words}
 _BY_FOLDED.update({fold(s): s for s in STATUSES})
@@ -152,6 +131,29 @@ GOOD, AT_RISK, BLOCKED = "bon", "risque", "bloque"
 HEALTHS = {"bon": GOOD, "ok": GOOD, "risque": AT_RISK, "bloque": BLOCKED, "blocage": BLOCKED}
 #: How a health value reads, after "santé" in chat and in the reports' "Santé" column.
 HEALTH_LABELS = {GOOD: "bonne", AT_RISK: "à risque", BLOCKED: "bloquée"}
+
+
+def _with_forms(words: list[str]) -> dict[str, None]:
+    folded = {fold(w): None for w in words}
+    for word in list(folded):
+        if " " not in word and word.endswith("e"):
+            folded.update({word + suffix: None for suffix in ("e", "s", "es")})
+    return folded
+
+
+#: Health said in an update line ("95 risqué", "bloqué par le marché"), folded: health value.
+HEALTH_WORDS = {
+    word: health for health, words in WORDS["health"].items() for word in _with_forms(words)
+}
+#: "RAS", "rien de neuf": a check-in, news that changes nothing.
+CHECKIN_WORDS = frozenset(fold(w) for w in WORDS["checkin"]["words"])
+#: Progress in words, folded: "à moitié" -> 50.
+PROGRESS_WORDS = {fold(w): value for w, value in WORDS["progress"].items()}
+APPROXIMATELY = frozenset(fold(w) for w in WORDS["approximately"]["words"])
+COURTESY = frozenset(fold(w) for w in WORDS["courtesy"]["words"])
+NEGATIONS = frozenset(fold(w) for w in WORDS["negation"]["words"])
+FUTURE = frozenset(fold(w) for w in WORDS["future"]["words"])
+FUTURE_TIMES = frozenset(fold(w) for w in WORDS["future"]["months"] + WORDS["future"]["times"])
 
 
 def health_label(value: str | None) -> str:
