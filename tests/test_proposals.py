@@ -11,6 +11,8 @@ from nio import ReactionEvent
 
 from bot.matrix.events import Router
 from bot.shell import run_shell
+from bot.teams import texts as teams_texts
+from bot.teams.cards import command_of, proposal_card
 from commands import proposal_texts
 from commands.catalogue import build_registry
 from commands.engine import PROPOSAL_MINUTES, Engine
@@ -274,3 +276,19 @@ def test_a_reaction_from_someone_else_on_another_event_or_another_key_is_ignored
     assert router._reaction("!elsewhere", reaction("👍", on="$q")) is None
     assert router._reaction(ROOM, reaction("🎉", on="$q")) is None
     assert router._reaction(ROOM, reaction("👎", on="$q")).text == "non"
+
+
+# ---------------------------------------------------------------- Teams: a button confirms
+
+
+def test_a_teams_proposal_card_has_a_yes_and_a_no_button_answering_oui_and_non():
+    sent = proposal_card("« fiat » : vouliez-vous dire « fait » ?").model_dump(
+        by_alias=True, exclude_none=True
+    )
+    card = sent["attachments"][0]["content"]
+    (buttons,) = [block["actions"] for block in card["body"] if "actions" in block]
+    assert [(b["title"], b["data"]) for b in buttons] == [
+        (teams_texts.CARD_YES, {"pst": "oui"}),
+        (teams_texts.CARD_NO, {"pst": "non"}),
+    ]
+    assert [command_of(b["data"]) for b in buttons] == ["oui", "non"]

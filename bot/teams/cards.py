@@ -4,12 +4,17 @@ no state).
     message = reminder_card(outgoing.text, outgoing.actions)  # text blocks, a row per action
     command_of({"pst": "!maj 47 fait"})                       # "!maj 47 fait"
     command_of({"pst": "!plan supprimer"})                    # raises CardDataRefused
+    proposal_card(reply.text)                                 # « Oui, enregistrer » / « Non »
     consent_card(attachment, file_id)                         # a file offered in a personal chat
 
 Each action gets three buttons (Action.Execute: Teams sends an `adaptiveCard/action` invoke):
 "fait" and "en cours" are the status updates the pilot would type; "pas encore" is a note,
 `!note 47 pas encore fait`: the pilot answered (the action is no longer silent) and its status,
 whatever it was, stays as it is ("à démarrer" would undo an action already "en cours").
+
+A proposal (a reply with `Reply.proposal`) is a card with two buttons, « Oui, enregistrer »
+and « Non », whose data is the person's answer, « oui » or « non »: the engine runs the proposal
+it keeps for the clicking person in that chat (the button carries no command).
 
 A button's data comes back from the client: it is read as the pilot's own words, never trusted
 further. Only the three forms above, for one action code, are run; the engine then applies its
@@ -50,6 +55,9 @@ ANSWERS = (
     (texts.CARD_IN_PROGRESS, "!maj {code} " + IN_PROGRESS),
     (texts.CARD_NOT_YET, "!note {code} " + NOT_YET_NOTE),
 )
+
+#: What a proposal's buttons answer.
+YES, NO = "oui", "non"
 
 _UPDATE = re.compile(rf"!maj (\S+) ({DONE}|{IN_PROGRESS}|{NOT_STARTED})")
 _NOTE = re.compile(r"!note (\S+) (\S.*)")
@@ -92,13 +100,28 @@ def _row(code: str) -> ColumnSet:
     )
 
 
+def proposal_card(text: str) -> MessageActivityInput:
+    """A proposal: its text, then « Oui, enregistrer » and « Non » (answering « oui », « non »).
+    `text` is also the card's fallback."""
+    body = [TextBlock(text=line, wrap=True) for line in text.splitlines() if line.strip()]
+    buttons = [
+        ExecuteAction(title=texts.CARD_YES, verb=VERB, data={VERB: YES}, style="positive"),
+        ExecuteAction(title=texts.CARD_NO, verb=VERB, data={VERB: NO}),
+    ]
+    card = AdaptiveCard(version="1.4", body=[*body, ActionSet(actions=buttons)], fallback_text=text)
+    return MessageActivityInput().add_card(card)
+
+
 def command_of(data: object) -> str:
     """The command a button's data stands for: `!maj <code> fait|en cours|à démarrer` or
-    `!note <code> <text>` on one line; CardDataRefused for anything else."""
+    `!note <code> <text>` on one line, or a proposal's answer (YES, NO); CardDataRefused for
+    anything else."""
     command = data.get(VERB) if isinstance(data, dict) else None
     if not isinstance(command, str) or "\n" in command or "\r" in command:
         raise CardDataRefused()
     command = " ".join(command.split())
+    if command in (YES, NO):
+        return command
     found = _UPDATE.fullmatch(command) or _NOTE.fullmatch(command)
     if found is None or not ACTION_CODE.match(found.group(1)):
         raise CardDataRefused()

@@ -83,3 +83,6 @@ CARD_REFUSED = (
     "exemple « !maj 47 fait »."
 )
 CARD_ALREADY = "Réponse déjà reçue : rien de plus à faire."
+#: A proposal's buttons (bot/teams/cards.py, proposal_card).
+CARD_YES = "Oui, enregistrer"
+CARD_NO = "Non"

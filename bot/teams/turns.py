@@ -9,7 +9,9 @@ the engine run in the database worker; the reply sent as markdown in the same co
 (files as consent cards in a personal chat, as signed links elsewhere); the command's CODIR
 posts sent to the CODIR channel; then the command marked delivered. A reminder card's button
 (an `adaptiveCard/action` invoke, bot/teams/cards.py) goes the same way, as if the pilot had
-typed its command in that chat; the card shows the reply too.
+typed its command in that chat; the card shows the reply too. A reply proposing something
+(`Reply.proposal`) is a card with « Oui, enregistrer » / « Non »: the click is the clicker's
+« oui » (`Message.confirmation`) or « non », keyed on the invoke's id like any command.
 
 Exactly once. Handlers run inside Teams' HTTP request. The engine records each activity id
 ("teams:<id>") with the command's effect, so a command is never applied twice; if the reply
@@ -27,6 +29,7 @@ import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import httpx
 from microsoft_teams.api import AdaptiveCardActionMessageResponse as CardAnswer
@@ -45,7 +48,15 @@ from bot.delivery import answer
 from bot.runtime import Runtime
 from bot.teams import texts
 from bot.teams.auth import PERSONAL, Identities, TenantFilter, describe, room_of
-from bot.teams.cards import CardDataRefused, command_of, consent_card, file_info, reminder_card
+from bot.teams.cards import (
+    YES,
+    CardDataRefused,
+    command_of,
+    consent_card,
+    file_info,
+    proposal_card,
+    reminder_card,
+)
 from bot.teams.files import FileShelf, upload
 from commands import texts as engine_texts
 from commands.types import CODIR_ROOM, Attachment, Message, Post, Reply
@@ -168,6 +179,8 @@ class Turns:
             try:
                 command = command_of(activity.value.action.data)
                 message = await self._message(ctx, command, direct=True)
+                # « Oui, enregistrer » confirms the clicker's proposal (nothing pending: said so).
+                message = replace(message, confirmation=command == YES)
                 reply = await self._run(ctx, message, personal=True)
                 return CardAnswer(value=reply.text if reply else texts.CARD_ALREADY)
             except CardDataRefused as refused:
@@ -196,7 +209,10 @@ class Turns:
         body = texts.to_markdown(lines[0])
         for line in lines[1:]:  # links are markdown already
             body += "\n\n" + line
-        await ctx.send(MessageActivityInput(text=body).with_text_format("markdown"))
+        if reply.proposal:
+            await ctx.send(proposal_card(reply.text))
+        else:
+            await ctx.send(MessageActivityInput(text=body).with_text_format("markdown"))
         for card in cards:
             await ctx.send(card)
 
