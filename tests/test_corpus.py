@@ -14,7 +14,7 @@ A file per persona in tests/corpus/ (TOML): `sender` and `direct` for the file, 
     refused = true, says = "..."      a precise refusal (not the generic reply)
     answered = true, says = "..."     an answer that is neither a refusal nor the generic reply
                                       (a check-in, a pointer, help); `max_chars` bounds it
-    held = true                       not applied, and not the generic reply: a proposal, a
+    held = true, says = "..."         not applied, and not the generic reply: a proposal, a
                                       precise refusal or an answer (the issue leaves the form open)
     ignored = true                    no reply at all (not for the bot)
     generic = true                    « Je n'ai pas compris » is right
@@ -219,7 +219,8 @@ def _judge(entry: dict, kind: str, reply: Reply | None, shown: Reply | None) -> 
         ok = kind == ANSWERED and says in text and short
         return ok, "" if ok else f"not an answer saying « {says} » ({len(text)} characters)"
     if expected == "held":
-        return kind in (PROPOSED, REFUSED, ANSWERED), ""
+        ok = kind in (PROPOSED, REFUSED, ANSWERED) and says in text
+        return ok, "" if ok else f"not held with « {says} »"
     if expected == "ignored":
         return kind == SILENT, ""
     return kind == GENERIC, ""
