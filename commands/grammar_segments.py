@@ -145,7 +145,7 @@ def _read_word(tokens, k: int, end: int, segment: Segment, taken: list) -> int:
             segment.doubts.append(("negation", text_of(tokens, negated, j), None))
         elif _future_after(tokens, j, end) or _future_before(tokens, k, segment.start):
             segment.doubts.append(("future", text_of(tokens, k, min(j + 3, end)), status))
-        elif status != segment.status:
+        elif status != segment.status and not _qualifies(tokens, k, segment.start):
             segment.doubts.append(("status", words, status))
         return j
     if (found := health(tokens, k)) and found[1] <= end:
@@ -162,6 +162,18 @@ def _read_word(tokens, k: int, end: int, segment: Segment, taken: list) -> int:
         segment.doubts.append(("future", text_of(tokens, k, min(k + 3, end)), None))
         return k + 1
     return k + 1
+
+
+def _qualifies(tokens, k: int, start: int) -> bool:
+    """A participle right after a noun qualifies it ("réunion faite", "point fait avec le
+    service"): the comment's word, not the action's status."""
+    return (
+        k > start
+        and is_(tokens, k - 1, "word")
+        and not is_(
+            tokens, k - 1, "word", "est", "sont", "c'est", "statut", "et", "action", "l'action"
+        )
+    )
 
 
 def _agrees(status: str | None, value: int) -> bool:

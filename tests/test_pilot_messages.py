@@ -211,10 +211,10 @@ MESSAGES = [
     case("suspendue", "!maj 23 suspendue", stored(ON_HOLD)),
     case("typo-suspendi", "!maj 23 suspendi", stored(ON_HOLD)),
     case("en-pause", "!maj 23 en pause", stored(ON_HOLD)),
-    case("bloque-no-accent", "!maj 23 bloque", stored(ON_HOLD)),
+    case("stand-by", "!maj 23 stand-by", stored(ON_HOLD)),
     case(
-        "bloque-dash-comment",
-        "!maj 23 bloqué - attente subside",
+        "en-pause-dash-comment",
+        "!maj 23 en pause - attente subside",
         stored(ON_HOLD, comment="attente subside"),
     ),
     case(
@@ -249,7 +249,7 @@ MESSAGES = [
     case(
         "c-est-fait-check-merci",
         "!maj 23 c'est fait ✅ merci",
-        done(23, comment="merci"),
+        done(23),  # changed (issue 19): thanks are not a comment
     ),
     # ------------------------------------------------------------ percentages
     case("bare-percent", "!maj 23 40%", under_way(40)),
@@ -321,9 +321,9 @@ MESSAGES = [
         stored(NOT_STARTED, comment="le marché est attribué"),
     ),
     case(
-        "second-status-stays-in-comment",
+        "second-status-is-proposed",  # changed (issue 19): a contradiction is proposed
         "!maj 23 fait, en cours de validation au collège",
-        done(23, comment="en cours de validation au collège"),
+        Refused("C'est bien ça ?"),
     ),
     case(
         "percent-dash-comment",
