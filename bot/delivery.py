@@ -77,14 +77,17 @@ async def answer(
     reply = await reply_to(worker, engine, message)
     if reply is None:
         return None
-    log.info(
-        "%s %s dans %s : %s",
-        "Refusé à" if reply.refused else "Répondu à",
-        message.sender,
-        message.room,
-        (message.text.split(None, 1) or [""])[0][:30],
-    )
-    if not await send_reply(reply):
+    try:
+        sent = await send_reply(reply)
+    finally:  # the log line once the reply is on its way: it is not what the pilot waits for
+        log.info(
+            "%s %s dans %s : %s",
+            "Refusé à" if reply.refused else "Répondu à",
+            message.sender,
+            message.room,
+            (message.text.split(None, 1) or [""])[0][:30],
+        )
+    if not sent:
         return None
     if reply.transient:
         return reply  # nothing was recorded: the command may be sent again

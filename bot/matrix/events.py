@@ -211,6 +211,9 @@ class Router:
             for room_id, info in response.rooms.join.items()
             if room_id in served and info.timeline.events
         ]
+        if len(rooms) == 1:  # most batches: no task to make
+            await rooms[0]
+            return
         results = await asyncio.gather(*rooms, return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):

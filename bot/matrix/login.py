@@ -25,7 +25,7 @@ from nio.crypto import ENCRYPTION_ENABLED
 
 from bot.config import MatrixConfig
 from bot.matrix import texts
-from bot.matrix.store import store_key
+from bot.matrix.store import STORE_CLASS, store_key
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ def make_client(config: MatrixConfig) -> AsyncClient:
         store_sync_tokens=False,  # we keep our own, in the database
         max_timeout_retry_wait_time=30,  # network errors: capped back-off, retried forever
         **({"pickle_key": key} if key else {}),
+        **({"store": STORE_CLASS} if STORE_CLASS else {}),
     )
     return AsyncClient(
         config.homeserver,
