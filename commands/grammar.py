@@ -119,16 +119,18 @@ def _propose(found: list[Segment], doubts) -> None:
     else:
         why = WHY[kind].format(word=word)
     for each in found:
-        statuses = [s for k, _, s in each.doubts if k == "status" and s]
+        statuses = [s for k, _, s in each.doubts if k in ("status", "near") and s]
         if each.status is None and each.progress is None and len(set(statuses)) == 1:
             each.status = statuses[0]  # "47 le marché est terminé": the status is in the words
         later = [s for k, _, s in each.doubts if k == "future"]
         if each.status in _NOT_YET and each.status in later:  # "52 démarre en janvier"
             each.status = _NOT_YET[each.status]
-    lines = [canonical(each) for each in found if _says_something(each)]
-    if not lines:
-        raise NegatedStatus(word, code=found[0].codes[0])
-    summary = " ; ".join(summary_of(each) for each in found if _says_something(each))
+    if kind == "negation" and not _says_something(segment):
+        raise NegatedStatus(word, code=segment.codes[0])
+    lines = [canonical(each) for each in found if _says_something(each) or each.comment]
+    summary = " ; ".join(
+        summary_of(each) for each in found if _says_something(each) or each.comment
+    )
     raise Unsure(word, found, lines, why, summary)
 
 

@@ -40,7 +40,7 @@ from storage.vocabulary import (
     status_words,
 )
 
-_ACTION_WORDS = ("action", "actions", "l'action", "le", "la", "l'")
+_ACTION_WORDS = ("action", "actions", "l'action", "le", "la", "l'", "les")
 _STATUS_LEADS = (("c'est",), ("c", "est"), ("est",), ("sont",), ("statut",), ())
 _PERCENT_WORDS = (("pourcent",), ("pourcents",), ("pour", "cent"), ("pour", "cents"))
 _STATUS_WORDS = status_words()
@@ -72,6 +72,7 @@ def reference(tokens: list[Token], i: int) -> tuple[tuple[str, ...], int]:
 def code(tokens: list[Token], i: int) -> tuple[str, int] | None:
     """A code at `i`, after "action", "l'action", "le" or a prefix ("#", "n°")."""
     i += _is(tokens, i, "word", *_ACTION_WORDS)
+    i += _is(tokens, i, "word", "action", "actions")  # "les actions 46 et 47"
     i += _is(tokens, i, "prefix")
     if not _is(tokens, i, "word") or not ACTION_CODE.match(tokens[i].text):
         return None

@@ -77,6 +77,8 @@ def segments(tokens: list[Token]) -> list[Segment]:
         segment.start = i
         following = _next_segment(tokens, i)
         segment.end = len(tokens) if following is None else following
+        while segment.end > i and is_(tokens, segment.end - 1, "word", *_JOINS):
+            segment.end -= 1  # "52 fait et 53 en cours": "et" joins, it is no comment
         found.append(segment)
         if following is None:
             return found
@@ -167,13 +169,10 @@ def _read_word(tokens, k: int, end: int, segment: Segment, taken: list) -> int:
 def _qualifies(tokens, k: int, start: int) -> bool:
     """A participle right after a noun qualifies it ("réunion faite", "point fait avec le
     service"): the comment's word, not the action's status."""
-    return (
-        k > start
-        and is_(tokens, k - 1, "word")
-        and not is_(
-            tokens, k - 1, "word", "est", "sont", "c'est", "statut", "et", "action", "l'action"
-        )
-    )
+    leads = ("est", "sont", "c'est", "statut", "et", "action", "l'action")
+    if is_(tokens, k, "word", *leads):  # "le marché est terminé": said of the action
+        return False
+    return k > start and is_(tokens, k - 1, "word") and not is_(tokens, k - 1, "word", *leads)
 
 
 def _agrees(status: str | None, value: int) -> bool:
