@@ -3,7 +3,9 @@
     MatrixBot(runtime, client).run()   # started by bot/run.py (runtime: bot/runtime.py)
 
 Never lose, never replay. The sync token lives in our database (`kv`), written only once
-every command of the batch has been answered; the engine records each command's event id in
+every command of the batch has been answered (after batches with nothing to answer, such as
+the bot's own replies coming back, only now and then and at the stop: syncing those again
+answers nothing; bot/matrix/sync.py, Positions); the engine records each command's event id in
 the transaction that applies it. After a crash the bot syncs again from the last stored token:
 commands already applied are not applied again (the engine returns their stored reply if it
 was never sent, or nothing), and commands sent while the bot was down are answered. On the
@@ -41,6 +43,7 @@ from bot.matrix.sync import (
     Positions,
     crypto_housekeeping,
     fill_gaps,
+    is_quiet,
     sync_once,
     until_stopped,
 )
@@ -147,22 +150,24 @@ class MatrixBot:
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
-            positions.add(response.next_batch, self.router.take_posts())
+            quiet = is_quiet(response, self.client.user_id)
+            positions.add(response.next_batch, self.router.take_posts(), quiet)
             token, first, backoff = response.next_batch, False, 1
         await positions.drain(self.router.take_posts())  # the CODIR posts in hand go out
         try:
-            await self._settle(key, positions)
+            await self._settle(key, positions, force=True)
         except (SendFailed, aiohttp.ClientError, TimeoutError) as error:
             log.warning("Annonces non envoyées (%s) : reprises au prochain démarrage", error)
         log.info("Arrêt propre : dernier lot traité enregistré")
         return 0
 
-    async def _settle(self, key: str, positions: Positions) -> None:
-        """Store the newest position where everything is delivered; raise what stopped a
-        CODIR post of a later batch (the caller rewinds)."""
-        newest = positions.settled()
+    async def _settle(self, key: str, positions: Positions, force: bool = False) -> None:
+        """Store the newest position where everything is delivered (after quiet batches only
+        now and then, or when `force`d: see Positions); raise what stopped a CODIR post of a
+        later batch (the caller rewinds)."""
+        newest = positions.to_store(force)
         if newest is not None and await self._save_token(key, newest):
-            positions.stored = newest
+            positions.stored_as(newest)
         if positions.failed is not None:
             raise positions.failed
 

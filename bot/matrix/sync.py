@@ -5,7 +5,9 @@ timeline leaves, and the encryption keys' upkeep after each batch.
     who = await until_stopped(client.whoami(), stopping)   # None if a stop came first
     await fill_gaps(client, response, since=token)     # before routing the batch
     await crypto_housekeeping(client)                  # after it
-    positions.add(response.next_batch, router.take_posts())   # stored once all is delivered
+    quiet = is_quiet(response, client.user_id)          # nothing in it to answer?
+    positions.add(response.next_batch, router.take_posts(), quiet)
+    token = positions.to_store()    # once all is delivered; after quiet batches, now and then
 
 `client.sync_forever` does the last two itself; the bot runs its own loop because it keeps
 its sync token in the database (see bot/matrix.py).
@@ -13,6 +15,7 @@ its sync token in the database (see bot/matrix.py).
 
 import asyncio
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable
 from contextlib import suppress
@@ -33,6 +36,8 @@ TIMELINE_LIMIT = 100
 SYNC_FILTER = {"room": {"timeline": {"limit": TIMELINE_LIMIT}}}
 #: The very first start skips the rooms' history.
 FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 1}}}
+#: How long the position after quiet batches (nothing to answer in them) may go unstored.
+QUIET_STORE_EVERY_S = 60
 
 
 async def until_stopped(awaitable: Awaitable[T], stopping: asyncio.Event) -> T | None:
@@ -112,42 +117,74 @@ async def crypto_housekeeping(client: AsyncClient) -> None:
         log.debug("Clés : %s", error)
 
 
+def is_quiet(response: SyncResponse, own_user_id: str) -> bool:
+    """Whether syncing this batch again could answer nothing: no invite, and no timeline event
+    but the bot's own (its replies and posts coming back, receipts, a time-out's empty batch)."""
+    if response.rooms.invite:
+        return False
+    return all(
+        getattr(event, "sender", None) == own_user_id
+        for info in response.rooms.join.values()
+        for event in info.timeline.events
+    )
+
+
 class Positions:
     """The sync positions of answered batches whose CODIR posts are still being sent, oldest
     first. A position may be stored once its batch, and every batch before it, is delivered:
     a restart, or a post that failed, syncs again from the stored one.
 
         positions = Positions(stored=token)
-        positions.add(response.next_batch, router.take_posts())
-        newest = positions.settled()       # a position to store, or None
+        positions.add(response.next_batch, router.take_posts(), quiet=False)
+        newest = positions.to_store()      # a position to store, or None
+        positions.stored_as(newest)        # once written
         if positions.failed: token = await positions.rewind(router.take_posts())
+
+    A position is worth a write once a batch up to it had something to answer. After quiet
+    batches only (`is_quiet`: the bot's own replies coming back, a time-out), syncing them again
+    would answer nothing: their position waits for the next batch that does, for
+    QUIET_STORE_EVERY_S, or for the stop (`force`). So a command costs one write of the token,
+    not two (its batch, then the batch that brings its reply back).
     """
 
     def __init__(self, stored: str) -> None:
         self.stored = stored
         #: The error that stopped a post of the oldest pending batch, if one did.
         self.failed: BaseException | None = None
-        self._pending: deque[tuple[str, list[asyncio.Task]]] = deque()
+        self._pending: deque[tuple[str, list[asyncio.Task], bool]] = deque()
+        self._delivered: str | None = None  # the newest delivered position, if not stored
+        self._loud = False  # whether a batch up to it had something to answer
+        self._stored_at = time.monotonic()
 
-    def add(self, token: str, posts: list[asyncio.Task]) -> None:
-        self._pending.append((token, posts))
+    def add(self, token: str, posts: list[asyncio.Task], quiet: bool = False) -> None:
+        self._pending.append((token, posts, quiet))
 
-    def settled(self) -> str | None:
-        """The newest position whose batch and every batch before it are delivered (None when
-        none is new); sets `failed` when a post of the next batch could not be sent."""
-        newest = None
+    def to_store(self, force: bool = False) -> str | None:
+        """The newest position whose batch and every batch before it are delivered, when it is
+        worth a write now (see the class); None otherwise. Sets `failed` when a post of the
+        next batch could not be sent."""
         while self._pending and all(task.done() for task in self._pending[0][1]):
-            token, posts = self._pending[0]
+            token, posts, quiet = self._pending[0]
             self.failed = next((t.exception() for t in posts if t.exception()), None)
             if self.failed is not None:
                 break
             self._pending.popleft()
-            newest = token
-        return newest
+            self._delivered, self._loud = token, self._loud or not quiet
+        if self._delivered is None:
+            return None
+        due = time.monotonic() - self._stored_at >= QUIET_STORE_EVERY_S
+        return self._delivered if force or self._loud or due else None
+
+    def stored_as(self, token: str) -> None:
+        """`token` (from `to_store`) is written."""
+        self.stored = token
+        if token == self._delivered:
+            self._delivered, self._loud = None, False
+        self._stored_at = time.monotonic()
 
     async def drain(self, more: list[asyncio.Task]) -> None:
         """Wait for every post in hand (`more`: those of a batch not added)."""
-        tasks = [task for _, posts in self._pending for task in posts]
+        tasks = [task for _, posts, _ in self._pending for task in posts]
         await asyncio.gather(*tasks, *more, return_exceptions=True)
 
     async def rewind(self, more: list[asyncio.Task]) -> str:
@@ -155,5 +192,6 @@ class Positions:
         stored position, to sync again from."""
         await self.drain(more)
         self._pending.clear()
+        self._delivered, self._loud = None, False
         self.failed = None
         return self.stored
