@@ -4,6 +4,7 @@
     python bench/bench_matrix.py --runs 0 --pilots 10 --per-pilot 5    # a quick check
     python bench/bench_matrix.py --plain    # the bot as a plain install: what encryption costs
     python bench/bench_matrix.py --command '!x{n}'    # round trips with a short reply (a refusal)
+    python bench/bench_matrix.py --echo-like-pst    # the echo's notices shaped as pst-bot's
 
 Starts a loopback Synapse (tests/e2e/synapse.py), the real bot (`python -m bot.cli run`, as in
 the e2e tests) and an echo bot (matrix-nio, `sync_forever`, answers every text with an m.notice
@@ -45,6 +46,7 @@ from nio import (  # noqa: E402
 )
 
 from bot.matrix.sync import TIMELINE_LIMIT  # noqa: E402
+from commands.formatting import lines_to_html  # noqa: E402
 from storage import plans  # noqa: E402
 from storage.actions import actions_of_pilots, pilot_codes  # noqa: E402
 from storage.db import open_db  # noqa: E402
@@ -62,8 +64,9 @@ BOT_SYNC_FILTER = {"room": {"timeline": {"limit": TIMELINE_LIMIT}}}
 # ---------------------------------------------------------------- the echo bot (a subprocess)
 
 
-async def echo_bot(homeserver: str, user_id: str, password: str) -> None:
-    """The smallest useful nio bot: join on invite, answer each text with a notice in reply."""
+async def echo_bot(homeserver: str, user_id: str, password: str, like_pst: bool = False) -> None:
+    """The smallest useful nio bot: join on invite, answer each text with a notice in reply
+    (`like_pst`: with an HTML twin and the sender in m.mentions, as pst-bot's replies)."""
     client = AsyncClient(homeserver, user_id)
     await client.login(password)
 
@@ -79,6 +82,10 @@ async def echo_bot(homeserver: str, user_id: str, password: str) -> None:
             "body": event.body,
             "m.relates_to": {"m.in_reply_to": {"event_id": event.event_id}},
         }
+        if like_pst:  # what pst-bot's notices carry besides their text
+            content["format"] = "org.matrix.custom.html"
+            content["formatted_body"] = lines_to_html(event.body.splitlines())
+            content["m.mentions"] = {"user_ids": [event.sender]}
         await client.room_send(room.room_id, "m.room.message", content)
 
     await client.sync(timeout=0, full_state=True)  # skip history
@@ -295,7 +302,8 @@ async def main(args) -> None:
         bot.seed()
         bot.start()
         echo = subprocess.Popen(
-            [sys.executable, __file__, "--echo-bot", hs.base_url, echo_id, password],
+            [sys.executable, __file__, "--echo-bot", hs.base_url, echo_id, password]
+            + (["like-pst"] if args.echo_like_pst else []),
             stdout=subprocess.DEVNULL,
             stderr=(tmp / "echo.log").open("w"),
         )
@@ -344,8 +352,8 @@ def load_example_codes() -> list[str]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--echo-bot":
-        asyncio.run(echo_bot(*sys.argv[2:]))
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "--echo-bot":
+        asyncio.run(echo_bot(*sys.argv[2:5], like_pst=len(sys.argv) == 6))
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200)
@@ -357,5 +365,11 @@ if __name__ == "__main__":
     )
     parser.add_argument(
         "--plain", action="store_true", help="the bot without encryption (what it costs)"
+    )
+    parser.add_argument(
+        "--echo-like-pst",
+        action="store_true",
+        help="the echo bot's notices carry an HTML twin and m.mentions, as pst-bot's do (what "
+        "the homeserver spends on them); the targets are those of the plain echo bot",
     )
     asyncio.run(main(parser.parse_args()))
