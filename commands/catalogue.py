@@ -20,13 +20,14 @@ from commands import (
     rhythm,
     rhythm_texts,
     texts,
+    undo,
     updates,
 )
 from commands.registry import Registry, declared_in
 
 SECTIONS = (
     (texts.SECTION_READING, (reading, lists, history)),
-    (texts.SECTION_UPDATING, (updates, progress)),
+    (texts.SECTION_UPDATING, (updates, progress, undo)),
     (texts.SECTION_REPORTS, (exports,)),
     (texts.SECTION_DIRECTORY, (directory,)),
     (texts.SECTION_PLANS, (plans,)),

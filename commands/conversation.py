@@ -3,7 +3,7 @@
     >>> from commands.catalogue import build_registry
     >>> registry = build_registry()
     >>> understand("Bonjour, voici mes mises à jour :\\n!maj 47 fait\\nMerci", registry)
-    Understood(text='!maj 47 fait', answer='')
+    Understood(text='!maj 47 fait', answer='', proposal=())
     >>> understand("47 fait", registry, addressed=True).text
     '!maj 47 fait'
     >>> understand("quelles sont mes actions en retard ?", registry, addressed=True).answer
@@ -13,6 +13,9 @@ In a group room the bot answers only lines starting with "!" (a message may open
 or free lines: they are left out). In a direct chat, the console, or when the bot is mentioned,
 the "!" is optional: "mes actions", "47 fait" and "aide" are commands, "47" shows action 47, a
 plain question gets a pointer to the command that answers it, and a greeting a short hello.
+Before the commands, each free line is read for what it means (commands/intents.py: a
+correction, a deadline request, a question about one action, English or Dutch); a "!" line
+whose command word has one typo gets a suggestion ("!mja 52 fait": « !maj 52 fait » ?).
 
 A grouped command (one `!maj` per line) keeps the lines after its first: those naming an action
 ("48 en cours", "!maj 49 fait"); free lines without a digit ("Merci !") are left out, and any
@@ -20,11 +23,11 @@ other line is kept so that the command says why it refuses it.
 """
 
 import re
-from dataclasses import dataclass
 
 from commands import texts
 from commands.grammar import parse_update
 from commands.grammar_refusals import GrammarError, NoAction
+from commands.intents import Understood, meant, mistyped
 from commands.registry import Command, Registry
 from storage.vocabulary import ACTION_CODE, fold
 
@@ -65,32 +68,34 @@ _QUESTION_WORDS = (
 )
 
 
-@dataclass(frozen=True)
-class Understood:
-    """The command text to run ("!maj 47 fait\\n48 en cours"), or an answer without a command
-    (a pointer, a hello), or neither: the message is not for the bot."""
-
-    text: str | None = None
-    answer: str = ""
-
-
 def understand(text: str, registry: Registry, addressed: bool = False) -> Understood:
     """The command lines of a message; `addressed` when the "!" is optional (direct chat,
     console, mention)."""
     lines = [_without_greeting(line.strip()) for line in text.splitlines() if line.strip()]
     for index, line in enumerate(lines):
+        if addressed and not _is_bang(line):
+            intent = meant(line)  # "c'est quoi le 114", "non pas 116, 113", "done 52"
+            if intent is not None:
+                return intent
         found = _command_line(line, registry, addressed)
         if found is not None:
             cmd, command_text = found
+            typo = mistyped(command_text, registry) if cmd is None else None
+            if typo is not None:  # "!mja 52 fait"
+                return typo
             return Understood(text=_with_following(cmd, command_text, lines[index + 1 :], registry))
     if not addressed or not lines:
         return Understood()
     return Understood(answer=_answer(" ".join(lines), registry))
 
 
+def _is_bang(line: str) -> bool:
+    return "!" in line[:3] and bool(_BANG.match(line))
+
+
 def _command_line(line: str, registry: Registry, addressed: bool):
     """(command, its line in "!" form) when `line` is a command, else None."""
-    if _BANG.match(line) and "!" in line[:3]:
+    if _is_bang(line):
         command_text = "!" + _BANG.sub("", line, count=1)
         cmd = registry.split(command_text)[0]
         bare = command_text[1:]

@@ -10,3 +10,40 @@ UNDO_ACTION_TOO_OLD = (
     "Votre dernière mise à jour de l'action {number} ({at}) date de plus de {minutes} minutes : "
     "corrigez-la plutôt avec une nouvelle mise à jour (!maj, !sante…)."
 )
+
+# ---------------------------------------------------------------- a message in English or Dutch
+FOREIGN = "Je comprends le français : écrivez par exemple « 52 fait » ou « aide »."
+FOREIGN_UPDATE = (
+    "Je comprends le français : vouliez-vous dire « {line} » ? Sinon, écrivez « aide »."
+)
+
+# ---------------------------------------------------------------- a mistyped command word
+MISTYPED = "Commande inconnue « {word} ». Vouliez-vous dire « {line} » ?"
+
+# ---------------------------------------------------------------- a correction
+NO_RECENT_UPDATE = (
+    "Je ne vois pas de mise à jour récente de votre part à corriger. Écrivez simplement la "
+    "bonne mise à jour, par exemple « 53 fait »."
+)
+NO_RECENT_UPDATE_OF = (
+    "Je ne vois pas de mise à jour récente de votre part sur l'action {number}. Écrivez "
+    "simplement la bonne mise à jour, par exemple « 53 fait »."
+)
+WHICH_CORRECTION = (
+    "Je n'ai pas compris la correction. Écrivez par exemple « non pas 116, 113 », "
+    "« oups 4 % pas 40 % » ou la bonne mise à jour (« !corriger 113 fait »)."
+)
+WHICH_OF_GROUPED = (
+    "Votre dernière mise à jour portait sur plusieurs actions ({codes}) : laquelle corriger ? "
+    "Écrivez par exemple « non pas {first}, 53 »."
+)
+CORRECTION_PROPOSAL = (
+    "Correction de votre mise à jour de l'action {old} ({what}) : je l'annule et j'enregistre "
+    "« {line} »."
+)
+
+# ---------------------------------------------------------------- a deadline request
+WHICH_ACTION_FOR_DEFERRAL = (
+    "Pour quelle action demandez-vous un report ? Écrivez par exemple « report 95 2027 »."
+)
+DEFERRAL_NOTED = "Demande de report notée pour l'action {number}{wanted} : le DG la verra."

@@ -1,31 +1,20 @@
-"""Richer updates: !note, !indicateur, !sante, !echeance, and !annuler for the last of them."""
+"""Richer updates: !note, !indicateur, !sante, !echeance, and !report (a pilot asks the DG for a
+later deadline). !annuler and !corriger are in commands/undo.py."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from commands import intent_texts, texts
-from commands.access import ADMINS, OWN_CHANGES, PILOTS_OF_ACTION
+from commands.access import ADMINS, PILOTS_OF_ACTION
 from commands.arguments import ACTION, Param, Reading, text
-from commands.errors import MissingArgument, NotAllowed, UserError
-from commands.formatting import day, moment, percent, safe, shorten
+from commands.errors import MissingArgument, UserError
+from commands.formatting import day, safe, shorten
 from commands.registry import command
-from commands.render import codir_post, one_post, person_name
+from commands.render import codir_post
 from commands.types import Args, Context, Reply
-from storage import history, plans
-from storage.actions import get_action
+from storage import history, requests
 from storage.deadlines import MONTHS, parse_deadline
-from storage.vocabulary import (
-    DEADLINE,
-    GOOD,
-    HEALTH,
-    HEALTHS,
-    INDICATOR,
-    NOTE,
-    STATUS_CHANGE,
-    fold,
-    health_label,
-)
+from storage.vocabulary import GOOD, HEALTH, HEALTHS, INDICATOR, NOTE, fold, health_label
 
-UNDO_MINUTES = 15
 MAX_INDICATOR = 200
 #: Words that may belong to a deadline ("avril 2019 - 2024", "fin juin 2025").
 _DEADLINE_WORDS = {"-", "/", "à", "a", "au", "fin", "debut", "mi", "et"}
@@ -185,110 +174,34 @@ def change_deadline(ctx: Context, args: Args) -> Reply:
     return reply
 
 
-def describe_undone(entry: dict, db) -> str:
-    """What undoing `entry` does, e.g. "en cours, 40 % → à démarrer"."""
-    kind = entry["kind"]
-    if kind == NOTE:
-        return texts.UNDONE_NOTE.format(note=shorten(entry["comment"] or "", 40))
-    if kind in (INDICATOR, HEALTH):
-        label = "indicateur" if kind == INDICATOR else "santé"
-        before = history.value_before(db, entry, kind) or "—"
-        return f"{label} {entry['value']} → {before}"
-    if kind == DEADLINE:
-        return f"échéance {entry['value']} → {entry['old_value'] or '—'}"
-    now = entry["new_status"] + _pct(entry["new_progress"])
-    before = entry["old_status"] + _pct(entry["old_progress"])
-    return f"{now} → {before}"
-
-
-def _pct(progress: int | None) -> str:
-    return f", {percent(progress)}" if progress is not None else ""
-
-
-def _undone_action(reading: Reading):
-    """The action whose last update to undo ("!annuler 59"), or None for the last update."""
-    return ACTION.read(reading) if reading.words else None
+def _deferred_action(reading: Reading):
+    """The action a deadline request is for; a request without one asks which."""
+    if not reading.words:
+        raise MissingArgument(intent_texts.WHICH_ACTION_FOR_DEFERRAL)
+    return ACTION.read(reading)
 
 
 @command(
-    "annuler",
-    aliases=["undo"],
-    args=[Param("action", "[N]", _undone_action)],
-    who=OWN_CHANGES,
-    summary=f"Annuler votre dernière mise à jour (dans les {UNDO_MINUTES} minutes).",
-    details=(
-        "L'annulation est ajoutée à l'historique, rien n'est effacé. Une mise à jour groupée "
-        "est annulée en entier. Répété, !annuler remonte à la mise à jour précédente. "
-        "Avec un numéro, seule votre dernière mise à jour de cette action est annulée. "
-        "Impossible si quelqu'un a modifié l'action depuis."
-    ),
-    examples=["!annuler", "!annuler 59"],
-    questions=["annuler", "trompe", "erreur"],
-    questions_rank=40,
+    "report",
+    aliases=["demande-report", "prolongation"],
+    args=[
+        Param("action", "N", _deferred_action),
+        text("wanted", "échéance souhaitée", what="Échéance souhaitée"),
+    ],
+    who=PILOTS_OF_ACTION,
+    summary="Demander au DG un report d'échéance ; rien ne change avant sa décision.",
+    details="« 95 on demande un report à 2027 » est compris aussi.",
+    examples=["!report 95 2027", "!report 95 juin 2026 marché relancé"],
 )
-def undo(ctx: Context, args: Args) -> Reply:
-    action = args.action
-    entries = history.last_undoable(
-        ctx.db, ctx.user.chat_id, action.number if action is not None else None
-    )
-    if not entries:
-        if action is not None:
-            raise UserError(intent_texts.NOTHING_TO_UNDO_ON_ACTION.format(number=action.code))
-        if history.count_changes_by(ctx.db, ctx.user.chat_id):
-            raise UserError(texts.NOTHING_MORE_TO_UNDO)
-        raise UserError(texts.NOTHING_TO_UNDO)
-    latest = entries[-1]
-    if ctx.now - datetime.fromisoformat(latest["at"]) > timedelta(minutes=UNDO_MINUTES):
-        too_old = intent_texts.UNDO_ACTION_TOO_OLD if action is not None else texts.UNDO_TOO_OLD
-        raise UserError(
-            too_old.format(
-                number=latest["action_code"], at=moment(latest["at"]), minutes=UNDO_MINUTES
-            )
-        )
-    for entry in entries:
-        current = get_action(ctx.db, entry["action_number"])
-        owner = plans.plan_by_id(ctx.db, current.plan_id)
-        if owner.closed:
-            raise UserError(texts.PLAN_CLOSED.format(code=owner.code))
-        # Rights are today's: a pilot unlinked since, or an admin no longer one, may not undo.
-        if entry["kind"] == DEADLINE and ctx.user.is_admin:
-            continue
-        if entry["kind"] == DEADLINE or not ctx.user.may_update(current.pilots):
-            raise NotAllowed(texts.UNDO_NOT_ALLOWED.format(number=entry["action_code"]))
-    group = {e["id"] for e in entries}
-    for entry in entries:
-        newer = history.newer_change(ctx.db, entry, ignore=group)
-        if newer is not None:
-            raise UserError(
-                texts.UNDO_BLOCKED.format(
-                    number=entry["action_code"],
-                    who=person_name(ctx.directory, newer["who"]),
-                    at=moment(newer["at"]),
-                )
-            )
-    undone = {entry["id"]: describe_undone(entry, ctx.db) for entry in entries}
-    history.record_undo(
+def request_deferral(ctx: Context, args: Args) -> Reply:
+    action, wanted = args.action, args.wanted
+    requests.record_deadline_request(
         ctx.db,
-        entries,
+        action.number,
         ctx.user.chat_id,
-        at=ctx.now,
-        comments={id_: texts.UNDO_COMMENT.format(what=what) for id_, what in undone.items()},
+        wanted=wanted,
         source_id=ctx.message.event_id,
+        at=ctx.now,
     )
-    lines = [
-        texts.UNDONE_LINE.format(number=e["action_code"], what=undone[e["id"]]) for e in entries
-    ]
-    posts = [
-        codir_post(
-            ctx,
-            get_action(ctx.db, e["action_number"]),
-            texts.UNDONE_POST.format(what=undone[e["id"]]),
-        )
-        for e in entries
-        if e["kind"] in (STATUS_CHANGE, DEADLINE)
-    ]
-    if len(lines) == 1:
-        return Reply(text=safe(texts.UNDONE_ONE.format(line=lines[0])), posts=posts)
-    text_ = texts.UNDONE_MANY.format(count=len(lines))
-    listed = "\n".join(f"• {line}" for line in lines)
-    return Reply(text=safe(text_ + "\n" + listed), posts=one_post(posts))
+    said = f" ({wanted})" if wanted else ""
+    return Reply(text=safe(intent_texts.DEFERRAL_NOTED.format(number=action.code, wanted=said)))

@@ -1,0 +1,211 @@
+"""What a pilot means when the line is not a command: read from the words alone, before the
+commands are looked for (commands/conversation.py asks `meant` for each free line).
+
+    >>> meant("c'est quoi le 114")
+    Understood(text='!action 114', answer='', proposal=())
+    >>> meant("en retard chez moi").text
+    '!mes-retards'
+    >>> meant("non pas 116 je voulais dire 113").text
+    '!corriger non pas 116 je voulais dire 113'
+    >>> meant("95 on demande un report a 2027").text
+    '!report 95 2027'
+    >>> meant("done 52").proposal
+    ('!maj 52 fait',)
+    >>> meant("52 fait") is None
+    True
+
+Each intent is one small rule: a correction of one's last update (`!corriger`, which needs the
+history, so it is a command), a deadline request (`!report`), a question about one action
+(`!action N`), one's own late actions (`!mes-retards`), a message in English or Dutch (a
+French pointer, with the update it likely means as a proposal). `mistyped` reads a command
+word with one typo ("!mja 52 fait": a swapped pair counts as one edit).
+"""
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from commands import intent_texts, texts
+from commands.grammar import parse_update
+from commands.grammar_refusals import GrammarError
+from storage.vocabulary import fold
+
+
+@dataclass(frozen=True)
+class Understood:
+    """The command text to run ("!maj 47 fait\\n48 en cours"), or an answer without a command
+    (a pointer, a hello), or neither: the message is not for the bot. An answer may carry a
+    `proposal`: the commands a one-tap « oui » would run (as a `commands.errors.Proposal`)."""
+
+    text: str | None = None
+    answer: str = ""
+    proposal: tuple[str, ...] = ()
+
+
+#: An action code as pilots type it in a sentence ("114", "1.2.3"); a year is not one.
+_CODE = re.compile(r"(?<![\w%.,])(\d{1,3}(?:\.\d{1,3}){0,3})(?![\w%]|[.,]\d)")
+_YEAR = re.compile(r"\b(20\d\d)\b")
+
+# ---------------------------------------------------------------- a correction
+
+_CORRECTION = re.compile(
+    r"^(?:pardon|oups|oops|oups|zut|correction|erratum|erreur)\b"
+    r"|je\s+voulais\s+dire|je\s+me\s+suis\s+trompe|^non,?\s+(?:pas\s+)?\d"
+    r"|^non,?\s+pas\b|\d\s*%\s*(?:et\s+)?pas\s+\d",
+)
+
+
+def _correction(folded: str, line: str) -> Understood | None:
+    if _CORRECTION.search(folded) and re.search(r"\d", folded):
+        return Understood(text=f"!corriger {line}")
+    return None
+
+
+# ---------------------------------------------------------------- a deadline request
+
+_DEFERRAL = re.compile(r"\b(?:report|prolongation|delai\s+supplementaire)\b")
+
+
+def _deferral(folded: str, line: str) -> Understood | None:
+    if not _DEFERRAL.search(folded) or _has_status(line):
+        return None  # "63 en cours, report à mars" is an update with its comment
+    codes = [c for c in _CODE.findall(folded) if not _YEAR.fullmatch(c)]
+    if not codes:
+        return Understood(text="!report")
+    wanted = _YEAR.search(folded)
+    return Understood(text=f"!report {codes[0]}" + (f" {wanted.group(1)}" if wanted else ""))
+
+
+# ---------------------------------------------------------------- one's own late actions
+
+_MINE_LATE = re.compile(r"\bretard\w*\b.*\b(?:chez|pour)\s+moi\b")  # "mes retards" is a command
+
+
+def _late_mine(folded: str, line: str) -> Understood | None:
+    if _MINE_LATE.search(folded) and not re.search(r"\d", folded):
+        return Understood(text="!mes-retards")
+    return None
+
+
+# ---------------------------------------------------------------- a question about one action
+
+#: Words that only ask about the action they name ("c'est quoi le 114", "info 118", "et le 52 ?").
+_ASKING = {
+    "c'est", "c", "est", "quoi", "le", "la", "l'", "l", "et", "info", "infos", "information",
+    "informations", "sur", "du", "de", "action", "l'action", "quid", "qu'en", "est-il", "il",
+    "ou", "en", "montre", "moi", "montre-moi", "voir", "detail", "details", "fiche", "n°", "no",
+    "#", "svp", "stp", "?",
+}  # fmt: skip
+
+
+def _about_one_action(folded: str, line: str) -> Understood | None:
+    codes = _CODE.findall(folded)
+    if len(codes) != 1:
+        return None
+    rest = _CODE.sub(" ", folded, count=1)
+    words = re.findall(r"[\w'-]+|\?|#|n°", rest)
+    if not words or not all(word in _ASKING for word in words):
+        return None
+    if "?" not in words and set(words) <= {"action", "l'action", "#", "n°", "no"}:
+        return None  # "action 47" and "47" are already read as commands
+    return Understood(text=f"!action {codes[0]}")
+
+
+# ---------------------------------------------------------------- English and Dutch
+
+_FOREIGN_DONE = {"done", "finished", "complete", "completed", "klaar", "gedaan", "afgerond"}
+_FOREIGN_GOING = {"ongoing", "started", "bezig", "progress", "begonnen", "gestart"}
+_FOREIGN = {
+    "hello", "hi", "thanks", "thank", "you", "please", "is", "in", "the", "action", "my",
+    "status", "update", "it", "has", "been", "now", "not", "yet", "good", "morning", "hallo",
+    "hulp", "dank", "bedankt", "goedemorgen", "de", "het", "actie", "mijn", "nog", "niet",
+    "what", "how", "are", "show", "me", "list", "of", "our", "we", "i", "am", "ik", "ben",
+    "wat", "hoe", "toon", "mij", "hey", "dear", "bot", "and", "en",
+} | _FOREIGN_DONE | _FOREIGN_GOING  # fmt: skip
+#: Words that are not French, so a message made only of them is in English or Dutch.
+_NOT_FRENCH = _FOREIGN - {"de", "en", "action", "status", "me", "hello", "hey", "bot", "i"}
+
+
+def _foreign(folded: str, line: str) -> Understood | None:
+    words = re.findall(r"[a-z']+", folded)
+    if not words or not all(word in _FOREIGN for word in words):
+        return None
+    if not set(words) & _NOT_FRENCH:
+        return None
+    codes = _CODE.findall(folded)
+    status = (
+        "fait"
+        if set(words) & _FOREIGN_DONE
+        else "en cours"
+        if set(words) & _FOREIGN_GOING
+        else None
+    )
+    if len(codes) == 1 and status and not (set(words) & {"not", "niet", "yet", "nog"}):
+        suggested = f"{codes[0]} {status}"
+        return Understood(
+            answer=intent_texts.FOREIGN_UPDATE.format(line=suggested),
+            proposal=(f"!maj {suggested}",),
+        )
+    return Understood(answer=intent_texts.FOREIGN)
+
+
+_RULES = (_correction, _deferral, _late_mine, _about_one_action, _foreign)
+
+
+def meant(line: str) -> Understood | None:
+    """What a free line (not starting with "!") means, when one intent reads it; else None."""
+    folded = " ".join(fold(line).split())
+    for rule in _RULES:
+        found = rule(folded, line.strip())
+        if found is not None:
+            return found
+    return None
+
+
+# ---------------------------------------------------------------- a mistyped command word
+
+
+def mistyped(command_text: str, registry) -> Understood | None:
+    """ "!mja 52 fait" -> a proposal of "!maj 52 fait" (when the rest reads as an update, or
+    there is no rest for a command without arguments), else « Vouliez-vous dire !maj ? »;
+    None when no command word is one edit away."""
+    word, _, rest = command_text[1:].partition(" ")
+    typed = fold(word)
+    if len(typed) < 3:
+        return None
+    close = sorted(
+        {
+            registry.by_word[known].name
+            for known in registry.by_word
+            if OSA.distance(typed, known) == 1
+        }
+    )
+    if len(close) != 1:
+        return None
+    (name,) = close
+    cmd = registry.find(name)
+    rest = rest.strip()
+    optional = all(not p.usage or p.usage.startswith("[") for p in cmd.args)
+    if (not rest and optional) or (name == "maj" and rest and _reads_as_update(rest)):
+        line = f"!{name}" + (f" {rest}" if rest else "")
+        return Understood(
+            answer=intent_texts.MISTYPED.format(word=f"!{word}", line=line), proposal=(line,)
+        )
+    hint = texts.DID_YOU_MEAN.format(word=name)
+    return Understood(answer=texts.UNKNOWN_COMMAND.format(word=f"!{word}"[:40], hint=hint))
+
+
+def _has_status(line: str) -> bool:
+    try:
+        return parse_update(line).status is not None
+    except GrammarError:
+        return False
+
+
+def _reads_as_update(rest: str) -> bool:
+    try:
+        parsed = parse_update(rest)
+    except GrammarError:
+        return False
+    return parsed.status is not None or parsed.progress is not None
