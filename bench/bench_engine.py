@@ -4,8 +4,10 @@
     python bench/bench_engine.py --runs 500
 
 Runs on a database file (WAL) in a temporary folder, as the bot does. Prints one table.
-Targets (issue "Core"): on the example, median <= 1 ms for !action, <= 3 ms for !mine and
-!update; on 10,000 actions, at most twice those.
+Targets (issue "Core"): on the example, median <= 1 ms for !action, <= 3 ms for !mine; on
+10,000 actions, at most twice those. `!maj` (issue 19, item 8): median <= 1.5 ms on both, for the
+canonical line (`!update`) and for a pilot's sentence with two segments, a date, a comment and
+thanks (`!maj phrase`), each read by the whole rule (commands/grammar.py).
 """
 
 import argparse
@@ -31,7 +33,9 @@ from storage.importing.model import (  # noqa: E402
     StrategicObjectiveRow,
 )
 
-TARGETS_MS = {"!action": 1.0, "!mine": 3.0, "!update": 3.0}
+TARGETS_MS = {"!action": 1.0, "!mine": 3.0, "!update": 1.5, "!maj phrase": 1.5}
+#: Targets that are the same on 10,000 actions (the grammar does not depend on the plan's size).
+FLAT = ("!update", "!maj phrase")
 
 
 def generated_plan(actions: int = 10_000, pilots: int = 500) -> ParsedPST:
@@ -96,6 +100,14 @@ def bench(name: str, parsed: ParsedPST, pilot: str, runs: int) -> list[tuple]:
                 Message(pilot, f"!maj {mine[i % len(mine)]} en cours {i % 99 + 1}% point {i}")
                 for i in range(runs)
             ],
+            "!maj phrase": [
+                Message(
+                    pilot,
+                    f"!maj {mine[i % len(mine)]} en cours {i % 98 + 1}% réunion le 12/03 avec"
+                    f" le service, {mine[(i + 1) % len(mine)]} à {i % 97 + 2} % - merci",
+                )
+                for i in range(runs)
+            ],
         }
         results = []
         for command, messages in cases.items():
@@ -111,13 +123,13 @@ def main() -> None:
     args = parser.parse_args()
     results = bench("exemple (127 actions)", load_example(), "LM", args.runs)
     results += bench("généré (10 000 actions, 500 pilotes)", generated_plan(), "P7", args.runs)
-    print(f"{'PST':40} {'commande':9} {'médiane':>9} {'p95':>9} {'cible':>8}  actions du pilote")
+    print(f"{'PST':40} {'commande':11} {'médiane':>9} {'p95':>9} {'cible':>8}  actions du pilote")
     for name, command, median, p95, count in results:
-        target = TARGETS_MS[command] * (2 if name.startswith("généré") else 1)
+        doubled = name.startswith("généré") and command not in FLAT
+        target = TARGETS_MS[command] * (2 if doubled else 1)
         mark = "ok" if median <= target else "LENT"
-        print(
-            f"{name:40} {command:9} {median:7.3f}ms {p95:7.3f}ms {target:6.1f}ms  {count:4}  {mark}"
-        )
+        figures = f"{median:7.3f}ms {p95:7.3f}ms {target:6.1f}ms"
+        print(f"{name:40} {command:11} {figures}  {count:4}  {mark}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import difflib
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
+from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 from text_to_num import text2num
 
@@ -32,8 +33,10 @@ from storage.vocabulary import (
     ACTION_CODE,
     APPROXIMATELY,
     CHECKIN_WORDS,
+    COURTESY,
     DONE,
     HEALTH_WORDS,
+    NUMBER_ROOTS,
     PROGRESS_WORDS,
     fold,
     parse_status,
@@ -201,12 +204,10 @@ def near_status(phrase: str) -> str | None:
     typed = fold(phrase)
     if len(typed) > 20:
         return None
-    statuses = {
-        parse_status(candidate)
-        for candidate in _STATUS_WORDS
-        if DamerauLevenshtein.distance(typed, candidate, score_cutoff=1) <= 1
-        and _may_correct(typed, candidate)
-    }
+    close = process.extract(
+        typed, _STATUS_WORDS, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None
+    )
+    statuses = {parse_status(found) for found, _, _ in close if _may_correct(typed, found)}
     return statuses.pop() if len(statuses) == 1 else None
 
 
@@ -221,9 +222,10 @@ def _may_correct(typed: str, candidate: str) -> bool:
 # ---------------------------------------------------------------- progress
 
 
-def progress(tokens: list[Token], i: int) -> tuple[int, int] | None:
+def progress(tokens: list[Token], i: int, fractions: bool = True) -> tuple[int, int] | None:
     """A percentage at `i` ("40 %", "12,5 pour cent", "cinquante pour cent", "~60 %",
-    "env. 60 %", "3/4", "50/100", "à moitié"), rounded half up; refuses one outside 0..100."""
+    "env. 60 %", "3/4", "50/100", "à moitié"), rounded half up; refuses one outside 0..100.
+    Without `fractions` (in a comment) only "/100" is a fraction: "le 1/2" there is a date."""
     if _is(tokens, i, "word", "avancement", "progression"):
         i = _skip(tokens, i + 1)
     i += _is(tokens, i, "word", "a", "de")
@@ -234,7 +236,7 @@ def progress(tokens: list[Token], i: int) -> tuple[int, int] | None:
         number, j = found
     else:
         return None
-    if (fraction := _fraction(tokens, i, j)) is not None:
+    if (fraction := _fraction(tokens, i, j, fractions)) is not None:
         return fraction
     end = _percent(tokens, j)
     if end is None:
@@ -266,6 +268,8 @@ def _number(tokens: list[Token], i: int) -> tuple[str, int] | None:
 
 def _number_in_words(tokens: list[Token], i: int) -> tuple[str, int] | None:
     """ "cinquante", "quatre-vingt-dix", "vingt cinq" at `i` (text2num), when a percent follows."""
+    if not _is(tokens, i, "word", *NUMBER_ROOTS):
+        return None
     for size in range(7, 0, -1):
         if i + size > len(tokens) or _percent(tokens, i + size) is None:
             continue
@@ -281,17 +285,20 @@ def _number_in_words(tokens: list[Token], i: int) -> tuple[str, int] | None:
     return None
 
 
-def _fraction(tokens: list[Token], i: int, j: int) -> tuple[int, int] | None:
-    """ "3/4" -> 75, "50/100" -> 50: a fraction of a known base, glued, at most one."""
+def _fraction(tokens: list[Token], i: int, j: int, any_base: bool) -> tuple[int, int] | None:
+    """ "3/4" -> 75, "50/100" -> 50: a fraction of a known base, glued, at most one; "12/03"
+    is a date, not a fraction."""
     if not (_is(tokens, j, "punct", "/") and _glued(tokens, j - 1, j) and _glued(tokens, j, j + 1)):
         return None
     if not (_is(tokens, j + 1, "word") and tokens[j + 1].text.isdigit()):
         return None
     top, base = Decimal(tokens[i].text), int(tokens[j + 1].text)
-    if base not in _FRACTION_BASES or j - i != 1:
+    if base not in (_FRACTION_BASES if any_base else (100,)) or j - i != 1:
         return None
     if top > base:
-        raise ProgressOutOfRange(f"{tokens[i].text}/{base}")
+        if base == 100:
+            raise ProgressOutOfRange(f"{tokens[i].text}/{base}")
+        return None
     return _rounded(top * 100 / base), j + 2
 
 
@@ -317,8 +324,8 @@ def _refuse_stray(tokens, i, *, status=True, progress=True, after_reference=Fals
     a word or emoji standing alone for a status ("47 fiat", "47 ❌"), a number without % for
     a percentage ("en cours 50"), or any code-like word right after the reference ("47 48")."""
     symbol = _is(tokens, i, "punct") and unicodedata.category(tokens[i].text) == "So"
-    if not (_is(tokens, i, "word") or symbol):
-        return
+    if not (_is(tokens, i, "word") or symbol) or phrase_at(tokens, i, COURTESY, longest=4):
+        return  # "47 40 % merci": thanks, dropped later
     word, alone = tokens[i].text, _alone(tokens, i + 1)
     if progress and ACTION_CODE.match(word) and (alone or after_reference):
         if after_reference:

@@ -128,7 +128,7 @@ def _read_word(tokens, k: int, end: int, segment: Segment, taken: list) -> int:
     if is_(tokens, k, "punct", "?"):
         segment.doubts.append(("question", "?", None))
         return k + 1
-    if (found := progress(tokens, k)) and found[1] <= end:
+    if (found := progress(tokens, k, fractions=False)) and found[1] <= end:
         value, j = found
         words = text_of(tokens, k, j)
         if segment.progress is None and _agrees(segment.status, value):
@@ -157,7 +157,7 @@ def _read_word(tokens, k: int, end: int, segment: Segment, taken: list) -> int:
         else:
             segment.health = value
         return j
-    if token.kind == "word" and (guess := near_status(token.text)) and len(token.text) >= 6:
+    if token.kind == "word" and len(token.text) >= 6 and (guess := near_status(token.text)):
         segment.doubts.append(("near", token.text, guess))
         return k + 1
     if is_(tokens, k, "word", *FUTURE) and _future_after(tokens, k + 1, end):

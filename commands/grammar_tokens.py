@@ -17,6 +17,7 @@ class Token:
     text: str
     start: int
     end: int
+    folded: str = ""  # the text as compared (storage.vocabulary.fold), computed once
 
 
 _TOKEN = re.compile(
@@ -39,7 +40,7 @@ SEPARATORS = ":,.;!-–—…\u2011"  # U+2011: the no-break hyphen some keyboar
 def tokenize(text: str) -> list[Token]:
     """Every token of `text` but spaces, each with its place in `text`."""
     return [
-        Token(m.lastgroup, m.group(), m.start(), m.end())
+        Token(m.lastgroup, m.group(), m.start(), m.end(), fold(m.group()))
         for m in _TOKEN.finditer(text)
         if m.lastgroup != "space"
     ]
@@ -49,7 +50,7 @@ def is_(tokens: list[Token], i: int, kind: str, *texts: str) -> bool:
     """Token `i` exists, is of this kind and, when `texts` are given, one of them (folded)."""
     if i >= len(tokens) or tokens[i].kind != kind:
         return False
-    return not texts or fold(tokens[i].text) in texts
+    return not texts or tokens[i].folded in texts
 
 
 def words_at(tokens: list[Token], i: int, phrase: tuple[str, ...]) -> int | None:
@@ -74,10 +75,10 @@ def phrase_at(tokens: list[Token], i: int, phrases, longest: int = 4) -> int | N
     """The index after the longest of `phrases` (folded; words joined by spaces, "-" glued
     or not) that stands at `i`."""
     for size in range(longest, 0, -1):
-        words = [t for t in tokens[i : i + size]]
+        words = tokens[i : i + size]
         if len(words) < size:
             continue
-        folded = fold(" ".join(t.text for t in words)).replace(" - ", "-")
+        folded = " ".join(t.folded for t in words).replace(" - ", "-")
         if folded in phrases or folded.replace(" ", "") in phrases:
             return i + size
     return None

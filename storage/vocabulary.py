@@ -153,6 +153,7 @@ APPROXIMATELY = frozenset(fold(w) for w in WORDS["approximately"]["words"])
 COURTESY = frozenset(fold(w) for w in WORDS["courtesy"]["words"])
 NEGATIONS = frozenset(fold(w) for w in WORDS["negation"]["words"])
 FUTURE = frozenset(fold(w) for w in WORDS["future"]["words"])
+NUMBER_ROOTS = frozenset(fold(w) for w in WORDS["numbers"]["roots"])
 FUTURE_TIMES = frozenset(fold(w) for w in WORDS["future"]["months"] + WORDS["future"]["times"])
 
 
