@@ -47,3 +47,25 @@ WHICH_ACTION_FOR_DEFERRAL = (
     "Pour quelle action demandez-vous un report ? Écrivez par exemple « report 95 2027 »."
 )
 DEFERRAL_NOTED = "Demande de report notée pour l'action {number}{wanted} : le DG la verra."
+
+# ---------------------------------------------------------------- aide, fitted to the person
+#: The commands a pilot's « aide » lists, in this order.
+PILOT_COMMANDS = (
+    "mes-actions",
+    "mes-retards",
+    "action",
+    "maj",
+    "note",
+    "sante",
+    "annuler",
+    "corriger",
+    "report",
+)
+HELP_PILOT_HEAD = "Vos commandes (le « ! » est facultatif ici) :"
+HELP_PILOT_EXAMPLES = (
+    "Exemples : « 47 fait » ; « 47 en cours 40 % devis reçus » ; « note 47 réunion le 5 juin »."
+)
+HELP_ROLE_HEAD = "Vos commandes :"
+HELP_ALL_HINT = "Toutes les commandes : aide tout. Détail d'une commande : aide maj"
+#: The word after « aide » that lists every command.
+HELP_ALL_WORDS = ("tout", "toutes", "all", "tous")

@@ -192,6 +192,8 @@ def mistyped(command_text: str, registry) -> Understood | None:
         return Understood(
             answer=intent_texts.MISTYPED.format(word=f"!{word}", line=line), proposal=(line,)
         )
+    if registry.closest(word) == name:
+        return None  # the engine's own refusal suggests it already
     hint = texts.DID_YOU_MEAN.format(word=name)
     return Understood(answer=texts.UNKNOWN_COMMAND.format(word=f"!{word}"[:40], hint=hint))
 

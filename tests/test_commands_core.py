@@ -206,7 +206,7 @@ def test_table_sends_a_csv_with_every_action_and_a_summary(say):
 
 
 def test_help_lists_every_declared_command(say):
-    text = say(STRANGER, "!aide").text
+    text = say(STRANGER, "!aide tout").text
     for cmd in REGISTRY.commands.values():
         assert f"!{cmd.name}" in text
 

@@ -293,7 +293,7 @@ def test_other_english_gets_a_short_french_pointer(say, db, text):
     assert snapshot(db) == before
 
 
-@pytest.mark.parametrize(("text", "start"), [("help", "Commandes"), ("hello", "Bonjour")])
+@pytest.mark.parametrize(("text", "start"), [("help", "Vos commandes"), ("hello", "Bonjour")])
 def test_help_and_hello_in_english_get_the_basics(say, text, start):
     assert say(LUC, text).text.startswith(start)
 

@@ -27,7 +27,7 @@ def test_readme_reference_is_up_to_date():
 
 def test_every_command_appears_once_in_the_reference_and_in_help(say):
     reference = markdown_reference(REGISTRY)
-    help_text = say(STRANGER, "!aide").text
+    help_text = say(STRANGER, "!aide tout").text
     for cmd in REGISTRY.commands.values():
         assert reference.count(f"**`{cmd.signature()}`**") == 1
         assert help_text.count(f"{cmd.signature()} — ") == 1
