@@ -109,6 +109,19 @@ def checkin(tokens: list[Token], i: int) -> int | None:
     return phrase_at(tokens, i, CHECKIN_WORDS, longest=4)
 
 
+def starts_segment(tokens: list[Token], j: int) -> bool:
+    """A reference followed by a state stands at `j`: another action's update begins."""
+    if code(tokens, j) is None:
+        return False
+    try:
+        _, k = reference(tokens, j)
+        k = _skip(tokens, k)
+        status, value, _ = state(tokens, k)
+    except GrammarError:
+        return False
+    return bool(status or value is not None or health(tokens, k) or checkin(tokens, k))
+
+
 def _same_status(tokens: list[Token], i: int, status: str) -> int | None:
     try:
         found = piece(status_at, tokens, i)
@@ -124,13 +137,15 @@ def _status_and_progress(tokens: list[Token], i: int) -> tuple[str | None, int |
         status, i = found
         if more := piece(progress, tokens, _skip(tokens, i)):
             return status, more[0], more[1]
-        _refuse_stray(tokens, _skip(tokens, i), status=False)
+        if not starts_segment(tokens, _skip(tokens, i)):  # "25 suspendu 32 à 10 %"
+            _refuse_stray(tokens, _skip(tokens, i), status=False)
         return status, None, i
     if found := piece(progress, tokens, i):
         value, i = found
         if more := piece(status_at, tokens, _skip(tokens, i)):
             return more[0], value, more[1]
-        _refuse_stray(tokens, _skip(tokens, i), progress=False)
+        if not starts_segment(tokens, _skip(tokens, i)):
+            _refuse_stray(tokens, _skip(tokens, i), progress=False)
         return None, value, i
     _refuse_stray(tokens, i, after_reference=True)
     return None, None, i

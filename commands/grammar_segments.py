@@ -18,15 +18,14 @@ from dataclasses import dataclass, field
 from commands.grammar_pieces import (
     COMPLEMENTS,
     checkin,
-    code,
     health,
     near_status,
     progress,
     reference,
+    starts_segment,
     state,
     status_at,
 )
-from commands.grammar_refusals import GrammarError
 from commands.grammar_tokens import SEPARATORS, Token, is_, phrase_at, skip
 from storage.vocabulary import (
     COURTESY,
@@ -41,6 +40,8 @@ from storage.vocabulary import (
 )
 
 _JOINS = ("et", "puis", "ensuite")
+#: What a pilot may mean as "%" without writing it: "50 pc" is asked about.
+_UNITS = ("pc", "pct", "pcts", "p")
 _BOUNDARY_PUNCT = ",.;-–—+&\n!"
 
 
@@ -93,19 +94,9 @@ def _next_segment(tokens: list[Token], i: int) -> int | None:
             or is_(tokens, j - 1, "word", *_JOINS)
             or is_(tokens, j, "word", "action", "l'action")
         )
-        if boundary and code(tokens, j) and _has_state(tokens, j):
+        if boundary and starts_segment(tokens, j):
             return j
     return None
-
-
-def _has_state(tokens: list[Token], j: int) -> bool:
-    try:
-        _, k = reference(tokens, j)
-        k = skip(tokens, k)
-        status, value, _ = state(tokens, k)
-    except GrammarError:
-        return False
-    return bool(status or value is not None or health(tokens, k) or checkin(tokens, k))
 
 
 # ---------------------------------------------------------------- the rule on the remainder
@@ -128,6 +119,12 @@ def _read_word(tokens, k: int, end: int, segment: Segment, taken: list) -> int:
     if is_(tokens, k, "punct", "?"):
         segment.doubts.append(("question", "?", None))
         return k + 1
+    if is_(tokens, k, "mark") and segment.status != DONE:  # "fontaines installées ✅"
+        segment.doubts.append(("status", token.text, DONE))
+        return k + 1
+    if token.kind == "word" and token.text.isdigit() and is_(tokens, k + 1, "word", *_UNITS):
+        segment.doubts.append(("progress", text_of(tokens, k, k + 2), None))  # "50 pc"
+        return k + 2
     if (found := progress(tokens, k, fractions=False)) and found[1] <= end:
         value, j = found
         words = text_of(tokens, k, j)
@@ -147,7 +144,7 @@ def _read_word(tokens, k: int, end: int, segment: Segment, taken: list) -> int:
             segment.doubts.append(("negation", text_of(tokens, negated, j), None))
         elif _future_after(tokens, j, end) or _future_before(tokens, k, segment.start):
             segment.doubts.append(("future", text_of(tokens, k, min(j + 3, end)), status))
-        elif status != segment.status and not _qualifies(tokens, k, segment.start):
+        elif status != segment.status:
             segment.doubts.append(("status", words, status))
         return j
     if (found := health(tokens, k)) and found[1] <= end:
@@ -164,15 +161,6 @@ def _read_word(tokens, k: int, end: int, segment: Segment, taken: list) -> int:
         segment.doubts.append(("future", text_of(tokens, k, min(k + 3, end)), None))
         return k + 1
     return k + 1
-
-
-def _qualifies(tokens, k: int, start: int) -> bool:
-    """A participle right after a noun qualifies it ("réunion faite", "point fait avec le
-    service"): the comment's word, not the action's status."""
-    leads = ("est", "sont", "c'est", "statut", "et", "action", "l'action")
-    if is_(tokens, k, "word", *leads):  # "le marché est terminé": said of the action
-        return False
-    return k > start and is_(tokens, k - 1, "word") and not is_(tokens, k - 1, "word", *leads)
 
 
 def _agrees(status: str | None, value: int) -> bool:

@@ -126,3 +126,31 @@ def test_replayed_grouped_message_is_not_applied_twice(engine, db):
     assert len(history.entries(db, 23)) == len(history.entries(db, 24)) == 1
     engine.delivered("$b2")
     assert engine.handle(message) is None
+
+
+def test_an_unsure_line_of_a_grouped_message_is_asked_about_and_the_others_applied(say, db):
+    reply = say(SYLVIE, "!maj 23 fait\n!maj 24 fait ?\n!maj 25 en cours 20%")
+    assert status(db, 23) == ("fait", 100)
+    assert status(db, 24) == ("à démarrer", None)  # asked about, not applied
+    assert status(db, 25) == ("en cours", 20)
+    assert "C'est bien ça ?" in reply.text and "24" in reply.text
+    [post] = reply.posts
+    assert "24" not in post.text
+
+
+def test_two_segments_on_each_of_two_lines_are_four_updates_one_post(say, db):
+    reply = say(SYLVIE, "!maj 23 fait, 24 en cours 30 %\n!maj 25 suspendu 32 à 10 %")
+    assert [status(db, n)[0] for n in (23, 24, 25, 32)] == [
+        "fait",
+        "en cours",
+        "suspendu",
+        "en cours",
+    ]
+    assert "4 actions" in reply.text and len(reply.posts) == 1
+
+
+def test_a_grouped_message_whose_every_line_is_unsure_changes_nothing(say, db):
+    before = snapshot(db)
+    reply = say(SYLVIE, "!maj 23 fait ?\n!maj 24 pas vraiment fini")
+    assert reply.refused and "pas vraiment fini" in reply.text
+    assert snapshot(db) == before

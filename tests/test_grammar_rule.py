@@ -121,6 +121,26 @@ def test_a_plan_word_left_in_the_comment_is_proposed_with_the_line_that_stores_i
     assert str(asked.value).endswith("C'est bien ça ? (oui / non)")
 
 
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("85 fontaines installées ✅", "!maj 85 fait « fontaines installées ✅ »"),
+        ("112 c fait", "!maj 112 fait « c fait »"),
+        ("125 révision du contrat en cours", "!maj 125 en cours « révision du contrat en cours »"),
+        ("47 en cours 50 pc", "!maj 47 en cours « 50 pc »"),
+        ("47 report à 2027", "!maj 47 « report à 2027 »"),
+    ],
+)
+def test_a_plan_word_anywhere_in_the_comment_is_proposed(text, line):
+    with pytest.raises(Unsure) as asked:
+        read_updates(text)
+    assert asked.value.lines == (line,)
+
+
+def test_en_stand_by_is_suspended_with_its_reason():
+    assert read("112 en stand by faute de personnel")[0] == ON_HOLD
+
+
 def test_a_proposed_line_reads_back_as_it_says():
     with pytest.raises(Unsure) as asked:
         read_updates("47 fait, en cours de validation")

@@ -111,7 +111,7 @@ def test_a_long_history_comes_in_pages_newest_first(say):
 
 def test_a_persons_history_comes_in_pages(say):
     for percent in range(1, 31):
-        say(LUC, f"!maj 52 en cours {percent}% point fait avec le service, réunion le 5 juin")
+        say(LUC, f"!maj 52 en cours {percent}% point avec le service, réunion le 5 juin")
     pages = every_page(say, ADMIN, f"!historique {LUC}")
     assert pages[0].startswith("Modifications de LM : 30 (page 1/")
     assert pages[0].splitlines()[-1].endswith(f": !historique {LUC} page 2")

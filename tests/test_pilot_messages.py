@@ -327,8 +327,8 @@ MESSAGES = [
     ),
     case(
         "percent-dash-comment",
-        "!maj 23 en cours 50% - réunion faite",
-        under_way(50, comment="réunion faite"),
+        "!maj 23 en cours 50% - réunion tenue",  # "faite" is a status word (issue 19)
+        under_way(50, comment="réunion tenue"),
     ),
     case("note", "!note 23 réunion le 5/06", Noted(23, "réunion le 5/06")),
     case("ajouter", "!ajouter 23 appel d'offres lancé", Noted(23, "appel d'offres lancé")),

@@ -56,8 +56,8 @@ def test_a_shared_status_covers_a_list(text, codes):
 
 
 def test_a_number_inside_a_comment_does_not_start_a_segment():
-    assert segments("47 en cours 50 % : réunion le 12 fait le point") == [
-        (("47",), IN_PROGRESS, 50, "réunion le 12 fait le point")
+    assert segments("47 en cours 50 % : réunion le 12 avec le service") == [
+        (("47",), IN_PROGRESS, 50, "réunion le 12 avec le service")
     ]
 
 
