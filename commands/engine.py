@@ -26,8 +26,8 @@ drops it; anything else drops it and is handled as usual. A restart forgets ever
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 
 import sqlite_utils
 
@@ -36,9 +36,11 @@ from commands.access import effective_directory
 from commands.arguments import read_args
 from commands.conversation import understand
 from commands.errors import NotAllowed, Proposal, UnknownCommand, UserError, plan_refusal
-from commands.formatting import lines_to_html, shorten
+from commands.formatting import shorten
 from commands.grammar_refusals import NearStatus
+from commands.proposals import PROPOSAL_MINUTES, Pending, Proposals
 from commands.registry import Command, Registry
+from commands.replies import fit, together
 from commands.types import Args, Context, Directory, Message, Organisation, Refused, Reply
 from storage import bookkeeping, outbox, plans
 from storage.clock import now_utc
@@ -49,26 +51,8 @@ log = logging.getLogger(__name__)
 
 #: Longest message the engine reads; anything longer is refused before parsing.
 MAX_MESSAGE = 20_000
-#: Longest reply text (and post): with its HTML twin it stays well under Matrix's 64 KB event.
-MAX_REPLY = 12_000
-#: Longest line of a shortened reply.
-MAX_LINE = 1_200
 #: Most lines a grouped command (one !maj per line) may hold.
 MAX_LINES = 50
-#: How long a proposal waits for its « oui ».
-PROPOSAL_MINUTES = 10
-#: Most proposals kept at once (the oldest go first).
-MAX_PROPOSALS = 1_000
-
-
-@dataclass(frozen=True)
-class _Pending:
-    """A proposal waiting for its person's answer: the commands « oui » runs, and until when."""
-
-    lines: tuple[str, ...]
-    until: datetime
-
-
 def _storable(text: str | None) -> str:
     return (text or "").encode("utf-8", "replace").decode("utf-8")
 
@@ -111,46 +95,6 @@ def _as_proposal(refusal: UserError) -> UserError:
     return refusal
 
 
-def _together(replies: list[Reply]) -> Reply:
-    """The replies of a confirmed proposal's lines as one."""
-    if len(replies) == 1:
-        return replies[0]
-    return Reply(
-        text="\n".join(r.text for r in replies),
-        attachments=[a for r in replies for a in r.attachments],
-        posts=[p for r in replies for p in r.posts],
-        refused=all(r.refused for r in replies),
-    )
-
-
-def fit(reply: Reply) -> Reply:
-    """The reply within what a chat message carries: its html filled in, a too long text (and
-    each post) shortened with a pointer to what was left out."""
-    reply.text = _shortened(reply.text)
-    if len(reply.html) > MAX_REPLY or not reply.html:
-        reply.html = lines_to_html(reply.text.splitlines())
-    for post in reply.posts:
-        if len(post.text) > MAX_REPLY or len(post.html) > MAX_REPLY:
-            post.text = _shortened(post.text)
-            post.html = lines_to_html(post.text.splitlines())
-    return reply
-
-
-def _shortened(text: str) -> str:
-    if len(text) <= MAX_REPLY:
-        return text
-    kept, size = [], 0
-    lines = text.splitlines()
-    for line in lines:
-        line = shorten(line, MAX_LINE)
-        if size + len(line) + 1 > MAX_REPLY - 200:
-            break
-        kept.append(line)
-        size += len(line) + 1
-    kept.append(texts.REPLY_SHORTENED.format(count=len(lines) - len(kept)))
-    return "\n".join(kept)
-
-
 class Engine:
     def __init__(
         self,
@@ -179,7 +123,7 @@ class Engine:
         #: The configured rhythm (commands.schedule.Rhythm) for !digest; None: the defaults.
         self.rhythm = rhythm
         #: (chat id, room) -> the proposal waiting for that person's answer (in memory only).
-        self.proposals: dict[tuple[str, str], _Pending] = {}
+        self.proposals = Proposals()
 
     def handle(self, message: Message) -> Reply | None:
         """Run the command in `message`; None when it is no command or was already answered."""
@@ -196,7 +140,7 @@ class Engine:
                 prior = bookkeeping.handled_reply(self.db, message.event_id)
                 if _answered(prior):
                     return _stored(prior, message.event_id)
-            pending = self.proposals.pop(key, None)  # any message of theirs drops it
+            pending = self.proposals.take(key)  # any message of theirs drops it
             if pending is not None and answer:
                 reply = self._answer_proposal(message, pending, answer)
             elif message.confirmation:
@@ -231,22 +175,14 @@ class Engine:
             log.warning("database fault, nothing recorded for %r: %s", message.text[:80], fault)
             reply = Reply(text=texts.RETRY_LATER, refused=True, transient=True)
             if pending is not None and answer:
-                self.proposals[key] = pending  # the « oui » may be sent again
+                self.proposals.put_back(key, pending)  # the « oui » may be sent again
         if reply.proposal:
-            self._keep(key, reply.proposal)
+            self.proposals.keep(key, reply.proposal, self.clock())
             reply.text = f"{reply.text}\n{proposal_texts.HINT}"
         reply.event_id = message.event_id
         return fit(reply)
 
-    def _keep(self, key: tuple[str, str], lines: tuple[str, ...]) -> None:
-        now = self.clock()
-        for old in [k for k, p in self.proposals.items() if p.until <= now]:
-            del self.proposals[old]
-        while len(self.proposals) >= MAX_PROPOSALS:
-            del self.proposals[next(iter(self.proposals))]
-        self.proposals[key] = _Pending(lines, now + timedelta(minutes=PROPOSAL_MINUTES))
-
-    def _answer_proposal(self, message: Message, pending: _Pending, answer: str) -> Reply:
+    def _answer_proposal(self, message: Message, pending: Pending, answer: str) -> Reply:
         """« oui » runs the proposal's lines (unless it expired), « non » drops it."""
         if answer == proposal_texts.NO:
             return self._answered_now(message, Reply(proposal_texts.DROPPED))
@@ -308,7 +244,7 @@ class Engine:
                     args = self._arguments(ctx, cmd, rest)
                     replies.append(cmd.handler(ctx, args))
                     _refuse_closed_plan(args, self.db.conn.total_changes != before)
-                reply = _together(replies)
+                reply = together(replies)
                 elsewhere = [t for t in self.transports if t != message.transport]
                 if reply.posts and elsewhere:
                     outbox.queue(self.db, fit(reply).posts, elsewhere)

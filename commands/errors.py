@@ -34,7 +34,7 @@ class Proposal(UserError):
     (e.g. ["!maj 63 en cours 50%", "!maj 47 fait"], or ["!annuler 59", "!maj 113 fait"]).
 
     Nothing is stored when it is raised; the engine keeps the lines for that person for ten
-    minutes (`commands.engine.PROPOSAL_MINUTES`) and drops them at their next other message.
+    minutes (`commands.proposals.PROPOSAL_MINUTES`) and drops them at their next other message.
     """
 
     def __init__(self, text: str, lines: list[str] | tuple[str, ...]) -> None:

@@ -3,7 +3,7 @@ or opening an existing one as it is.
 
     >>> db = open_db(":memory:")
     >>> schema_version(db)
-    7
+    8
 
 The schema and its steps are in storage/migrations.py, transactions in storage/transactions.py,
 the owner-only files in storage/permissions.py.

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from commands.engine import MAX_REPLY
 from commands.formatting import PHONE
+from commands.replies import MAX_REPLY
 from storage import history
 from tests.conftest import ADMIN, NOW, SYLVIE, snapshot
 

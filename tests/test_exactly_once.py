@@ -7,7 +7,7 @@ from commands.types import Message, Reply
 from storage import history
 from tests.conftest import ADMIN, NOW, REGISTRY, snapshot
 
-WRITERS = {"maj", "note", "indicateur", "sante", "echeance", "annuler", "pilote", "role"}
+WRITERS = {"maj", "note", "indicateur", "sante", "echeance", "annuler", "pilote", "role", "report"}
 WRITERS |= {"absent", "rappels"}
 BOOKKEEPING = ("handled_events", "people_seen")
 

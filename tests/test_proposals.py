@@ -15,8 +15,9 @@ from bot.teams import texts as teams_texts
 from bot.teams.cards import command_of, proposal_card
 from commands import proposal_texts
 from commands.catalogue import build_registry
-from commands.engine import PROPOSAL_MINUTES, Engine
+from commands.engine import Engine
 from commands.errors import Proposal
+from commands.proposals import PROPOSAL_MINUTES
 from commands.registry import Command
 from commands.types import Message
 from storage import history
