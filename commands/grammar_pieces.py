@@ -44,8 +44,8 @@ from storage.vocabulary import (
 )
 
 _ACTION_WORDS = ("action", "actions", "l'action", "le", "la", "l'", "les")
-_STATUS_LEADS = (("c'est",), ("c", "est"), ("est",), ("sont",), ("statut",), ())
-_PERCENT_WORDS = (("pourcent",), ("pourcents",), ("pour", "cent"), ("pour", "cents"))
+_STATUS_LEADS = (("c'est",), ("c", "est"), ("est",), ("sont",), ("statut",), ("is",), ())
+_PERCENT_WORDS = (("pourcent",), ("pourcents",), ("pour", "cent"), ("pour", "cents"), ("percent",))
 _STATUS_WORDS = status_words()
 #: Words that tie a status to what follows: "en attente du SPW", "bloqué par le marché".
 COMPLEMENTS = ("du", "de", "des", "d'", "par", "pour", "faute", "depuis", "suite", "en")
@@ -64,7 +64,7 @@ def reference(tokens: list[Token], i: int) -> tuple[tuple[str, ...], int]:
         word = next((w for w in words if fold(w) not in _ACTION_WORDS), "")
         raise NotAnAction(word) if word else MissingAction()
     codes, i = [found[0]], found[1]
-    while _is(tokens, i, "punct", ",", "&") or _is(tokens, i, "word", "et"):
+    while _is(tokens, i, "punct", ",", "&") or _is(tokens, i, "word", "et", "and"):
         if (found := code(tokens, i + 1)) is None:
             break
         codes.append(found[0])

@@ -19,6 +19,7 @@ from storage.vocabulary import accepted_words
 
 EXAMPLE = "!maj 47 en cours 50 %"
 RESEND = " Renvoyez : « !maj {line} »"
+CONFIRM = " Je note : « !maj {line} ». C'est bien ça ? (oui / non)"
 
 
 class GrammarError(UserError):
@@ -40,6 +41,11 @@ class GrammarError(UserError):
         self.line = " ".join((text[:start] + replacement + text[end:]).split())
         self.args = (str(self) + RESEND.format(line=self.line),)
         return self
+
+    def question(self) -> str:
+        """The near miss as a proposal: what was asked, then the corrected line, to confirm."""
+        asked = self.template.format(word=self.word, **self.fields)
+        return asked + CONFIRM.format(line=self.line)
 
 
 class NoAction(GrammarError):

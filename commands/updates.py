@@ -8,7 +8,7 @@ from commands.arguments import Param, Reading, limited, lookup_action, plan_of
 from commands.errors import MissingArgument, Proposal, UserError
 from commands.formatting import percent, safe, shorten
 from commands.grammar import UpdateLine, read_updates
-from commands.grammar_refusals import Unsure
+from commands.grammar_refusals import GrammarError, Unsure
 from commands.registry import command
 from commands.render import codir_post, one_post
 from commands.types import Args, Context, Post, Refused, Reply
@@ -59,6 +59,10 @@ def _update(reading: Reading) -> Change:
             for code in segment.codes:
                 lookup_action(reading.ctx.db, the_plan, code)
         raise Proposal(str(unsure), [safe(line) for line in unsure.lines]) from None
+    except GrammarError as near:  # "47 fiat", "47 en cours 50": the corrected line, to confirm
+        if near.line is None:
+            raise
+        raise Proposal(near.question(), [safe(f"!maj {near.line}")]) from None
     parts = []
     for line in lines:
         status, progress = coherent(line)

@@ -90,7 +90,7 @@ def stored(status, progress=None, comment=None, number=23):
 
 
 NOTHING_CHANGED = "rien n'a changé"
-NEAR_FAIT = "« fait » ? Renvoyez : « !maj 23 fait »"
+NEAR_FAIT = "« fait » ? Je note : « !maj 23 fait »"  # a proposal (issue 19)
 WHICH_STATUS = "quel statut ?"
 ACTION_CARD = "Action 23 — "
 
@@ -163,7 +163,7 @@ MESSAGES = [
     case(
         "issue-number-without-percent",
         "!maj 23 en cours 50",
-        Refused("vouliez-vous dire 50 % ? Renvoyez : « !maj 23 en cours 50 % »"),
+        Refused("vouliez-vous dire 50 % ? Je note : « !maj 23 en cours 50 % »"),
     ),
     case(
         "issue-near-status-then-words",
@@ -174,7 +174,7 @@ MESSAGES = [
     case(
         "issue-no-percent-direct",
         "23 en cours 50",
-        Refused("Renvoyez : « !maj 23 en cours 50 % »"),
+        Refused("Je note : « !maj 23 en cours 50 % »"),
         where="direct",
     ),
     case(

@@ -55,8 +55,8 @@ def test_two_actions_in_one_line_are_both_updated(say, db):
         ("!maj 23 fait 50%", "« fait » veut dire 100 %"),
         ("!maj 23 à démarrer 30%", "« à démarrer » veut dire 0 %"),
         ("!maj 23 en cours 100%", "100 % veut dire « fait »"),
-        ("!maj 23 fiat", "« fiat » : vouliez-vous dire « fait » ? Renvoyez : « !maj 23 fait »"),
-        ("!maj 23 en cours 50", "vouliez-vous dire 50 % ? Renvoyez : « !maj 23 en cours 50 % »"),
+        ("!maj 23 fiat", "« fiat » : vouliez-vous dire « fait » ? Je note : « !maj 23 fait »"),
+        ("!maj 23 en cours 50", "vouliez-vous dire 50 % ? Je note : « !maj 23 en cours 50 % »"),
         ("!maj 23 48 fait", "une autre action (écrivez « et 48 ») ou un avancement"),
     ],
 )
