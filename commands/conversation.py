@@ -3,7 +3,7 @@
     >>> from commands.catalogue import build_registry
     >>> registry = build_registry()
     >>> understand("Bonjour, voici mes mises à jour :\\n!maj 47 fait\\nMerci", registry)
-    Understood(text='!maj 47 fait', answer='', proposal=())
+    Understood(text='!maj 47 fait', answer='', proposal=(), refused=False)
     >>> understand("47 fait", registry, addressed=True).text
     '!maj 47 fait'
     >>> understand("quelles sont mes actions en retard ?", registry, addressed=True).answer
@@ -142,15 +142,20 @@ def _is_code(line: str) -> bool:
 
 
 def _is_update(line: str) -> bool:
-    """A line a pilot means as an update: an action then a status or a percentage, or one
-    the grammar asks about ("47 fiat")."""
+    """A line a pilot means as an update: an action then a status, a percentage, a health
+    (« 95 risqué ») or a check-in (« 47 RAS »), or one the grammar asks about ("47 fiat")."""
     try:
         parsed = parse_update(line)
     except NoAction:  # the line does not start with an action: no update meant
         return False
     except GrammarError:  # the grammar asks about it: an update was meant
         return True
-    return parsed.status is not None or parsed.progress is not None
+    return (
+        parsed.status is not None
+        or parsed.progress is not None
+        or parsed.health is not None
+        or parsed.checkin
+    )
 
 
 def _answer(text: str, registry: Registry) -> str:

@@ -157,11 +157,11 @@ class Engine:
                     reply = Reply(text=understood.answer, refused=True, proposal=proposal)
                 elif understood.text is None:
                     # Not for the bot, or an answer that changes nothing (a hello, a pointer).
-                    return (
-                        Reply(text=understood.answer, event_id=message.event_id)
-                        if understood.answer
-                        else None
-                    )
+                    if not understood.answer:
+                        return None
+                    answer = Reply(understood.answer, refused=understood.refused)
+                    answer.event_id = message.event_id
+                    return fit(answer)
                 elif message.event_id:
                     prior = bookkeeping.handled_reply(self.db, message.event_id)
                     if _answered(prior):

@@ -32,6 +32,7 @@ from commands.grammar_tokens import words_at as _words
 from storage.vocabulary import (
     ACTION_CODE,
     APPROXIMATELY,
+    CHECKIN_AFTER,
     CHECKIN_WORDS,
     COURTESY,
     DONE,
@@ -105,8 +106,12 @@ def health(tokens: list[Token], i: int) -> tuple[str, int] | None:
 
 
 def checkin(tokens: list[Token], i: int) -> int | None:
-    """The index after "RAS", "rien de neuf" at `i`."""
-    return phrase_at(tokens, i, CHECKIN_WORDS, longest=4)
+    """The index after "RAS", "rien de neuf" at `i`, and the time that may follow it
+    ("rien de neuf cette semaine")."""
+    j = phrase_at(tokens, i, CHECKIN_WORDS, longest=4)
+    if j is None:
+        return None
+    return phrase_at(tokens, j, CHECKIN_AFTER, longest=4) or j
 
 
 def starts_segment(tokens: list[Token], j: int) -> bool:

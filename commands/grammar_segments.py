@@ -153,6 +153,8 @@ def _read_word(tokens, k: int, end: int, segment: Segment, taken: list) -> int:
             segment.doubts.append(("health", text_of(tokens, k, j), None))
         else:
             segment.health = value
+            if not is_(tokens, j, "word", *COMPLEMENTS):  # "bloqué par le marché" stays said
+                taken.append((_connector_before(tokens, k, segment.start), j))  # "mais bloqué"
         return j
     if token.kind == "word" and len(token.text) >= 6 and (guess := near_status(token.text)):
         segment.doubts.append(("near", token.text, guess))
@@ -161,6 +163,17 @@ def _read_word(tokens, k: int, end: int, segment: Segment, taken: list) -> int:
         segment.doubts.append(("future", text_of(tokens, k, min(k + 3, end)), None))
         return k + 1
     return k + 1
+
+
+#: Words that only join a plan word to what comes before it ("en cours mais bloqué").
+_CONNECTORS = {"mais", "et", "donc", "puis", "car", "but", "and"}
+
+
+def _connector_before(tokens, k: int, start: int) -> int:
+    """Where a plan word at `k` starts once a joining word right before it is counted in."""
+    if k - 1 >= start and tokens[k - 1].kind == "word" and tokens[k - 1].folded in _CONNECTORS:
+        return k - 1
+    return k
 
 
 def _agrees(status: str | None, value: int) -> bool:
@@ -242,14 +255,22 @@ def _without_courtesy(tokens, start: int, end: int) -> int:
 
 
 def _signature(tokens, start: int, end: int) -> int | None:
-    """ "- Marie", "— Jean Dupont" at the end: a dash then one or two capitalised words."""
+    """ "- Marie", "— Jean Dupont" at the end: a dash then one or two capitalised words; or a
+    thanks or greeting then a name ("merci Luc", "Cordialement, Luc")."""
     for size in (1, 2):
-        dash = end - size - 1
-        if dash < start or not is_(tokens, dash, "punct", "-", "–", "—"):
+        names = tokens[end - size : end]
+        if end - size <= start or not all(
+            t.kind == "word" and t.text[:1].isupper() and t.text.isalpha() for t in names
+        ):
             continue
-        names = tokens[dash + 1 : end]
-        if all(t.kind == "word" and t.text[:1].isupper() and t.text.isalpha() for t in names):
-            return dash
+        before = end - size
+        if is_(tokens, before - 1, "punct", "-", "–", "—"):
+            return before - 1
+        bare = before - 1 if is_(tokens, before - 1, "punct", ",") else before
+        for length in (4, 3, 2, 1):
+            i = bare - length
+            if i >= start and phrase_at(tokens, i, COURTESY, length) == bare:
+                return i
     return None
 
 

@@ -2,7 +2,7 @@
 commands are looked for (commands/conversation.py asks `meant` for each free line).
 
     >>> meant("c'est quoi le 114")
-    Understood(text='!action 114', answer='', proposal=())
+    Understood(text='!action 114', answer='', proposal=(), refused=False)
     >>> meant("en retard chez moi").text
     '!mes-retards'
     >>> meant("non pas 116 je voulais dire 113").text
@@ -28,7 +28,7 @@ from rapidfuzz.distance import OSA
 
 from commands import intent_texts, texts
 from commands.grammar import parse_update
-from commands.grammar_refusals import GrammarError
+from commands.grammar_refusals import GrammarError, Unsure
 from storage.vocabulary import fold
 
 
@@ -41,6 +41,8 @@ class Understood:
     text: str | None = None
     answer: str = ""
     proposal: tuple[str, ...] = ()
+    #: The answer refuses (an unknown command), rather than points or greets.
+    refused: bool = False
 
 
 #: An action code as pilots type it in a sentence ("114", "1.2.3"); a year is not one.
@@ -128,6 +130,8 @@ _NOT_FRENCH = _FOREIGN - {"de", "en", "action", "status", "me", "hello", "hey", 
 
 
 def _foreign(folded: str, line: str) -> Understood | None:
+    if _reads_as_update(line):
+        return None  # "120 done", "1 ongoing 10 %": the grammar knows these words
     words = re.findall(r"[a-z']+", folded)
     if not words or not all(word in _FOREIGN for word in words):
         return None
@@ -195,12 +199,15 @@ def mistyped(command_text: str, registry) -> Understood | None:
     if registry.closest(word) == name:
         return None  # the engine's own refusal suggests it already
     hint = texts.DID_YOU_MEAN.format(word=name)
-    return Understood(answer=texts.UNKNOWN_COMMAND.format(word=f"!{word}"[:40], hint=hint))
+    text = texts.UNKNOWN_COMMAND.format(word=f"!{word}"[:40], hint=hint)
+    return Understood(answer=text, refused=True)
 
 
 def _has_status(line: str) -> bool:
     try:
         return parse_update(line).status is not None
+    except Unsure as unsure:  # "52 en cours report à mars": an update the grammar proposes
+        return any(segment.status is not None for segment in unsure.segments)
     except GrammarError:
         return False
 
@@ -208,6 +215,8 @@ def _has_status(line: str) -> bool:
 def _reads_as_update(rest: str) -> bool:
     try:
         parsed = parse_update(rest)
+    except Unsure:
+        return True
     except GrammarError:
         return False
     return parsed.status is not None or parsed.progress is not None

@@ -159,8 +159,9 @@ def _apply_one(ctx: Context, named: Action, change: Part) -> tuple[str, Post | N
     summary="Mettre à jour une action dont vous êtes pilote.",
     details=(
         f"Statuts : {accepted_words()} (synonymes acceptés : réalisé, terminé, commencé, "
-        "en pause, bloqué, annulé…). Plusieurs lignes dans un même message (« !maj » répété "
-        "ou non) : chaque ligne comprise est appliquée, la réponse dit pourquoi les autres ne "
+        "en pause, stand-by, annulé… ; « bloqué », « à risque » disent la santé). Plusieurs "
+        "lignes dans un même message (« !maj » répété ou non) : chaque ligne comprise est "
+        "appliquée, la réponse dit pourquoi les autres ne "
         "l'ont pas été."
     ),
     examples=[EXAMPLE, "!maj 47 fait", "!maj 47 et 48 fait, marché attribué"],

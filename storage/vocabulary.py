@@ -147,6 +147,7 @@ HEALTH_WORDS = {
 }
 #: "RAS", "rien de neuf": a check-in, news that changes nothing.
 CHECKIN_WORDS = frozenset(fold(w) for w in WORDS["checkin"]["words"])
+CHECKIN_AFTER = frozenset(fold(w) for w in WORDS["checkin"]["after"])
 #: Progress in words, folded: "à moitié" -> 50.
 PROGRESS_WORDS = {fold(w): value for w, value in WORDS["progress"].items()}
 APPROXIMATELY = frozenset(fold(w) for w in WORDS["approximately"]["words"])

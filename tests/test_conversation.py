@@ -163,3 +163,10 @@ def test_matrix_reads_a_leading_mention_as_a_bang_and_removes_it(body, content):
 
 def test_matrix_does_not_take_the_bots_name_in_a_sentence_for_a_mention():
     assert incoming_command("!g:x", event("Bot PST est pratique"), BOT, Room(5)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "command"), [("95 risqué", "!maj 95 risqué"), ("47 RAS", "!maj 47 RAS")]
+)
+def test_a_health_or_a_check_in_in_a_direct_chat_is_an_update(text, command):
+    assert understand(text, REGISTRY, True).text == command

@@ -269,20 +269,28 @@ def test_a_deadline_request_by_someone_not_piloting_the_action_is_refused(say, d
 
 
 def test_an_update_mentioning_a_report_stays_an_update(say, db):
+    # An update, not a request; its future (« report à mars ») is proposed, not stored.
     reply = say(LUC, "52 en cours report à mars")
-    assert not reply.refused and "Demande de report" not in reply.text
+    assert "Demande de report" not in reply.text
+    assert reply.proposal == ("!maj 52 en cours « report à mars »",)
 
 
 # ---------------------------------------------------------------- English and Dutch
 
 
-@pytest.mark.parametrize("text", ["done 52", "52 is finished", "klaar 52"])
+@pytest.mark.parametrize("text", ["done 52", "klaar 52"])
 def test_an_update_in_english_or_dutch_gets_the_french_words_as_a_proposal(say, db, text):
     before = snapshot(db)
     reply = say(LUC, text)
     assert reply.text.startswith("Je comprends le français : vouliez-vous dire « 52 fait » ?")
     assert snapshot(db) == before
     assert reply.proposal == ("!maj 52 fait",)
+
+
+def test_an_english_update_the_grammar_reads_is_stored(say, db):
+    # The status words know « finished », « done », « ongoing »: the line says it all.
+    assert say(LUC, "52 is finished").text.startswith("Action 52 : à démarrer → fait")
+    assert get_action(db, 52).status == "fait"
 
 
 @pytest.mark.parametrize("text", ["good morning", "thank you", "is it done?"])
