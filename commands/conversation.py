@@ -41,7 +41,11 @@ _GREETING = re.compile(
 )
 #: Words that only greet or thank: such a message alone gets at most a hello.
 _GREETINGS = {"bonjour", "bonsoir", "salut", "hello", "coucou", "hey"}
-_COURTESIES = {"merci", "ok", "d'accord", "parfait", "super", "top", "bonne", "journee", "a", "+"}
+_COURTESIES = {
+    "merci", "ok", "d'accord", "parfait", "super", "top", "bonne", "journee", "a", "+",
+    "beaucoup", "bcp", "mrc", "nickel", "cool", "thanks", "thank", "you", "thx", "great",
+    "bedankt", "dank", "je",
+}  # fmt: skip
 #: What a question starts with ("quelles sont mes actions ?").
 _QUESTION_WORDS = (
     "quel",

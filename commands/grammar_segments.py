@@ -124,6 +124,9 @@ def _read_word(tokens, k: int, end: int, segment: Segment, taken: list) -> int:
         return k + 1
     if token.kind == "word" and token.text.isdigit() and is_(tokens, k + 1, "word", *_UNITS):
         segment.doubts.append(("progress", text_of(tokens, k, k + 2), None))  # "50 pc"
+        if segment.progress is None and int(token.text) <= 100:
+            segment.progress = int(token.text)  # proposed as « 50 % », asked about
+            taken.append((k, k + 2))
         return k + 2
     if (found := progress(tokens, k, fractions=False)) and found[1] <= end:
         value, j = found

@@ -18,6 +18,10 @@ FOREIGN_UPDATE = (
 )
 
 # ---------------------------------------------------------------- a mistyped command word
+NOTE_ONLY = (
+    "Je ne lis ni statut ni avancement pour l'action {number}. Je note seulement le "
+    "commentaire « {comment} », sans rien changer d'autre. C'est bien ça ?"
+)
 MISTYPED = "Commande inconnue « {word} ». Vouliez-vous dire « {line} » ?"
 
 # ---------------------------------------------------------------- a correction

@@ -52,7 +52,7 @@ _YEAR = re.compile(r"\b(20\d\d)\b")
 # ---------------------------------------------------------------- a correction
 
 _CORRECTION = re.compile(
-    r"^(?:pardon|oups|oops|oups|zut|correction|erratum|erreur)\b"
+    r"^(?:pardon|oups|oops|oups|zut|correction|erratum|erreur|sorry)\b|\bi\s+meant\b"
     r"|je\s+voulais\s+dire|je\s+me\s+suis\s+trompe|^non,?\s+(?:pas\s+)?\d"
     r"|^non,?\s+pas\b|\d\s*%\s*(?:et\s+)?pas\s+\d",
 )
@@ -81,7 +81,11 @@ def _deferral(folded: str, line: str) -> Understood | None:
 
 # ---------------------------------------------------------------- one's own late actions
 
-_MINE_LATE = re.compile(r"\bretard\w*\b.*\b(?:chez|pour)\s+moi\b")  # "mes retards" is a command
+_MINE_LATE = re.compile(
+    r"\bretard\w*\b.*\b(?:chez|pour)\s+moi\b"
+    r"|\bmes\s+(?:actions\s+)?(?:en\s+)?retards?\b"  # "c quoi mes retards", "mes actions en retard"
+    r"|\bmes\s+actions\s+(?:qui\s+sont\s+)?en\s+retard\b"
+)
 
 
 def _late_mine(folded: str, line: str) -> Understood | None:
@@ -96,6 +100,7 @@ def _late_mine(folded: str, line: str) -> Understood | None:
 _ASKING = {
     "c'est", "c", "est", "quoi", "le", "la", "l'", "l", "et", "info", "infos", "information",
     "informations", "sur", "du", "de", "action", "l'action", "quid", "qu'en", "est-il", "il",
+    "koi", "kwa", "cest",
     "ou", "en", "montre", "moi", "montre-moi", "voir", "detail", "details", "fiche", "n°", "no",
     "#", "svp", "stp", "?",
 }  # fmt: skip
@@ -123,15 +128,16 @@ _FOREIGN = {
     "status", "update", "it", "has", "been", "now", "not", "yet", "good", "morning", "hallo",
     "hulp", "dank", "bedankt", "goedemorgen", "de", "het", "actie", "mijn", "nog", "niet",
     "what", "how", "are", "show", "me", "list", "of", "our", "we", "i", "am", "ik", "ben",
-    "wat", "hoe", "toon", "mij", "hey", "dear", "bot", "and", "en",
+    "wat", "hoe", "toon", "mij", "hey", "dear", "bot", "and", "en", "what's", "whats", "late",
+    "for", "zijn", "acties", "sorry", "meant", "which", "do", "have", "to", "te", "laat",
 } | _FOREIGN_DONE | _FOREIGN_GOING  # fmt: skip
 #: Words that are not French, so a message made only of them is in English or Dutch.
 _NOT_FRENCH = _FOREIGN - {"de", "en", "action", "status", "me", "hello", "hey", "bot", "i"}
 
 
 def _foreign(folded: str, line: str) -> Understood | None:
-    if _reads_as_update(line):
-        return None  # "120 done", "1 ongoing 10 %": the grammar knows these words
+    if _reads_as_update(line) or re.search(r"\d\s*%", line):
+        return None  # "120 done", "1 ongoing 10 %": the grammar reads (or refuses) them
     words = re.findall(r"[a-z']+", folded)
     if not words or not all(word in _FOREIGN for word in words):
         return None
@@ -154,7 +160,65 @@ def _foreign(folded: str, line: str) -> Understood | None:
     return Understood(answer=intent_texts.FOREIGN)
 
 
-_RULES = (_correction, _deferral, _late_mine, _about_one_action, _foreign)
+# ---------------------------------------------------------------- a check-in said of an action
+
+_CHECKIN_OF = re.compile(
+    r"^(?:ras|r\.a\.s|rien de neuf|rien a signaler|pas de changement)\s*,?\s*"
+    r"(?:pour|sur|concernant|cote)\s+(?:le\s+|la\s+|l'|l\s+)?(?:action\s+)?(\d{1,3}(?:\.\d{1,3}){0,3})$"
+)
+
+
+def _checkin_of(folded: str, line: str) -> Understood | None:
+    """ "RAS pour le 113": a check-in of action 113, said the other way round."""
+    found = _CHECKIN_OF.match(folded.rstrip(" .!"))
+    return Understood(text=f"!maj {found.group(1)} RAS") if found else None
+
+
+# ---------------------------------------------------------------- an action and words only
+
+
+def _note_only(folded: str, line: str) -> Understood | None:
+    """ "117 fascicule imprimé": an action then words, no state: proposed as a note."""
+    try:
+        parsed = parse_update(line)
+    except GrammarError:
+        return None
+    if len(parsed.codes) != 1 or not parsed.comment or _states_something(parsed):
+        return None
+    (number,) = parsed.codes
+    return Understood(
+        answer=intent_texts.NOTE_ONLY.format(number=number, comment=parsed.comment),
+        proposal=(f"!note {number} {parsed.comment}",),
+    )
+
+
+def _states_something(parsed) -> bool:
+    return any(
+        (parsed.status, parsed.progress is not None, parsed.health, parsed.checkin)
+    )
+
+
+_POINT_ON = re.compile(
+    r"^(?:point|update|news|nouvelles|mise a jour|maj|suivi)\s+(?:sur|pour|de|du|concernant)\s+"
+    r"(?:le\s+|la\s+|l'action\s+|l'|l\s+|action\s+)?(\d{1,3}(?:\.\d{1,3}){0,3})\s*[:,-]?\s*(.+)$"
+)
+
+
+def _point_on(folded: str, line: str) -> Understood | None:
+    """ "Point sur le 53 : en cours, 45 %": the update, once its heading is set aside."""
+    found = _POINT_ON.match(folded)
+    if found is None:
+        return None
+    code = found.group(1)
+    rest = line[line.find(code) + len(code) :].lstrip(" :,-–")
+    update = f"{code} {rest}"
+    return Understood(text=f"!maj {update}") if _reads_as_update(update) else None
+
+
+_RULES = (
+    _point_on,
+    _checkin_of, _correction, _deferral, _late_mine, _about_one_action, _foreign, _note_only,
+)  # fmt: skip
 
 
 def meant(line: str) -> Understood | None:

@@ -330,3 +330,42 @@ def test_a_mistyped_command_word_without_a_readable_rest_suggests_the_command(sa
 
 def test_a_mistyped_command_without_arguments_proposes_it(say):
     assert understand("!aied", REGISTRY).proposal == ("!aide",)
+
+
+# ---------------------------------------------------------------- lines said another way
+
+
+def test_an_action_then_words_only_is_proposed_as_a_note_and_changes_nothing(say, db):
+    before = snapshot(db)
+    reply = say(LUC, "52 fascicule imprimé")
+    assert reply.proposal == ("!note 52 fascicule imprimé",)
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("text", ["RAS pour le 52", "rien de neuf sur l'action 52"])
+def test_a_check_in_said_before_the_action_is_a_check_in_of_it(text):
+    assert understand(text, REGISTRY, True).text == "!maj 52 RAS"
+
+
+def test_a_point_on_an_action_heading_its_update_is_the_update():
+    understood = understand("Point sur le 53 : en cours, 45 %", REGISTRY, True)
+    assert understood.text == "!maj 53 en cours, 45 %"
+
+
+@pytest.mark.parametrize("text", ["merci beaucoup 🙏", "ok thanks 👍", "merci bcp"])
+def test_thanks_alone_get_no_answer_and_store_nothing(say, db, text):
+    before = snapshot(db)
+    assert say(LUC, text) is None
+    assert snapshot(db) == before
+
+
+def test_an_impossible_percentage_in_english_is_refused_not_proposed_without_it(say, db):
+    before = snapshot(db)
+    reply = say(LUC, "52 in progress 150%")
+    assert reply.refused and "150" in reply.text and not reply.proposal
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("text", ["mes actions en retard", "c quoi mes retards"])
+def test_ones_own_late_actions_in_other_words_are_mes_retards(text):
+    assert understand(text, REGISTRY, True).text == "!mes-retards"
