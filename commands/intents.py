@@ -81,14 +81,16 @@ def _deferral(folded: str, line: str) -> Understood | None:
 
 # ---------------------------------------------------------------- one's own late actions
 
-_MINE_LATE = re.compile(
-    r"\bretard\w*\b.*\b(?:chez|pour)\s+moi\b"
-    r"|\bmes\s+(?:actions\s+)?(?:en\s+)?retards?\b"  # "c quoi mes retards", "mes actions en retard"
-    r"|\bmes\s+actions\s+(?:qui\s+sont\s+)?en\s+retard\b"
+_MINE_LATE = re.compile(r"\bretard\w*\b.*\b(?:chez|pour)\s+moi\b")  # "mes retards" is a command
+#: "mes actions en retard", "c quoi mes retards" (a question with "?" gets its pointer).
+_MINE_LATE_SAID = re.compile(
+    r"^(?:c\s+quoi\s+|c'est\s+quoi\s+)?mes\s+(?:actions\s+en\s+retard|retards)$"
 )
 
 
 def _late_mine(folded: str, line: str) -> Understood | None:
+    if _MINE_LATE_SAID.match(folded) and folded != "mes retards":
+        return Understood(text="!mes-retards")
     if _MINE_LATE.search(folded) and not re.search(r"\d", folded):
         return Understood(text="!mes-retards")
     return None

@@ -125,9 +125,8 @@ def test_a_plan_word_left_in_the_comment_is_proposed_with_the_line_that_stores_i
     "text, line",
     [
         ("85 fontaines installées ✅", "!maj 85 fait « fontaines installées ✅ »"),
-        ("112 c fait", "!maj 112 fait « c fait »"),
         ("125 révision du contrat en cours", "!maj 125 en cours « révision du contrat en cours »"),
-        ("47 en cours 50 pc", "!maj 47 en cours « 50 pc »"),
+        ("47 en cours 50 pc", "!maj 47 en cours 50%"),
         ("47 report à 2027", "!maj 47 « report à 2027 »"),
     ],
 )
@@ -135,6 +134,10 @@ def test_a_plan_word_anywhere_in_the_comment_is_proposed(text, line):
     with pytest.raises(Unsure) as asked:
         read_updates(text)
     assert asked.value.lines == (line,)
+
+
+def test_c_fait_and_c_bon_are_done_as_pilots_text_it():
+    assert read("112 c fait")[0] == DONE and read("34 c bon")[0] == DONE
 
 
 def test_en_stand_by_is_suspended_with_its_reason():
