@@ -310,7 +310,7 @@ class Engine:
             except UserError as refusal:
                 if len(lines) == 1:
                     raise
-                every.append(Refused(index, str(refusal)))
+                every.append(Refused(index, str(refusal), tuple(getattr(refusal, "lines", ()))))
         return every
 
     def _read(self, ctx: Context, cmd: Command, text: str) -> Args:

@@ -50,10 +50,12 @@ class Message:
 
 @dataclass(frozen=True)
 class Refused:
-    """A line of a grouped command that was not read: its number and why, for the reply."""
+    """A line of a grouped command that was not read: its number and why, for the reply, and
+    what confirming would run when the line was proposed rather than refused."""
 
     index: int
     reason: str
+    proposal: tuple[str, ...] = ()
 
 
 @dataclass

@@ -172,10 +172,11 @@ def _apply_one(ctx: Context, named: Action, change: Part) -> tuple[str, Post | N
 def update_action(ctx: Context, every: list[Args | Refused]) -> Reply:
     """Each line applied on its own: the reply says what was stored, and per line what was
     not; one CODIR post for the whole message, none when nothing changed."""
-    results, refused, posts = [], [], []
+    results, refused, posts, proposed = [], [], [], []
     for index, args in enumerate(every, start=1):
         if isinstance(args, Refused):
             refused.append(texts.line_refusal(args.index, args.reason))
+            proposed.extend(args.proposal)  # a line proposed: « oui » runs it
             continue
         pairs = [(named, part) for part in args.change.parts for named in part.actions]
         for named, part in pairs:
@@ -189,13 +190,15 @@ def update_action(ctx: Context, every: list[Args | Refused]) -> Reply:
             results.append(line)
             posts.extend([post] if post else [])
     if not results:
-        raise UserError("\n".join([texts.NOTHING_APPLIED, *(f"• {r}" for r in refused)]))
+        text = "\n".join([texts.NOTHING_APPLIED, *(f"• {r}" for r in refused)])
+        raise Proposal(text, proposed) if proposed else UserError(text)
     if len(results) == 1 and not refused:
         return Reply(text=safe(results[0] + "."), posts=posts)
     lines = [texts.updates_done(len(results)), *(f"• {r}" for r in results)]
     if refused:
         lines += [texts.LINES_REFUSED.format(count=len(refused)), *(f"• {r}" for r in refused)]
-    return Reply(text=safe("\n".join(lines)), posts=one_post(posts))
+    reply = Reply(text=safe("\n".join(lines)), posts=one_post(posts), proposal=tuple(proposed))
+    return reply
 
 
 def _last_comment(ctx: Context, action: Action) -> str | None:

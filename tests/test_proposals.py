@@ -293,3 +293,21 @@ def test_a_teams_proposal_card_has_a_yes_and_a_no_button_answering_oui_and_non()
         (teams_texts.CARD_NO, {"pst": "non"}),
     ]
     assert [command_of(b["data"]) for b in buttons] == ["oui", "non"]
+
+
+def test_a_line_proposed_in_a_grouped_message_is_kept_for_oui_while_the_others_apply(db, say):
+    reply = say(SYLVIE, "!maj 23 fait\n24 fiat", event_id="$grouped")
+    assert status(db, 23) == ("fait", 100)
+    assert status(db, 24) == ("à démarrer", None)
+    assert reply.proposal == ("!maj 24 fait",)
+    say(SYLVIE, "oui", event_id="$yes")
+    assert status(db, 24) == ("fait", 100)
+
+
+def test_a_grouped_message_whose_every_line_is_proposed_stores_nothing_until_oui(db, say):
+    before = snapshot(db)
+    reply = say(SYLVIE, "!maj 23 fiat\n24 fiat", event_id="$both")
+    assert reply.refused and reply.proposal == ("!maj 23 fait", "!maj 24 fait")
+    assert snapshot(db) == before
+    say(SYLVIE, "oui", event_id="$yes")
+    assert status(db, 23) == ("fait", 100) and status(db, 24) == ("fait", 100)
