@@ -162,9 +162,10 @@ def _changes(action) -> list[Change]:
     return standing(action.history)
 
 
-def _status_on(changes: list[Change], day: date, current: str) -> str:
-    """The status at the end of `day`: the latest said change that took effect by then; before
-    any, the first change's old status; without history, the current status."""
+def status_in(changes: list[Change], day: date, current: str) -> str:
+    """The status at the end of `day` from an action's standing `changes`: the latest said
+    change that took effect by then; before any, the first change's old status; without
+    history, `current` (read the changes once, then ask for many days)."""
     status = None
     for change in changes:
         if change.new_status is not None and change.day <= day:
@@ -177,7 +178,7 @@ def _status_on(changes: list[Change], day: date, current: str) -> str:
 
 def status_on(action, day: date) -> str:
     """The action's status at the end of `day` (local), read from its standing changes."""
-    return _status_on(_changes(action), day, action.status)
+    return status_in(_changes(action), day, action.status)
 
 
 def done_day(action) -> date | None:
@@ -220,7 +221,7 @@ def moved_between(actions: Iterable, first: date | None, last: date | None) -> l
             start = next((c for c in changes if c.new_status is not None), None)
             before = (start.old_status if start else None) or action.status
         else:
-            before = _status_on(changes, first - timedelta(days=1), action.status)
-        after = action.status if last is None else _status_on(changes, last, action.status)
+            before = status_in(changes, first - timedelta(days=1), action.status)
+        after = action.status if last is None else status_in(changes, last, action.status)
         moves.append(Move(action, before, after, inside))
     return moves

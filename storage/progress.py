@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from storage.actions import Action
-from storage.clock import local_time
+from storage.effective import standing, status_in
+from storage.effective import status_on as status_on  # the chart's readers ask here too
 from storage.vocabulary import ABANDONED, DONE, REPORT_ORDER
 
 # How "% done" is counted (`done_percent`), said wherever it is shown.
@@ -106,21 +107,8 @@ def status_summary(actions: list[Action]) -> dict:
 
 # ---------------------------------------------------------------- progress over time
 
-
-def status_on(action: Action, day: date) -> str:
-    """The action's status at the end of `day` (local time), read back from its history.
-
-    Before its first entry an action had that entry's old status; an action without history
-    (or imported without one) is taken to have always had its current status.
-    """
-    status = None
-    for entry in action.history:
-        if local_time(entry["at"]).date() > day:
-            if status is None:
-                status = entry.get("old_status")
-            break
-        status = entry.get("new_status") or status
-    return status or action.status
+# `status_on(action, day)`, the status at the end of a day, is storage/effective.py's: it
+# reads the standing changes (imported here, where the counts over time live).
 
 
 def period_ends(first: date, today: date, step: str = "month") -> list[date]:
@@ -151,17 +139,19 @@ def period_ends(first: date, today: date, step: str = "month") -> list[date]:
 def done_percent_over_time(
     actions: list[Action], today: date, step: str | None = None
 ) -> list[tuple[date, float]]:
-    """ "% done" (see `done_percent`) at the end of each month or week, from the first history
-    entry to `today`; [] when the actions carry no history (read them `with_history=True`).
+    """ "% done" (see `done_percent`) at the end of each month or week, from the first standing
+    change (`storage.effective`: undone changes left out, a backdated done on its day) to
+    `today`; [] when the actions carry no history (read them `with_history=True`).
 
     Without `step`, weeks for a history shorter than three months, months otherwise.
     """
-    days = [local_time(e["at"]).date() for action in actions for e in action.history]
+    changes = [(action.status, standing(action.history)) for action in actions]
+    days = [change.day for _, standing_changes in changes for change in standing_changes]
     if not days:
         return []
     first = min(days)
     step = step or ("week" if (today - first).days < 92 else "month")
     return [
-        (end, done_percent(Counter(status_on(action, end) for action in actions)))
+        (end, done_percent(Counter(status_in(c, end, status) for status, c in changes)))
         for end in period_ends(min(first, today), today, step)
     ]

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from storage import history
 from storage.actions import list_actions
 from storage.effective import done_day, given_day, moved_between, standing, status_on
+from storage.progress import done_percent_over_time
 from tests.conftest import SYLVIE
 from tests.report_rows import report_row
 
@@ -118,3 +119,16 @@ def test_status_on_a_day_reads_only_standing_changes():
 
     assert status_on(row, date(2026, 3, 31)) == "à démarrer"
     assert done_day(row) is None
+
+
+def test_the_chart_over_time_leaves_undone_dones_out_and_dates_a_done_on_its_day(db):
+    history.record_update(db, 23, SYLVIE, new_status="fait", comment="le 27/02", at=at(3, 2))
+    history.record_update(db, 24, SYLVIE, new_status="fait", at=at(3, 3))
+    undo_last(db, when=at(3, 3, 10))
+    rows = list(actions(db).values())
+    counted = len([a for a in rows if a.status != "abandonné"])
+
+    series = dict(done_percent_over_time(rows, date(2026, 3, 20), step="month"))
+
+    assert series[date(2026, 2, 28)] == round(100 / counted, 1)  # 23, done on 27/02
+    assert series[date(2026, 3, 20)] == round(100 / counted, 1)  # 24's done was undone
