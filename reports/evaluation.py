@@ -38,8 +38,8 @@ from reports.labels import (
 )
 from reports.narrative import narrative
 from storage.actions import SILENT_AFTER_WEEKS, Action
-from storage.clock import local_time
 from storage.clock import today as local_today
+from storage.effective import moved_between
 from storage.french import format_date_fr, format_percent, format_weeks
 from storage.progress import done_percent_note, status_summary
 from storage.vocabulary import (
@@ -49,7 +49,6 @@ from storage.vocabulary import (
     NOT_STARTED,
     ON_HOLD,
     REPORT_ORDER,
-    STATUS_CHANGE,
     STATUS_COLUMNS,
     STATUS_HEADINGS,
 )
@@ -196,26 +195,17 @@ def _summary(actions: list[Action], window, today: date) -> list:
 
 
 def _moves(actions: list[Action], window, today: date) -> list[Paragraph]:
-    """What moved over the period (the whole history without one)."""
-
-    def in_window(entry) -> bool:
-        return not window or window[0] <= local_time(entry["at"]).date() <= window[1]
-
-    updated, changes = 0, dict.fromkeys(REPORT_ORDER, 0)
+    """What moved over the period (the whole history without one): each action once, in its
+    final state, from the changes that still stand (`storage.effective.moved_between`)."""
+    first, last = window if window else (None, None)
+    moves = moved_between(actions, first, last)
+    updated, changes = len(moves), dict.fromkeys(REPORT_ORDER, 0)
     finished = []
-    for action in actions:
-        entries = [e for e in action.history if in_window(e)]
-        updated += bool(entries)
-        for entry in entries:
-            new = entry.get("new_status")
-            if (
-                entry.get("kind") == STATUS_CHANGE
-                and new in changes
-                and new != entry.get("old_status")
-            ):
-                changes[new] += 1
-                if new == DONE:
-                    finished.append(action)
+    for move in moves:
+        if move.status_moved and move.after in changes:
+            changes[move.after] += 1
+            if move.after == DONE:
+                finished.append(move.action)
     when = (
         f"Du {format_date_fr(window[0])} au {format_date_fr(window[1])}"
         if window

@@ -12,9 +12,10 @@ a report, so their comments go through `sentence` and the history through `narra
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from storage.clock import local_time
+from storage.effective import standing, without_given_day
 from storage.vocabulary import (
     ABANDONED,
     DONE,
@@ -98,9 +99,9 @@ def sentence(comment: str | None) -> str | None:
     return text if text.endswith((".", "…", "?")) else text + "."
 
 
-def month_year(moment) -> str:
-    """`datetime(2023, 3, 1)` -> "mars 2023" (in Belgian time)."""
-    day = local_time(moment)
+def month_year(moment: date | datetime) -> str:
+    """`datetime(2023, 3, 1)` -> "mars 2023" (in Belgian time); a day is taken as it is."""
+    day = moment if not isinstance(moment, datetime) else local_time(moment)
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
@@ -111,31 +112,33 @@ def narrative(
 ) -> str | None:
     """The action's story in a few sentences, oldest first; None when there is nothing to say.
 
-    Changes of status become milestones ("Réalisée en juin 2024."); the latest distinct
-    comments follow as sentences. With a period (first day, last day), only its updates count.
+    Told from the changes that still stand (`storage.effective.standing`: an undone update and
+    its undo are not told), each on the day it took effect: changes of status become
+    milestones ("Réalisée en juin 2024.", a "fait le 12/11" in November); the latest distinct
+    comments follow as sentences. With a period (first day, last day), only its changes count.
     """
+    changes = standing(history)
     if period:
         first, last = period
-        history = [e for e in history if first <= local_time(e["at"]).date() <= last]
-    events: list[tuple[int, str]] = []  # (position, sentence)
+        changes = [c for c in changes if first <= c.day <= last]
+    events: list[tuple[date, int, str]] = []  # (day, position, sentence)
     seen: set[str] = set()
-    comments: list[tuple[int, str]] = []
-    for position, entry in enumerate(history):
-        new = entry.get("new_status")
-        if (
-            entry.get("kind") == STATUS_CHANGE
-            and new in MILESTONES
-            and new != entry.get("old_status")
-        ):
-            events.append((position, f"{MILESTONES[new]} en {month_year(entry['at'])}."))
-        text = sentence(entry.get("comment"))
+    comments: list[tuple[date, int, str]] = []
+    for position, change in enumerate(changes):
+        comment = change.comment
+        if change.kind == STATUS_CHANGE and change.moves_status:
+            comment = without_given_day(comment)  # the milestone carries the day
+            if change.new_status in MILESTONES:
+                milestone = f"{MILESTONES[change.new_status]} en {month_year(change.day)}."
+                events.append((change.day, position, milestone))
+        text = sentence(comment)
         if text and fold(text) not in seen:
             seen.add(fold(text))
-            comments.append((position, text))
-    if not history and not period:
+            comments.append((change.day, position, text))
+    if not changes and not period:
         text = sentence(last_comment)
         if text:
-            comments.append((0, text))
+            comments.append((date.min, 0, text))
     events.extend(comments[-COMMENT_LIMIT:])
-    events.sort(key=lambda event: event[0])
-    return " ".join(text for _, text in events) or None
+    events.sort(key=lambda event: event[:2])
+    return " ".join(text for _, _, text in events) or None

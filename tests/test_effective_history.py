@@ -3,6 +3,8 @@ corrections are out, each with the day it took effect, as every report of the pa
 
 from datetime import UTC, date, datetime
 
+from reports.evaluation import evaluation_report
+from reports.narrative import narrative
 from storage import history
 from storage.actions import list_actions
 from storage.effective import done_day, given_day, moved_between, standing, status_on
@@ -132,3 +134,34 @@ def test_the_chart_over_time_leaves_undone_dones_out_and_dates_a_done_on_its_day
 
     assert series[date(2026, 2, 28)] == round(100 / counted, 1)  # 23, done on 27/02
     assert series[date(2026, 3, 20)] == round(100 / counted, 1)  # 24's done was undone
+
+
+def test_the_evaluation_counts_each_done_once_and_tells_no_undone_change(db):
+    march = dict(since=date(2026, 3, 1), generated_on=date(2026, 3, 31))
+    history.record_update(db, 3, SYLVIE, new_status="fait", comment="le 12/03", at=at(3, 20))
+    for status in ("fait", "en cours", "fait"):
+        history.record_update(db, 47, SYLVIE, new_status=status, at=at(3, 4))
+    history.record_update(db, 110, SYLVIE, new_status="fait", at=at(3, 5))
+    history.record_update(db, 110, SYLVIE, new_status="fait", comment="merci", at=at(3, 6))
+    history.record_update(db, 94, SYLVIE, new_status="fait", at=at(3, 7))
+    undo_last(db, when=at(3, 7, 10))
+    history.record_update(db, 85, SYLVIE, new_status="fait", at=at(3, 8))
+    history.record_update(db, 85, SYLVIE, new_status="à démarrer", at=at(3, 9))
+    rows = actions(db)
+    codes = ", ".join(rows[n].code for n in (3, 47, 110))
+
+    text = evaluation_report(list(rows.values()), "md", **march).decode()
+
+    assert "4 actions ont reçu au moins une mise à jour" in text  # 3, 47, 85, 110
+    assert "0 ont démarré, 3 ont été réalisées" in text
+    assert f"Réalisées sur la période : actions {codes}." in text
+    assert "Annulation" not in text and "Le 12/03." not in text
+
+
+def test_a_backdated_done_tells_its_own_month():
+    raw = [
+        {"id": 1, "kind": "status", "old_status": "en cours", "new_status": "fait"},
+    ]
+    raw[0] |= {"comment": "le 28/02 rapport remis", "at": at(3, 2)}
+
+    assert narrative(raw) == "Réalisée en février 2026. Rapport remis."
