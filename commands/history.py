@@ -1,5 +1,6 @@
 """!historique: every change of an action, or a person's changes, newest first, in pages. The
-history is append-only."""
+history is append-only: it shows every line, an undone one marked « (annulé) » (the reports read
+only the changes that still stand, storage/effective.py)."""
 
 from commands import texts
 from commands.access import Rule
@@ -11,10 +12,18 @@ from commands.registry import command
 from commands.render import describe_update, paged, person_name
 from commands.types import Args, Context, Reply
 from storage import history
+from storage.effective import undone_ids
 from storage.vocabulary import fold
 
 #: What a person types for their own history instead of their chat id.
 _ME = "moi"
+#: After a line an undo (or a correction) cancelled.
+UNDONE_MARK = " (annulé)"
+
+
+def _line(entry: dict, directory, undone: set[int]) -> str:
+    text = describe_update(entry, directory)
+    return text + UNDONE_MARK if entry["id"] in undone else text
 
 
 def _action_or_person(reading: Reading) -> tuple[dict | None, str | None]:
@@ -71,7 +80,8 @@ def show_history(ctx: Context, args: Args) -> Reply:
     if not entries:
         return Reply(text=texts.NO_HISTORY.format(number=code))
     head = texts.HISTORY_HEAD.format(number=code, title=shorten(action.title, 60))
-    items = [describe_update(entry, ctx.directory) for entry in entries]
+    undone = undone_ids(entries)
+    items = [_line(entry, ctx.directory, undone) for entry in entries]
     return paginate(head, [("", items)], args.page, f"!historique {code}")
 
 
@@ -81,7 +91,8 @@ def _person_history(ctx: Context, person: str, page: int) -> Reply:
     if not total:
         return Reply(text=safe(texts.NO_PERSON_HISTORY.format(who=name)))
     entries = history.changes_by(ctx.db, person, total)
-    items = [f"{e['action_code']} — {describe_update(e, ctx.directory)}" for e in entries]
+    undone = history.undone_ids(ctx.db)
+    items = [f"{e['action_code']} — {_line(e, ctx.directory, undone)}" for e in entries]
     again = "!historique " + (_ME if person == ctx.user.chat_id else person)
     head = texts.PERSON_HISTORY_HEAD.format(who=name, total=total)
     return paginate(head, [("", items)], page, again)

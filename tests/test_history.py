@@ -36,6 +36,21 @@ def test_history_shows_an_undo_in_french(say):
     assert newest == "• 14/03/2025 10:30 SV : annulation : fait, 100 % → à démarrer"
 
 
+def test_history_still_shows_an_undone_line_marked_as_undone(say):
+    say(SYLVIE, "!maj 23 en cours 20%")
+    say(SYLVIE, "!maj 23 fait")
+    say(SYLVIE, "!annuler")
+    lines = say(STRANGER, "!historique 23").text.splitlines()[1:]
+    mine = say(SYLVIE, "!historique moi").text.splitlines()[1:]
+
+    assert lines == [
+        "• 14/03/2025 10:30 SV : annulation : fait, 100 % → en cours, 20 %",
+        "• 14/03/2025 10:30 SV : en cours → fait, 100 % (annulé)",
+        "• 14/03/2025 10:30 SV : à démarrer → en cours, 20 %",
+    ]
+    assert [line.endswith("(annulé)") for line in mine] == [False, True, False]
+
+
 def test_history_of_an_untouched_action_says_so(say):
     reply = say(STRANGER, "!historique 23")
     assert not reply.refused
