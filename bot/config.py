@@ -9,7 +9,7 @@ PST_BOT_PICKLE_KEY, PST_BOT_TEAMS_SECRET.
 import os
 import re
 import tomllib
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -157,6 +157,16 @@ class RhythmConfig(_Section):
     skip_weekends: bool = True
     #: Public holidays without reminders: a country code of the `holidays` library ("" : none).
     skip_holidays: str = "BE"
+    #: The Conseil's meeting days (ISO dates); the digest lists what falls due before the next.
+    conseil: list[date] = Field(default_factory=list)
+
+    @field_validator("conseil", mode="before")
+    @classmethod
+    def _conseil(cls, value) -> list[date]:
+        try:
+            return sorted({date.fromisoformat(item) for item in value})
+        except (TypeError, ValueError):
+            raise ValueError('des dates ISO, ex. ["2027-03-24", "2027-06-23"]') from None
 
     @field_validator("timezone")
     @classmethod

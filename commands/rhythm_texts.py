@@ -8,26 +8,37 @@ DIGEST_HEAD = "Digest CODIR du {day} (changements depuis le {since})"
 DIGEST_PLAN = "— {title} —"
 DIGEST_NO_PLAN = "Aucun plan ouvert."
 DIGEST_NO_CHANGE = "Aucun changement de statut cette semaine."
-DIGEST_OS = "OS {number} — {title}"
-#: A change of status, as the digest counts it (newly done, started, suspended, abandoned).
-DIGEST_CHANGE_LABELS = {
-    "fait": "Faites",
-    "en cours": "Démarrées",
-    "suspendu": "Suspendues",
-    "abandonné": "Abandonnées",
+#: The digest's sections, most urgent first (commands/digest_agenda.py).
+DIGEST_RISKS = "Bloquées ou à risque ({count})"
+DIGEST_RISKS_COMMAND = "!risques"
+DIGEST_MOVED = "Échéances reportées ({count})"
+DIGEST_MOVED_REASON = "{was} → {now}"
+DIGEST_LATE = "Nouvellement en retard ({count}, sur {total} en retard)"
+DIGEST_LATE_REASON = "échéance du {end}"
+DIGEST_LATE_COMMAND = "!retard"
+#: Done, started, suspended or abandoned since the last digest.
+DIGEST_CHANGES = {
+    "fait": "Faites ({count})",
+    "en cours": "Démarrées ({count})",
+    "suspendu": "Suspendues ou abandonnées ({count})",
 }
-DIGEST_LATE = "En retard ({count}) : {codes}"
-DIGEST_LATE_COUNT = "{count} en retard"
-DIGEST_SOON = "Échéance dans les {days} jours ({count}) : {items}"
-DIGEST_SOON_COUNT = "{count} à échéance sous {days} jours"
+DIGEST_CHANGE_LABELS = {"suspendu": "Suspendue", "abandonné": "Abandonnée"}
+DIGEST_DUE_CONSEIL = "À échéance avant le Conseil du {when} ({count})"
+DIGEST_DUE_SOON = "À échéance dans les {days} jours ({count})"
 DIGEST_SILENT = (
-    "Sans nouvelles (rien depuis {weeks} ou {ignored} rappels sans réponse) : {names}"
+    "Sans nouvelles (rien depuis {weeks} ou {ignored} rappels sans réponse, {count} pilotes)"
 )
-DIGEST_SILENT_TOTAL = " ({count} pilotes)"
+DIGEST_TREND = "Avancement"
 DIGEST_PROGRESS = (
-    "Avancement : {percent} % des actions faites ({done} sur {total}, "
-    "les {abandoned} abandonnées non comptées)."
+    "{percent} % des actions faites ({done} sur {total}, {abandoned}) ; "
+    "{last} % au dernier digest, {month} % il y a un mois ; {late} en retard."
 )
+DIGEST_ABANDONED = "les {count} abandonnées non comptées"
+DIGEST_ABANDONED_ONE = "l'abandonnée non comptée"
+DIGEST_ABANDONED_NONE = "aucune abandonnée"
+#: After the most urgent few of a section: how many more, and the command that lists them.
+DIGEST_MORE = "… et {count} autres : {command}"
+DIGEST_MORE_COMMAND = "!tableau"
 DIGEST_TAIL = "Tableau complet : !tableau — actions en retard : !retard"
 REMINDER_HEAD = "Bonjour {name}, {count} actions du PST attendent un mot de votre part :"
 REMINDER_HEAD_ONE = "Bonjour {name}, une action du PST attend un mot de votre part :"

@@ -51,6 +51,8 @@ class Rhythm:
     skip_weekends: bool = True
     #: A country code of the `holidays` library; "" : none.
     holiday_country: str = "BE"
+    #: The Conseil's meeting days, in order: the digest lists what falls due before the next.
+    conseil: tuple[date, ...] = ()
 
     @classmethod
     def from_config(
@@ -69,6 +71,7 @@ class Rhythm:
             work_end=hours[1],
             skip_weekends=config.skip_weekends,
             holiday_country=config.skip_holidays,
+            conseil=tuple(sorted(getattr(config, "conseil", ()))),
         )
 
     @property
@@ -128,7 +131,13 @@ def digest(db, rhythm: Rhythm, directory: Directory, now: datetime) -> Outgoing:
     local = now.astimezone(rhythm.zone)
     since = sends.last_due(db, DIGEST) or now - timedelta(days=FIRST_DIGEST_DAYS)
     text, html = digest_message(
-        db, directory, now, since, zone=rhythm.zone, silent_after=rhythm.silent_after
+        db,
+        directory,
+        now,
+        since,
+        zone=rhythm.zone,
+        silent_after=rhythm.silent_after,
+        conseil=rhythm.conseil,
     )
     return Outgoing(
         key=f"{DIGEST}:{local.date().isoformat()}",

@@ -1,5 +1,7 @@
 """Configuration: one clear error naming the wrong key; secrets from the environment."""
 
+from datetime import date
+
 import pytest
 
 from bot.config import ConfigError, load_config, parse_config
@@ -100,6 +102,7 @@ def test_example_config_sets_the_rhythm_with_the_documented_keys():
         "BE",
         "Europe/Brussels",
     )
+    assert rhythm.conseil == []
 
 
 @pytest.mark.parametrize(
@@ -110,8 +113,18 @@ def test_example_config_sets_the_rhythm_with_the_documented_keys():
         ("skip_holidays", "XX", "rhythm.skip_holidays"),
         ("timezone", "Europe/Bruxelles", "rhythm.timezone"),
         ("reminders_before", [0], "rhythm.reminders_before"),
+        ("conseil", ["24/03/2027"], "rhythm.conseil"),
+        ("conseil", [20270324], "rhythm.conseil"),
+        ("conseil", "2027-03-24", "rhythm.conseil"),
     ],
 )
 def test_a_wrong_rhythm_key_is_named(key, value, message):
     with pytest.raises(ConfigError, match=message):
         parse_config({"rhythm": {key: value}})
+
+
+def test_rhythm_conseil_reads_iso_dates_in_order():
+    matrix = {**MATRIX, "password": "x"}
+    config = {"matrix": matrix, "rhythm": {"conseil": ["2027-06-23", "2027-03-24"]}}
+    rhythm = parse_config(config).rhythm
+    assert rhythm.conseil == [date(2027, 3, 24), date(2027, 6, 23)]

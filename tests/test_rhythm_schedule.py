@@ -1,7 +1,7 @@
 """When the bot speaks on its own: the digest at its time, reminders grouped per person, quiet
 times respected, nothing twice. The clock is a parameter: no test sleeps."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -93,7 +93,10 @@ def test_no_digest_when_turned_off(db, directory):
 
 def test_rhythm_is_built_from_the_configuration():
     config = RhythmConfig(
-        digest="mardi 10:15", working_hours="09:00-16:00", reminders_before=[7, 30]
+        digest="mardi 10:15",
+        working_hours="09:00-16:00",
+        reminders_before=[7, 30],
+        conseil=["2027-06-23", "2027-03-24"],
     )
     rhythm = Rhythm.from_config(
         config, digest_time(config.digest), working_hours(config.working_hours)
@@ -101,6 +104,7 @@ def test_rhythm_is_built_from_the_configuration():
     assert (rhythm.digest_day, rhythm.digest_time) == (1, time(10, 15))
     assert (rhythm.work_start, rhythm.work_end) == (time(9, 0), time(16, 0))
     assert rhythm.reminders_before == (30, 7) and rhythm.holiday_country == "BE"
+    assert rhythm.conseil == (date(2027, 3, 24), date(2027, 6, 23))
 
 
 # ---------------------------------------------------------------- reminders, grouped
