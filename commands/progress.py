@@ -9,11 +9,11 @@ from commands.arguments import ACTION, Param, Reading, text
 from commands.errors import MissingArgument, UserError
 from commands.formatting import day, safe, shorten
 from commands.registry import command
-from commands.render import codir_post
+from commands.render import codir_note, codir_post, health_news
 from commands.types import Args, Context, Reply
 from storage import history, requests
 from storage.deadlines import MONTHS, parse_deadline
-from storage.vocabulary import GOOD, HEALTH, HEALTHS, INDICATOR, NOTE, fold, health_label
+from storage.vocabulary import HEALTH, HEALTHS, INDICATOR, NOTE, fold, health_label
 
 MAX_INDICATOR = 200
 #: Words that may belong to a deadline ("avril 2019 - 2024", "fin juin 2025").
@@ -80,7 +80,9 @@ def add_note(ctx: Context, args: Args) -> Reply:
         source_id=ctx.message.event_id,
         at=ctx.now,
     )
-    return Reply(text=texts.NOTE_ADDED.format(number=args.action.code))
+    reply = Reply(text=texts.NOTE_ADDED.format(number=args.action.code))
+    reply.posts.append(codir_note(ctx, args.action, args.note))
+    return reply
 
 
 @command(
@@ -140,9 +142,11 @@ def record_health(ctx: Context, args: Args) -> Reply:
     )
     label = health_label(health)
     reply = Reply(text=texts.HEALTH_SET.format(number=action.code, label=label))
-    if health != GOOD:
+    if health_news(action.health, health):  # a return to « bon » is news too
         what = texts.HEALTH_CHANGE.format(health=label) + (f" — {comment}" if comment else "")
         reply.posts.append(codir_post(ctx, action, what))
+    elif comment and health == action.health:  # the same health, a new word on it
+        reply.posts.append(codir_note(ctx, action, comment))
     return reply
 
 

@@ -4,6 +4,7 @@ status_line(action, today)   # "en cours — 40 % — ⚠ en retard"
 person_name(directory, "@luc:example.org")   # "LM": people are named, never by chat id
 describe_update(entry, directory)   # "23/11/2026 10:40 LM : à démarrer → fait, 100 % — devis"
 codir_post(ctx, action, "à démarrer → fait")   # the CODIR room's line for a change
+codir_note(ctx, action, "réunion le 5 juin")   # its line for a comment that changes nothing
 paged(SOME_OS)   # an argument followed by an optional "page 2", read as `args.page`
 """
 
@@ -16,7 +17,7 @@ from commands.errors import UserError
 from commands.formatting import esc, moment, percent, safe, shorten
 from commands.types import CODIR_ROOM, Context, Directory, Post
 from storage.actions import Action
-from storage.vocabulary import DEADLINE, DONE, HEALTH, INDICATOR, KIND_LABELS, UNDO, fold
+from storage.vocabulary import DEADLINE, DONE, GOOD, HEALTH, INDICATOR, KIND_LABELS, UNDO, fold
 
 #: "page 2", "p2", "p. 2": the last words of a list command asking for a later page.
 _PAGE = re.compile(r"^p(?:age)?\.?\s?(\d{1,4})$", re.ASCII)
@@ -106,6 +107,21 @@ def codir_post(ctx: Context, action: Action, what: str, comment: str | None = No
     if comment:
         text += f" — {comment}"
         html += f" — <i>{esc(comment)}</i>"
+    return Post(room=CODIR_ROOM, text=safe(text), html=html)
+
+
+def health_news(old: str | None, new: str | None) -> bool:
+    """Whether a health change is news for the CODIR: any change, except a first « bon »."""
+    return new != old and not (new == GOOD and old is None)
+
+
+def codir_note(ctx: Context, action: Action, comment: str) -> Post:
+    """The CODIR room's short line for a comment alone: « 📝 Note de LM sur l'action 47 … »."""
+    title, who, note = shorten(action.title, 50), sender_name(ctx), shorten(comment, 200)
+    text = texts.CODIR_NOTE.format(who=who, number=action.code, title=title, comment=note)
+    html = texts.CODIR_NOTE_HTML.format(
+        who=esc(who), number=action.code, title=esc(title), comment=esc(note)
+    )
     return Post(room=CODIR_ROOM, text=safe(text), html=html)
 
 

@@ -338,3 +338,21 @@ ECOMPTES_PLACEHOLDER = (
     "!ecomptes forcer (ligne de commande : --force)."
 )
 ECOMPTES_FORCE_WORD = "« {word} » : tapez !ecomptes, ou !ecomptes forcer pour passer outre."
+
+# ---- risks and posts that carry signal (issue 20, items 3 and 4)
+#: A suspension or an abandon needs its reason; {example} is the line to type.
+REASON_NEEDED = "Pourquoi {verb} l'action {number} ? Ajoutez la raison : {example}"
+REASON_VERBS = {"suspendu": "suspendre", "abandonné": "abandonner"}
+REASON_EXAMPLES = {"suspendu": "attente du budget", "abandonné": "projet repris par la commune"}
+#: The CODIR room's line for a comment that changes nothing else.
+CODIR_NOTE = "📝 Note de {who} sur l'action {number} « {title} » : {comment}"
+CODIR_NOTE_HTML = (
+    "📝 Note de <b>{who}</b> sur l'action <b>{number}</b> « {title} » : <i>{comment}</i>"
+)
+NO_RISKS = "Aucune action à risque ni bloquée. 👍"
+RISKS_HEAD = "⚠ {count} actions à risque ou bloquées au {day} :"
+RISKS_HEAD_ONE = "⚠ 1 action à risque ou bloquée au {day} :"
+RISKS_BLOCKED = "Bloquées ({count})"
+RISKS_AT_RISK = "À risque ({count})"
+#: « 52 Numérisation du courrier (LM) — depuis le 12/03/2026 — marché infructueux »
+RISK_LINE = "{number} {title} ({pilots}) — depuis le {since}{reason}"

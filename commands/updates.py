@@ -10,10 +10,11 @@ from commands.formatting import percent, safe, shorten
 from commands.grammar import UpdateLine, read_updates
 from commands.grammar_refusals import GrammarError, Unsure
 from commands.registry import command
-from commands.render import codir_post, one_post
+from commands.render import codir_note, codir_post, health_news, one_post
 from commands.types import Args, Context, Post, Refused, Reply
 from storage import history
 from storage.actions import Action, get_action
+from storage.effective import without_given_day
 from storage.vocabulary import (
     DONE,
     HEALTH,
@@ -105,7 +106,7 @@ def _apply_one(ctx: Context, named: Action, change: Part) -> tuple[str, Post | N
     status, progress = change.status, change.progress
     after = history.resulting_state(action.status, action.progress, status, progress)
     unchanged = after == (action.status, action.progress)
-    new_health = change.health and change.health != action.health
+    new_health = bool(change.health) and change.health != action.health
     if change.checkin and unchanged and not change.comment:
         # "RAS": news that changes nothing, one entry in the history.
         history.record_update(
@@ -118,8 +119,11 @@ def _apply_one(ctx: Context, named: Action, change: Part) -> tuple[str, Post | N
         raise UserError(
             texts.NOTHING_CHANGED.format(number=action.code, status=action.status, progress=current)
         )
+    if not unchanged and after[0] != action.status:
+        _require_reason(action, after[0], change.comment)
     move = ""
-    if not unchanged or not quiet or not new_health:
+    if not unchanged or not (quiet or new_health):
+        # A health said with its reason keeps the reason on the health entry alone.
         entry = history.record_update(
             ctx.db,
             action.number,
@@ -140,6 +144,7 @@ def _apply_one(ctx: Context, named: Action, change: Part) -> tuple[str, Post | N
             ctx.user.chat_id,
             kind=HEALTH,
             value=change.health,
+            comment=change.comment,
             source_id=ctx.message.event_id,
             at=ctx.now,
         )
@@ -147,7 +152,36 @@ def _apply_one(ctx: Context, named: Action, change: Part) -> tuple[str, Post | N
     line = texts.UPDATE_LINE.format(number=action.code, move=move)
     if change.comment:
         line += texts.UPDATE_COMMENT.format(comment=shorten(change.comment, 80))
-    return line, codir_post(ctx, action, move, change.comment)
+    return line, _post(ctx, action, change, moved=not unchanged, new_health=new_health)
+
+
+def _require_reason(action: Action, status: str, comment: str | None) -> None:
+    """A suspension or an abandon says why (« le 12/03 » alone is a day, not a reason)."""
+    if status in texts.REASON_VERBS and not without_given_day(comment):
+        example = f"!maj {action.code} {status} {texts.REASON_EXAMPLES[status]}"
+        verb = texts.REASON_VERBS[status]
+        raise UserError(texts.REASON_NEEDED.format(verb=verb, number=action.code, example=example))
+
+
+def _post(ctx: Context, action: Action, change: Part, *, moved: bool, new_health: bool):
+    """The CODIR line of one applied change: the move when status, progress or health changed,
+    a short note for a new comment alone, nothing otherwise."""
+    after = get_action(ctx.db, action.number)
+    what = []
+    if moved and after.status != action.status:
+        shown = f", {percent(after.progress)}" if after.progress is not None else ""
+        what.append(f"{action.status} → {after.status}{shown}")
+    elif moved:  # the progress alone: « en cours, 40 % → 60 % »
+        was = percent(action.progress) if action.progress is not None else "—"
+        now = percent(after.progress) if after.progress is not None else "—"
+        what.append(f"{after.status}, {was} → {now}")
+    if new_health and health_news(action.health, after.health):
+        what.append(f"santé {health_label(after.health)}")
+    if what:
+        return codir_post(ctx, action, ", ".join(what), change.comment)
+    if change.comment and change.comment != action.last_comment:
+        return codir_note(ctx, action, change.comment)
+    return None
 
 
 @command(

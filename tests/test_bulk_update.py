@@ -107,7 +107,7 @@ def test_an_update_repeated_with_the_same_comment_changes_nothing_and_posts_noth
 
 
 def test_admin_updates_actions_of_several_pilots_in_one_message(say, db):
-    reply = say(ADMIN, "!maj 23 fait\n!maj 47 en cours\n!maj 52 abandonné")
+    reply = say(ADMIN, "!maj 23 fait\n!maj 47 en cours\n!maj 52 abandonné, repris par la commune")
     assert not reply.refused
     assert [status(db, n)[0] for n in (23, 47, 52)] == ["fait", "en cours", "abandonné"]
 
@@ -139,7 +139,7 @@ def test_an_unsure_line_of_a_grouped_message_is_asked_about_and_the_others_appli
 
 
 def test_two_segments_on_each_of_two_lines_are_four_updates_one_post(say, db):
-    reply = say(SYLVIE, "!maj 23 fait, 24 en cours 30 %\n!maj 25 suspendu 32 à 10 %")
+    reply = say(SYLVIE, "!maj 23 fait, 24 en cours 30 %\n!maj 25 suspendu attente SPW, 32 à 10 %")
     assert [status(db, n)[0] for n in (23, 24, 25, 32)] == [
         "fait",
         "en cours",
