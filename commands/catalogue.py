@@ -19,6 +19,7 @@ from commands import (
     reading,
     rhythm,
     rhythm_texts,
+    risks,
     texts,
     undo,
     updates,
@@ -26,7 +27,7 @@ from commands import (
 from commands.registry import Registry, declared_in
 
 SECTIONS = (
-    (texts.SECTION_READING, (reading, lists, history)),
+    (texts.SECTION_READING, (reading, risks, lists, history)),
     (texts.SECTION_UPDATING, (updates, progress, undo)),
     (texts.SECTION_REPORTS, (exports,)),
     (texts.SECTION_DIRECTORY, (directory,)),

@@ -354,5 +354,5 @@ RISKS_HEAD = "⚠ {count} actions à risque ou bloquées au {day} :"
 RISKS_HEAD_ONE = "⚠ 1 action à risque ou bloquée au {day} :"
 RISKS_BLOCKED = "Bloquées ({count})"
 RISKS_AT_RISK = "À risque ({count})"
-#: « 52 Numérisation du courrier (LM) — depuis le 12/03/2026 — marché infructueux »
-RISK_LINE = "{number} {title} ({pilots}) — depuis le {since}{reason}"
+#: In « 52 Numérisation du courrier (LM) — depuis le 12/03/2026 — marché infructueux ».
+RISK_SINCE = "depuis le {day}"
