@@ -207,3 +207,11 @@ def test_a_new_word_on_a_suspended_action_needs_no_new_reason(say, db):
     say(SYLVIE, "!maj 23 suspendu attente du budget")
     reply = say(SYLVIE, "!maj 23 suspendu budget voté en juin")
     assert not reply.refused and reply.posts[0].text.startswith("📝 Note")
+
+
+def test_risks_is_a_read_that_writes_nothing(say, db):
+    say(SYLVIE, "!sante 23 risque marché en retard")
+    say(STRANGER, "!aide")  # the stranger is seen once, before the snapshot
+    before = snapshot(db, without=())
+    assert not say(STRANGER, "!risques").refused
+    assert snapshot(db, without=()) == before
