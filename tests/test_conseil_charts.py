@@ -78,7 +78,7 @@ def test_synthese_evaluation_and_chart_show_the_same_percent_done(say, db):
     for number in (1, 2, 3):
         say(ADMIN, f"!maj {number} fait")
     for number in (4, 5, 6, 7):
-        say(ADMIN, f"!maj {number} abandonné")
+        say(ADMIN, f"!maj {number} abandonné faute de budget")
     the_plan = plans.only_plan(db)
     rows = list_actions(db, the_plan.id, with_history=True)
     expected = done_percent(status_summary(rows)["by_status"])

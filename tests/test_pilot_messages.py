@@ -207,11 +207,31 @@ MESSAGES = [
     case("en-cours-hyphenated", "!maj 23 en-cours 40%", under_way(40)),
     case("demarre-no-accent", "!maj 23 demarre", stored(IN_PROGRESS)),
     case("commence-with-percent", "!maj 23 commencé 10%", under_way(10)),
-    case("suspendu", "!maj 23 suspendu", stored(ON_HOLD)),
-    case("suspendue", "!maj 23 suspendue", stored(ON_HOLD)),
-    case("typo-suspendi", "!maj 23 suspendi", stored(ON_HOLD)),
-    case("en-pause", "!maj 23 en pause", stored(ON_HOLD)),
-    case("stand-by", "!maj 23 stand-by", stored(ON_HOLD)),
+    case(
+        "suspendu",
+        "!maj 23 suspendu attente du budget",
+        stored(ON_HOLD, comment="attente du budget"),
+    ),
+    case(
+        "suspendue",
+        "!maj 23 suspendue attente du budget",
+        stored(ON_HOLD, comment="attente du budget"),
+    ),
+    case(
+        "typo-suspendi",
+        "!maj 23 suspendi attente SPW",
+        Refused("vouliez-vous dire « suspendu »"),  # a near spelling with a comment: proposed
+    ),
+    case(
+        "en-pause",
+        "!maj 23 en pause attente du budget",
+        stored(ON_HOLD, comment="attente du budget"),
+    ),
+    case(
+        "stand-by",
+        "!maj 23 stand-by attente du budget",
+        stored(ON_HOLD, comment="attente du budget"),
+    ),
     case(
         "en-pause-dash-comment",
         "!maj 23 en pause - attente subside",
@@ -232,8 +252,12 @@ MESSAGES = [
         "!maj 23 Abandonné - plus de budget",
         stored("abandonné", comment="plus de budget"),
     ),
-    case("annule", "!maj 23 annulé", stored("abandonné")),
-    case("typo-abandonee", "!maj 23 abandonee", stored("abandonné")),
+    case("annule", "!maj 23 annulé plus de budget", stored("abandonné", comment="plus de budget")),
+    case(
+        "typo-abandonee",
+        "!maj 23 abandonee plus de budget",
+        Refused("vouliez-vous dire « abandonné »"),  # a near spelling with a comment: proposed
+    ),
     case("ok-is-no-status", "!maj 23 ok", Refused(WHICH_STATUS)),
     # ------------------------------------------------------------ emoji and status leads
     case("thumbs-up-alone", "!maj 23 👍", Refused(WHICH_STATUS)),
@@ -336,8 +360,8 @@ MESSAGES = [
     case("progress-moves-on", "!maj 23 60%", under_way(60), before="!maj 23 en cours 40%"),
     case(
         "hold-keeps-progress",
-        "!maj 23 suspendu",
-        stored(ON_HOLD, 40),
+        "!maj 23 suspendu attente SPW",
+        stored(ON_HOLD, 40, comment="attente SPW"),
         before="!maj 23 en cours 40%",
     ),
     case("under-way-to-done", "!maj 23 fait", done(23), before="!maj 23 en cours 40%"),
@@ -358,8 +382,8 @@ MESSAGES = [
     ),
     case(
         "done-put-on-hold",
-        "!maj 23 suspendu",
-        stored(ON_HOLD),
+        "!maj 23 suspendu attente SPW",
+        stored(ON_HOLD, comment="attente SPW"),
         before="!maj 23 fait",
     ),
     case(
@@ -619,7 +643,9 @@ def test_no_accepted_update_stores_an_incoherent_status_and_progress(template, t
 )
 @example(before="!maj 23 fait", text="!maj 23 en cours")
 @given(
-    before=st.sampled_from(["!maj 23 fait", "!maj 23 en cours 40%", "!maj 23 et 24 suspendu"]),
+    before=st.sampled_from(
+        ["!maj 23 fait", "!maj 23 en cours 40%", "!maj 23 et 24 suspendu attente SPW"]
+    ),
     text=messages,
 )
 def test_from_any_coherent_state_no_accepted_update_stores_an_incoherent_one(

@@ -68,7 +68,7 @@ def test_oo_accepts_a_comma_and_a_prefix(say):
 
 def test_overdue_groups_by_os_and_leaves_out_done_actions(say):
     say(ADMIN, "!maj 1 fait")
-    say(ADMIN, "!maj 2 abandonné")
+    say(ADMIN, "!maj 2 abandonné faute de budget")
     text = say(STRANGER, "!retard").text
     assert text.startswith("⚠ 125 actions en retard au 14/03/2025 (page 1/7) :")
     assert "\nOS 1 — " in text and "(20)" in text
@@ -151,7 +151,7 @@ def test_summary_gives_counts_per_status_and_percent_done_per_os(say):
 def test_summary_leaves_abandoned_actions_out_of_the_percentage(say):
     say(ADMIN, "!maj 110 fait")
     for number in range(111, 119):
-        say(ADMIN, f"!maj {number} abandonné")
+        say(ADMIN, f"!maj {number} abandonné faute de budget")
     text = say(STRANGER, "!summary").text
     assert "▓▓▓▓▓▓▓▓▓▓ 100 % fait (1/1) — 1 fait, 8 abandonné" in text
     assert "les 8 abandonnées non comptées" in text
