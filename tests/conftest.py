@@ -1,6 +1,6 @@
 """Shared fixtures: an in-memory PST seeded with the bundled example, and an engine over it."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -20,6 +20,19 @@ STRANGER = "@someone:example.org"
 
 #: Every command the bot serves, as the transports build it.
 REGISTRY = build_registry()
+
+
+class MovingClock:
+    """A clock a test moves forward (`wait`), starting at NOW."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def wait(self, minutes: float) -> None:
+        self.now += timedelta(minutes=minutes)
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """What pilots mean beyond the command words: `annuler 59`, a correction, a question about one
 action, their own late actions, a deadline request, English or Dutch, a mistyped command."""
 
-from datetime import timedelta
 
 import pytest
 
@@ -13,23 +12,12 @@ from commands.undo import correct
 from storage import history, requests
 from storage.actions import get_action
 from storage.plans import choose_plan
-from tests.conftest import LUC, NOW, REGISTRY, SYLVIE, snapshot
-
-
-class Clock:
-    def __init__(self):
-        self.now = NOW
-
-    def __call__(self):
-        return self.now
-
-    def wait(self, minutes: float) -> None:
-        self.now += timedelta(minutes=minutes)
+from tests.conftest import LUC, REGISTRY, SYLVIE, MovingClock, snapshot
 
 
 @pytest.fixture
 def clock():
-    return Clock()
+    return MovingClock()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Richer updates: !note, !indicateur, !sante, !echeance, !annuler, and their refusals."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -8,25 +8,12 @@ from commands.engine import Engine
 from commands.types import Message
 from storage import history
 from storage.actions import Action, get_action
-from tests.conftest import ADMIN, LUC, NOW, REGISTRY, STRANGER, SYLVIE, snapshot
-
-
-class Clock:
-    """A clock the test moves forward."""
-
-    def __init__(self):
-        self.now = NOW
-
-    def __call__(self):
-        return self.now
-
-    def wait(self, minutes: float) -> None:
-        self.now += timedelta(minutes=minutes)
+from tests.conftest import ADMIN, LUC, REGISTRY, STRANGER, SYLVIE, MovingClock, snapshot
 
 
 @pytest.fixture
 def clock():
-    return Clock()
+    return MovingClock()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from commands.types import Message
 from storage import history
 from storage.db import open_db
 from storage.importing import import_plan, load_example
-from tests.conftest import ADMIN, LUC, NOW, SYLVIE, snapshot
+from tests.conftest import ADMIN, LUC, NOW, SYLVIE, MovingClock, snapshot
 
 ROOM = "!room"
 #: A test-only command proposing two updates of Sylvie's actions (23 and 24).
@@ -34,17 +34,9 @@ def propose(ctx, args):
     raise Proposal("Je comprends : 23 en cours, 50 % ; 24 fait. C'est bien ça ?", PROPOSED)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return MovingClock()
 
 
 @pytest.fixture
