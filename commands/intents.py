@@ -23,6 +23,7 @@ word with one typo ("!mja 52 fait": a swapped pair counts as one edit).
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -181,9 +182,8 @@ def _checkin_of(folded: str, line: str) -> Understood | None:
 
 def _note_only(folded: str, line: str) -> Understood | None:
     """ "117 fascicule imprimé": an action then words, no state: proposed as a note."""
-    try:
-        parsed = parse_update(line)
-    except GrammarError:
+    parsed, refusal = _read(line)
+    if refusal is not None:
         return None
     if len(parsed.codes) != 1 or not parsed.comment or _states_something(parsed):
         return None
@@ -269,20 +269,25 @@ def mistyped(command_text: str, registry) -> Understood | None:
     return Understood(answer=text, refused=True)
 
 
-def _has_status(line: str) -> bool:
+@lru_cache(maxsize=64)
+def _read(line: str) -> tuple:
+    """The grammar's reading of `line`, or its refusal: (UpdateLine, None) or (None, error).
+    The intents ask about the same line several times; the grammar reads it once."""
     try:
-        return parse_update(line).status is not None
-    except Unsure as unsure:  # "52 en cours report à mars": an update the grammar proposes
-        return any(segment.status is not None for segment in unsure.segments)
-    except GrammarError:
-        return False
+        return parse_update(line), None
+    except GrammarError as refusal:
+        return None, refusal
+
+
+def _has_status(line: str) -> bool:
+    parsed, refusal = _read(line)
+    if isinstance(refusal, Unsure):  # "52 en cours report à mars": an update it proposes
+        return any(segment.status is not None for segment in refusal.segments)
+    return parsed is not None and parsed.status is not None
 
 
 def _reads_as_update(rest: str) -> bool:
-    try:
-        parsed = parse_update(rest)
-    except Unsure:
-        return True
-    except GrammarError:
-        return False
+    parsed, refusal = _read(rest)
+    if refusal is not None:
+        return isinstance(refusal, Unsure)
     return parsed.status is not None or parsed.progress is not None
