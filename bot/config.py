@@ -11,6 +11,7 @@ import re
 import tomllib
 from datetime import date, time
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -159,6 +160,9 @@ class RhythmConfig(_Section):
     skip_holidays: str = "BE"
     #: The Conseil's meeting days (ISO dates); the digest lists what falls due before the next.
     conseil: list[date] = Field(default_factory=list)
+    #: CODIR posts: "each" (one post per change, as it happens) or "grouped" (one post per
+    #: quarter hour with every change of that quarter).
+    codir_posts: Literal["each", "grouped"] = "each"
 
     @field_validator("conseil", mode="before")
     @classmethod
