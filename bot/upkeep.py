@@ -1,4 +1,5 @@
-"""The bot's daily upkeep: the nightly backup when it is due, and forgetting old handled events.
+"""The bot's daily upkeep: the nightly backup when it is due, and forgetting old handled events
+and the CODIR posts held for grouped posts long ago.
 
     for line in daily_upkeep(db, settings.storage, now_utc()):
         log.info("%s", line)
@@ -12,7 +13,7 @@ call tries again.
 """
 
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
@@ -20,6 +21,7 @@ from bot import console_texts as texts
 from bot.config import StorageConfig
 from storage.backup import nightly
 from storage.bookkeeping import prune_handled
+from storage.held_posts import prune as prune_held
 
 
 def daily_upkeep(db: sqlite_utils.Database, storage: StorageConfig, now: datetime) -> list[str]:
@@ -43,4 +45,9 @@ def daily_upkeep(db: sqlite_utils.Database, storage: StorageConfig, now: datetim
     else:
         if pruned:
             lines.append(texts.UPKEEP_PRUNED.format(count=pruned, days=storage.handled_events_days))
+    try:
+        # Held posts are grouped within the day; a week later they are only weight.
+        prune_held(db, now - timedelta(days=7))
+    except sqlite3.Error as error:
+        lines.append(texts.UPKEEP_PRUNE_FAILED.format(reason=error))
     return lines

@@ -42,7 +42,7 @@ from commands.proposals import PROPOSAL_MINUTES, Pending, Proposals
 from commands.registry import Command, Registry
 from commands.replies import fit, together
 from commands.types import Args, Context, Directory, Message, Organisation, Refused, Reply
-from storage import bookkeeping, outbox, plans
+from storage import bookkeeping, held_posts, outbox, plans
 from storage.clock import now_utc
 from storage.plans import Plan
 from storage.transactions import transaction
@@ -53,8 +53,14 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 20_000
 #: Most lines a grouped command (one !maj per line) may hold.
 MAX_LINES = 50
+#: Bidirectional controls (U+202A-202E, U+2066-2069): they can make a stored line read
+#: otherwise than it was written (« fait » shown where « à démarrer » is stored); removed.
+_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
 def _storable(text: str | None) -> str:
-    return (text or "").encode("utf-8", "replace").decode("utf-8")
+    """`text` as it can be stored: lone surrogates as "?", bidi controls removed."""
+    return (text or "").encode("utf-8", "replace").decode("utf-8").translate(_BIDI)
 
 
 class _Replayed(Exception):  # noqa: N818 (a signal, not an error)
@@ -245,6 +251,10 @@ class Engine:
                     replies.append(cmd.handler(ctx, args))
                     _refuse_closed_plan(args, self.db.conn.total_changes != before)
                 reply = together(replies)
+                if reply.posts and self._grouped():
+                    # Held for the quarter hour's grouped post: none is sent now.
+                    held_posts.hold(self.db, fit(reply).posts, ctx.now)
+                    reply.posts = []
                 elsewhere = [t for t in self.transports if t != message.transport]
                 if reply.posts and elsewhere:
                     outbox.queue(self.db, fit(reply).posts, elsewhere)
@@ -273,6 +283,10 @@ class Engine:
             # Nothing was changed: remembered in memory, the refusal itself if replayed.
             bookkeeping.note_answered(self.db, message.event_id, fit(reply).to_dict())
         return reply
+
+    def _grouped(self) -> bool:
+        """Whether CODIR posts are held for one grouped post per quarter hour."""
+        return getattr(self.rhythm, "codir_posts", "each") == "grouped"
 
     def _plan_of(self, room: str) -> tuple[Plan | None, str]:
         """The plan a room works on (`plans.choose_plan`), or None and why."""

@@ -4,6 +4,7 @@
 
 SECTION_RHYTHM = "Rythme : digest et rappels"
 CODIR_LABEL = "salon CODIR"
+GROUPED_HEAD = "Changements de {start} à {end}"
 DIGEST_HEAD = "Digest CODIR du {day} (changements depuis le {since})"
 DIGEST_PLAN = "— {title} —"
 DIGEST_NO_PLAN = "Aucun plan ouvert."

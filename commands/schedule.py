@@ -1,4 +1,5 @@
-"""What the bot says on its own, and when: the weekly CODIR digest and the pilots' reminders.
+"""What the bot says on its own, and when: the weekly CODIR digest, the pilots' reminders and,
+with `codir_posts = "grouped"`, one CODIR post per quarter hour.
 
     rhythm = Rhythm.from_config(cfg.rhythm, digest_time(cfg.rhythm.digest),
                                 working_hours(cfg.rhythm.working_hours))
@@ -23,13 +24,15 @@ import holidays
 from commands import rhythm_texts
 from commands.access import effective_directory
 from commands.digest import digest_message
+from commands.formatting import esc
 from commands.reminders import needs_of, reminder_message
 from commands.render import person_name
+from commands.replies import MAX_REPLY
 from commands.types import CODIR_ROOM, Directory
-from storage import absences, plans, sends
+from storage import absences, held_posts, plans, sends
 from storage.actions import SILENT_AFTER_WEEKS
 
-DIGEST, REMINDER = "digest", "reminder"
+DIGEST, REMINDER, GROUPED = "digest", "reminder", "grouped"
 #: When there was no digest before, the first one tells this far back.
 FIRST_DIGEST_DAYS = 7
 
@@ -53,6 +56,8 @@ class Rhythm:
     holiday_country: str = "BE"
     #: The Conseil's meeting days, in order: the digest lists what falls due before the next.
     conseil: tuple[date, ...] = ()
+    #: CODIR posts: "each" as they happen, or "grouped" once per quarter hour.
+    codir_posts: str = "each"
 
     @classmethod
     def from_config(
@@ -72,6 +77,7 @@ class Rhythm:
             skip_weekends=config.skip_weekends,
             holiday_country=config.skip_holidays,
             conseil=tuple(sorted(getattr(config, "conseil", ()))),
+            codir_posts=getattr(config, "codir_posts", "each"),
         )
 
     @property
@@ -108,6 +114,7 @@ def due(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[Outgoin
         found.append(digest(db, rhythm, directory, now))
     if reminders_allowed(db, rhythm, now):
         found += reminders(db, rhythm, directory, now)
+    found += grouped_posts(db, rhythm, now)
     already = sends.recorded(db, [o.key for o in found])
     return [o for o in found if o.key not in already]
 
@@ -148,6 +155,52 @@ def digest(db, rhythm: Rhythm, directory: Directory, now: datetime) -> Outgoing:
         html=html,
         at=now,
     )
+
+
+# ---------------------------------------------------------------- grouped CODIR posts
+
+
+def grouped_posts(db, rhythm: Rhythm, now: datetime) -> list[Outgoing]:
+    """One post per room for each quarter hour over at `now` whose changes were held
+    (`codir_posts = "grouped"`): every change of that quarter, each once, with its time; a
+    quarter too long for one chat message goes in several parts. Held posts are given even
+    after a switch back to "each": nothing held is lost."""
+    found = []
+    for key, quarter, rows in held_posts.ended(db, now):
+        start = quarter.astimezone(rhythm.zone)
+        end = (quarter + held_posts.QUARTER).astimezone(rhythm.zone)
+        head = rhythm_texts.GROUPED_HEAD.format(start=f"{start:%H:%M}", end=f"{end:%H:%M}")
+        lines = []
+        for row in rows:
+            at = f"{datetime.fromisoformat(row['at']).astimezone(rhythm.zone):%H:%M}"
+            lines.append((f"{at} {row['text']}", f"{at} {row['html'] or esc(row['text'])}"))
+        for part, chunk in enumerate(_chunks(lines, MAX_REPLY - len(head) - 20), start=1):
+            found.append(
+                Outgoing(
+                    key=key if part == 1 else f"{key}#{part}",
+                    kind=GROUPED,
+                    recipient=rows[0]["room"],
+                    label=rhythm_texts.CODIR_LABEL,
+                    text="\n".join([head] + [text for text, _ in chunk]),
+                    html="<br>\n".join([f"<b>{esc(head)}</b>"] + [html for _, html in chunk]),
+                    at=now,
+                )
+            )
+    return found
+
+
+def _chunks(lines: list[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
+    """`lines` (text, html) in runs whose text and html each stay within `size` characters
+    (a single longer line is a run of its own)."""
+    chunks: list[list[tuple[str, str]]] = [[]]
+    length = [0, 0]
+    for text, html in lines:
+        if chunks[-1] and (length[0] + len(text) > size or length[1] + len(html) > size):
+            chunks.append([])
+            length = [0, 0]
+        chunks[-1].append((text, html))
+        length = [length[0] + len(text) + 1, length[1] + len(html) + 5]
+    return chunks
 
 
 # ---------------------------------------------------------------- reminders

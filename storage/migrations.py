@@ -1,9 +1,9 @@
 """The database's schema, step by step: each step is named for what it brings, and `STEPS`
-gives each its version (SQLite's `user_version`). The current schema is version 8.
+gives each its version (SQLite's `user_version`). The current schema is version 9.
 
     >>> upgrade(db)                 # what storage.db.open_db does on every opening
     >>> schema_version(db)
-    8
+    9
 
 A step runs once, in its own transaction with the version it sets: a step that fails leaves the
 database at the version before it. A new step is a new function appended to `STEPS`; a step
@@ -284,6 +284,16 @@ def deadline_requests(db: sqlite_utils.Database) -> None:
     db["deadline_requests"].create_index(["action_number"])
 
 
+def held_posts(db: sqlite_utils.Database) -> None:
+    """CODIR posts held for the quarter hour's grouped post (storage/held_posts.py)."""
+    db["held_posts"].create(
+        {"id": int, "key": str, "room": str, "text": str, "html": str, "at": str},
+        pk="id",
+        not_null={"key", "room", "text", "at"},
+    )
+    db["held_posts"].create_index(["at"])
+
+
 #: Each step with the version the database is at once it has run, in the order they run.
 STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, plan_and_history),
@@ -294,6 +304,7 @@ STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (6, several_transports),
     (7, plan_rhythm),
     (8, deadline_requests),
+    (9, held_posts),
 ]
 
 #: The version a database is at once every step has run.

@@ -67,13 +67,13 @@ def one_plan_after_several_plans(db: Database) -> None:
     db.execute("insert into action_pilots values (29, 'SV', 0)")
 
 
-def test_the_steps_are_numbered_one_to_eight_in_order():
-    assert [version for version, _ in STEPS] == list(range(1, 9))
-    assert CURRENT_VERSION == 8
+def test_the_steps_are_numbered_from_one_in_order():
+    assert [version for version, _ in STEPS] == list(range(1, len(STEPS) + 1))
+    assert len(STEPS) == CURRENT_VERSION
 
 
-def test_a_new_database_ends_at_version_eight():
-    assert schema_version(open_db(":memory:")) == 8
+def test_a_new_database_ends_at_the_current_version():
+    assert schema_version(open_db(":memory:")) == CURRENT_VERSION
 
 
 def test_plan_and_history_step_creates_the_plan_tables_with_their_defaults():
@@ -213,19 +213,19 @@ def test_upgrading_a_database_already_current_changes_nothing():
     plans = rows(db, "select * from plans")
     upgrade(db)
     upgrade(db)
-    assert schema_version(db) == 8
+    assert schema_version(db) == CURRENT_VERSION
     assert rows(db, "select type, name, sql from sqlite_master order by name") == schema
     assert rows(db, "select * from actions order by number") == actions
     assert rows(db, "select * from plans") == plans
 
 
-def test_opening_a_database_file_twice_keeps_it_at_version_eight_with_its_plan(tmp_path):
+def test_opening_a_database_file_twice_keeps_it_at_the_current_version_with_its_plan(tmp_path):
     path = tmp_path / "pst.db"
     db = open_db(path)
     import_plan(db, load_example())
     db.close()
     reopened = open_db(path)
-    assert schema_version(reopened) == 8
+    assert schema_version(reopened) == CURRENT_VERSION
     assert reopened["actions"].count == 127
     reopened.close()
 
@@ -260,4 +260,13 @@ def test_deadline_requests_step_starts_an_empty_table_and_keeps_the_plan():
     assert rows(db, "select action_number, wanted, decided_at from deadline_requests") == [
         (29, "2027", None)
     ]
+    assert rows(db, "select pilot from action_pilots where action_number = 29") == [("SV",)]
+
+
+def test_held_posts_step_starts_an_empty_table_and_keeps_the_plan():
+    db = at_version(8)
+    one_plan_after_several_plans(db)
+    upgrade(db, to=9)
+    assert schema_version(db) == 9
+    assert db["held_posts"].count == 0
     assert rows(db, "select pilot from action_pilots where action_number = 29") == [("SV",)]
