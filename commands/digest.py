@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from commands import rhythm_texts
 from commands.digest_agenda import Section, agenda
-from commands.formatting import PHONE, day, esc, safe, shorten
+from commands.formatting import PHONE, day, esc, safe
 from commands.types import Directory
 from storage import plans
 
 #: Most actions a section shows, then fewer while the digest is too long for a phone.
-SHOWN = (5, 3, 1)
+SHOWN = (5, 3, 2, 1)
 
 
 def digest_message(
@@ -62,8 +62,17 @@ def digest_message(
         if len(text) <= PHONE:
             break
     if len(text) > PHONE:
-        text = shorten(text[: PHONE - len(tail) - 3], PHONE) + "…\n" + tail
+        text = _cut(text, tail)
     return safe(text), _html(head, sections, tail, most)
+
+
+def _cut(text: str, tail: str) -> str:
+    """Whole lines from the top while they fit (several plans, each with its sections), then
+    « … » and the tail: never a line cut in the middle."""
+    kept = text.splitlines()[:-1]
+    while kept and len("\n".join([*kept, "…", tail])) > PHONE:
+        kept.pop()
+    return "\n".join([*kept, "…", tail])
 
 
 def _shown(section: Section, most: int) -> list[str]:

@@ -1,8 +1,14 @@
-"""What the CODIR digest lists, most urgent first, chosen from one plan's actions and the
-history that still stands (undone entries and undos left out):
+"""What the CODIR digest lists, most urgent first, chosen from one plan's actions and their
+effective history (`storage.effective`: an undone change and its undo are gone, a « fait le
+26/11 » took effect on 26/11):
 
-    sections = agenda(db, directory, the_plan, now, since, zone=zone,
-                      silent_after=timedelta(weeks=6), conseil=(date(2027, 3, 24),))
+    sections, changed = agenda(db, directory, the_plan, now, since, zone=zone,
+                               silent_after=timedelta(weeks=6), conseil=(date(2027, 3, 24),))
+
+News is what the CODIR has not heard yet: a change said after the last digest (by the
+message's time), told once per action in its final state; a backdated done is news the week
+it is said, and its line gives the day it was done. The trend reads the status each action had
+at the end of a day (`status_in`), so a done dated back counts from its day.
 
 Each `Section` holds every action it is about, most urgent first; commands/digest.py decides
 how many of them the text shows.
@@ -18,8 +24,9 @@ from commands.formatting import day, shorten
 from commands.types import Directory
 from storage import history, sends
 from storage.actions import Action, list_actions
-from storage.french import format_number, format_weeks
-from storage.progress import count_statuses, done_percent, status_on
+from storage.effective import Change, standing, status_in, without_given_day
+from storage.french import format_number, format_progress, format_weeks
+from storage.progress import count_statuses, done_percent
 from storage.vocabulary import (
     ABANDONED,
     AT_RISK,
@@ -30,7 +37,7 @@ from storage.vocabulary import (
     HEALTH,
     IN_PROGRESS,
     ON_HOLD,
-    UNDO,
+    STATUS_CHANGE,
     health_label,
 )
 
@@ -38,10 +45,18 @@ from storage.vocabulary import (
 DUE_SOON_DAYS = 30
 #: A pilot who let this many reminders go unanswered is "sans nouvelles".
 IGNORED_REMINDERS = 3
-#: Longest action title in a line.
-TITLE_WIDTH = 40
+#: Longest action title, and longest reason, in a line.
+TITLE_WIDTH, REASON_WIDTH = 40, 60
 #: The trend compares with the % done this many days ago.
 MONTH_DAYS = 30
+#: Most silent pilots named; the others are counted.
+SILENT_NAMES = 12
+
+# The digest's words not in commands/rhythm_texts.py yet (owned elsewhere): move them there.
+#: A done line says the day it took effect (a « fait le 26/11 » said later, its day).
+DONE_ON = "le {day}"
+#: After the named silent pilots.
+SILENT_MORE = "et {count} autres"
 
 
 @dataclass
@@ -55,11 +70,26 @@ class Section:
     whole: bool = False
 
 
+@dataclass(frozen=True)
+class _Told:
+    """An action, its standing changes, and those the CODIR has not heard of (said in
+    (since, now])."""
+
+    action: Action
+    changes: list[Change]
+    news: list[Change]
+
+
 def action_line(action: Action, reason: str = "") -> str:
     """ "52 Numérisation du courrier… (LM/ACB) — reason" """
-    pilots = f" ({action.pilots_text})" if action.pilots else ""
-    line = f"{action.code} {shorten(action.title, TITLE_WIDTH)}{pilots}"
-    return f"{line} — {shorten(reason, 60)}" if reason else line
+    line = f"{action.code} {shorten(action.title, TITLE_WIDTH)} ({action.pilots_text or '—'})"
+    return f"{line} — {shorten(reason, REASON_WIDTH)}" if reason else line
+
+
+def short_day(when: date, today: date) -> str:
+    """ "26/11" within the year of `today` (the digest speaks of the weeks around it), else
+    "26/11/2025"."""
+    return day(when)[:5] if when.year == today.year else day(when)
 
 
 def agenda(
@@ -77,16 +107,16 @@ def agenda(
     action changed since `since`."""
     today = now.astimezone(zone).date()
     last = since.astimezone(zone).date()
-    actions = list_actions(db, the_plan.id, with_history=True)
-    undone = history.undone_ids(db)
-    recent = {
-        a.number: [e for e in a.history if since < e["at"] <= now and _stands(e, undone)]
-        for a in actions
-    }
-    moved = _moved(actions, recent)
-    changed = _changed(actions, recent)
+    told = []
+    for action in list_actions(db, the_plan.id, with_history=True):
+        changes = standing(action.history)
+        news = [c for c in changes if since < c.at <= now]
+        told.append(_Told(action, changes, news))
+    actions = [one.action for one in told]
+    moved = _moved(told)
+    changed = _changed(told, since, today)
     sections = [
-        _risks(actions, undone),
+        _risks(told),
         moved,
         _newly_late(actions, today, last),
         *changed,
@@ -94,37 +124,49 @@ def agenda(
         _silent(db, directory, the_plan, actions, now, silent_after),
     ]
     sections = [s for s in sections if s.lines]
-    sections.append(_trend(actions, today, last))
+    sections.append(_trend(told, today, last))
     return sections, bool(moved.lines or any(s.lines for s in changed))
 
 
-def _stands(entry: dict, undone: set[int]) -> bool:
-    return entry["kind"] != UNDO and entry["id"] not in undone
-
-
-def _risks(actions: list[Action], undone: set[int]) -> Section:
-    worry = [a for a in actions if a.status not in CLOSED and a.health in (BLOCKED, AT_RISK)]
-    worry.sort(key=lambda a: a.health != BLOCKED)
+def _risks(told: list[_Told]) -> Section:
+    """Open actions blocked, then at risk, the longest-waiting first (as !risques orders
+    them), each with the last reason given for its health."""
+    worry = []
+    for one in told:
+        action = one.action
+        if action.status in CLOSED or action.health not in (BLOCKED, AT_RISK):
+            continue
+        run = []  # the latest run of standing health changes to the current health
+        for change in reversed([c for c in one.changes if c.kind == HEALTH]):
+            if change.value != action.health:
+                break
+            run.append(change)
+        reasons = [c.comment for c in run if c.comment]
+        worry.append((action, run[-1].day if run else None, reasons[0] if reasons else None))
+    worry.sort(key=lambda w: (w[0].health != BLOCKED, w[1] is None, w[1] or date.min))
     lines = []
-    for action in worry:
-        said = [
-            e
-            for e in action.history
-            if e["kind"] == HEALTH and e.get("value") == action.health and _stands(e, undone)
-        ]
-        reason = said[-1].get("comment") if said else None
+    for action, _, reason in worry:
         label = health_label(action.health)
         lines.append(action_line(action, f"{label} : {reason}" if reason else label))
     return Section(t.DIGEST_RISKS.format(count=len(lines)), lines, t.DIGEST_RISKS_COMMAND)
 
 
-def _moved(actions: list[Action], recent: dict[int, list[dict]]) -> Section:
+def _moved(told: list[_Told]) -> Section:
+    """Deadlines moved since the last digest: the deadline before, the one now, and why when
+    it was said."""
     lines = []
-    for action in actions:
-        moves = [e for e in recent[action.number] if e["kind"] == DEADLINE]
-        if moves and moves[0].get("old_value") != moves[-1].get("value"):
-            was, now = moves[0].get("old_value") or "?", moves[-1].get("value") or "?"
-            lines.append(action_line(action, t.DIGEST_MOVED_REASON.format(was=was, now=now)))
+    for one in told:
+        moves = [c for c in one.news if c.kind == DEADLINE]
+        if not moves:
+            continue
+        # A standing change keeps the value it set; the one it replaced is in its entry.
+        raw = {e["id"]: e for e in one.action.history}
+        was = raw[moves[0].id].get("old_value") or "?"
+        now = moves[-1].value or "?"
+        if was != now:
+            reason = t.DIGEST_MOVED_REASON.format(was=was, now=now)
+            said = [c.comment for c in moves if c.comment]
+            lines.append(action_line(one.action, f"{reason}, {said[-1]}" if said else reason))
     return Section(t.DIGEST_MOVED.format(count=len(lines)), lines)
 
 
@@ -136,22 +178,45 @@ def _newly_late(actions: list[Action], today: date, last: date) -> Section:
     return Section(heading, lines, t.DIGEST_LATE_COMMAND)
 
 
-def _changed(actions: list[Action], recent: dict[int, list[dict]]) -> list[Section]:
+def _known_status(one: _Told, since: datetime) -> str:
+    """The status the CODIR knew at `since`: the last standing change said by then."""
+    said = [c for c in one.changes if c.new_status is not None]
+    before = [c for c in said if c.at <= since]
+    if before:
+        return before[-1].new_status
+    return (said[0].old_status if said else None) or one.action.status
+
+
+def _changed(told: list[_Told], since: datetime, today: date) -> list[Section]:
     """Done, started, then suspended or abandoned since the last digest: each action once, in
-    its final state, when that differs from its state at the last digest."""
+    its final state, when that differs from the state the CODIR knew."""
     found: dict[str, list[str]] = {DONE: [], IN_PROGRESS: [], ON_HOLD: []}
-    for action in actions:
-        moves = [e for e in recent[action.number] if e["new_status"] != e["old_status"]]
-        if not moves or moves[0]["old_status"] == action.status:
+    for one in told:
+        action = one.action
+        moves = [c for c in one.news if c.moves_status]
+        if not moves or _known_status(one, since) == action.status:
             continue
         group = ON_HOLD if action.status == ABANDONED else action.status
-        if group in found:
-            said = [e.get("comment") for e in moves if e.get("comment")]
-            reason = said[-1] if said else ""
-            if group == ON_HOLD:
-                label = t.DIGEST_CHANGE_LABELS[action.status].lower()
-                reason = f"{label} : {reason}" if reason else label
-            found[group].append(action_line(action, reason))
+        if group not in found:
+            continue
+        final = ([c for c in moves if c.new_status == action.status] or moves)[-1]
+        # The pilot's last word on the final state: its change, or an update of it since.
+        said = [
+            without_given_day(c.comment)
+            for c in one.news
+            if c.kind == STATUS_CHANGE and c.at >= final.at and without_given_day(c.comment)
+        ]
+        reason = said[-1] if said else ""
+        if group == DONE:
+            when = DONE_ON.format(day=short_day(final.day, today))
+            reason = f"{when}, {reason}" if reason else when
+        elif group == IN_PROGRESS and action.progress:
+            figure = format_progress(action.progress)
+            reason = f"{figure}, {reason}" if reason else figure
+        elif group == ON_HOLD:
+            label = t.DIGEST_CHANGE_LABELS[action.status].lower()
+            reason = f"{label} : {reason}" if reason else label
+        found[group].append(action_line(action, reason))
     return [
         Section(t.DIGEST_CHANGES[status].format(count=len(lines)), lines)
         for status, lines in found.items()
@@ -161,11 +226,12 @@ def _changed(actions: list[Action], recent: dict[int, list[dict]]) -> list[Secti
 def _due(actions: list[Action], today: date, conseil: tuple[date, ...]) -> Section:
     ahead = [d for d in conseil if d >= today]
     horizon = ahead[0] if ahead else today + timedelta(days=DUE_SOON_DAYS)
+    # The soonest first; on one day, the least advanced first: it needs the CODIR most.
     soon = sorted(
         (a for a in actions if a.status not in CLOSED and a.end and today <= a.end <= horizon),
-        key=lambda a: a.end,
+        key=lambda a: (a.end, a.status == IN_PROGRESS, a.progress or 0),
     )
-    lines = [action_line(a, day(a.end)) for a in soon]
+    lines = [action_line(a, f"{day(a.end)}, {_state(a)}") for a in soon]
     if ahead:
         heading = t.DIGEST_DUE_CONSEIL.format(when=day(horizon), count=len(lines))
     else:
@@ -173,28 +239,42 @@ def _due(actions: list[Action], today: date, conseil: tuple[date, ...]) -> Secti
     return Section(heading, lines)
 
 
+def _state(action: Action) -> str:
+    """ "à démarrer", "en cours 40 %", "suspendu" """
+    figure = format_progress(action.progress) if action.progress else ""
+    return f"{action.status} {figure}" if figure else action.status
+
+
 def _silent(db, directory, the_plan, actions, now, silent_after) -> Section:
     silent = silent_pilots(db, directory, the_plan, actions, now, silent_after)
     heading = t.DIGEST_SILENT.format(
         weeks=format_weeks(silent_after.days // 7), ignored=IGNORED_REMINDERS, count=len(silent)
     )
-    return Section(heading, [", ".join(silent)] if silent else [], whole=True)
+    names = silent[:SILENT_NAMES]
+    if len(silent) > SILENT_NAMES:
+        names.append(SILENT_MORE.format(count=len(silent) - SILENT_NAMES))
+    return Section(heading, [", ".join(names)] if silent else [], whole=True)
 
 
 def silent_pilots(db, directory, the_plan, actions, now, silent_after) -> list[str]:
     """The pilots whose open actions had no news for `silent_after`, or who let
-    IGNORED_REMINDERS reminders go unanswered since their last news."""
+    IGNORED_REMINDERS reminders go unanswered since their last news; those with the most open
+    actions first."""
     news = history.last_news(db, the_plan.id)
     latest: dict[str, datetime | None] = {}
+    open_actions: dict[str, int] = {}
     for action in actions:
-        if action.status in CLOSED:
-            continue
         for pilot in action.pilots:
+            # A word on any action is news from its pilot, also the one it closed.
             seen = news.get(action.number)
             known = latest.get(pilot)
             latest[pilot] = max(seen, known) if seen and known else seen or known
+            if action.status not in CLOSED:
+                open_actions[pilot] = open_actions.get(pilot, 0) + 1
     silent = []
-    for pilot, last in sorted(latest.items()):
+    for pilot, last in latest.items():
+        if pilot not in open_actions:
+            continue
         if last is None or now - last >= silent_after:
             silent.append(pilot)
             continue
@@ -203,16 +283,18 @@ def silent_pilots(db, directory, the_plan, actions, now, silent_after) -> list[s
             if len(ignored) >= IGNORED_REMINDERS:
                 silent.append(pilot)
                 break
-    return silent
+    return sorted(silent, key=lambda pilot: (-open_actions[pilot], pilot))
 
 
-def _trend(actions: list[Action], today: date, last: date) -> Section:
-    """% done now (storage/progress.py, as the reports count it), at the last digest and a
-    month ago."""
+def _trend(told: list[_Told], today: date, last: date) -> Section:
+    """% done now (storage/progress.py, as the reports count it), and at the end of the last
+    digest's day and of the day a month ago, from the effective history."""
+    actions = [one.action for one in told]
     by_status = count_statuses(actions)
+    month_ago = today - timedelta(days=MONTH_DAYS)
     then = {
-        moment: done_percent(Counter(status_on(a, moment) for a in actions))
-        for moment in (last, today - timedelta(days=MONTH_DAYS))
+        moment: done_percent(Counter(status_in(o.changes, moment, o.action.status) for o in told))
+        for moment in (last, month_ago)
     }
     line = t.DIGEST_PROGRESS.format(
         percent=format_number(done_percent(by_status)),
@@ -220,7 +302,7 @@ def _trend(actions: list[Action], today: date, last: date) -> Section:
         total=len(actions) - by_status[ABANDONED],
         abandoned=_abandoned(by_status[ABANDONED]),
         last=format_number(then[last]),
-        month=format_number(then[today - timedelta(days=MONTH_DAYS)]),
+        month=format_number(then[month_ago]),
         late=sum(a.is_late(today) for a in actions),
     )
     return Section(t.DIGEST_TREND, [line], whole=True)
