@@ -14,6 +14,7 @@ late and silent actions.
 """
 
 import textwrap
+from dataclasses import replace
 from datetime import date
 
 from reports.action_facts import action_facts, action_line, lateness_text
@@ -39,7 +40,7 @@ from reports.labels import (
 from reports.narrative import narrative
 from storage.actions import SILENT_AFTER_WEEKS, Action
 from storage.clock import today as local_today
-from storage.effective import moved_between
+from storage.effective import last_news, moved_between
 from storage.french import format_date_fr, format_percent, format_weeks
 from storage.progress import done_percent_note, status_summary
 from storage.vocabulary import (
@@ -122,8 +123,9 @@ def evaluation_document(
     blocks: list = []
     blocks.extend(_summary(actions, window, generated_on))
     blocks.extend(_detail(groups, window, generated_on))
-    blocks.extend(_conclusion(actions, generated_on, silent_after_weeks))
-    blocks.extend(_annex(actions, generated_on, silent_after_weeks))
+    heard = _as_heard(actions)
+    blocks.extend(_conclusion(heard, generated_on, silent_after_weeks))
+    blocks.extend(_annex(heard, generated_on, silent_after_weeks))
     return Document(title, blocks, cover=tuple(cover))
 
 
@@ -160,10 +162,11 @@ def _summary(actions: list[Action], window, today: date) -> list:
     summary = status_summary(actions)
     total, counts = summary["total"], summary["by_status"]
     sentence = (
-        f"{total} actions : {counts[DONE]} réalisées, {counts[IN_PROGRESS]} en cours, "
-        f"{counts[NOT_STARTED]} à démarrer, {counts[ON_HOLD]} suspendues et "
-        f"{counts[ABANDONED]} abandonnées ; {format_percent(summary['done_percent'])} des "
-        "actions sont faites."
+        f"{total} actions : {_plural(counts[DONE], 'réalisée', 'réalisées')}, "
+        f"{counts[IN_PROGRESS]} en cours, {counts[NOT_STARTED]} à démarrer, "
+        f"{_plural(counts[ON_HOLD], 'suspendue', 'suspendues')} et "
+        f"{_plural(counts[ABANDONED], 'abandonnée', 'abandonnées')} ; "
+        f"{format_percent(summary['done_percent'])} des actions sont faites."
     )
     totals = [(STATUS_COLUMNS[s], str(counts[s]), _share(counts[s], total)) for s in REPORT_ORDER]
     totals.append((TOTAL, str(total), _share(total, total)))
@@ -212,17 +215,26 @@ def _moves(actions: list[Action], window, today: date) -> list[Paragraph]:
         else "Depuis le début du suivi"
     )
     text = (
-        f"{when}, {updated} actions ont reçu au moins une mise à jour ; "
-        f"{changes[IN_PROGRESS]} ont démarré, {changes[DONE]} ont été réalisées, "
-        f"{changes[ON_HOLD]} suspendues et {changes[ABANDONED]} abandonnées."
+        f"{when}, {_plural(updated, 'action a', 'actions ont')} reçu au moins une mise à jour ; "
+        f"{_plural(changes[IN_PROGRESS], 'a', 'ont')} démarré, "
+        f"{_plural(changes[DONE], 'a été réalisée', 'ont été réalisées')}, "
+        f"{_plural(changes[ON_HOLD], 'suspendue', 'suspendues')} et "
+        f"{_plural(changes[ABANDONED], 'abandonnée', 'abandonnées')}."
     )
     blocks = [Paragraph(text)]
     if finished:
         named = ", ".join(action.code for action in finished[:MOVED_LIMIT])
         more = len(finished) - MOVED_LIMIT
-        tail = f" et {more} autres" if more > 0 else ""
+        tail = f" et {_plural(more, 'autre', 'autres')}" if more > 0 else ""
         blocks.append(Paragraph(f"Réalisées sur la période : actions {named}{tail}."))
     return blocks
+
+
+def _as_heard(actions: list[Action]) -> list[Action]:
+    """The actions with `updated_at` the time of their last news that stands
+    (`storage.effective.last_news`): an update taken back is no news, and the undo that took
+    it back none either; `Action.is_silent` then judges the silence."""
+    return [replace(action, updated_at=last_news(action)) for action in actions]
 
 
 def _volets(groups: list[StrategicGroup]) -> list[tuple[str | None, list[StrategicGroup]]]:

@@ -189,6 +189,15 @@ def done_day(action) -> date | None:
     return dones[-1] if dones else None
 
 
+def last_news(action) -> datetime | None:
+    """When the action's latest standing change was said (an undone update is no news);
+    without history read (`with_history=False`), the action's own `updated_at`."""
+    if not action.history:
+        return action.updated_at
+    changes = _changes(action)
+    return max(change.at for change in changes) if changes else None
+
+
 @dataclass(frozen=True)
 class Move:
     """An action that changed within a period: its status before, its final status, and the
