@@ -274,22 +274,34 @@ class Settings(_Section):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     rooms: RoomsConfig = Field(default_factory=RoomsConfig)
     access: AccessConfig = Field(default_factory=AccessConfig)
-    pilots: dict[str, str | list[str]] = Field(default_factory=dict)
+    #: Initials -> chat id(s), shared by the plans without their own; a table names a plan's
+    #: own pilots: `[pilots.cpas]` `LM = "@luc:cpas.be"` (the CPAS's LM is not the commune's).
+    pilots: dict[str, str | list[str] | dict[str, str | list[str]]] = Field(default_factory=dict)
     #: Identifiers for the reports and the eComptes export (pydantic validates the dataclass).
     organisation: Organisation = Field(default_factory=Organisation)
 
     def pilot_links(self) -> dict[str, set[str]]:
-        return {
-            code: {people} if isinstance(people, str) else set(people)
-            for code, people in self.pilots.items()
-        }
+        """The shared pilots: initials -> chat ids."""
+        return _links({c: p for c, p in self.pilots.items() if not isinstance(p, dict)})
+
+    def plan_pilot_links(self) -> dict[str, dict[str, set[str]]]:
+        """Plan code -> its own pilots (`[pilots.<code>]`)."""
+        return {code: _links(own) for code, own in self.pilots.items() if isinstance(own, dict)}
 
     def directory(self) -> Directory:
         return Directory(
             admins=set(self.access.admins),
             codir=set(self.access.codir),
             links=self.pilot_links(),
+            plan_links=self.plan_pilot_links(),
         )
+
+
+def _links(pilots: dict) -> dict[str, set[str]]:
+    return {
+        code: {people} if isinstance(people, str) else set(people)
+        for code, people in pilots.items()
+    }
 
 
 def _apply_env(data: dict) -> dict:

@@ -24,7 +24,7 @@ def effective_directory(db, base: Directory) -> Directory:
 
     Given a directory already built this way, starts again from its configuration.
     """
-    return base.with_stored(people.stored_links(db), people.stored_roles(db))
+    return base.with_stored(people.plan_links(db), people.stored_roles(db))
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def digest_message(
             sections.append(Section(rhythm_texts.DIGEST_PLAN.format(title=the_plan.title)))
         found, changed = agenda(
             db,
-            directory,
+            directory.for_plan(the_plan.code),  # its own pilots: silent ones named by plan
             the_plan,
             now,
             since,

@@ -39,8 +39,14 @@ _ROLE_WORDS = {
 
 
 def known_pilots(ctx: Context) -> list[str]:
-    """Pilots of the plan, and those only the directory names."""
-    return sorted(set(pilot_codes(ctx.db)) | set(ctx.directory.links))
+    """Pilots of the room's plan, and those only its directory names."""
+    codes = pilot_codes(ctx.db, ctx.plan.id if ctx.plan else None)
+    return sorted(set(codes) | set(ctx.directory.pilots))
+
+
+def _plan_id(ctx: Context) -> int:
+    """The plan a link changed here belongs to: the room's (shared when there is none)."""
+    return ctx.plan.id if ctx.plan else people.SHARED
 
 
 def actions_of(ctx: Context, codes: set[str]) -> list[Action]:
@@ -168,15 +174,18 @@ def pilot_directory(ctx: Context, args: Args) -> Reply:
 
 
 def _change_link(ctx: Context, code: str, person: str, removing: bool) -> str:
-    linked = person in effective_directory(ctx.db, ctx.directory).people(code)
+    current = effective_directory(ctx.db, ctx.directory).for_plan(ctx.directory.plan)
+    linked = person in current.people(code)
     if removing:
         if not linked:
             raise UserError(texts.NOT_LINKED.format(who=person, code=code))
-        people.unlink_pilot(ctx.db, code, person, who=ctx.user.chat_id, at=ctx.now)
+        people.unlink_pilot(
+            ctx.db, code, person, who=ctx.user.chat_id, at=ctx.now, plan_id=_plan_id(ctx)
+        )
         return texts.UNLINKED.format(who=person, code=code)
     if linked:
         raise UserError(texts.ALREADY_LINKED.format(who=person, code=code))
-    people.link_pilot(ctx.db, code, person, who=ctx.user.chat_id, at=ctx.now)
+    people.link_pilot(ctx.db, code, person, who=ctx.user.chat_id, at=ctx.now, plan_id=_plan_id(ctx))
     count = len(actions_of(ctx, {code}))
     return texts.LINKED.format(who=person, code=code, count=count)
 
@@ -273,7 +282,7 @@ def change_role(ctx: Context, args: Args) -> Reply:
 def _known(ctx: Context, person: str) -> bool:
     """Someone the bot has seen write, or the configuration names: an admin must be real."""
     configured = ctx.directory.configured or ctx.directory
-    named = configured.admins | configured.codir | set().union(*configured.links.values())
+    named = configured.admins | configured.codir | configured.linked_people()
     return person in named or people.has_been_seen(ctx.db, person)
 
 

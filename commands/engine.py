@@ -214,10 +214,12 @@ class Engine:
         # Re-read at every message: an admin may have changed the directory in chat.
         self.directory = effective_directory(self.db, self.base_directory)
         room_plan, plan_refusal = self._plan_of(message.room)
+        # The pilots are the room's plan's: the CPAS's LM is not the commune's.
+        directory = self.directory.for_plan(room_plan.code if room_plan else None)
         ctx = Context(
             db=self.db,
-            user=self.directory.identify(message.sender),
-            directory=self.directory,
+            user=directory.identify(message.sender),
+            directory=directory,
             message=message,
             now=self.clock(),
             organisation=self.organisation,

@@ -1,6 +1,6 @@
 """A pilot's reminder: every action of theirs that needs a word, in one message.
 
-    needs = needs_of(db, "@luc:x", {"LM"}, open_plans, now, today, before=(30, 7),
+    needs = needs_of(db, "@luc:x", lambda plan: {"LM"}, open_plans, now, today, before=(30, 7),
                      overdue_every=timedelta(days=14), silent_after=timedelta(weeks=6))
     text, html = reminder_message("LM", needs, today)
 
@@ -9,6 +9,7 @@ once per deadline), when its deadline is missed (at most every `overdue_every`),
 had no news for `silent_after` (at most that often). One reason per action, the most pressing.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -37,7 +38,7 @@ class Need:
 def needs_of(
     db,
     person: str,
-    pilots: frozenset[str] | set[str],
+    pilots_in: Callable[[str], frozenset[str]],
     open_plans: list,
     now: datetime,
     today: date,
@@ -46,12 +47,13 @@ def needs_of(
     overdue_every: timedelta,
     silent_after: timedelta,
 ) -> list[Need]:
-    """The actions `person` (who stands for `pilots`) should hear about today, plan by plan."""
+    """The actions `person` should hear about today, plan by plan: those of the pilots they
+    stand for in that plan (`pilots_in(plan code)`)."""
     reminded = sends.reminders_of(db, person)
     found = []
     for the_plan in open_plans:
         news = history.last_news(db, the_plan.id)
-        for action in actions_of_pilots(db, the_plan.id, set(pilots)):
+        for action in actions_of_pilots(db, the_plan.id, set(pilots_in(the_plan.code))):
             if action.status in CLOSED:
                 continue
             need = _need(action, reminded, news.get(action.number), now, today, before)

@@ -233,7 +233,7 @@ def reminders(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[O
     today = now.astimezone(rhythm.zone).date()
     quiet = absences.quiet_people(db, today)
     open_plans = [p for p in plans.all_plans(db) if not p.closed]
-    people = sorted({person for linked in directory.links.values() for person in linked})
+    people = sorted(directory.linked_people())
     found = []
     for person in people:
         key = f"{REMINDER}:{person}:{today.isoformat()}"
@@ -242,7 +242,8 @@ def reminders(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[O
         needs = needs_of(
             db,
             person,
-            directory.pilots_of(person),
+            # Their pilots in each plan: the CPAS's LM is not the commune's.
+            lambda code, person=person: directory.for_plan(code).pilots_of(person),
             open_plans,
             now,
             today,
@@ -252,7 +253,7 @@ def reminders(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[O
         )
         if not needs:
             continue
-        name = person_name(directory, person)
+        name = person_name(directory.for_plan(needs[0].plan_code), person)
         text, html = reminder_message(name, needs, today, several_plans=len(open_plans) > 1)
         found.append(
             Outgoing(

@@ -164,9 +164,38 @@ class Directory:
     roles: dict[str, str] = field(default_factory=dict)
     #: The directory from the configuration this one was built on (None: this one is).
     configured: "Directory | None" = field(default=None, repr=False, compare=False)
+    #: Plan code -> its own pilots (initials -> chat ids): the CPAS's LM is not the commune's.
+    #: A plan without an entry has the shared `links` (a configuration for one plan).
+    plan_links: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    #: The plan whose pilots this directory knows (`for_plan`); None: the shared ones.
+    plan: str | None = None
+
+    def for_plan(self, code: str | None) -> "Directory":
+        """This directory as the plan `code` sees it: its own pilots, or the shared ones.
+
+        >>> d = Directory(links={"LM": {"@luc:x"}}, plan_links={"com": {"LM": {"@lea:x"}}})
+        >>> d.for_plan("com").people("LM"), d.for_plan("cpas").people("LM")
+        ({'@lea:x'}, {'@luc:x'})
+        """
+        return replace(self, plan=code)
+
+    @property
+    def pilots(self) -> dict[str, set[str]]:
+        """Pilot -> chat ids, of this directory's plan."""
+        if self.plan is not None and self.plan in self.plan_links:
+            return self.plan_links[self.plan]
+        return self.links
+
+    def linked_people(self) -> set[str]:
+        """Every chat id linked to a pilot, in any plan."""
+        people: set[str] = set()
+        for links in [self.links, *self.plan_links.values()]:
+            for linked in links.values():
+                people |= linked
+        return people
 
     def pilots_of(self, chat_id: str) -> frozenset[str]:
-        mine = {code for code, people in self.links.items() if chat_id in people}
+        mine = {code for code, people in self.pilots.items() if chat_id in people}
         if self.initials_as_ids and chat_id.strip():
             mine.add(chat_id)
         return frozenset(mine)
@@ -186,24 +215,31 @@ class Directory:
         return Identity(chat_id=chat_id, pilots=pilots, role=role)
 
     def people(self, pilot: str) -> set[str]:
-        return set(self.links.get(pilot, set()))
+        return set(self.pilots.get(pilot, set()))
 
-    def with_stored(self, links: list[tuple[str, str, bool]], roles: dict[str, str]) -> "Directory":
-        """A copy with the links (pilot, chat id, linked?) and roles stored in chat applied.
+    def with_stored(self, links: list[tuple], roles: dict[str, str]) -> "Directory":
+        """A copy with the links and roles stored in chat applied. A link is (plan code,
+        pilot, chat id, linked?), the plan None for the shared pilots; (pilot, chat id,
+        linked?) is a shared one. A plan's first stored link starts its own pilots from the
+        shared ones.
 
         >>> Directory(admins={"@dg:x"}).with_stored([], {"@s:x": "codir"}).identify("@s:x").role
         'codir'
         """
         if self.configured is not None:
             return self.configured.with_stored(links, roles)
-        merged = {code: set(people) for code, people in self.links.items()}
-        for pilot, chat_id, linked in links:
-            people = merged.setdefault(pilot, set())
+        links = [link if len(link) == 4 else (None, *link) for link in links]
+        merged = _copy_links(self.links)
+        per_plan = {code: _copy_links(own) for code, own in self.plan_links.items()}
+        for plan, pilot, chat_id, linked in sorted(links, key=lambda link: link[0] is not None):
+            target = merged if plan is None else per_plan.setdefault(plan, _copy_links(merged))
+            people = target.setdefault(pilot, set())
             if linked:
                 people.add(chat_id)
             else:
                 people.discard(chat_id)
-        merged = {code: people for code, people in merged.items() if people}
+        merged = _without_empty(merged)
+        per_plan = {code: _without_empty(own) for code, own in per_plan.items()}
         admins, codir = set(self.admins), set(self.codir)
         for chat_id, role in roles.items():
             admins.discard(chat_id)
@@ -214,9 +250,18 @@ class Directory:
             admins=admins,
             codir=codir,
             links=merged,
+            plan_links=per_plan,
             roles={**self.roles, **roles},
             configured=self,
         )
+
+
+def _copy_links(links: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {code: set(people) for code, people in links.items()}
+
+
+def _without_empty(links: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {code: people for code, people in links.items() if people}
 
 
 class Args(dict):

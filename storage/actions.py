@@ -259,9 +259,17 @@ def code_range(db: sqlite_utils.Database, plan_id: int) -> tuple[str, str] | Non
 # ---------------------------------------------------------------- pilots
 
 
-def pilot_codes(db: sqlite_utils.Database) -> list[str]:
-    """Every pilot named in any plan (initials and groups), sorted."""
-    return [r[0] for r in db.execute("select distinct pilot from action_pilots order by pilot")]
+def pilot_codes(db: sqlite_utils.Database, plan_id: int | None = None) -> list[str]:
+    """Every pilot named in the plan (in any plan when None): initials and groups, sorted."""
+    if plan_id is None:
+        sql, params = "select distinct pilot from action_pilots order by pilot", []
+    else:
+        sql = (
+            "select distinct p.pilot from action_pilots p join actions a"
+            " on a.number = p.action_number where a.plan_id = ? order by p.pilot"
+        )
+        params = [plan_id]
+    return [r[0] for r in db.execute(sql, params)]
 
 
 def action_counts_by_pilot(db: sqlite_utils.Database, plan_id: int) -> dict[str, int]:

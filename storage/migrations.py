@@ -1,9 +1,9 @@
 """The database's schema, step by step: each step is named for what it brings, and `STEPS`
-gives each its version (SQLite's `user_version`). The current schema is version 9.
+gives each its version (SQLite's `user_version`). The current schema is version 10.
 
     >>> upgrade(db)                 # what storage.db.open_db does on every opening
     >>> schema_version(db)
-    9
+    10
 
 A step runs once, in its own transaction with the version it sets: a step that fails leaves the
 database at the version before it. A new step is a new function appended to `STEPS`; a step
@@ -294,6 +294,33 @@ def held_posts(db: sqlite_utils.Database) -> None:
     db["held_posts"].create_index(["at"])
 
 
+def pilots_per_plan(db: sqlite_utils.Database) -> None:
+    """Pilots belong to a plan: a link changed in chat is kept on the plans whose actions that
+    pilot leads (on the first plan when none does; shared, plan 0, when there is no plan)."""
+    db["plan_pilot_links"].create(
+        {"plan_id": int, "pilot": str, "chat_id": str, "linked": int},
+        pk=("plan_id", "pilot", "chat_id"),
+        not_null={"plan_id", "pilot", "chat_id", "linked"},
+        defaults={"linked": 1},
+    )
+    first = db.execute("select min(id) from plans").fetchone()[0] or 0
+    links = db.execute("select pilot, chat_id, linked from pilot_links").fetchall()
+    for pilot, chat_id, linked in links:
+        owners = db.execute(
+            "select distinct a.plan_id from action_pilots p join actions a"
+            " on a.number = p.action_number where p.pilot = ? order by a.plan_id",
+            [pilot],
+        ).fetchall()
+        for (plan_id,) in owners or [(first,)]:
+            db.execute(
+                "insert into plan_pilot_links values (?, ?, ?, ?)",
+                [plan_id, pilot, chat_id, linked],
+            )
+    db["pilot_links"].drop()
+    db.execute("alter table plan_pilot_links rename to pilot_links")
+    db.execute("alter table directory_audit add column plan_id integer")
+
+
 #: Each step with the version the database is at once it has run, in the order they run.
 STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, plan_and_history),
@@ -305,6 +332,7 @@ STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (7, plan_rhythm),
     (8, deadline_requests),
     (9, held_posts),
+    (10, pilots_per_plan),
 ]
 
 #: The version a database is at once every step has run.

@@ -2,12 +2,16 @@
 
     >>> from datetime import UTC, datetime
     >>> now = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
-    >>> link_pilot(db, "AB", "@anne:x", who="@dg:x", at=now)
+    >>> link_pilot(db, "AB", "@anne:x", who="@dg:x", at=now, plan_id=1)
     >>> stored_links(db)
     [('AB', '@anne:x', True)]
+    >>> plan_links(db)          # (plan code, pilot, chat id, linked?)
+    [('pst', 'AB', '@anne:x', True)]
 
-The configuration is the starting point; what is stored here wins over it. Removing a link the
-configuration makes is stored too (linked = 0). Every change appends to `directory_audit`.
+A link belongs to a plan (the CPAS's LM is not the commune's); plan id 0 is a link shared by
+the plans that have no pilots of their own (a database without a plan yet). The configuration
+is the starting point; what is stored here wins over it. Removing a link the configuration
+makes is stored too (linked = 0). Every change appends to `directory_audit`.
 Call these inside the command's transaction: they write with plain SQL and never commit.
 """
 
@@ -17,11 +21,22 @@ import sqlite_utils
 
 from storage import bookkeeping
 
+SHARED = 0
+
 
 def stored_links(db: sqlite_utils.Database) -> list[tuple[str, str, bool]]:
-    """(pilot, chat id, linked?) for every link changed in chat."""
-    rows = db.execute("select pilot, chat_id, linked from pilot_links order by pilot, chat_id")
-    return [(pilot, chat_id, bool(linked)) for pilot, chat_id, linked in rows]
+    """(pilot, chat id, linked?) for every link changed in chat, whatever its plan."""
+    return [(pilot, chat_id, linked) for _, pilot, chat_id, linked in plan_links(db)]
+
+
+def plan_links(db: sqlite_utils.Database) -> list[tuple[str | None, str, str, bool]]:
+    """(plan code, pilot, chat id, linked?) for every link changed in chat; the plan None
+    for a shared link."""
+    rows = db.execute(
+        "select p.code, l.pilot, l.chat_id, l.linked from pilot_links l"
+        " left join plans p on p.id = l.plan_id order by l.plan_id, l.pilot, l.chat_id"
+    )
+    return [(plan, pilot, chat_id, bool(linked)) for plan, pilot, chat_id, linked in rows]
 
 
 def stored_roles(db: sqlite_utils.Database) -> dict[str, str]:
@@ -46,14 +61,30 @@ def note_seen(db: sqlite_utils.Database, chat_id: str, at: datetime) -> None:
         )
 
 
-def link_pilot(db: sqlite_utils.Database, pilot: str, chat_id: str, *, who: str, at: datetime):
-    _set_link(db, pilot, chat_id, True)
-    _audit(db, who, at, "link", pilot=pilot, chat_id=chat_id)
+def link_pilot(
+    db: sqlite_utils.Database,
+    pilot: str,
+    chat_id: str,
+    *,
+    who: str,
+    at: datetime,
+    plan_id: int = SHARED,
+):
+    _set_link(db, plan_id, pilot, chat_id, True)
+    _audit(db, who, at, "link", pilot=pilot, chat_id=chat_id, plan_id=plan_id)
 
 
-def unlink_pilot(db: sqlite_utils.Database, pilot: str, chat_id: str, *, who: str, at: datetime):
-    _set_link(db, pilot, chat_id, False)
-    _audit(db, who, at, "unlink", pilot=pilot, chat_id=chat_id)
+def unlink_pilot(
+    db: sqlite_utils.Database,
+    pilot: str,
+    chat_id: str,
+    *,
+    who: str,
+    at: datetime,
+    plan_id: int = SHARED,
+):
+    _set_link(db, plan_id, pilot, chat_id, False)
+    _audit(db, who, at, "unlink", pilot=pilot, chat_id=chat_id, plan_id=plan_id)
 
 
 def set_role(db: sqlite_utils.Database, chat_id: str, role: str, *, who: str, at: datetime):
@@ -71,17 +102,19 @@ def clear_role(db: sqlite_utils.Database, chat_id: str, *, who: str, at: datetim
     _audit(db, who, at, "role-reset", chat_id=chat_id)
 
 
-def _set_link(db, pilot: str, chat_id: str, linked: bool) -> None:
+def _set_link(db, plan_id: int, pilot: str, chat_id: str, linked: bool) -> None:
     db.execute(
-        "insert into pilot_links (pilot, chat_id, linked) values (?, ?, ?)"
-        " on conflict(pilot, chat_id) do update set linked = excluded.linked",
-        [pilot, chat_id, int(linked)],
+        "insert into pilot_links (plan_id, pilot, chat_id, linked) values (?, ?, ?, ?)"
+        " on conflict(plan_id, pilot, chat_id) do update set linked = excluded.linked",
+        [plan_id, pilot, chat_id, int(linked)],
     )
 
 
-def _audit(db, who: str, at: datetime, change: str, *, pilot=None, chat_id=None, role=None):
+def _audit(
+    db, who: str, at: datetime, change: str, *, pilot=None, chat_id=None, role=None, plan_id=None
+):
     db.execute(
-        "insert into directory_audit (at, who, change, pilot, chat_id, role)"
-        " values (?, ?, ?, ?, ?, ?)",
-        [at.isoformat(), who, change, pilot, chat_id, role],
+        "insert into directory_audit (at, who, change, pilot, chat_id, role, plan_id)"
+        " values (?, ?, ?, ?, ?, ?, ?)",
+        [at.isoformat(), who, change, pilot, chat_id, role, plan_id],
     )

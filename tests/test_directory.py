@@ -41,7 +41,8 @@ def test_linked_person_becomes_pilot_at_the_next_message(say):
 def test_link_survives_a_restart(say, db, directory):
     say(ADMIN, f"!pilote AB {ANNE}")
     restarted = Engine(db, directory, REGISTRY, clock=lambda: NOW)
-    assert restarted.directory.identify(ANNE).pilots == {"AB"}
+    # Linked in a room of the plan "pst": a pilot of that plan.
+    assert restarted.directory.for_plan("pst").identify(ANNE).pilots == {"AB"}
 
 
 def test_pilot_code_is_forgiving_on_case_accents_and_spaces(say, db):
