@@ -9,6 +9,7 @@ paged(SOME_OS)   # an argument followed by an optional "page 2", read as `args.p
 """
 
 import re
+import unicodedata
 
 from commands import texts
 from commands.arguments import Param, Reading
@@ -41,24 +42,44 @@ def action_line(action: Action, today) -> str:
 
 def person_name(directory: Directory, chat_id: str, display_name: str = "") -> str:
     """How a person is named to others: the initials of the pilots the directory links to them
-    alone, else their display name, else their chat id's localpart, never the raw chat id.
+    alone, else their display name followed by their chat id's localpart, else that localpart,
+    never the raw chat id.
+
+    A display name is whatever its owner typed: « Luc Martin » may be anyone. Beside it, the
+    localpart (which its owner cannot change) shows who it is: « Luc Martin (luc) », and
+    someone else calling themselves so reads « Luc Martin (mallory) ». Invisible characters
+    (bidi controls, zero-width marks) are removed, so that a name cannot turn the rest around.
+    Teams ids are Entra object ids: there the name comes from the tenant's directory, alone.
 
     >>> team = Directory(links={"LM": {"@luc:x"}, "chefs": {"@luc:x", "@anne:x"}})
     >>> person_name(team, "@luc:x"), person_name(team, "@anne:x")
     ('LM', 'anne')
     >>> person_name(team, "@anne:x", "Anne Dupont"), person_name(Directory(), "@luc:example.org")
-    ('Anne Dupont', 'luc')
+    ('Anne Dupont (anne)', 'luc')
+    >>> person_name(Directory(), "@mallory:x", "LM"), person_name(Directory(), "@luc:x", "Luc")
+    ('LM (mallory)', 'Luc')
     """
     # A group ("chefs de service", linked to several people) is not a name; initials are.
     mine = directory.pilots_of(chat_id)
     initials = sorted(code for code in mine if directory.people(code) <= {chat_id})
     if initials:
         return "/".join(initials)
-    if display_name.strip():
-        return shorten(display_name, 40)
+    own = localpart(chat_id)
+    display_name = shorten(_visible(display_name), 40)
+    if display_name and is_teams_object(chat_id):
+        return display_name
+    if display_name and own and fold(display_name) != fold(own):
+        return f"{display_name} ({own})"
+    if display_name:
+        return display_name
     if is_teams_object(chat_id):
         return texts.TEAMS_MEMBER  # an Entra object id names nobody a reader knows
-    return localpart(chat_id) or chat_id
+    return own or chat_id
+
+
+def _visible(name: str) -> str:
+    """`name` without control and format characters (bidi controls, zero-width marks)."""
+    return "".join(char for char in name or "" if unicodedata.category(char) not in ("Cc", "Cf"))
 
 
 def sender_name(ctx: Context) -> str:

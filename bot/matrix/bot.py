@@ -21,7 +21,8 @@ Layout (nio-template style), one concern per module of bot/matrix/: this one run
 and keeps the token; `login` makes the client and logs in (resuming the saved session), with the
 encryption store's key from `store`; `sync` does one sync, fetches gaps and keeps the encryption
 keys up; `rooms` decides which rooms are served (invites, allow-list); `events` filters events
-and routes commands to the engine through the shared worker (bot/delivery.py); `send` sends;
+(`quotes`: what a message quotes is left out) and routes commands to the engine through the
+shared worker (bot/delivery.py); `send` sends;
 `direct` the scheduler's sends; `texts` holds what users read.
 """
 

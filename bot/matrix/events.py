@@ -41,6 +41,7 @@ from nio.exceptions import EncryptionError, LocalProtocolError
 
 from bot.delivery import answer, mark_delivered
 from bot.matrix import texts
+from bot.matrix.quotes import without_quotes
 from bot.matrix.rooms import RoomPolicy
 from bot.matrix.send import Sender, SendFailed
 from bot.runtime import Runtime
@@ -54,22 +55,26 @@ log = logging.getLogger(__name__)
 # ---------------------------------------------------------------- reading events
 
 
-_FALLBACK_LINE = re.compile(r"^>( |$)")
-
-
 def strip_reply_fallback(body: str) -> str:
-    """Remove the "> <@x:y> quoted text" lines a client puts before a reply.
+    """The "> <@x:y> quoted text" lines a client puts before a reply, removed (see
+    `without_quotes`, which also removes every other quote).
 
     >>> strip_reply_fallback("> <@dg:x> !action 3\\n> suite\\n\\n!action 4")
     '!action 4'
     """
-    lines = body.splitlines()
-    index = 0
-    while index < len(lines) and _FALLBACK_LINE.match(lines[index]):
-        index += 1
-    if index == 0:
-        return body
-    return "\n".join(lines[index:]).lstrip("\n")
+    return without_quotes(body, {})
+
+
+def display_name(room, user_id: str) -> str:
+    """The name `user_id` chose in `room`, as they typed it: "" when they chose none (nio then
+    gives the chat id), and without nio's "(@id)" added when two members share it (posts name
+    people by `commands.render.person_name`, which adds the localpart itself)."""
+    if room is None:
+        return ""
+    name = room.user_name(user_id) or ""
+    if name == user_id:
+        return ""
+    return name.removesuffix(f" ({user_id})")
 
 
 def relation(content: dict) -> dict:
@@ -77,8 +82,8 @@ def relation(content: dict) -> dict:
     return relates if isinstance(relates, dict) else {}
 
 
-#: A line that starts a command: "!maj …", "- !maj …", "! maj …".
-_COMMAND_LINE = re.compile(r"(?:^|\n)\s*[-•*·>]?\s*!")
+#: A line that starts a command: "!maj …", "- !maj …", "! maj …" (quotes are removed before).
+_COMMAND_LINE = re.compile(r"(?:^|\n)\s*[-•*·]?\s*!")
 
 
 def incoming_command(
@@ -95,9 +100,9 @@ def incoming_command(
     relates = relation(content)
     if relates.get("rel_type") == "m.replace" or "m.new_content" in content:
         return None
-    body = event.body or ""
-    if "m.in_reply_to" in relates:
-        body = strip_reply_fallback(body)
+    body = without_quotes(event.body or "", content)
+    if not body.strip():
+        return None  # only someone else's words
     direct = room is not None and room.member_count <= 2
     mentioned, body = _mention(content, body, own_user_id, room)
     if not (direct or mentioned or asked or _COMMAND_LINE.search(body)):
@@ -111,7 +116,7 @@ def incoming_command(
         thread=thread,
         direct=direct,
         mentioned=mentioned,
-        sender_name=(room.user_name(event.sender) or "") if room is not None else "",
+        sender_name=display_name(room, event.sender),
         transport="matrix",
     )
 

@@ -227,3 +227,62 @@ async def test_busy_database_gets_a_retry_notice_and_the_real_answer_is_not_swal
             lock.close()
         bot.terminate()
         await lm.close()
+
+
+async def test_a_quoted_update_never_runs_as_the_admin_quoting_it(homeserver, tmp_path):
+    # LM pilots action 72 and is an admin: whatever runs as LM is applied.
+    lm = await Chat.login(homeserver, "lm")
+    mallory = await Chat.login(homeserver, "mallory")
+    bot = await new_bot(homeserver, tmp_path / "bot", admins=[lm])
+    bot.start()
+    try:
+        room = await lm.create_room([bot.user_id, mallory.user_id], name="Pilotes")
+        mallory.accept_invites = True
+        await mallory.until(lambda: room in mallory.client.rooms, 20, "mallory joins")
+        await lm.until(
+            lambda: lm.is_member(room, bot.user_id) and lm.is_member(room, mallory.user_id),
+            30,
+            "bot and mallory in the room",
+        )
+        bait = await mallory.send(room, "!maj 72 fait")
+        refused = await mallory.reply_to(bait, timeout=20)
+        assert "pilote" in refused.body  # not hers: refused
+        # LM answers it in a reply, as Element sends one: the fallback quotes the bait.
+        reply = await lm.send(
+            room,
+            content={
+                "msgtype": "m.text",
+                "body": f"> <{mallory.user_id}> !maj 72 fait\n\nc'est à toi ?",
+                "format": "org.matrix.custom.html",
+                "formatted_body": (
+                    f'<mx-reply><blockquote><a href="https://matrix.to/#/{room}/{bait}">'
+                    f'In reply to</a> <a href="https://matrix.to/#/{mallory.user_id}">'
+                    f"{mallory.user_id}</a><br>!maj 72 fait</blockquote></mx-reply>c'est à toi ?"
+                ),
+                "m.relates_to": {"m.in_reply_to": {"event_id": bait}},
+            },
+        )
+        quote = await lm.send(room, "> !maj 73 fait\n\nQuelqu'un confirme ?")
+        html_only = await lm.send(
+            room,
+            content={
+                "msgtype": "m.text",
+                "body": "!maj 74 fait\nvu ?",
+                "format": "org.matrix.custom.html",
+                "formatted_body": "<blockquote>!maj 74 fait</blockquote>vu ?",
+            },
+        )
+        # The bot answers a room's messages in order: once this is answered, so were those.
+        after = await lm.command(room, "!action 72", timeout=20)
+        assert "Statut : à démarrer" in after.body, after.body
+        for event_id in (reply, quote, html_only):
+            assert lm.replies_to(event_id) == [], event_id
+        assert bot.query(
+            "select count(*) from updates where source_id in (?, ?, ?, ?)",
+            [bait, reply, quote, html_only],
+        ) == [(0,)]
+        assert bot.terminate() == 0
+    finally:
+        bot.terminate()
+        await lm.close()
+        await mallory.close()
