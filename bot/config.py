@@ -6,12 +6,14 @@ Environment variables override the file: PST_BOT_MATRIX_PASSWORD, PST_BOT_MATRIX
 PST_BOT_PICKLE_KEY, PST_BOT_TEAMS_SECRET.
 """
 
+import ipaddress
 import os
 import re
 import tomllib
 from datetime import date, time
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -34,6 +36,36 @@ class ConfigError(Exception):
     """The configuration is wrong; the message names the key and says what to write."""
 
 
+def is_loopback(host: str | None) -> bool:
+    """Whether `host` is this machine: localhost, 127.0.0.0/8 or ::1 (never a name that only
+    starts so).
+
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("localhost.evil.org")
+    (True, True, False)
+    """
+    if not host:
+        return False
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def https_url(value: str) -> str:
+    """A URL the bot sends secrets or messages to: https://, or http:// on this machine only
+    (a test server, the tests' stand-ins). Raises ValueError saying so."""
+    parts = urlsplit(value)
+    if parts.scheme == "https" and parts.hostname:
+        return value
+    if parts.scheme == "http" and is_loopback(parts.hostname):
+        return value
+    raise ValueError(
+        "doit commencer par https:// (http:// seulement vers cette machine : localhost, 127.0.0.1)"
+    )
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -52,9 +84,7 @@ class MatrixConfig(_Section):
     @field_validator("homeserver")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("doit commencer par https:// (ou http:// en test)")
-        return value.rstrip("/")
+        return https_url(value).rstrip("/")
 
     @field_validator("user_id")
     @classmethod
@@ -124,9 +154,7 @@ class TeamsConfig(_Section):
     @field_validator("service_url", "public_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("https://", "http://")):
-            raise ValueError("doit commencer par https://")
-        return value
+        return None if value is None else https_url(value)
 
     @model_validator(mode="after")
     def _secret(self) -> "TeamsConfig":

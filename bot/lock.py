@@ -7,8 +7,13 @@ Two bots on one database would both answer every command. The lock is `flock` on
 to the database (created 0600); the kernel releases it when the process ends, even killed, so
 a crash never leaves a stale lock behind. The other commands (`import`, `export`, `backup`...)
 do not take it: the DG imports a PST while the bot runs.
+
+The lock is that of the database file itself, whatever path names it: `pst.db` through a
+symbolic link, or through a linked folder, takes the same lock as its real path. The lock file
+itself is never followed if it is a link (a link planted there would be truncated).
 """
 
+import errno
 import fcntl
 import os
 from collections.abc import Iterator
@@ -26,9 +31,31 @@ class AlreadyRunning(Exception):
         self.database, self.pid = database, pid
 
 
+class LockIsALink(OSError):
+    """The lock file is a symbolic link: refused rather than followed."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(errno.ELOOP, "lien symbolique refusé", str(path))
+        self.path = path
+
+
 def lock_path(database: str | Path) -> Path:
-    database = Path(database)
+    """The lock next to the database's real file (links resolved).
+
+    >>> lock_path("/srv/pst-bot/pst.db").name
+    'pst.db.lock'
+    """
+    database = Path(database).resolve()
     return database.with_name(database.name + ".lock")
+
+
+def _open_lock(path: Path, flags: int) -> int:
+    try:
+        return os.open(path, flags | os.O_NOFOLLOW, 0o600)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise LockIsALink(path) from None
+        raise
 
 
 @contextmanager
@@ -36,7 +63,7 @@ def bot_lock(database: str | Path) -> Iterator[Path]:
     """Hold the database's lock for the block; raise AlreadyRunning at once if it is taken."""
     path = lock_path(database)
     create_private_folder(path.parent)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = _open_lock(path, os.O_RDWR | os.O_CREAT)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -55,7 +82,7 @@ def running_bot(database: str | Path) -> int | None:
 
     Probes the lock without creating its file and releases it at once."""
     try:
-        fd = os.open(lock_path(database), os.O_RDWR)
+        fd = _open_lock(lock_path(database), os.O_RDWR)
     except FileNotFoundError:
         return None
     try:

@@ -1,18 +1,29 @@
-"""Configuration: one clear error naming the wrong key; secrets from the environment."""
+"""Configuration: one clear error naming the wrong key; secrets from the environment; every
+address the bot sends to is https:// (http:// only to this machine)."""
 
+import tomllib
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from bot.config import ConfigError, load_config, parse_config
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "config.example.toml"
 
 MATRIX = {"homeserver": "https://matrix.example.org", "user_id": "@pst-bot:example.org"}
 
 
-def test_example_config_is_valid(monkeypatch):
-    settings = load_config(ROOT / "config.example.toml")
+@pytest.fixture
+def secrets_in_env(monkeypatch):
+    """The secrets as the README gives them: in the environment, not in the file."""
+    monkeypatch.setenv("PST_BOT_MATRIX_PASSWORD", "s3cret")
+    monkeypatch.setenv("PST_BOT_TEAMS_SECRET", "s3cret")
+
+
+def test_example_config_is_valid(secrets_in_env):
+    settings = load_config(EXAMPLE)
     assert settings.matrix.user_id.startswith("@")
     assert settings.directory().identify(settings.access.admins[0]).is_admin
 
@@ -61,8 +72,8 @@ def test_pilot_list_links_a_group_to_several_people():
 TEAMS = {"app_id": "app", "tenant_id": "tenant"}
 
 
-def test_example_config_enables_teams_with_the_documented_keys():
-    teams = load_config(ROOT / "config.example.toml").teams
+def test_example_config_enables_teams_with_the_documented_keys(secrets_in_env):
+    teams = load_config(EXAMPLE).teams
     assert (teams.host, teams.port, teams.file_link_minutes) == ("127.0.0.1", 3978, 60)
     assert teams.codir_conversation.endswith("@thread.tacv2")
     assert teams.endpoints.token_issuer == "https://api.botframework.com"
@@ -90,8 +101,8 @@ def test_teams_metadata_must_end_where_the_keys_are_read_beside_it():
         parse_config({"teams": teams})
 
 
-def test_example_config_sets_the_rhythm_with_the_documented_keys():
-    rhythm = load_config(ROOT / "config.example.toml").rhythm
+def test_example_config_sets_the_rhythm_with_the_documented_keys(secrets_in_env):
+    rhythm = load_config(EXAMPLE).rhythm
     assert (rhythm.digest, rhythm.reminders_before, rhythm.working_hours) == (
         "lundi 09:00",
         [30, 7],
@@ -128,3 +139,59 @@ def test_rhythm_conseil_reads_iso_dates_in_order():
     config = {"matrix": matrix, "rhythm": {"conseil": ["2027-06-23", "2027-03-24"]}}
     rhythm = parse_config(config).rhythm
     assert rhythm.conseil == [date(2027, 3, 24), date(2027, 6, 23)]
+
+
+# ---------------------------------------------------------------- secrets and addresses (issue 21)
+
+
+def test_example_config_ships_no_secret_to_leave_in_place():
+    data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    for section, key in [
+        ("matrix", "password"),
+        ("matrix", "access_token"),
+        ("matrix", "pickle_key"),
+        ("teams", "app_secret"),
+    ]:
+        assert key not in data[section], f"{section}.{key} is set in the example"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for commented in ('# password = "change-me"', '# pickle_key = "change-me"'):
+        assert commented in text  # shown, to be given in the environment
+
+
+def test_example_config_copied_as_is_says_which_secret_is_missing(monkeypatch):
+    for variable in ("PST_BOT_MATRIX_PASSWORD", "PST_BOT_MATRIX_ACCESS_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+    with pytest.raises(ConfigError, match="PST_BOT_MATRIX_PASSWORD"):
+        load_config(EXAMPLE)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://matrix.example.org",
+        "http://localhost.evil.example",
+        "http://127.0.0.1.evil.example",
+        "ftp://matrix.example.org",
+        "https://",
+    ],
+)
+def test_a_homeserver_in_clear_text_over_the_network_is_refused(url):
+    with pytest.raises(ConfigError, match="matrix.homeserver.*https://"):
+        parse_config({"matrix": {**MATRIX, "homeserver": url, "password": "x"}})
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8008", "http://localhost:8008/", "http://[::1]:8008"]
+)
+def test_a_test_homeserver_on_this_machine_may_be_plain_http(url):
+    matrix = parse_config({"matrix": {**MATRIX, "homeserver": url, "password": "x"}}).matrix
+    assert matrix.homeserver == url.rstrip("/")
+
+
+@pytest.mark.parametrize("key", ["public_url", "service_url"])
+def test_teams_addresses_in_clear_text_over_the_network_are_refused(key):
+    teams = {**TEAMS, "app_secret": "x", key: "http://pst.example.org"}
+    with pytest.raises(ConfigError, match=f"teams.{key}.*https://"):
+        parse_config({"teams": teams})
+    teams[key] = "http://127.0.0.1:3978"
+    assert getattr(parse_config({"teams": teams}).teams, key) == "http://127.0.0.1:3978"

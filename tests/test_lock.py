@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.lock import AlreadyRunning, bot_lock, lock_path, running_bot
+from bot.lock import AlreadyRunning, LockIsALink, bot_lock, lock_path, running_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "storage" / "data" / "pst-cpas-frameries-2019-2024.md"
@@ -42,6 +42,7 @@ def config(tmp_path) -> Path:
         'backup_dir = ""\n',
         encoding="utf-8",
     )
+    path.chmod(0o600)
     return path
 
 
@@ -129,3 +130,43 @@ def test_lock_file_is_owner_only_next_to_the_database(tmp_path):
 def test_no_bot_is_running_when_no_lock_file_exists(tmp_path):
     assert running_bot(tmp_path / "pst.db") is None
     assert not lock_path(tmp_path / "pst.db").exists()
+
+
+def test_a_symbolic_link_to_the_database_takes_the_same_lock(tmp_path):
+    real = tmp_path / "data" / "pst.db"
+    real.parent.mkdir()
+    real.touch()
+    link = tmp_path / "pst.db"
+    link.symlink_to(real)
+    with bot_lock(link) as path:
+        assert path == real.parent / "pst.db.lock"
+        with pytest.raises(AlreadyRunning), bot_lock(real):
+            pass
+        assert running_bot(real) == os.getpid()
+
+
+def test_a_linked_folder_leads_to_the_same_lock(tmp_path):
+    (tmp_path / "srv").mkdir()
+    (tmp_path / "alias").symlink_to(tmp_path / "srv", target_is_directory=True)
+    with bot_lock(tmp_path / "srv" / "pst.db"):
+        with pytest.raises(AlreadyRunning), bot_lock(tmp_path / "alias" / "pst.db"):
+            pass
+        assert running_bot(tmp_path / "alias" / "pst.db") == os.getpid()
+
+
+def test_a_lock_file_planted_as_a_link_is_refused_not_truncated(tmp_path):
+    victim = tmp_path / "config.toml"
+    victim.write_text("[storage]\n", encoding="utf-8")
+    (tmp_path / "pst.db.lock").symlink_to(victim)
+    with pytest.raises(LockIsALink), bot_lock(tmp_path / "pst.db"):
+        pass
+    assert victim.read_text(encoding="utf-8") == "[storage]\n"
+
+
+def test_run_refuses_a_planted_lock_link_in_french(config, tmp_path):
+    (tmp_path / "pst.db.lock").symlink_to(tmp_path / "elsewhere")
+    result = pst_bot("run", "--config", str(config))
+    assert result.returncode == 2
+    assert "est un lien symbolique : refusé" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "elsewhere").exists()
