@@ -26,6 +26,7 @@ from bot import console_texts as texts
 from bot.config import ConfigError, MatrixConfig, StorageConfig, TeamsConfig, load_config
 from bot.lock import lock_path, running_bot
 from bot.matrix.login import load_session
+from bot.run import config_open_mode, refusals
 from storage.backup import nightly_backups
 from storage.db import open_existing
 from storage.migrations import CURRENT_VERSION, schema_version
@@ -46,18 +47,31 @@ class Finding:
         return f"{self.mark} {self.text}"
 
 
+def print_check(config_path: str) -> int:
+    """`pst-bot check`: every finding printed as it comes, then the verdict; the exit code."""
+    failures = 0
+    for finding in check_all(config_path):
+        print(finding, flush=True)
+        failures += finding.mark == FAIL
+    print(texts.CHECK_TO_FIX.format(count=failures) if failures else texts.CHECK_ALL_GOOD)
+    return 1 if failures else 0
+
+
 def check_all(config_path: str) -> Iterator[Finding]:
-    """Every finding, in order: configuration, database, lock, backups, homeserver."""
+    """Every finding, in order: configuration (what `pst-bot run` would refuse, who may read
+    the file), database, lock, backups, homeserver, Teams."""
     try:
         settings = load_config(config_path)
     except ConfigError as error:
         yield Finding(FAIL, texts.CHECK_CONFIG_BAD.format(error=error))
         return
     yield Finding(OK, texts.CHECK_CONFIG_OK.format(path=config_path))
+    for problem in refusals(settings):
+        yield Finding(FAIL, texts.CHECK_REFUSED.format(problem=problem))
+    yield config_permissions(Path(config_path))
     yield from check_database(settings.storage.database, config_path)
     yield from check_backups(settings.storage)
     if settings.matrix is None and settings.teams is None:
-        yield Finding(FAIL, texts.CHECK_NO_TRANSPORT)
         return
     if settings.matrix is not None:
         yield from check_matrix(settings.matrix, settings.rooms.codir)
@@ -80,7 +94,7 @@ def check_teams(config: TeamsConfig) -> Iterator[Finding]:
             yield Finding(OK, texts.CHECK_TEAMS_KEYS_OK.format(url=keys, count=len(body["keys"])))
         else:
             yield Finding(FAIL, texts.CHECK_TEAMS_KEYS_DOWN.format(url=keys, reason=status))
-    if config.dangerously_allow_unauthenticated:
+    if config.dangerously_allow_unauthenticated:  # refused beside a secret or off this machine
         yield Finding(WARN, texts.CHECK_TEAMS_NO_AUTH)
     if config.app_secret:
         yield _teams_token(config)
@@ -116,6 +130,14 @@ def _teams_token(config: TeamsConfig) -> Finding:
 
 
 # ---------------------------------------------------------------- files
+
+
+def config_permissions(path: Path) -> Finding:
+    mode = config_open_mode(path)
+    if mode is not None:
+        return Finding(FAIL, texts.CONFIG_OPEN.format(path=path, mode=f"{mode:04o}"))
+    mode = stat.S_IMODE(path.stat().st_mode)
+    return Finding(OK, texts.CHECK_CONFIG_PRIVATE.format(mode=f"{mode:04o}"))
 
 
 def check_database(path: Path, config_path: str) -> Iterator[Finding]:

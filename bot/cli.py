@@ -1,19 +1,24 @@
-"""`pst-bot`: import a plan, export it, try it in a shell, run the Matrix bot, back it up,
-check an installation."""
+"""`pst-bot`: import a plan, export it, try it in a shell, run the bot (Matrix, Teams), back
+it up, check an installation. Its help and its messages are in French (bot/console_texts.py).
+
+    main(["export", "--format", "xlsx", "--db", "pst.db"])     # the exit code
+"""
 
 import argparse
 import asyncio
 import logging
+import os
+import re
 import sqlite3
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot import console_texts as texts
-from bot.checks import FAIL, check_all
+from bot.checks import print_check
 from bot.config import ConfigError, Settings, load_config
-from bot.lock import AlreadyRunning, bot_lock
-from bot.run import run_transports, transports_of
+from bot.lock import AlreadyRunning, LockIsALink
+from bot.run import run_bot, transports_of
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler, rhythm_of
 from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory
@@ -39,6 +44,9 @@ from storage.importing import (
 from storage.transactions import transaction
 
 EXPORT_FORMATS = ("csv", "xlsx", "ods", "pdf", "md", "html", "ecomptes")
+#: Libraries that say at INFO what nobody running the bot needs (fontTools: each font table
+#: it subsets for a PDF): WARNING and above only, on the console and in the bot's log.
+CHATTY_LIBRARIES = ("fontTools",)
 
 
 def _settings(path: str | None) -> Settings | None:
@@ -183,15 +191,6 @@ def cmd_evaluation(args) -> int:
     return _write(attachment, args.output)
 
 
-def cmd_run(args) -> int:
-    settings = load_config(args.config)
-    if settings.matrix is None and settings.teams is None:
-        raise ConfigError(f"{args.config} : ni [matrix] ni [teams] : aucun canal à servir")
-    # Before the database is opened or any server contacted: one bot per database.
-    with bot_lock(settings.storage.database):
-        return asyncio.run(run_transports(settings))
-
-
 def _local_moment(text: str) -> datetime:
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
@@ -266,102 +265,101 @@ def cmd_teams_package(args) -> int:
     return 0
 
 
-def cmd_check(args) -> int:
-    failures = 0
-    for finding in check_all(args.config):
-        print(finding, flush=True)
-        failures += finding.mark == FAIL
-    print(texts.CHECK_TO_FIX.format(count=failures) if failures else texts.CHECK_ALL_GOOD)
-    return 1 if failures else 0
+class _FrenchHelp(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, texts.USAGE if prefix is None else prefix)
+
+
+class FrenchParser(argparse.ArgumentParser):
+    """argparse, with its titles, its -h and its own error messages in French."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _FrenchHelp)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title, self._optionals.title = "arguments", "options"
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS, help=texts.HELP_HELP
+        )
+
+    def error(self, message: str):
+        for english, french in texts.ARGPARSE_MESSAGES:
+            message = re.sub(english, french, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, texts.CLI_ERROR.format(prog=self.prog, message=message))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pst-bot", description=__doc__)
-    parser.add_argument("-v", "--verbose", action="store_true", help="journal détaillé")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    imp = sub.add_parser(
-        "import", help="importer un PST (tableau récapitulatif, CSV, XLSX, eComptes)"
+    """The command line; every help text is in console_texts (COMMAND_HELP, ARGUMENT_HELP), so
+    that an argument without one fails here, at once."""
+    parser = FrenchParser(prog="pst-bot", description=texts.CLI_DESCRIPTION)
+    parser.add_argument("-v", "--verbose", action="store_true", help=texts.VERBOSE_HELP)
+    sub = parser.add_subparsers(
+        dest="command", required=True, title="commandes", metavar="COMMANDE"
     )
-    imp.add_argument("file")
-    imp.add_argument("--db")
-    imp.add_argument("--config")
-    imp.add_argument(
-        "--plan", metavar="CODE", help="le PST visé (cpas, commune…) ; un code neuf le crée"
-    )
-    imp.add_argument("--title", help="titre d'un nouveau PST")
-    imp.add_argument(
-        "--dry-run", action="store_true", help="aperçu : ce qui serait créé ou modifié, rien écrit"
-    )
-    imp.set_defaults(func=cmd_import)
 
-    pls = sub.add_parser("plans", help="les PST de la base, avec leurs nombres d'OS, OO, actions")
-    pls.add_argument("--db")
-    pls.add_argument("--config")
-    pls.add_argument("--close", metavar="CODE", help="clôturer un PST (lecture seule)")
-    pls.add_argument("--reopen", metavar="CODE", help="rouvrir un PST clôturé")
-    pls.set_defaults(func=cmd_plans)
+    def command(name: str, func, db: bool = False, **options):
+        """A subcommand (with --db and --config when it reads a database); returns its
+        `arg(*flags, **options)`, which adds an argument with its help text."""
+        each = sub.add_parser(name, help=texts.COMMAND_HELP[name], **options)
+        each.set_defaults(func=func)
+        helps = texts.ARGUMENT_HELP[name]
 
-    shell = sub.add_parser("shell", help="essayer le bot en console, sans serveur")
-    shell.add_argument("--db", help="base SQLite (défaut : base neuve avec le PST d'exemple)")
-    shell.add_argument(
-        "--as", dest="as_", metavar="WHO", help="initiales d'un pilote ou id de chat"
-    )
-    shell.add_argument("--config", help="annuaire des pilotes et rôles du bot")
-    shell.add_argument("--admin", action="store_true", help="droits d'administrateur (DG)")
-    shell.add_argument("--out", default=".", help="dossier des fichiers reçus (défaut : .)")
-    shell.add_argument("--plan", metavar="CODE", help="le PST de la console")
-    shell.set_defaults(func=cmd_shell)
+        def arg(*flags: str, **options) -> None:
+            if flags[-1].startswith("--") and "action" not in options:
+                options.setdefault("metavar", "FICHIER")
+            each.add_argument(*flags, help=helps[flags[-1]], **options)
 
-    exp = sub.add_parser("export", help="exporter le tableau consolidé")
-    exp.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
-    exp.add_argument("--db")
-    exp.add_argument("--config")
-    exp.add_argument("-o", "--output")
-    exp.add_argument("--plan", metavar="CODE", help="le PST exporté (si la base en a plusieurs)")
-    exp.add_argument(
-        "--force",
-        action="store_true",
-        help="eComptes : exporter même avec les identifiants d'exemple (INS 00000)",
-    )
-    exp.set_defaults(func=cmd_export)
+        for flag in ("--db", "--config") if db else ():
+            arg(flag)
+        return arg
 
-    ev = sub.add_parser("evaluation", help="rapport d'évaluation (mi-législature, fin de mandat)")
-    ev.add_argument("--format", choices=tuple(EVALUATION_FORMATS), default="odt")
-    ev.add_argument("--since", type=_iso_date, metavar="AAAA-MM-JJ", help="période résumée")
-    ev.add_argument("--db")
-    ev.add_argument("--config")
-    ev.add_argument("-o", "--output")
-    ev.add_argument("--plan", metavar="CODE", help="le PST évalué (si la base en a plusieurs)")
-    ev.set_defaults(func=cmd_evaluation)
+    arg = command("import", cmd_import, db=True, description=texts.IMPORT_DESCRIPTION)
+    arg("file", metavar="FICHIER")
+    arg("--plan", metavar="CODE")
+    arg("--title", metavar="TITRE")
+    arg("--dry-run", action="store_true")
 
-    run = sub.add_parser("run", help="lancer le bot (Matrix, Teams, ou les deux)")
-    run.add_argument("--config", default="config.toml")
-    run.set_defaults(func=cmd_run)
+    arg = command("plans", cmd_plans, db=True)
+    arg("--close", metavar="CODE")
+    arg("--reopen", metavar="CODE")
 
-    plan = sub.add_parser("schedule", help=texts.SCHEDULE_HELP, description=texts.SCHEDULE_EPILOG)
-    plan.add_argument("--config", help="rythme, annuaire et canaux (défaut : sans canal)")
-    plan.add_argument("--db", help="base SQLite (défaut : storage.database de la configuration)")
-    plan.add_argument(
-        "--now", type=_local_moment, metavar="'AAAA-MM-JJ HH:MM'", help="défaut : maintenant"
-    )
-    plan.add_argument("--dry-run", action="store_true", help="aperçu : rien n'est enregistré")
-    plan.set_defaults(func=cmd_schedule)
+    arg = command("shell", cmd_shell)
+    arg("--db")
+    arg("--as", dest="as_", metavar="QUI")
+    arg("--config")
+    arg("--admin", action="store_true")
+    arg("--out", default=".", metavar="DOSSIER")
+    arg("--plan", metavar="CODE")
 
-    save = sub.add_parser("backup", help="sauvegarder la base, même pendant que le bot tourne")
-    save.add_argument("--db")
-    save.add_argument("--config", help="prendre la base de la configuration (storage.database)")
-    save.add_argument("-o", "--output", required=True, help="fichier de sauvegarde à écrire")
-    save.set_defaults(func=cmd_backup)
+    arg = command("export", cmd_export, db=True)
+    arg("--format", choices=EXPORT_FORMATS, default="csv", metavar="FORMAT")
+    arg("-o", "--output")
+    arg("--plan", metavar="CODE")
+    arg("--force", action="store_true")
 
-    pack = sub.add_parser("teams-package", help="le paquet de l'application Teams à téléverser")
-    pack.add_argument("--config", default="config.toml")
-    pack.add_argument("-o", "--output", default="pst-bot-teams.zip")
-    pack.set_defaults(func=cmd_teams_package)
+    arg = command("evaluation", cmd_evaluation, db=True)
+    arg("--format", choices=tuple(EVALUATION_FORMATS), default="odt", metavar="FORMAT")
+    arg("--since", type=_iso_date, metavar="AAAA-MM-JJ")
+    arg("-o", "--output")
+    arg("--plan", metavar="CODE")
 
-    check = sub.add_parser("check", help="vérifier l'installation (base, serveur, salon CODIR)")
-    check.add_argument("--config", default="config.toml")
-    check.set_defaults(func=cmd_check)
+    arg = command("run", lambda args: run_bot(args.config))
+    arg("--config", default="config.toml")
+
+    arg = command("schedule", cmd_schedule, db=True, description=texts.SCHEDULE_EPILOG)
+    arg("--now", type=_local_moment, metavar="'AAAA-MM-JJ HH:MM'")
+    arg("--dry-run", action="store_true")
+
+    arg = command("backup", cmd_backup, db=True)
+    arg("-o", "--output", required=True)
+
+    arg = command("teams-package", cmd_teams_package)
+    arg("--config", default="config.toml")
+    arg("-o", "--output", default="pst-bot-teams.zip")
+
+    arg = command("check", lambda args: print_check(args.config))
+    arg("--config", default="config.toml")
     return parser
 
 
@@ -371,20 +369,29 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # here, where a reader gone is handled, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader left (`pst-bot shell … | head`): stop quietly, as Unix tools do (exit
+        # 128 + SIGPIPE); what stdout still buffers would make Python complain at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except ConfigError as error:
         print(texts.BAD_CONFIG.format(error=error), file=sys.stderr)
-        return 2
     except AlreadyRunning as error:
         pid = texts.RUNNING_PID.format(pid=error.pid) if error.pid else ""
         print(texts.ALREADY_RUNNING.format(database=error.database, pid=pid), file=sys.stderr)
-        return 2
+    except LockIsALink as error:
+        print(texts.LOCK_IS_A_LINK.format(path=error.path), file=sys.stderr)
     except DatabaseTooNew as error:
         found, known = error.found, error.known
         message = texts.DATABASE_TOO_NEW.format(path=error.path, found=found, known=known)
         print(message, file=sys.stderr)
-        return 2
+    return 2  # a wrong configuration, a second bot, a database newer than the code
 
 
 if __name__ == "__main__":

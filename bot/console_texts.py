@@ -3,6 +3,110 @@ in commands/texts.py, the Matrix transport's in bot/matrix/texts.py)."""
 
 # ---------------------------------------------------------------- pst-bot (command line)
 
+CLI_DESCRIPTION = (
+    "pst-bot : le PST en chat. Importer un PST, l'exporter, l'essayer en console, lancer le "
+    "bot (Matrix, Teams), le sauvegarder, vérifier une installation.\n"
+    "Aide d'une commande : pst-bot COMMANDE -h (par exemple pst-bot export -h)."
+)
+IMPORT_DESCRIPTION = (
+    "Importe un PST dans la base, en une transaction : un fichier refusé ne change rien. "
+    "Formats : le tableau récapitulatif en texte (.md, .txt), CSV, XLSX, ODS, et le XML "
+    "eComptes (.xml). Réimporter le même PST ou une version corrigée met à jour les titres, "
+    "pilotes et échéances sans effacer statuts ni historique."
+)
+HELP_HELP = "afficher cette aide et quitter"
+VERBOSE_HELP = "journal détaillé (DEBUG, et les lignes INFO de matrix-nio)"
+USAGE = "utilisation : "
+CLI_ERROR = "{prog} : erreur : {message}\n"
+#: argparse's own messages (Python 3.11), as (English pattern, French replacement).
+ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+    (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"choix invalide : \1 (au choix : \2)"),
+    (r"expected one argument", "une valeur est attendue"),
+    (r"ambiguous option: (\S+) could match (.*)", r"option ambiguë : \1 peut être \2"),
+    (r"invalid \w+ value: (.*)", r"valeur invalide : \1"),
+    (r"^argument (\S+): ", r"argument \1 : "),
+)
+_DB = "base SQLite (défaut : storage.database de --config, sinon pst.db)"
+_CONFIG = "configuration du bot (config.toml), pour sa base et son organisation"
+_NAMED = "fichier à écrire (défaut : nommé d'après l'organisation, le PST et le moment)"
+#: Each command's line in `pst-bot -h`.
+COMMAND_HELP = {
+    "import": "importer un PST (tableau récapitulatif .md/.txt, CSV, XLSX, ODS, eComptes .xml)",
+    "plans": "les PST de la base, avec leurs nombres d'OS, OO, actions ; les clôturer",
+    "shell": "essayer le bot en console, sans serveur",
+    "export": "exporter le tableau consolidé (CSV par défaut ; XLSX, ODS, PDF…) ou l'eComptes",
+    "evaluation": "rapport d'évaluation (mi-législature, fin de mandat ; ODT par défaut)",
+    "run": "lancer le bot (Matrix, Teams, ou les deux)",
+    "schedule": (
+        "les envois programmés (digest CODIR, rappels) dus à un moment : affichés ; sans "
+        "--dry-run aussi enregistrés, et le bot en marche les envoie dans la minute"
+    ),
+    "backup": "sauvegarder la base, même pendant que le bot tourne",
+    "teams-package": "le paquet de l'application Teams à téléverser",
+    "check": "vérifier l'installation (configuration, base, serveur, salon CODIR)",
+}
+#: Each argument's help, by command then by its last flag.
+ARGUMENT_HELP = {
+    "import": {
+        "file": "le PST : .md ou .txt (tableau récapitulatif), .csv, .xlsx, .ods, .xml eComptes",
+        "--db": "base SQLite où importer, créée si absente (défaut : storage.database de "
+        "--config, sinon pst.db)",
+        "--config": _CONFIG,
+        "--plan": "le PST visé (cpas, commune…) ; un code neuf le crée",
+        "--title": "titre d'un nouveau PST",
+        "--dry-run": "aperçu : ce qui serait créé ou modifié, rien n'est écrit",
+    },
+    "plans": {
+        "--db": _DB,
+        "--config": _CONFIG,
+        "--close": "clôturer un PST (lecture seule)",
+        "--reopen": "rouvrir un PST clôturé",
+    },
+    "shell": {
+        "--db": "base SQLite (défaut : une base neuve en mémoire, avec le PST d'exemple)",
+        "--as": "initiales d'un pilote (LM) ou id de chat (@luc:example.org) ; défaut : console",
+        "--config": "prendre l'annuaire des pilotes et les rôles de cette configuration",
+        "--admin": "droits d'administrateur (DG)",
+        "--out": "dossier des fichiers reçus (défaut : le dossier courant)",
+        "--plan": "le PST de la console (si la base en a plusieurs)",
+    },
+    "export": {
+        "--format": "csv (défaut), xlsx, ods, pdf, md, html, ou ecomptes (XML régional)",
+        "--db": _DB,
+        "--config": _CONFIG,
+        "--output": _NAMED,
+        "--plan": "le PST exporté (si la base en a plusieurs)",
+        "--force": "eComptes : exporter même avec les identifiants d'exemple (INS 00000)",
+    },
+    "evaluation": {
+        "--format": "odt (défaut), docx, html, md ou pdf",
+        "--since": "l'historique résumé commence ce jour-là (défaut : depuis le début)",
+        "--db": _DB,
+        "--config": _CONFIG,
+        "--output": _NAMED,
+        "--plan": "le PST évalué (si la base en a plusieurs)",
+    },
+    "run": {"--config": "configuration (défaut : config.toml)"},
+    "schedule": {
+        "--config": "rythme, annuaire et canaux (défaut : sans configuration, aucun canal)",
+        "--db": "base SQLite (défaut : storage.database de la configuration)",
+        "--now": "le moment, heure locale de rhythm.timezone (défaut : maintenant)",
+        "--dry-run": "aperçu : rien n'est enregistré",
+    },
+    "backup": {
+        "--db": "la base à sauvegarder",
+        "--config": "prendre la base de cette configuration (storage.database)",
+        "--output": "fichier de sauvegarde à écrire",
+    },
+    "teams-package": {
+        "--config": "configuration avec [teams] app_id (défaut : config.toml)",
+        "--output": "paquet à écrire (défaut : pst-bot-teams.zip)",
+    },
+    "check": {"--config": "configuration (défaut : config.toml)"},
+}
+
 IMPORT_REFUSED = "Import refusé, rien n'a été modifié. {error}"
 CANNOT_READ = "Impossible de lire {path} : {reason}"
 NO_PLAN_YET = "La base ne contient aucun PST : importez-en un d'abord (pst-bot import)."
@@ -34,6 +138,10 @@ ALREADY_RUNNING = (
     "ou donnez à celui-ci une autre base (storage.database)."
 )
 RUNNING_PID = " (processus {pid})"
+LOCK_IS_A_LINK = (
+    "Le verrou {path} est un lien symbolique : refusé (il serait suivi et écrasé). Supprimez-le, "
+    "le bot recrée un vrai fichier."
+)
 DATABASE_TOO_NEW = (
     "La base {path} a été écrite par une version plus récente de pst-bot (schéma v{found} ; "
     "cette version-ci connaît jusqu'à la v{known}). Mettez pst-bot à jour "
@@ -42,6 +150,32 @@ DATABASE_TOO_NEW = (
 NO_DATABASE = "Base introuvable : {path}"
 CANNOT_WRITE = "Impossible d'écrire {path} : {reason}"
 BACKUP_WRITTEN = "Sauvegarde écrite : {path} ({size} octets, {actions} actions)"
+
+# ---------------------------------------------------------------- what pst-bot run refuses
+
+NO_TRANSPORT = "ni [matrix] ni [teams] dans la configuration : aucun canal à servir"
+PLACEHOLDER_SECRET = (
+    "« {key} » vaut encore « change-me », la valeur de l'exemple : donnez le vrai secret, de "
+    "préférence dans l'environnement (PST_BOT_MATRIX_PASSWORD, PST_BOT_MATRIX_ACCESS_TOKEN, "
+    "PST_BOT_PICKLE_KEY, PST_BOT_TEAMS_SECRET)"
+)
+EXAMPLE_ID = (
+    "« {key} » vaut encore l'identifiant de l'exemple (que des zéros) : copiez celui de "
+    "l'application Entra (docs/teams.md)"
+)
+NO_AUTH_WITH_SECRET = (
+    "« teams.dangerously_allow_unauthenticated » est refusé avec un app_secret : sans "
+    "authentification, n'importe qui parlerait au bot au nom de n'importe qui et recevrait "
+    "son jeton. Retirez-le (il ne sert qu'à l'Agents Playground, sans secret)"
+)
+NO_AUTH_NOT_LOCAL = (
+    "« teams.dangerously_allow_unauthenticated » est refusé avec teams.host = « {host} » : "
+    'sans authentification, le bot n\'écoute que cette machine (host = "127.0.0.1")'
+)
+CONFIG_OPEN = (
+    "Configuration {path} accessible à d'autres utilisateurs que son propriétaire ({mode}) : "
+    "chmod 600 {path}"
+)
 
 # ---------------------------------------------------------------- daily upkeep (the bot's log)
 
@@ -101,9 +235,8 @@ CHECK_BACKUP_UNWRITABLE = (
     "Dossier de sauvegarde {folder} : pas accessible en écriture. Donnez-le à l'utilisateur "
     "du bot, ou changez storage.backup_dir."
 )
-CHECK_NO_TRANSPORT = (
-    "Ni [matrix] ni [teams] dans la configuration : pst-bot run n'aurait aucun canal à servir."
-)
+CHECK_REFUSED = "{problem} : pst-bot run refuserait de démarrer."
+CHECK_CONFIG_PRIVATE = "Configuration lisible par son propriétaire seul ({mode})"
 CHECK_TEAMS_KEYS_OK = "Clés de signature de Microsoft lisibles : {url} ({count} clés)"
 CHECK_TEAMS_KEYS_DOWN = (
     "Clés de signature de Microsoft illisibles ({url} : {reason}) : le bot refuserait tout "
@@ -180,10 +313,6 @@ SCHEDULE_RECORDED = (
 SCHEDULE_PRINTED_ONLY = (
     "Aucun canal configuré ([matrix], [teams]) : {count} message(s) affiché(s) seulement, et "
     "notés comme envoyés (le bot ne les répétera pas)."
-)
-SCHEDULE_HELP = (
-    "les envois programmés (digest CODIR, rappels) dus à un moment : affichés ; sans --dry-run "
-    "aussi enregistrés, et le bot en marche les envoie dans la minute"
 )
 SCHEDULE_EPILOG = (
     "Affiche chaque message dû au moment --now (heure locale de rhythm.timezone), comme le bot "

@@ -2,6 +2,7 @@
 one engine and one worker thread (together, the `Runtime` every part shares: bot/runtime.py).
 
     asyncio.run(run_transports(settings))     # [matrix], [teams], or both
+    run_bot("config.toml")                    # `pst-bot run`: refusals, lock, then the above
 
 A change made in one transport is posted in every transport's CODIR room: the engine queues the
 post for the others in the command's own transaction (storage/outbox.py), and each transport
@@ -14,13 +15,21 @@ stops the others: exit 1.
 
 import asyncio
 import logging
+import re
 import signal
+import stat
 from contextlib import suppress
+from pathlib import Path
 
-from bot.config import Settings
+from nio.crypto import ENCRYPTION_ENABLED
+
+from bot import console_texts as texts
+from bot.config import ConfigError, Settings, TeamsConfig, is_loopback, load_config
+from bot.lock import bot_lock
 from bot.matrix.bot import MatrixBot, quiet_libraries
 from bot.matrix.direct import MatrixCourier
 from bot.matrix.login import LoginFailed, make_client
+from bot.matrix.store import MISSING_KEY
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler, rhythm_of
 from bot.upkeep import daily_upkeep
@@ -35,6 +44,81 @@ log = logging.getLogger(__name__)
 UPKEEP_EVERY_S = 600
 #: How long a scheduled send in hand may take to finish once the bot is asked to stop.
 SCHEDULER_STOP_S = 10
+
+
+#: The placeholder the example configuration writes where a secret goes.
+PLACEHOLDER_SECRET = "change-me"
+#: An Entra id of zeros only: the example's, never a real app or tenant.
+_ZERO_ID = re.compile(r"^[0-]*0[0-]*$")
+
+
+def refusals(settings: Settings) -> list[str]:
+    """What stops `pst-bot run` before it opens anything: one French sentence per problem,
+    naming the key. `pst-bot check` shows the same sentences (the one list both read), so
+    that a configuration check accepts is one run starts with.
+
+    >>> from bot.config import parse_config
+    >>> refusals(parse_config({}))
+    ['ni [matrix] ni [teams] dans la configuration : aucun canal à servir']
+    """
+    found = []
+    if settings.matrix is None and settings.teams is None:
+        found.append(texts.NO_TRANSPORT)
+    matrix, teams = settings.matrix, settings.teams
+    secrets = {}
+    if matrix is not None:
+        if ENCRYPTION_ENABLED and not matrix.pickle_key:
+            found.append(MISSING_KEY)
+        secrets |= {
+            "matrix.password": matrix.password,
+            "matrix.access_token": matrix.access_token,
+            "matrix.pickle_key": matrix.pickle_key,
+        }
+    if teams is not None:
+        secrets["teams.app_secret"] = teams.app_secret
+        for key in ("app_id", "tenant_id"):
+            if _ZERO_ID.match(getattr(teams, key)):
+                found.append(texts.EXAMPLE_ID.format(key=f"teams.{key}"))
+        found += _unauthenticated(teams)
+    for key, value in secrets.items():
+        if value is not None and value.strip().lower() == PLACEHOLDER_SECRET:
+            found.append(texts.PLACEHOLDER_SECRET.format(key=key))
+    return found
+
+
+def _unauthenticated(teams: TeamsConfig) -> list[str]:
+    """No authentication is for the Agents Playground on a developer's machine only: never
+    beside a real secret, never listening beyond this machine."""
+    if not teams.dangerously_allow_unauthenticated:
+        return []
+    found = []
+    if teams.app_secret:
+        found.append(texts.NO_AUTH_WITH_SECRET)
+    if not is_loopback(teams.host):
+        found.append(texts.NO_AUTH_NOT_LOCAL.format(host=teams.host))
+    return found
+
+
+def run_bot(config_path: str) -> int:
+    """`pst-bot run`: what check refuses stops it before anything is opened (ConfigError), a
+    configuration others can read is logged, then the lock (AlreadyRunning) and the bot."""
+    settings = load_config(config_path)
+    problems = refusals(settings)
+    if problems:
+        raise ConfigError(f"{config_path} : " + " ; ".join(problems))
+    mode = config_open_mode(Path(config_path))
+    if mode is not None:
+        log.warning(texts.CONFIG_OPEN.format(path=config_path, mode=f"{mode:04o}"))
+    # Before the database is opened or any server contacted: one bot per database.
+    with bot_lock(settings.storage.database):
+        return asyncio.run(run_transports(settings))
+
+
+def config_open_mode(path: Path) -> int | None:
+    """The file's permission bits when users other than its owner may read or write it (the
+    configuration names the admins and may hold secrets); None when it is owner-only."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    return mode if mode & 0o077 else None
 
 
 def transports_of(settings: Settings) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ The homeserver is either unreachable or a small fake of the four client endpoint
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from nio.crypto import ENCRYPTION_ENABLED
 
 from bot.checks import FAIL, check_all
 from bot.lock import bot_lock
@@ -78,13 +80,18 @@ def database(tmp_path) -> Path:
     return path
 
 
-def write_config(tmp_path: Path, homeserver: str, *, token: str | None = TOKEN, codir=CODIR):
+def write_config(
+    tmp_path: Path, homeserver: str, *, token: str | None = TOKEN, codir=CODIR, extra=""
+):
+    """A Matrix configuration, owner-only as the README says to keep it."""
     lines = [
         "[matrix]",
         f'homeserver = "{homeserver}"',
         f'user_id = "{BOT}"',
         f'access_token = "{token}"' if token else 'password = "never-sent"',
+        'pickle_key = "a-real-secret-for-the-store"',
         f'store_path = "{tmp_path / "state"}"',
+        extra,
         "[storage]",
         f'database = "{tmp_path / "pst.db"}"',
         f'backup_dir = "{tmp_path / "backups"}"',
@@ -93,6 +100,7 @@ def write_config(tmp_path: Path, homeserver: str, *, token: str | None = TOKEN, 
     ]
     path = tmp_path / "config.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
     return path
 
 
@@ -118,6 +126,7 @@ def test_unreachable_homeserver_fails_the_check_without_traceback(tmp_path, data
     assert result.stderr == ""
     assert result.stdout.splitlines() == [
         f"✓ Configuration lue : {config}",
+        "✓ Configuration lisible par son propriétaire seul (0600)",
         f"✓ Base {database} : schéma v{CURRENT_VERSION}, 6 objectifs stratégiques, 127 actions",
         "✓ Aucun bot ne tourne sur cette base.",
         "✓ Base lisible par son propriétaire seul (0600)",
@@ -197,7 +206,7 @@ def test_database_readable_by_others_is_a_warning(tmp_path, database):
 def test_missing_database_fails_the_check(tmp_path):
     config = write_config(tmp_path, "http://127.0.0.1:9")
     lines = findings(config)
-    assert lines[1] == (
+    assert lines[2] == (
         f"✗ Base absente : {tmp_path / 'pst.db'}. Importez un PST : pst-bot import FICHIER "
         f"--config {config}"
     )
@@ -209,7 +218,7 @@ def test_database_newer_than_the_code_fails_the_check(tmp_path, database):
     conn.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")
     conn.close()
     lines = findings(write_config(tmp_path, "http://127.0.0.1:9"))
-    assert lines[1].startswith(f"✗ La base {database} a été écrite par une version plus récente")
+    assert lines[2].startswith(f"✗ La base {database} a été écrite par une version plus récente")
 
 
 def test_last_nightly_backup_is_named(tmp_path, database):
@@ -248,6 +257,7 @@ def test_a_teams_only_config_checks_microsofts_keys_sign_in_and_codir_channel(tm
         'openid_metadata = "https://127.0.0.1:9/v1/.well-known/openidconfiguration"\n',
         encoding="utf-8",
     )
+    config.chmod(0o600)
     result = pst_bot_check(config)
     assert result.returncode == 1 and result.stderr == ""
     lines = result.stdout.splitlines()
@@ -262,6 +272,123 @@ def test_a_teams_only_config_checks_microsofts_keys_sign_in_and_codir_channel(tm
 def test_a_config_without_any_transport_fails_the_check(tmp_path, database):
     config = tmp_path / "none.toml"
     config.write_text(f'[storage]\ndatabase = "{database}"\n', encoding="utf-8")
+    config.chmod(0o600)
     result = pst_bot_check(config)
     assert result.returncode == 1
-    assert "✗ Ni [matrix] ni [teams] dans la configuration" in result.stdout
+    assert (
+        "✗ ni [matrix] ni [teams] dans la configuration : aucun canal à servir : pst-bot run "
+        "refuserait de démarrer."
+    ) in result.stdout
+
+
+# ---------------------------------------------------------------- what run refuses (issue 21)
+
+
+def pst_bot_run(config: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if not k.startswith("PST_BOT_")} | (env or {}),
+    )
+
+
+def test_a_config_readable_by_others_fails_the_check(tmp_path, database):
+    config = write_config(tmp_path, "http://127.0.0.1:9")
+    config.chmod(0o644)
+    lines = findings(config)
+    assert (
+        f"✗ Configuration {config} accessible à d'autres utilisateurs que son propriétaire "
+        f"(0644) : chmod 600 {config}"
+    ) in lines
+
+
+@pytest.mark.parametrize("key", ["password", "access_token", "pickle_key"])
+def test_a_matrix_secret_left_at_change_me_is_refused_by_check_and_by_run(tmp_path, database, key):
+    config = write_config(tmp_path, "http://127.0.0.1:9", token=None)
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(rf"^{key} = .*$", "", text, flags=re.M) if key != "access_token" else text
+    config.write_text(
+        text.replace("[matrix]\n", f'[matrix]\n{key} = "Change-Me"\n'), encoding="utf-8"
+    )
+    refusal = f"« matrix.{key} » vaut encore « change-me », la valeur de l'exemple"
+    assert any(line.startswith(f"{FAIL} {refusal}") for line in findings(config))
+    ran = pst_bot_run(config)
+    assert ran.returncode == 2 and refusal in ran.stderr
+    assert not (tmp_path / "state").exists()  # refused before anything was opened
+
+
+def teams_config(tmp_path: Path, database: Path, **teams: str | bool) -> Path:
+    settings = {"app_id": "app", "tenant_id": "tenant", "app_secret": "s3cret-value"} | teams
+    lines = [f'[storage]\ndatabase = "{database}"\nbackup_dir = ""', "[teams]"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in settings.items() if value != ""]
+    lines += [
+        "[teams.endpoints]",
+        'login = "https://127.0.0.1:9/login"',
+        'openid_metadata = "https://127.0.0.1:9/v1/.well-known/openidconfiguration"',
+    ]
+    path = tmp_path / "teams.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("teams", "refusal"),
+    [
+        (
+            {"app_id": "00000000-0000-0000-0000-000000000000"},
+            "« teams.app_id » vaut encore l'identifiant de l'exemple (que des zéros)",
+        ),
+        (
+            {"tenant_id": "00000000-0000-0000-0000-000000000000"},
+            "« teams.tenant_id » vaut encore l'identifiant de l'exemple (que des zéros)",
+        ),
+        ({"app_secret": "change-me"}, "« teams.app_secret » vaut encore « change-me »"),
+        (
+            {"dangerously_allow_unauthenticated": True},
+            "« teams.dangerously_allow_unauthenticated » est refusé avec un app_secret",
+        ),
+        (
+            {"dangerously_allow_unauthenticated": True, "app_secret": "", "host": "0.0.0.0"},
+            "« teams.dangerously_allow_unauthenticated » est refusé avec teams.host = « 0.0.0.0 »",
+        ),
+    ],
+    ids=["zero-app-id", "zero-tenant", "change-me", "no-auth-with-secret", "no-auth-listening-out"],
+)
+def test_teams_settings_that_would_open_the_bot_are_refused_by_check_and_by_run(
+    tmp_path, database, teams, refusal
+):
+    config = teams_config(tmp_path, database, **teams)
+    checked = pst_bot_check(config)
+    assert checked.returncode == 1
+    assert any(line.startswith(f"{FAIL} {refusal}") for line in checked.stdout.splitlines())
+    ran = pst_bot_run(config)
+    assert ran.returncode == 2, ran.stderr
+    assert refusal in ran.stderr and "Traceback" not in ran.stderr
+
+
+def test_no_authentication_on_this_machine_without_a_secret_is_only_a_warning(tmp_path, database):
+    config = teams_config(tmp_path, database, app_secret="", dangerously_allow_unauthenticated=True)
+    lines = findings(config)
+    assert not any("dangerously_allow_unauthenticated » est refusé" in line for line in lines)
+    assert any(
+        line.startswith("⚠ teams.dangerously_allow_unauthenticated = true") for line in lines
+    )
+
+
+def test_a_missing_pickle_key_is_said_by_check_as_run_says_it(tmp_path, database):
+    config = write_config(tmp_path, "http://127.0.0.1:9")
+    config.write_text(
+        re.sub(r"^pickle_key = .*$", "", config.read_text(encoding="utf-8"), flags=re.M),
+        encoding="utf-8",
+    )
+    if not ENCRYPTION_ENABLED:
+        pytest.skip("without the [e2e] extra no pickle key is needed")
+    lines = findings(config)
+    assert any(line.startswith(f"{FAIL} clé manquante « matrix.pickle_key »") for line in lines)
+    ran = pst_bot_run(config)
+    assert ran.returncode == 2 and "clé manquante « matrix.pickle_key »" in ran.stderr
+    assert "PST_BOT_PICKLE_KEY" in ran.stderr

@@ -18,8 +18,11 @@ another store would pair a token with the wrong keys); and the database is read 
 import json
 import logging
 import os
+import socket
+import time
 from pathlib import Path
 
+import aiohttp
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 from nio.crypto import ENCRYPTION_ENABLED
 
@@ -30,10 +33,69 @@ from bot.matrix.store import STORE_CLASS, store_key
 log = logging.getLogger(__name__)
 
 SESSION_FILE = "session.json"
+#: While the homeserver stays unreachable, the log says so again this often (seconds).
+UNREACHABLE_LOG_EVERY_S = 60
 
 
 class LoginFailed(Exception):
     """The homeserver refused the bot's credentials."""
+
+
+def network_cause(error: BaseException) -> str:
+    """Why a request did not reach the server, in a few words ("Connection refused", a name
+    that does not resolve, a certificate refused, no answer in time).
+
+    >>> network_cause(TimeoutError())
+    'pas de réponse dans le délai'
+    """
+    if isinstance(error, TimeoutError):
+        return texts.NO_ANSWER_IN_TIME
+    os_error = getattr(error, "os_error", None)
+    # asyncio words a refused connection "Connect call failed (…)": the errno says it plainly.
+    # A name that does not resolve has a negative errno of its own: its strerror says it.
+    plain_errno = isinstance(os_error, OSError) and not isinstance(os_error, socket.gaierror)
+    if plain_errno and os_error.errno and os_error.errno > 0:
+        return os.strerror(os_error.errno)
+    reason = getattr(os_error, "strerror", None) or getattr(os_error, "reason", None)
+    return str(reason or error) or type(error).__name__
+
+
+class BotClient(AsyncClient):
+    """nio's client, which says in the log when the homeserver cannot be reached, and why. nio
+    retries such a request forever (our back-off cap, make_client), and says only "Timed out,
+    sleeping"; an administrator needs the server's address and the cause (refused, unknown
+    name, certificate…): logged at the first failure, again every UNREACHABLE_LOG_EVERY_S
+    while it lasts, and once when the server answers again."""
+
+    _down_since: float | None = None  # monotonic time of the first failure of this outage
+    _told_at: float | None = None  # when the log last said so
+
+    async def send(self, method, path, data=None, headers=None, trace_context=None, timeout=None):
+        try:
+            response = await super().send(method, path, data, headers, trace_context, timeout)
+        except (aiohttp.ClientConnectionError, TimeoutError) as error:
+            self._unreachable(error)
+            raise
+        if self._down_since is not None:
+            down = time.monotonic() - self._down_since
+            log.info(texts.SERVER_BACK.format(url=self.homeserver, seconds=round(down)))
+            self._down_since = None
+        return response
+
+    def _unreachable(self, error: BaseException) -> None:
+        now = time.monotonic()
+        if self._down_since is None:
+            self._down_since, self._told_at = now, None
+        if self._told_at is not None and now - self._told_at < UNREACHABLE_LOG_EVERY_S:
+            return
+        self._told_at = now
+        log.warning(
+            texts.SERVER_UNREACHABLE.format(
+                url=self.homeserver,
+                cause=network_cause(error),
+                seconds=round(now - self._down_since),
+            )
+        )
 
 
 def make_client(config: MatrixConfig) -> AsyncClient:
@@ -50,7 +112,7 @@ def make_client(config: MatrixConfig) -> AsyncClient:
         **({"pickle_key": key} if key else {}),
         **({"store": STORE_CLASS} if STORE_CLASS else {}),
     )
-    return AsyncClient(
+    return BotClient(
         config.homeserver,
         config.user_id,
         device_id=config.device_id,

@@ -30,3 +30,13 @@ def size(n: int) -> str:
     if n < 1024 * 1024:
         return f"{n / 1024:.0f} Ko".replace(".", ",")
     return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
+
+
+# ---------------------------------------------------------------- the bot's log
+
+SERVER_UNREACHABLE = (
+    "Serveur Matrix injoignable : {url} ({cause}), depuis {seconds} s ; nouvel essai "
+    "automatique. Vérifiez matrix.homeserver, le réseau, le pare-feu et le serveur."
+)
+SERVER_BACK = "Serveur Matrix {url} de nouveau joignable (après {seconds} s)"
+NO_ANSWER_IN_TIME = "pas de réponse dans le délai"
