@@ -411,9 +411,9 @@ def test_a_reminder_card_has_a_row_of_three_answers_per_action():
 def test_a_reminder_card_shows_its_text_line_by_line_with_the_markdown_as_fallback():
     message = reminder_json(REMINDER, ("47", "1.2.3", "52"))
     card = message["card"]
-    blocks = [b["text"] for b in card["body"] if b["type"] == "TextBlock"]
-    assert blocks == REMINDER.splitlines()
-    assert card["body"][0]["weight"] == "Bolder"  # the greeting
+    lines = [b["inlines"] for b in card["body"] if b["type"] == "RichTextBlock"]
+    assert [run["text"] for (run,) in lines] == REMINDER.splitlines()
+    assert lines[0][0]["weight"] == "Bolder"  # the greeting
     assert card["fallbackText"] == REMINDER
     assert message["summary"] == REMINDER.splitlines()[0]
 

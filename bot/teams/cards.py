@@ -16,6 +16,11 @@ A proposal (a reply with `Reply.proposal`) is a card with two buttons, « Oui, e
 and « Non », whose data is the person's answer, « oui » or « non »: the engine runs the proposal
 it keeps for the clicking person in that chat (the button carries no command).
 
+What a card shows is plain text: each line is a RichTextBlock of one TextRun (`plain`), which
+Adaptive Cards never read as markdown, so an action titled `[Cliquez ici](https://…)` or a
+comment with `**` shows as typed, never as a link or bold (a TextBlock would read it as
+markdown).
+
 A button's data comes back from the client: it is read as the pilot's own words, never trusted
 further. Only the three forms above, for one action code, are run; the engine then applies its
 own rules (only the action's pilot may update it), as for a typed command.
@@ -31,7 +36,8 @@ from microsoft_teams.cards import (
     Column,
     ColumnSet,
     ExecuteAction,
-    TextBlock,
+    RichTextBlock,
+    TextRun,
 )
 
 from bot.teams import texts
@@ -70,16 +76,18 @@ class CardDataRefused(Exception):
         super().__init__(texts.CARD_REFUSED)
 
 
+def plain(text: str, *, bold: bool = False) -> RichTextBlock:
+    """`text` shown as it is: a text run, which no client reads as markdown (it wraps)."""
+    return RichTextBlock(inlines=[TextRun(text=text, weight="Bolder" if bold else None)])
+
+
 def reminder_card(text: str, actions: tuple[str, ...] | list[str]) -> MessageActivityInput:
     """The reminder as a message holding one card: its text, a block per line (the greeting in
     bold), then for each action (at most MOST_ROWS) its code and its three buttons. `text` is
     the card's fallback (what a client that cannot show cards shows); the greeting is the
     message's summary (what a notification shows)."""
     lines = [line for line in text.splitlines() if line.strip()]
-    body = [
-        TextBlock(text=line, wrap=True, weight="Bolder" if index == 0 else None)
-        for index, line in enumerate(lines)
-    ]
+    body = [plain(line, bold=index == 0) for index, line in enumerate(lines)]
     body += [_row(code) for code in actions[:MOST_ROWS]]
     card = AdaptiveCard(version="1.4", body=body, fallback_text=text)
     return MessageActivityInput(summary=lines[0] if lines else None).add_card(card)
@@ -90,7 +98,7 @@ def _row(code: str) -> ColumnSet:
         ExecuteAction(title=title, verb=VERB, data={VERB: command.format(code=code)})
         for title, command in ANSWERS
     ]
-    label = TextBlock(text=texts.CARD_ROW.format(code=code), weight="Bolder", wrap=True)
+    label = plain(texts.CARD_ROW.format(code=code), bold=True)
     return ColumnSet(
         columns=[
             Column(width="auto", vertical_content_alignment="Center", items=[label]),
@@ -103,7 +111,7 @@ def _row(code: str) -> ColumnSet:
 def proposal_card(text: str) -> MessageActivityInput:
     """A proposal: its text, then « Oui, enregistrer » and « Non » (answering « oui », « non »).
     `text` is also the card's fallback."""
-    body = [TextBlock(text=line, wrap=True) for line in text.splitlines() if line.strip()]
+    body = [plain(line) for line in text.splitlines() if line.strip()]
     buttons = [
         ExecuteAction(title=texts.CARD_YES, verb=VERB, data={VERB: YES}, style="positive"),
         ExecuteAction(title=texts.CARD_NO, verb=VERB, data={VERB: NO}),
