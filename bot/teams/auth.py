@@ -5,6 +5,7 @@ these are plain parts, tested on their own (tests/test_teams_parts.py).
     people = Identities()
     sender = await people.sender(aad_id, directory, lookup_upn)   # "aad:…" or "luc@cpas.be"
     room_of("19:abc@thread.tacv2;messageid=171")                   # "19:abc@thread.tacv2"
+    activity_key(activity.conversation.id, activity.id)            # "teams:<conversation>:<id>"
     token = TokenSource(login, app_id, tenant_id, secret)          # App(token=token)
 
 A person is configured (access.admins, access.codir, pilots) as `aad:<Entra object id>` or by
@@ -40,6 +41,17 @@ def room_of(conversation_id: str) -> str:
     '19:abc@thread.tacv2'
     """
     return conversation_id.split(";messageid=", 1)[0]
+
+
+def activity_key(conversation_id: str, activity_id: str) -> str:
+    """The exactly-once key of an activity: its id within its conversation, since Teams makes
+    ids unique only there (a channel's ids are timestamps: another chat may reuse one).
+    Databases keep their older keys, "teams:<activity id>", as they are.
+
+    >>> activity_key("a:1personal-chat", "1712345")
+    'teams:a:1personal-chat:1712345'
+    """
+    return f"teams:{conversation_id}:{activity_id}"
 
 
 def tenants_of(activity) -> set[str]:

@@ -5,22 +5,26 @@ transports owe the Teams CODIR channel, stop cleanly.
     code = await bot.run()     # 0 after `stopping` is set, 1 when it cannot serve
 
 It listens on teams.host:teams.port (127.0.0.1:3978 by default, behind the reverse proxy):
-  POST /api/messages   Teams' activities, each with a JWT checked by the SDK (RS256 keys
-                       from the OpenID metadata's sibling /keys; issuer, audience = app id,
-                       serviceurl claim); a request without a valid one gets 401.
+  POST /api/messages   Teams' activities, through the gate of bot/teams/trust.py first: at most
+                       1 MiB (413), a JWT signed by the Bot Connector for this app and this
+                       serviceUrl (bot/teams/signatures.py; 401), a serviceUrl of Microsoft's
+                       or of the configuration (403). Nothing else: no /docs, no /openapi.json.
   GET  /files/{token}  exports sent in channels as signed, short-lived links (bot/teams/files.py).
+teams.dangerously_allow_unauthenticated (the Agents Playground) is refused beside a secret or
+off loopback: the transport does not start (`unauthenticated_refusal`, bot/teams/trust.py).
 
 Layout, one concern per module of bot/teams/: this one starts, serves and stops; `app` builds
-the SDK's App; `turns` holds the SDK handlers (what a message, an installation, a file consent
-does; exactly-once is explained there); `auth` the tenant filter, the sender's identity and the
-bot's own token; `files` the files on their way; `cards` the cards (reminders with a button per
-action, file consent); `reach` the scheduler's sends; `manifest` the app package; `texts` what
-users read.
+the SDK's App behind the gate; `trust` the gate, `signatures` the Bot Connector's tokens;
+`turns` holds the SDK handlers (what a message, an installation, a file consent does;
+exactly-once is explained there); `auth` the tenant filter, the sender's identity and the bot's own
+token; `files` the files on their way; `cards` the cards (reminders with a button per action,
+file consent); `reach` the scheduler's sends; `manifest` the app package; `texts` what users
+read.
 
 The SDK (microsoft-teams-apps) is imported only here, when Teams is configured: it takes
 seconds to load, and at import it reads any `.env` file above the working directory
 (`load_dotenv`), which we turn off. Every option is passed explicitly. Outgoing HTTPS (the
-SDK's httpx client, the JWKS fetch) trusts SSL_CERT_FILE when set: set it before `run()`.
+SDK's httpx client, the keys' fetch) trusts SSL_CERT_FILE when set: set it before `run()`.
 uvicorn's own signal handling and its `sys.exit` on a taken port are turned off
 (`QuietServer`): the stop event is the only way to stop, and a taken port returns 1.
 """
@@ -40,6 +44,8 @@ from bot.delivery import forward_outbox
 from bot.runtime import Runtime
 from bot.teams.auth import TokenSource, describe
 from bot.teams.files import FileShelf
+from bot.teams.signatures import BotConnectorTokens, SigningKeys, keys_url
+from bot.teams.trust import Gate, unauthenticated_refusal
 
 log = logging.getLogger(__name__)
 
@@ -117,11 +123,21 @@ class TeamsBot:
         """Serve until `stopping` is set: 0 then, 1 when the server cannot start or dies."""
         config = self.config
         quiet_libraries()
+        refusal = unauthenticated_refusal(config)
+        if refusal is not None:
+            log.error("Bot Teams non démarré : %s", refusal)
+            return 1
+        keys = tokens = None
         if config.dangerously_allow_unauthenticated:
             log.warning(
                 "ATTENTION : teams.dangerously_allow_unauthenticated est activé. Le bot Teams "
                 "accepte les requêtes de n'importe qui, sans aucune authentification. Réservé à "
                 "l'Agents Playground sur un poste de développeur, jamais en production."
+            )
+        else:
+            keys = SigningKeys(keys_url(config.endpoints.openid_metadata))
+            tokens = BotConnectorTokens(
+                keys, app_id=config.app_id, issuer=config.endpoints.token_issuer
             )
         token = None
         if config.app_secret:
@@ -129,21 +145,25 @@ class TeamsBot:
                 config.endpoints.login, config.app_id, config.tenant_id, config.app_secret
             )
         try:
+            return await self._prepare_and_serve(token, Gate(config, tokens))
+        finally:
+            for client in (token, keys):
+                if client is not None:
+                    await client.aclose()
+
+    async def _prepare_and_serve(self, token: TokenSource | None, gate: Gate) -> int:
+        try:
             teams_app, teams_turns = _load_sdk()
-            shelf = FileShelf(config.file_link_minutes)
-            app = teams_app.build_app(config, token, self._server_factory, shelf)
-            turns = teams_turns.Turns(app, self.runtime, shelf)
+            shelf = FileShelf(self.config.file_link_minutes)
+            app = teams_app.build_app(self.config, token, self._server_factory, shelf, gate)
+            turns = teams_turns.Turns(app, self.runtime, shelf, gate.urls)
         except Exception:  # a broken install or an SDK that changed: this transport only
             log.exception("Bot Teams : impossible de préparer le SDK Teams")
-            if token is not None:
-                await token.aclose()
             return 1
         try:
             return await self._serve(app, turns)
         finally:
             await turns.aclose()
-            if token is not None:
-                await token.aclose()
 
     async def _serve(self, app, turns) -> int:
         address = f"{self.config.host}:{self.config.port}"

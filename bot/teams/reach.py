@@ -6,16 +6,18 @@ digest in the CODIR channel.
 
 A bot may write first only in a conversation it knows: the personal chat stored when the person
 installed the app or last wrote to it (storage/conversations.py). Someone who never did cannot
-be reached (`Unreachable`: the scheduler gives that message up). A reminder is an adaptive
-card (bot/teams/cards.py): its lines, then three buttons per action (fait, en cours, pas
-encore) that answer as if the pilot had typed the command; its markdown text is the card's
-fallback. The digest is markdown. Teams has no transaction id: a send that reached Teams just
-before a crash is sent again after it.
+be reached (`Unreachable`: the scheduler gives that message up). A reminder is an adaptive card
+(bot/teams/cards.py): its lines, then three buttons per action (fait, en cours, pas encore) that
+answer as if the pilot had typed the command; its markdown text is the card's fallback. The
+digest is markdown. A stored conversation whose serviceUrl the allow-list does not admit
+(bot/teams/trust.py) is `Unreachable` too: nothing is sent there. Teams has no transaction id: a
+send that reached Teams just before a crash is sent again after it.
 """
 
 import logging
 
 from bot.scheduler import CODIR, Unreachable
+from bot.teams.trust import ServiceUrlRefused
 from commands.chat_ids import is_teams_user
 from commands.schedule import Outgoing
 from storage import conversations
@@ -51,8 +53,13 @@ class TeamsCourier:
         if where is None:
             raise Unreachable("aucune conversation Teams connue (jamais écrit au bot)")
         conversation_id, service_url = where["conversation_id"], where["service_url"]
-        if outgoing.actions:  # buttons to answer with
-            await turns.send_reminder(conversation_id, service_url, outgoing.text, outgoing.actions)
-        else:
-            await turns.send_to(conversation_id, service_url, outgoing.text)
+        try:
+            if outgoing.actions:  # buttons to answer with
+                await turns.send_reminder(
+                    conversation_id, service_url, outgoing.text, outgoing.actions
+                )
+            else:
+                await turns.send_to(conversation_id, service_url, outgoing.text)
+        except ServiceUrlRefused as refused:
+            raise Unreachable(f"serviceUrl hors de la liste autorisée ({refused})") from None
         log.info("Rappel %s envoyé à %s dans Teams", outgoing.key, outgoing.recipient)

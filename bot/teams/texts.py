@@ -73,6 +73,19 @@ def incoming_text(text: str | None) -> str:
     return html.unescape(text or "").replace("\xa0", " ").strip()
 
 
+#: Why teams.dangerously_allow_unauthenticated is refused (bot/teams/trust.py): the Teams
+#: transport does not start, and `pst-bot check` says the same.
+NO_AUTH_WITH_SECRET = (
+    "teams.dangerously_allow_unauthenticated est refusé à côté d'un secret (app_secret ou "
+    "PST_BOT_TEAMS_SECRET) : une requête non signée agirait au nom de n'importe qui et recevrait "
+    "le jeton du bot. Retirez l'option (production) ou le secret (Agents Playground)."
+)
+NO_AUTH_OFF_LOOPBACK = (
+    "teams.dangerously_allow_unauthenticated est refusé quand le bot écoute sur « {host} » : "
+    "sans authentification, il ne peut écouter que sur cette machine (teams.host = "
+    '"127.0.0.1"), pour l\'Agents Playground.'
+)
+
 #: A reminder card (bot/teams/cards.py): a row per action, three buttons each.
 CARD_ROW = "Action {code} :"
 CARD_DONE = "fait"

@@ -13,8 +13,9 @@ typed its command in that chat; the card shows the reply too. A reply proposing 
 (`Reply.proposal`) is a card with « Oui, enregistrer » / « Non »: the click is the clicker's
 « oui » (`Message.confirmation`) or « non », keyed on the invoke's id like any command.
 
-Exactly once. Handlers run inside Teams' HTTP request. The engine records each activity id
-("teams:<id>") with the command's effect, so a command is never applied twice; if the reply
+Exactly once. Handlers run inside Teams' HTTP request. The engine records each activity by its
+conversation and id ("teams:<conversation>:<id>", `activity_key`: an id is unique only within
+its conversation) with the command's effect, so a command is never applied twice; if the reply
 cannot be sent, the request fails (HTTP 500, `ReplyNotSent`), nothing is marked delivered, and
 when Teams delivers the activity again the engine returns the stored reply, which is sent then.
 Teams also redelivers when the bot is slow: a redelivery that arrives while the first is still
@@ -22,6 +23,10 @@ being answered waits for it (`_one_at_a_time`) and then gets nothing (delivered)
 reply (the first failed). A CODIR post that cannot be sent goes to the outbox (sent again
 every few seconds): the reply is not sent twice for its sake. Any other error is logged and
 answered in French, never leaked.
+
+Only activities the gate let through get here (bot/teams/trust.py: signed, from an allowed
+serviceUrl). What the bot starts itself goes to a stored conversation's serviceUrl only if the
+same allow-list still admits it (`ServiceUrlRefused` otherwise: one stored before the list).
 """
 
 import asyncio
@@ -47,7 +52,14 @@ from microsoft_teams.apps import ActivityContext, App
 from bot.delivery import answer
 from bot.runtime import Runtime
 from bot.teams import texts
-from bot.teams.auth import PERSONAL, Identities, TenantFilter, describe, room_of
+from bot.teams.auth import (
+    PERSONAL,
+    Identities,
+    TenantFilter,
+    activity_key,
+    describe,
+    room_of,
+)
 from bot.teams.cards import (
     YES,
     CardDataRefused,
@@ -58,6 +70,7 @@ from bot.teams.cards import (
     reminder_card,
 )
 from bot.teams.files import FileShelf, upload
+from bot.teams.trust import ServiceUrlRefused, ServiceUrls
 from commands import texts as engine_texts
 from commands.types import CODIR_ROOM, Attachment, Message, Post, Reply
 from storage import conversations, outbox
@@ -84,11 +97,12 @@ def queue_for_later(db, posts: list[Post]) -> None:
 
 
 class Turns:
-    def __init__(self, app: App, runtime: Runtime, shelf: FileShelf) -> None:
+    def __init__(self, app: App, runtime: Runtime, shelf: FileShelf, urls: ServiceUrls) -> None:
         self.app = app
         self.runtime = runtime
         self.config = runtime.settings.teams
         self.shelf = shelf
+        self.urls = urls
         self.tenants = TenantFilter(self.config.tenant_id)
         self.identities = Identities()
         self.uploads = httpx.AsyncClient(timeout=60)  # OneDrive upload sessions: no bot token
@@ -111,7 +125,7 @@ class Turns:
         activity = ctx.activity
         if not self.tenants.allows(activity):
             return
-        async with self._one_at_a_time(f"{TRANSPORT}:{activity.id}"):
+        async with self._one_at_a_time(activity_key(activity.conversation.id, activity.id)):
             try:
                 await self._answer(ctx)
             except ReplyNotSent:
@@ -138,7 +152,7 @@ class Turns:
             sender=await self._sender(ctx),
             text=text,
             room=room_of(activity.conversation.id),
-            event_id=f"{TRANSPORT}:{activity.id}",
+            event_id=activity_key(activity.conversation.id, activity.id),
             direct=direct,
             mentioned=mentioned,
             sender_name=activity.from_.name or "",
@@ -175,7 +189,7 @@ class Turns:
         activity = ctx.activity
         if not self.tenants.allows(activity):
             return None
-        async with self._one_at_a_time(f"{TRANSPORT}:{activity.id}"):
+        async with self._one_at_a_time(activity_key(activity.conversation.id, activity.id)):
             try:
                 command = command_of(activity.value.action.data)
                 message = await self._message(ctx, command, direct=True)
@@ -255,16 +269,22 @@ class Turns:
 
     async def send_to(self, conversation_id: str, service_url: str, text: str) -> None:
         """A message the bot starts in a stored conversation (a personal chat).
-        Raises what the Bot Connector raised."""
+        Raises ServiceUrlRefused, or what the Bot Connector raised."""
+        self._check_stored(service_url)
         await self.app.send(conversation_id, markdown(text), service_url=service_url)
 
     async def send_reminder(
         self, conversation_id: str, service_url: str, text: str, actions: tuple[str, ...]
     ) -> None:
         """A reminder as an adaptive card with buttons for each action (bot/teams/cards.py),
-        `text` its fallback. Raises what the Bot Connector raised."""
+        `text` its fallback. Raises ServiceUrlRefused, or what the Bot Connector raised."""
+        self._check_stored(service_url)
         card = reminder_card(text, actions)
         await self.app.send(conversation_id, card, service_url=service_url)
+
+    def _check_stored(self, service_url: str) -> None:
+        if not self.urls.allows(service_url):
+            raise ServiceUrlRefused(str(service_url)[:120].encode("unicode_escape").decode())
 
     # ------------------------------------------------------------ who, and where to reach them
 

@@ -18,6 +18,12 @@ It serves, over HTTPS with a certificate of its own CA (the bot trusts it throug
 Connector routes accept only a token this stand-in issued. Anything else is recorded as
 `unknown` and answered 404, so a test failure shows what the bot asked for.
 
+For the attacks (tests/e2e/test_teams_trust.py) it also serves:
+  GET  /{tenant}/discovery/v2.0/keys                      Entra's key, for `sign_entra` tokens
+  *    http://127.0.0.1:<port>/…  (`foreign_url`)         a serviceUrl nobody should trust: it
+                                                          records whatever reaches it (`foreign`)
+and `keys_delay` slows the key set's answer, as a slow or unreachable Microsoft would.
+
 Why its own thread: the Teams SDK fetches the keys synchronously; the test's own event loop
 (where nio clients live) must never be what serves them.
 """
@@ -47,6 +53,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 #: A claim value only; it must not start with the login endpoint (the SDK would read the
 #: token as an Entra one).
 TOKEN_ISSUER = "https://api.botframework.com"
+#: The client app the SDK requires of an Entra-issued inbound token (Agent 365's platform).
+AGENT_365_APP = "5a807f24-c9de-44ee-a3a7-329e88a00ffc"
 BOT_SCOPE = "https://api.botframework.com/.default"
 BOT_NAME = "Bot PST"
 FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
@@ -162,6 +170,8 @@ class Recording:
     member_lookups: list[tuple[str, str]] = field(default_factory=list)
     key_fetches: int = 0
     unknown: list[str] = field(default_factory=list)  # "METHOD /path" nobody serves
+    #: What reached `foreign_url`: (method, path, Authorization header or "").
+    foreign: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def post_activity(bot_url: str, activity: dict, authorization: str | None) -> int:
@@ -218,9 +228,13 @@ class TeamsStandIn:
         self.recording = Recording()
         self._lock = threading.Lock()
         self.port = 0
+        self.foreign_port = 0
+        #: Seconds the key set takes to answer (a slow Microsoft); 0: at once.
+        self.keys_delay = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
+        self._foreign_runner: web.AppRunner | None = None
 
     # --- addresses, and the [teams] section that points the bot here ---------------------------
 
@@ -232,6 +246,17 @@ class TeamsStandIn:
     def service_url(self) -> str:
         """The activities' serviceUrl; with a trailing slash, like Teams' own."""
         return f"{self.base_url}/connector/teams/"
+
+    @property
+    def foreign_url(self) -> str:
+        """A serviceUrl that is neither Microsoft's nor configured: plain HTTP on loopback, where
+        whatever the bot would send (its token first) is recorded in `foreign`."""
+        return f"http://127.0.0.1:{self.foreign_port}/connector/"
+
+    @property
+    def foreign(self) -> list[tuple[str, str, str]]:
+        with self._lock:
+            return list(self.recording.foreign)
 
     @property
     def openid_metadata(self) -> str:
@@ -279,11 +304,21 @@ class TeamsStandIn:
         site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=context)
         await site.start()
         self.port = self._runner.addresses[0][1]
+        foreign = web.Application()
+        foreign.router.add_route("*", "/{tail:.*}", self._foreign)
+        self._foreign_runner = web.AppRunner(foreign, access_log=None)
+        await self._foreign_runner.setup()
+        await web.TCPSite(self._foreign_runner, "127.0.0.1", 0).start()
+        self.foreign_port = self._foreign_runner.addresses[0][1]
+
+    async def _cleanup(self) -> None:
+        await self._foreign_runner.cleanup()
+        await self._runner.cleanup()
 
     def stop(self) -> None:
         if self._loop is None:
             return
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=30)
+        asyncio.run_coroutine_threadsafe(self._cleanup(), self._loop).result(timeout=30)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=30)
         self._loop.close()
@@ -349,9 +384,10 @@ class TeamsStandIn:
         key: rsa.RSAPrivateKey | None = None,
         issuer: str = TOKEN_ISSUER,
         lifetime: int = 600,
+        kid: str | None = None,
     ) -> str:
         """The Authorization header Teams would send with `activity` ("Bearer …"); override
-        the audience, service URL or key to forge one."""
+        the audience, service URL, key or key id to forge one."""
         now = int(time.time())
         claims = {
             "iss": issuer,
@@ -361,7 +397,25 @@ class TeamsStandIn:
             "iat": now - 5,
             "exp": now + lifetime,
         }
-        return "Bearer " + encode_jwt(claims, key or self.key, self.kid)
+        return "Bearer " + encode_jwt(claims, key or self.key, kid or self.kid)
+
+    def sign_entra(self, activity: dict, *, caller: str = AGENT_365_APP) -> str:
+        """An Authorization header with a token Entra (this stand-in's login) issued for the
+        bot's app: issuer `<login>/<tenant>/v2.0`, no serviceurl claim, signed with the key
+        published at /{tenant}/discovery/v2.0/keys. The SDK accepts it (for Agent 365); a
+        bot that takes only the Bot Connector's tokens must not. `activity` is not signed
+        into it: that is the point."""
+        now = int(time.time())
+        claims = {
+            "iss": f"{self.base_url}/{self.tenant_id}/v2.0",
+            "aud": self.app_id,
+            "azp": caller,
+            "tid": self.tenant_id,
+            "nbf": now - 5,
+            "iat": now - 5,
+            "exp": now + 600,
+        }
+        return "Bearer " + encode_jwt(claims, self._entra_key, "standin-entra-1")
 
     def _activity(self, kind: str, sender: TeamsUser, conversation: dict, **fields) -> dict:
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -462,6 +516,7 @@ class TeamsStandIn:
         app.router.add_get(f"{well_known}/openidconfiguration", self._openid)
         app.router.add_get(f"{well_known}/keys", self._keys)
         app.router.add_get("/{tenant}/v2.0/.well-known/openid-configuration", self._tenant_openid)
+        app.router.add_get("/{tenant}/discovery/v2.0/keys", self._entra_keys)
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
         app.router.add_post(f"{connector}/activities", self._send)
         app.router.add_post(f"{connector}/activities/{{aid}}", self._send)  # a reply to one
@@ -491,7 +546,20 @@ class TeamsStandIn:
     async def _keys(self, request: web.Request) -> web.Response:
         with self._lock:
             self.recording.key_fetches += 1
+        if self.keys_delay:
+            await asyncio.sleep(self.keys_delay)  # this loop goes on serving the rest
         return web.json_response({"keys": [_jwk(self.key, self.kid)]})
+
+    async def _entra_keys(self, request: web.Request) -> web.Response:
+        return web.json_response({"keys": [_jwk(self._entra_key, "standin-entra-1")]})
+
+    async def _foreign(self, request: web.Request) -> web.Response:
+        await request.read()
+        with self._lock:
+            self.recording.foreign.append(
+                (request.method, request.path_qs, request.headers.get("Authorization", ""))
+            )
+        return web.json_response({"id": "1"}, status=201)
 
     async def _tenant_openid(self, request: web.Request) -> web.Response:
         # For MSAL, should the bot use it: the authority's metadata.

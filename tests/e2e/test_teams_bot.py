@@ -50,8 +50,8 @@ def updates(team: TeamsTeam, action: int) -> list[tuple]:
 
 
 def source(activity: dict) -> str:
-    """How the store records an activity: its id, named for its transport."""
-    return f"teams:{activity['id']}"
+    """How the store records an activity: its id within its conversation, named for Teams."""
+    return f"teams:{activity['conversation']['id']}:{activity['id']}"
 
 
 def codir_posts(team: TeamsTeam, action: int) -> list[Sent]:
@@ -509,10 +509,9 @@ def test_a_reminder_card_button_applies_the_update_once_and_tells_the_codir(
         assert "→ fait" in answer["value"]
         (reply,) = standin.wait_for(lambda: standin.sent(chat)[before:], what="the reply")
         assert "→ fait" in plain(reply.text)
-        source = f"teams:{invoke['id']}"
         assert bot.query(
             "select who, new_status, source_id from updates where action_number = ?", [number]
-        ) == [(lm.aad, "fait", source)]
+        ) == [(lm.aad, "fait", source(invoke))]
 
         def posts() -> list[Sent]:
             return [s for s in standin.sent(codir) if f"l'action {number}" in plain(s.text)]
