@@ -17,9 +17,7 @@ import asyncio
 import logging
 import re
 import signal
-import stat
 from contextlib import suppress
-from pathlib import Path
 
 from nio.crypto import ENCRYPTION_ENABLED
 
@@ -100,25 +98,16 @@ def _unauthenticated(teams: TeamsConfig) -> list[str]:
 
 
 def run_bot(config_path: str) -> int:
-    """`pst-bot run`: what check refuses stops it before anything is opened (ConfigError), a
-    configuration others can read is logged, then the lock (AlreadyRunning) and the bot."""
+    """`pst-bot run`: what check refuses in the settings stops it before anything is opened
+    (ConfigError), then the lock (AlreadyRunning) and the bot. Who may read the file is the
+    installation's business, judged by `pst-bot check` (bot/checks.py)."""
     settings = load_config(config_path)
     problems = refusals(settings)
     if problems:
         raise ConfigError(f"{config_path} : " + " ; ".join(problems))
-    mode = config_open_mode(Path(config_path))
-    if mode is not None:
-        log.warning(texts.CONFIG_OPEN.format(path=config_path, mode=f"{mode:04o}"))
     # Before the database is opened or any server contacted: one bot per database.
     with bot_lock(settings.storage.database):
         return asyncio.run(run_transports(settings))
-
-
-def config_open_mode(path: Path) -> int | None:
-    """The file's permission bits when users other than its owner may read or write it (the
-    configuration names the admins and may hold secrets); None when it is owner-only."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    return mode if mode & 0o077 else None
 
 
 def transports_of(settings: Settings) -> tuple[str, ...]:
