@@ -163,15 +163,6 @@ EXAMPLE_ID = (
     "« {key} » vaut encore l'identifiant de l'exemple (que des zéros) : copiez celui de "
     "l'application Entra (docs/teams.md)"
 )
-NO_AUTH_WITH_SECRET = (
-    "« teams.dangerously_allow_unauthenticated » est refusé avec un app_secret : sans "
-    "authentification, n'importe qui parlerait au bot au nom de n'importe qui et recevrait "
-    "son jeton. Retirez-le (il ne sert qu'à l'Agents Playground, sans secret)"
-)
-NO_AUTH_NOT_LOCAL = (
-    "« teams.dangerously_allow_unauthenticated » est refusé avec teams.host = « {host} » : "
-    'sans authentification, le bot n\'écoute que cette machine (host = "127.0.0.1")'
-)
 CONFIG_OPEN = (
     "Configuration {path} accessible à d'autres utilisateurs que son propriétaire ({mode}) : "
     "chmod 600 {path}"

@@ -22,7 +22,7 @@ from contextlib import suppress
 from nio.crypto import ENCRYPTION_ENABLED
 
 from bot import console_texts as texts
-from bot.config import ConfigError, Settings, TeamsConfig, is_loopback, load_config
+from bot.config import ConfigError, Settings, load_config
 from bot.lock import bot_lock
 from bot.matrix.bot import MatrixBot, quiet_libraries
 from bot.matrix.direct import MatrixCourier
@@ -30,6 +30,7 @@ from bot.matrix.login import LoginFailed, make_client
 from bot.matrix.store import MISSING_KEY
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler, rhythm_of
+from bot.teams.trust import unauthenticated_refusal
 from bot.upkeep import daily_upkeep
 from commands.catalogue import build_registry
 from commands.engine import Engine
@@ -77,23 +78,12 @@ def refusals(settings: Settings) -> list[str]:
         for key in ("app_id", "tenant_id"):
             if _ZERO_ID.match(getattr(teams, key)):
                 found.append(texts.EXAMPLE_ID.format(key=f"teams.{key}"))
-        found += _unauthenticated(teams)
+        refusal = unauthenticated_refusal(teams)  # the Teams transport refuses it too
+        if refusal is not None:
+            found.append(refusal)
     for key, value in secrets.items():
         if value is not None and value.strip().lower() == PLACEHOLDER_SECRET:
             found.append(texts.PLACEHOLDER_SECRET.format(key=key))
-    return found
-
-
-def _unauthenticated(teams: TeamsConfig) -> list[str]:
-    """No authentication is for the Agents Playground on a developer's machine only: never
-    beside a real secret, never listening beyond this machine."""
-    if not teams.dangerously_allow_unauthenticated:
-        return []
-    found = []
-    if teams.app_secret:
-        found.append(texts.NO_AUTH_WITH_SECRET)
-    if not is_loopback(teams.host):
-        found.append(texts.NO_AUTH_NOT_LOCAL.format(host=teams.host))
     return found
 
 

@@ -349,11 +349,12 @@ def teams_config(tmp_path: Path, database: Path, **teams: str | bool) -> Path:
         ({"app_secret": "change-me"}, "« teams.app_secret » vaut encore « change-me »"),
         (
             {"dangerously_allow_unauthenticated": True},
-            "« teams.dangerously_allow_unauthenticated » est refusé avec un app_secret",
+            "teams.dangerously_allow_unauthenticated est refusé à côté d'un secret",
         ),
         (
             {"dangerously_allow_unauthenticated": True, "app_secret": "", "host": "0.0.0.0"},
-            "« teams.dangerously_allow_unauthenticated » est refusé avec teams.host = « 0.0.0.0 »",
+            "teams.dangerously_allow_unauthenticated est refusé quand le bot écoute sur "
+            "« 0.0.0.0 »",
         ),
     ],
     ids=["zero-app-id", "zero-tenant", "change-me", "no-auth-with-secret", "no-auth-listening-out"],
@@ -373,7 +374,7 @@ def test_teams_settings_that_would_open_the_bot_are_refused_by_check_and_by_run(
 def test_no_authentication_on_this_machine_without_a_secret_is_only_a_warning(tmp_path, database):
     config = teams_config(tmp_path, database, app_secret="", dangerously_allow_unauthenticated=True)
     lines = findings(config)
-    assert not any("dangerously_allow_unauthenticated » est refusé" in line for line in lines)
+    assert not any("dangerously_allow_unauthenticated est refusé" in line for line in lines)
     assert any(
         line.startswith("⚠ teams.dangerously_allow_unauthenticated = true") for line in lines
     )
