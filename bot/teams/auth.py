@@ -100,7 +100,7 @@ def describe(error: Exception) -> str:
 
 def known_ids(directory: Directory) -> set[str]:
     """Every chat id the directory names: admins, CODIR, linked people, roles given in chat."""
-    linked = set().union(*directory.links.values()) if directory.links else set()
+    linked = directory.linked_people()  # every plan's pilots
     return set(directory.admins) | set(directory.codir) | linked | set(directory.roles)
 
 
