@@ -32,7 +32,7 @@ from commands.registry import Command, Registry
 from storage.vocabulary import ACTION_CODE, fold
 
 #: "! maj 47" is "!maj 47"; a list bullet before a command does not hide it.
-_BANG = re.compile(r"^[-•*·>]?\s*!\s*")
+_BANG = re.compile(r"^[-•*·]?\s*!\s*")
 #: A greeting before a command on the same line: "Salut ! 23 fait".
 _GREETING = re.compile(
     r"^(?:bonjour|bonsoir|salut|hello|coucou|hey)(?:\s+(?:à\s+tous|a\s+tous|tout\s+le\s+monde))?"
@@ -75,7 +75,9 @@ _QUESTION_WORDS = (
 def understand(text: str, registry: Registry, addressed: bool = False) -> Understood:
     """The command lines of a message; `addressed` when the "!" is optional (direct chat,
     console, mention)."""
-    lines = [_without_greeting(line.strip()) for line in text.splitlines() if line.strip()]
+    # A quoted line ("> !maj 54 fait", a reply's quote) is someone else's words: never run.
+    said = [line.strip() for line in text.splitlines() if not _is_quote(line)]
+    lines = [_without_greeting(line) for line in said if line]
     for index, line in enumerate(lines):
         if addressed and not _is_bang(line):
             intent = meant(line)  # "c'est quoi le 114", "non pas 116, 113", "done 52"
@@ -91,6 +93,11 @@ def understand(text: str, registry: Registry, addressed: bool = False) -> Unders
     if not addressed or not lines:
         return Understood()
     return Understood(answer=_answer(" ".join(lines), registry))
+
+
+def _is_quote(line: str) -> bool:
+    """A line of quoted text: ">" first (also "＞", and as e-mail clients nest them)."""
+    return line.lstrip().startswith((">", "＞", "&gt;"))
 
 
 def _is_bang(line: str) -> bool:
