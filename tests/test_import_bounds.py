@@ -1,9 +1,9 @@
 """Imports are bounded: a huge, declared-huge or piled-up file is refused with a clear message,
-never read into memory whole."""
+never read into memory whole (the memory each attack takes is measured in
+tests/test_import_attacks.py)."""
 
 import io
 import re
-import time
 import zipfile
 
 import pytest
@@ -51,13 +51,11 @@ def test_a_merged_range_declared_down_to_the_last_row_spreads_over_the_rows_ther
             return content.replace(b"</sheetData>", b"</sheetData>" + merged)
         return content
 
-    started = time.monotonic()
     parsed = parse_xlsx(rewritten(small_workbook(), merge_to_the_end))
-    assert time.monotonic() - started < 2
     assert [action.code for action in parsed.actions] == ["1"]
 
 
-def test_a_sheet_of_a_hundred_thousand_merged_ranges_is_refused_before_it_is_read():
+def test_a_sheet_of_a_hundred_thousand_merged_ranges_is_refused():
     def merge_everything(name, content):
         if name.startswith("xl/worksheets/"):
             ranges = b"".join(b'<mergeCell ref="A1:A%d"/>' % n for n in range(2, 100_000))
@@ -67,10 +65,8 @@ def test_a_sheet_of_a_hundred_thousand_merged_ranges_is_refused_before_it_is_rea
         return content
 
     data = rewritten(small_workbook(), merge_everything)
-    started = time.monotonic()
     with pytest.raises(ImportFormatError, match="plus de 20000 cellules fusionnées"):
         parse_xlsx(data)
-    assert time.monotonic() - started < 2
 
 
 def test_a_workbook_that_would_unzip_to_hundreds_of_megabytes_is_refused():

@@ -19,22 +19,26 @@ loads without ever erasing a status or the history:
     (0, 0)
 
 Every problem a user can fix is raised as `ImportFormatError` (`EcomptesError` for eComptes),
-whose text names the line.
+whose text names the line. A file refused because reading it could harm the server (XML
+entities, a bomb) raises `UnsafeFile`, an `ImportFormatError` naming the file; every format is
+read within bounds, whatever the file declares (`safe_xml.py`, `workbooks.py`).
 """
 
+import os
 from pathlib import Path
 
 from storage.importing.ecomptes import EcomptesError, parse_ecomptes
 from storage.importing.merge import ImportReport, WrongPlan, import_plan
+from storage.importing.messages import MESSAGES
 from storage.importing.model import (
     MAX_FILE_BYTES,
-    MESSAGES,
     ImportFormatError,
     ParsedPST,
+    UnsafeFile,
     plan_from_rows,
 )
 from storage.importing.ods import parse_ods
-from storage.importing.recap import EXAMPLE_PATH, load_example, parse_recap
+from storage.importing.recap import EXAMPLE_PATH, load_example, parse_recap, read_text
 from storage.importing.sheets import parse_csv, parse_rows, read_csv
 from storage.importing.xlsx import parse_xlsx
 
@@ -45,6 +49,7 @@ __all__ = [
     "ImportReport",
     "WrongPlan",
     "ParsedPST",
+    "UnsafeFile",
     "import_plan",
     "load_example",
     "parse_csv",
@@ -55,26 +60,43 @@ __all__ = [
     "parse_rows",
     "parse_xlsx",
     "plan_from_rows",
+    "read_ecomptes",
 ]
 
 
+def read_ecomptes(data: bytes) -> ParsedPST:
+    """An eComptes file's bytes as a plan (`parse_ecomptes`, then `plan_from_rows`)."""
+    return plan_from_rows(parse_ecomptes(data))
+
+
+#: Extension -> the reader of a file's bytes.
+READERS = {
+    ".xlsx": parse_xlsx,
+    ".ods": parse_ods,
+    ".csv": read_csv,
+    ".md": read_text,
+    ".txt": read_text,
+    ".xml": read_ecomptes,
+}
+
+
 def parse_file(path: str | Path) -> ParsedPST:
-    """Parse a .csv, .xlsx, .ods, .md or .txt file, chosen by its extension."""
+    """Parse a .csv, .xlsx, .ods, .md, .txt or eComptes .xml file, chosen by its extension;
+    a file over MAX_FILE_BYTES is refused before it is read."""
     path = Path(path)
     suffix = path.suffix.lower()
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ImportFormatError(
-            MESSAGES["file_too_large"].format(
-                size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)
-            )
-        )
-    if suffix == ".xlsx":
-        return parse_xlsx(path.read_bytes())
-    if suffix == ".ods":
-        return parse_ods(path.read_bytes())
-    if suffix == ".csv":
-        return read_csv(path.read_bytes())
-    if suffix in (".md", ".txt"):
-        return parse_recap(path.read_text(encoding="utf-8-sig"))
-    raise ImportFormatError(MESSAGES["unknown_format"].format(suffix=suffix or path.name))
+    if suffix not in READERS:
+        raise ImportFormatError(MESSAGES["unknown_format"].format(suffix=suffix or path.name))
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        # Never more than the bound, even from a file whose size is not known (a pipe).
+        data = file.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+        size, limit = max(size, len(data)) // (1024 * 1024), MAX_FILE_BYTES // (1024 * 1024)
+        raise ImportFormatError(MESSAGES["file_too_large"].format(size=size, limit=limit))
+    try:
+        return READERS[suffix](data)
+    except UnsafeFile as error:
+        raise error.named(path.name) from None
+    except EcomptesError as error:
+        raise ImportFormatError(str(error)) from error

@@ -24,12 +24,16 @@ The writer (`reports/ecomptes.py`) shares what both sides must agree on: the sch
 status codes and the labelled lines of a Description.
 """
 
+import io
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+from storage.importing.messages import MESSAGES
+from storage.importing.model import MAX_FILE_BYTES
+from storage.importing.safe_xml import EVERYTHING, iter_xml
 from storage.vocabulary import ABANDONED, BLOCKED, DONE, IN_PROGRESS, NOT_STARTED, ON_HOLD
 
 SCHEMA_VERSION = "201805V1"
@@ -54,6 +58,8 @@ LABEL_DEADLINE = "Échéance"
 LABEL_HEALTH = "Santé"
 _LABELS = (LABEL_FULL_TITLE, LABEL_INDICATORS, LABEL_DEADLINE, LABEL_HEALTH)
 _LINE = re.compile(rf"^({'|'.join(_LABELS)}) : (.*)$")
+#: Elements a file may hold: an action has about thirty, a PST a few hundred actions.
+MAX_ELEMENTS = 200_000
 
 
 class EcomptesError(ValueError):
@@ -61,11 +67,20 @@ class EcomptesError(ValueError):
 
 
 def parse_xml(data: bytes) -> ET.Element:
-    """The root element, or EcomptesError when `data` is not well-formed XML."""
+    """The root element, or EcomptesError when `data` is not well-formed XML or is larger than
+    an import may be; UnsafeFile (an ImportFormatError) for a DTD, entities or more than
+    MAX_ELEMENTS elements (`safe_xml.iter_xml`)."""
+    if len(data) > MAX_FILE_BYTES:
+        size, limit = len(data) // (1024 * 1024), MAX_FILE_BYTES // (1024 * 1024)
+        raise EcomptesError(MESSAGES["file_too_large"].format(size=size, limit=limit))
+    root = None
     try:
-        return ET.fromstring(data)
+        for event, element in iter_xml(io.BytesIO(data), "son XML", EVERYTHING, MAX_ELEMENTS):
+            if event == "end":
+                root = element  # the last element to end is the root
     except ET.ParseError as e:
         raise EcomptesError(f"Fichier eComptes illisible (XML mal formé) : {e}") from e
+    return root
 
 
 def parse_ecomptes(data: bytes) -> list[dict]:

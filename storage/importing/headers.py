@@ -22,7 +22,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from storage.importing.model import MESSAGES, ImportFormatError
+from storage.importing.messages import MESSAGES
+from storage.importing.model import ImportFormatError
 from storage.vocabulary import fold
 
 #: Column -> the headers it goes by. A header listed under two columns (e.g. "Action", a

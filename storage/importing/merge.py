@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from storage import history, plans
-from storage.importing.model import MESSAGES, ActionRow, ImportFormatError, ParsedPST
+from storage.importing.messages import MESSAGES
+from storage.importing.model import ActionRow, ImportFormatError, ParsedPST
 from storage.transactions import transaction
 from storage.vocabulary import IMPORT, NOT_STARTED, code_key, fold, split_status
 

@@ -14,92 +14,14 @@ format may hold (an action before its objective, a number given twice) with an
 """
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from storage.deadlines import parse_deadline
+from storage.importing.messages import MESSAGES
 from storage.importing.pilots import split_pilots
 from storage.vocabulary import DONE, NOT_STARTED, code_key, fold
-
-# User-facing messages (French). "{…}" fields are filled in by the raising code.
-MESSAGES = {
-    "line": "Ligne {line} : {message}",
-    "action_before_oo": "ligne « {label} » avant tout objectif opérationnel (O.O.).",
-    "oo_before_os": "objectif opérationnel « {label} » avant tout objectif stratégique (O.S.).",
-    "oo_wrong_os": (
-        "l'objectif opérationnel « {label} » n'appartient pas à l'objectif stratégique "
-        "en cours (O.S.{os_number})."
-    ),
-    "no_title": "ligne « {label} » sans intitulé.",
-    "duplicate_os": "l'objectif stratégique O.S.{number} apparaît deux fois.",
-    "duplicate_oo": "l'objectif opérationnel O.O.{number} apparaît deux fois.",
-    "duplicate_action": "l'action {number} apparaît deux fois (déjà ligne {first_line}).",
-    "unknown_row": (
-        "ligne non reconnue « {text} » : on attend « O.S.n », « O.O.n.m » ou « Action n » "
-        "en première cellule."
-    ),
-    "nothing": "Le fichier ne contient ni objectif ni action : rien à importer.",
-    "no_code": "ligne « {title} » sans numéro d'action.",
-    "skipped_sheets": "Feuilles sans en-têtes de PST, ignorées : {names}.",
-    "in_sheet": "Feuille « {name} » : {text}",
-    "sheets_left": "Seules les {limit} premières feuilles ont été lues.",
-    "skipped_row": "Ligne {line} ignorée (ni action ni objectif) : « {text} ».",
-    "no_header": (
-        "Ligne d'en-têtes introuvable dans les {rows} premières lignes : on attend par ex. "
-        "« N° », « Intitulé », « Indicateurs », « Pilote(s) », « Échéance »."
-    ),
-    "missing_column": "colonne obligatoire « {column} » absente (en-têtes acceptés : {aliases}).",
-    "empty_file": "Le fichier est vide : la première ligne doit contenir les en-têtes.",
-    "bad_os": "objectif stratégique « {value} » invalide : on attend un numéro, ex. « 1 ».",
-    "bad_oo": "objectif opérationnel « {value} » invalide : on attend par ex. « 1.2 ».",
-    "bad_action": (
-        "numéro d'action « {value} » invalide : on attend un numéro, ex. « 12 » ou « 1.2.3 »."
-    ),
-    "bad_progress": "avancement « {value} » invalide : on attend un nombre de 0 à 100.",
-    "title_mismatch": (
-        "l'intitulé de {label} (« {value} ») diffère de celui donné ligne {first_line} "
-        "(« {first_value} »)."
-    ),
-    "unreadable_xlsx": "Fichier Excel illisible : {detail}",
-    "unreadable_ods": "Fichier OpenDocument (.ods) illisible : {detail}",
-    "too_many_merged": "Classeur refusé : plus de {limit} cellules fusionnées (fichier abîmé ?).",
-    "unknown_format": (
-        "Format de fichier non reconnu : « {suffix} ». "
-        "Formats acceptés : .csv, .xlsx, .ods, .md, .txt, .xml (eComptes)."
-    ),
-    "unknown_volet": "Ligne {line} : volet « {value} » non reconnu, ignoré.",
-    "unknown_column": "Colonne « {column} » non reconnue, ignorée.",
-    "csv_not_utf8": "Le fichier CSV n'est pas en UTF-8 ; lu comme Windows-1252.",
-    "file_too_large": (
-        "Fichier trop gros ({size} Mo, au plus {limit} Mo) : un PST tient dans quelques "
-        "centaines de lignes. Enregistrez seulement le tableau récapitulatif."
-    ),
-    "too_many_rows": (
-        "Le fichier a plus de {limit} lignes : un PST en compte quelques centaines. "
-        "Enregistrez seulement le tableau récapitulatif."
-    ),
-    "wrong_plan": (
-        "Ce fichier semble être un autre PST que « {plan} » : {differ} des {common} actions "
-        "qu'ils ont en commun ont un autre intitulé (par ex. l'action {example}). Rien n'a été "
-        "modifié. Pour l'importer à côté, donnez-lui son propre code : --plan NOUVEAU-CODE."
-    ),
-    "which_plan": (
-        "La base contient plusieurs PST ({codes}) : dites lequel importer avec --plan CODE "
-        "(un nouveau code crée un nouveau PST)."
-    ),
-    "bad_plan_code": (
-        "Code de PST « {code} » invalide : lettres minuscules, chiffres et tirets, "
-        "par ex. cpas, commune, cpas-2019."
-    ),
-    "closed_plan": "Le PST « {code} » est clôturé : il ne s'importe plus. Rien n'a été modifié.",
-    "free_status": (
-        "Action {code} : statut « {text} » non reconnu, gardé en commentaire (statut inchangé)."
-    ),
-    "zip_bomb": (
-        "Classeur refusé : une fois décompressé il ferait plus de {limit} Mo "
-        "(fichier abîmé ou piégé)."
-    ),
-}
 
 #: Largest file the import reads.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -117,35 +39,70 @@ class ImportFormatError(Exception):
         super().__init__(text)
 
 
-class StrategicObjectiveRow(BaseModel):
+class UnsafeFile(ImportFormatError):
+    """A file refused before it is read, because reading it could harm the server (a DTD or
+    XML entities, a bomb of nested elements); `named` puts the file's name in the message."""
+
+    def __init__(self, reason: str, name: str = "Ce fichier"):
+        self.reason = reason
+        super().__init__(MESSAGES["unsafe"].format(name=name, reason=reason))
+
+    def named(self, name: str) -> "UnsafeFile":
+        return UnsafeFile(self.reason, f"Le fichier « {name} »")
+
+
+#: Bidirectional controls (U+202A-202E, U+2066-2069): a title holding one can show its words
+#: in another order than they are stored. They are removed from every text an import keeps.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi(text: str) -> str:
+    """`text` without bidirectional controls.
+
+    >>> without_bidi("Achat \u202eniaga\u202c")
+    'Achat niaga'
+    """
+    return text.translate(_BIDI_CONTROLS)
+
+
+#: A text read from a file, kept without its bidirectional controls.
+Text = Annotated[str, AfterValidator(without_bidi)]
+
+
+class _Row(BaseModel):
+    # A title set after the row is built (a sheet giving it on a later row) is checked too.
+    model_config = ConfigDict(validate_assignment=True)
+
+
+class StrategicObjectiveRow(_Row):
     number: int
-    title: str
+    title: Text
     volet: str | None = None  # "externe" or "interne"
 
 
-class OperationalObjectiveRow(BaseModel):
+class OperationalObjectiveRow(_Row):
     os_number: int
-    number: str  # "1.1"
-    title: str
+    number: Text  # "1.1"
+    title: Text
 
 
-class ActionRow(BaseModel):
+class ActionRow(_Row):
     os_number: int
-    os_title: str
+    os_title: Text
     volet: str | None = None
-    oo_number: str
-    oo_title: str
+    oo_number: Text
+    oo_title: Text
     #: The action's code as printed: "29", "1.1.1", "A.2.3".
-    code: str
-    title: str
-    indicators: str = ""
-    pilots: list[str] = Field(default_factory=list)
-    deadline: str = ""  # as written in the file
+    code: Text
+    title: Text
+    indicators: Text = ""
+    pilots: list[Text] = Field(default_factory=list)
+    deadline: Text = ""  # as written in the file
     start_date: date | None = None
     end_date: date | None = None
-    status: str | None = None  # raw text; import_plan (merge.py) reads it
+    status: Text | None = None  # raw text; import_plan (merge.py) reads it
     progress: int | None = Field(default=None, ge=0, le=100)
-    comment: str | None = None
+    comment: Text | None = None
     line: int  # 1-based line (or sheet row) in the source file
 
 

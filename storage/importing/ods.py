@@ -7,21 +7,29 @@
     >>> len(pst.actions), pst.actions[0].oo_number, pst.actions[0].pilots, pst.actions[0].line
     (127, '1.1', ['LM', 'MR', 'MAC', 'DB'], 3)
 
-`content.xml` is read as a stream (ElementTree.iterparse), one row at a time and each row let
+`content.xml` is read as a stream (`safe_xml.iter_xml`), one row at a time and each row let
 go once read, within the bounds of an XLSX: at most MAX_ROWS rows holding something, of at most
-MAX_COLUMNS cells. LibreOffice writes a run of identical rows or cells once, with a count
-(table:number-rows-repeated, table:number-columns-repeated; every sheet it saves ends with about
-a million repeated empty rows): an empty run is counted, never expanded. The cells a spanning
-cell covers (table:covered-table-cell) take its value in its first column, as merged cells of
-an XLSX do (`workbooks.py`).
+MAX_COLUMNS cells, within a `CellBudget`. LibreOffice writes a run of identical rows or cells
+once, with a count (table:number-rows-repeated, table:number-columns-repeated; every sheet it
+saves ends with about a million repeated empty rows): an empty run is counted, never expanded.
+The cells a spanning cell covers (table:covered-table-cell) take its value in its first column,
+as merged cells of an XLSX do (`workbooks.py`).
 """
 
 from collections.abc import Iterator
 from xml.etree import ElementTree as ET
 
-from storage.importing.model import MAX_ROWS, MESSAGES, ImportFormatError, ParsedPST
+from storage.importing.messages import MESSAGES
+from storage.importing.model import MAX_ROWS, ImportFormatError, ParsedPST
+from storage.importing.safe_xml import iter_xml
 from storage.importing.sheets import parse_sheets
-from storage.importing.workbooks import MAX_COLUMNS, number_text, open_archive
+from storage.importing.workbooks import (
+    MAX_COLUMNS,
+    CellBudget,
+    archive_part,
+    number_text,
+    open_archive,
+)
 
 _TABLE_NS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE_NS = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -50,42 +58,38 @@ def read_ods(data: bytes) -> Iterator[tuple[str, list[tuple[int, list[str]]]]]:
     """The tables, one at a time (each read when asked for), as (name, rows that hold
     something), each row (row number, cell texts)."""
     with open_archive(data, "unreadable_ods") as archive:
-        try:
-            with archive.open("content.xml") as stream:
-                yield from _read_tables(stream)
-        except (KeyError, ET.ParseError) as exc:
-            raise ImportFormatError(MESSAGES["unreadable_ods"].format(detail=exc)) from exc
+        if "content.xml" not in archive.NameToInfo:
+            detail = "partie « content.xml » absente"
+            raise ImportFormatError(MESSAGES["unreadable_ods"].format(detail=detail))
+        with archive_part(archive, "content.xml", "unreadable_ods") as stream:
+            yield from _read_tables(stream, CellBudget())
 
 
-def _read_tables(stream) -> Iterator[tuple[str, list[tuple[int, list[str]]]]]:
+def _read_tables(stream, budget: CellBudget) -> Iterator[tuple[str, list[tuple[int, list[str]]]]]:
     depth = 0  # tables open: 1 inside a sheet, 2 inside a table nested in a cell
-    reader = _TableReader()
-    open_elements: list[ET.Element] = []
-    for event, element in ET.iterparse(stream, events=("start", "end")):
+    reader = _TableReader(budget)
+    # A cell keeps its paragraphs until its end; every other element is let go at its end.
+    parts = iter_xml(stream, "« content.xml »", {CELL, COVERED}, allowance=budget.elements)
+    for event, element in parts:
         if event == "start":
             if element.tag == TABLE:
                 depth += 1
-            open_elements.append(element)
-            continue
-        open_elements.pop()
-        if element.tag == TABLE:
+        elif element.tag == TABLE:
             depth -= 1
             if depth == 0:
                 yield element.get(TABLE_NAME, ""), reader.rows
-                reader = _TableReader()
+                reader = _TableReader(budget)
         elif depth == 1 and element.tag in (CELL, COVERED):
             reader.cell(element)
         elif depth == 1 and element.tag == ROW:
             reader.row(element)
-        else:
-            continue
-        open_elements[-1].remove(element)  # let it go: what is read is not kept twice
 
 
 class _TableReader:
     """One table's rows, read a cell and a row at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: CellBudget) -> None:
+        self.budget = budget
         self.rows: list[tuple[int, list[str]]] = []
         self.line = 0  # rows of the sheet passed so far, repeated ones counted
         self.row_elements = 0
@@ -94,6 +98,7 @@ class _TableReader:
         self.spans: dict[int, tuple[str, int]] = {}  # column -> (value, last line covered)
 
     def cell(self, element: ET.Element) -> None:
+        self.budget.cell()
         column = len(self.cells)
         count = min(_count(element.get(COLUMNS_REPEATED)), MAX_COLUMNS - column)
         if count <= 0:
@@ -101,7 +106,7 @@ class _TableReader:
         if element.tag == COVERED:
             self.cells += [None] * count
             return
-        value = _cell_value(element)
+        value = self.budget.text(_cell_value(element), self.line + 1, times=count)
         self.cells += [value] * count
         if (rows := _count(element.get(ROWS_SPANNED))) > 1 and value:
             self.starting += [(column + i, value, rows) for i in range(count)]
@@ -120,6 +125,8 @@ class _TableReader:
             if any(cells):
                 if len(self.rows) >= MAX_ROWS:
                     raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
+                if line > first:  # a repeated row: its texts count again
+                    self.budget.charge(sum(map(len, cells)))
                 self.rows.append((line, cells))
             elif not own:
                 break  # spans only end as lines go on: the rest of the run is empty too
@@ -132,8 +139,10 @@ class _TableReader:
 
 
 def _count(text: str | None) -> int:
-    """A repeat or span count; anything but a positive number is 1."""
-    return int(text) if text and text.isdigit() and int(text) > 0 else 1
+    """A repeat or span count; anything but a positive number (of at most nine digits) is 1."""
+    if text and text.isascii() and text.isdigit() and len(text) <= 9:
+        return max(int(text), 1)
+    return 1
 
 
 def _cell_value(cell: ET.Element) -> str:

@@ -8,6 +8,10 @@ One row per line, cells separated by tabs, as in the bundled example:
 
     >>> len(load_example().actions)
     127
+
+A .txt or .md file is read by `read_text`: as such a recap when one of its lines starts with
+an O.S., O.O. or "Action n" label, else as a table saved as text by a spreadsheet (Excel's
+« Texte Unicode »: tab-separated, UTF-16), which `parse_csv` reads under its header row.
 """
 
 import re
@@ -16,8 +20,15 @@ from importlib.resources.abc import Traversable
 
 from storage.importing.headers import Header
 from storage.importing.labels import read_action_code, read_oo, read_os
-from storage.importing.model import MAX_ROWS, MESSAGES, ImportFormatError, ParsedPST, PlanBuilder
-from storage.importing.sheets import read_outline
+from storage.importing.messages import MESSAGES
+from storage.importing.model import (
+    MAX_ROWS,
+    ImportFormatError,
+    ParsedPST,
+    PlanBuilder,
+    without_bidi,
+)
+from storage.importing.sheets import decode, parse_csv, read_outline
 
 EXAMPLE_PATH: Traversable = resources.files("storage") / "data" / "pst-cpas-frameries-2019-2024.md"
 
@@ -38,15 +49,43 @@ def parse_recap(text: str) -> ParsedPST:
     lines = text.lstrip("\ufeff").splitlines()
     if len(lines) > MAX_ROWS:
         raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
-    rows = [
-        (number, [_MARKUP.sub("", cell).strip() for cell in line.split("\t")])
-        for number, line in enumerate(lines, start=1)
-    ]
-    rows = [(number, cells) for number, cells in rows if any(cells)]
+    rows = _rows(lines)
     start = next((i for i, (_, cells) in enumerate(rows) if _starts_table(cells[0])), len(rows))
     builder = PlanBuilder()
     read_outline(rows[start:], _COLUMNS, builder, strict=True)
     return builder.result()
+
+
+def read_text(data: bytes) -> ParsedPST:
+    """A .txt or .md file's bytes, in any encoding `decode` reads: a PST document's recap, or
+    a table a spreadsheet saved as tab-separated text.
+
+    >>> rows = [["OS", "OO", "N°", "Intitulé", "Indicateurs", "Pilote", "Échéance"],
+    ...         ["1", "1.1", "1", "École", "", "LM", "2021"]]
+    >>> text = "\\n".join("\\t".join(row) for row in rows)   # Excel's « Texte Unicode »
+    >>> read_text(text.encode("utf-16")).actions[0].title
+    'École'
+    """
+    text, guessed = decode(data)
+    lines = text.lstrip("\ufeff").splitlines()
+    if len(lines) > MAX_ROWS:
+        raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
+    if any(_starts_table(cells[0]) for _, cells in _rows(lines)):
+        parsed = parse_recap(text)
+    else:
+        parsed = parse_csv(text, delimiter="\t")
+    if guessed:
+        parsed.warnings.append(MESSAGES["text_not_utf8"])
+    return parsed
+
+
+def _rows(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """The lines that hold something, as (line number, cells without markup)."""
+    rows = [
+        (number, [without_bidi(_MARKUP.sub("", cell)).strip() for cell in line.split("\t")])
+        for number, line in enumerate(lines, start=1)
+    ]
+    return [(number, cells) for number, cells in rows if any(cells)]
 
 
 def _starts_table(label: str) -> bool:

@@ -30,13 +30,14 @@ from collections.abc import Iterable, Sequence
 
 from storage.importing.headers import Header, find_header
 from storage.importing.labels import is_total, read_action_code, read_oo, read_os
+from storage.importing.messages import MESSAGES
 from storage.importing.model import (
     MAX_ROWS,
-    MESSAGES,
     ImportFormatError,
     ParsedPST,
     PlanBuilder,
     read_volet,
+    without_bidi,
 )
 
 Rows = Sequence[tuple[int, Sequence[str]]]
@@ -48,34 +49,55 @@ _PROGRESS = re.compile(r"^(\d{1,6}(?:[.,]\d{1,6})?)\s*%?$")
 _DELIMITERS = (";", ",", "\t")
 
 
-def parse_csv(text: str) -> ParsedPST:
-    """Parse a CSV export: ";", "," or tab as delimiter, a header row (a title block above it
-    is skipped)."""
+def parse_csv(text: str, delimiter: str | None = None) -> ParsedPST:
+    """Parse a CSV export: ";", "," or tab as delimiter (the most frequent one unless given), a
+    header row (a title block above it is skipped)."""
     text = text.lstrip("\ufeff")
-    sample = text.splitlines()[:30]
-    delimiter = max(_DELIMITERS, key=lambda d: sum(line.count(d) for line in sample))
+    if delimiter is None:
+        sample = text.splitlines()[:30]
+        delimiter = max(_DELIMITERS, key=lambda d: sum(line.count(d) for line in sample))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     line = 1
-    for cells in reader:
-        if len(rows) >= MAX_ROWS:
-            raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
-        rows.append((line, cells))
-        line = reader.line_num + 1  # a quoted cell may span several lines
+    try:
+        for cells in reader:
+            if len(rows) >= MAX_ROWS:
+                raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
+            rows.append((line, cells))
+            line = reader.line_num + 1  # a quoted cell may span several lines
+    except csv.Error as error:  # a cell past csv's limit: a quote opened and never closed
+        limit = csv.field_size_limit()
+        raise ImportFormatError(MESSAGES["csv_cell_too_long"].format(limit=limit), line) from error
     return parse_rows(rows)
 
 
 def read_csv(data: bytes) -> ParsedPST:
-    """A CSV file's bytes: UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return parse_csv(data.decode("utf-16"))
-    try:
-        return parse_csv(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in Windows-1252 by default.
-        parsed = parse_csv(data.decode("cp1252", errors="replace"))
+    """A CSV file's bytes: UTF-8 with or without BOM, UTF-16, or Windows-1252 (`decode`)."""
+    text, guessed = decode(data)
+    parsed = parse_csv(text)
+    if guessed:
         parsed.warnings.append(MESSAGES["csv_not_utf8"])
-        return parsed
+    return parsed
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """The text of a file saved by a spreadsheet or an editor, and whether its encoding was
+    guessed: UTF-16 with its BOM (Excel's « Texte Unicode ») or without (mostly zero bytes),
+    UTF-8 with or without BOM, else Windows-1252 (what Excel on Windows saves as "CSV").
+
+    >>> decode("N°\\tIntitulé".encode("utf-16")), decode("Échéance".encode("cp1252"))
+    (('N°\\tIntitulé', False), ('Échéance', True))
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), False
+    head = data[:4000]
+    if head.count(0) > len(head) // 4:  # UTF-16 without its BOM: every other byte is zero
+        little = head[1::2].count(0) >= head[0::2].count(0)
+        return data.decode("utf-16-le" if little else "utf-16-be", errors="replace"), False
+    try:
+        return data.decode("utf-8-sig"), False
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), True
 
 
 def parse_rows(rows: Rows) -> ParsedPST:
@@ -93,6 +115,7 @@ def parse_sheets(sheets: Iterable[tuple[str, Rows]]) -> ParsedPST:
         if index == MAX_SHEETS:
             builder.warnings.append(MESSAGES["sheets_left"].format(limit=MAX_SHEETS))
             break
+        rows = [(line, [without_bidi(cell) for cell in cells]) for line, cells in rows]
         rows = [(line, cells) for line, cells in rows if _filled(cells)]
         if not rows:
             continue  # Excel's empty "Feuil2", "Feuil3": nothing to say about them

@@ -7,35 +7,43 @@
     >>> len(pst.actions), pst.actions[0].oo_number, pst.actions[0].pilots, pst.actions[0].line
     (127, '1.1', ['LM', 'MR', 'MAC', 'DB'], 3)
 
-Sheets are read in openpyxl's read-only mode, row by row, at most MAX_ROWS rows of MAX_COLUMNS
-cells whatever size the file declares. That mode does not see merged ranges, so the sheet's XML
-is scanned first for its `<mergeCell ref="A3:A9"/>` elements, as a stream.
+Each sheet's XML is read as a stream, a cell at a time (`safe_xml.iter_xml`), whatever size
+the file declares ("A1:XFD1048576", a row numbered a million): only the rows holding something
+are kept, at most MAX_ROWS of them, of at most MAX_COLUMNS cells, within the workbook's
+`CellBudget`. Values are read as openpyxl reads them with data_only (a formula's last value,
+dates and percentages by the cell's number format), and its merged ranges
+(`<mergeCell ref="A3:A9"/>`) in the same pass.
 """
 
-import io
-import posixpath
 import re
 import zipfile
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from datetime import date, datetime
-from xml.etree import ElementTree as ET
+from datetime import date, datetime, time, timedelta
 
-from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
-from storage.importing.model import MAX_ROWS, MESSAGES, ImportFormatError, ParsedPST
+from storage.importing.messages import MESSAGES
+from storage.importing.model import MAX_ROWS, ImportFormatError, ParsedPST
+from storage.importing.safe_xml import iter_xml
 from storage.importing.sheets import parse_sheets
-from storage.importing.workbooks import MAX_COLUMNS, number_text, open_archive
-
-_MERGE = re.compile(
-    rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"'
+from storage.importing.workbooks import (
+    MAX_COLUMNS,
+    CellBudget,
+    archive_part,
+    number_text,
+    open_archive,
 )
+from storage.importing.xlsx_book import DATE, DURATION, MAIN, PERCENT, Book, read_book, string_text
+
 #: Merged ranges a sheet may have; a PST's table has a few hundred.
 MAX_MERGED = MAX_ROWS
-_RELATIONS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
-_SHEET_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+ROW, CELL, VALUE, INLINE, MERGED = (MAIN + n for n in ("row", "c", "v", "is", "mergeCell"))
+_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+_RANGE = re.compile(r"([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})")
+
+Rows = list[tuple[int, list[str]]]
 
 
 def parse_xlsx(data: bytes) -> ParsedPST:
@@ -48,114 +56,128 @@ def parse_xlsx(data: bytes) -> ParsedPST:
         sheets.close()
 
 
-def read_xlsx(data: bytes) -> Iterator[tuple[str, list[tuple[int, list[str]]]]]:
+def read_xlsx(data: bytes) -> Iterator[tuple[str, Rows]]:
     """The workbook's sheets, one at a time (each read when asked for), as (name, rows), each
-    row (row number, cell texts) with merged cells spread."""
+    row (row number, cell texts) with merged cells spread; rows that hold nothing are left out."""
+    budget = CellBudget()
     with open_archive(data, "unreadable_xlsx") as archive:
-        paths = _worksheet_paths(archive)
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-            raise ImportFormatError(MESSAGES["unreadable_xlsx"].format(detail=exc)) from exc
-        try:
-            for index, sheet in enumerate(workbook.worksheets):
-                # Counted first: openpyxl would build every range of a sheet of millions.
-                merged = _merged_ranges(archive, paths[index]) if index < len(paths) else []
-                rows = _sheet_rows(sheet)
-                _spread(rows, merged)
-                yield sheet.title, list(enumerate(rows, start=1))
-        finally:
-            workbook.close()
+        book = read_book(archive, budget)
+        if not book.sheets:
+            detail = "aucune feuille de calcul"
+            raise ImportFormatError(MESSAGES["unreadable_xlsx"].format(detail=detail))
+        for name, path in book.sheets:
+            yield name, _read_sheet(archive, path, book, budget)
 
 
-def _sheet_rows(sheet) -> list[list[str]]:
-    """At most MAX_ROWS rows of MAX_COLUMNS cells, whatever size the sheet declares."""
-    sheet.reset_dimensions()  # ignore "A1:XFD1048576": read what is there
-    rows = []
-    for index, row in enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS), start=1):
-        if index > MAX_ROWS:
-            raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
-        rows.append([_cell_text(cell) for cell in row])
+def _read_sheet(archive: zipfile.ZipFile, path: str, book: Book, budget: CellBudget) -> Rows:
+    rows: Rows = []
+    merged: list[tuple[int, int, int]] = []  # (column, first row, last row)
+    cells: list[str] = []
+    line = column = row_elements = 0
+    with archive_part(archive, path, "unreadable_xlsx") as stream:
+        for event, element in iter_xml(stream, f"« {path} »", {CELL}, allowance=budget.elements):
+            tag = element.tag
+            if event == "start":
+                if tag == ROW:
+                    row_elements += 1
+                    if row_elements > 2 * MAX_ROWS:
+                        raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
+                    line = _count(element.get("r"), line + 1)
+                    cells, column = [], 0
+            elif tag == CELL:
+                budget.cell()
+                column = _column(element.get("r"), column + 1)
+                if column <= MAX_COLUMNS and (text := budget.text(_value(element, book), line)):
+                    cells.extend([""] * (column - len(cells)))
+                    cells[column - 1] = text
+            elif tag == ROW and cells:
+                if len(rows) >= MAX_ROWS:
+                    raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
+                rows.append((line, cells))
+            elif tag == MERGED and (found := _RANGE.fullmatch(element.get("ref", ""))):
+                if len(merged) >= MAX_MERGED:
+                    raise ImportFormatError(MESSAGES["too_many_merged"].format(limit=MAX_MERGED))
+                merged.append((column_index_from_string(found[1]), int(found[2]), int(found[4])))
+    rows.sort(key=lambda row: row[0])  # as Excel writes them; a file made by hand may not
+    _spread(rows, merged)
     return rows
 
 
-def _cell_text(cell) -> str:
-    value = cell.value
-    if value is None:
+def _count(text: str | None, default: int) -> int:
+    """A row number as written (r="12"), else the one after the last."""
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) < 8 else default
+
+
+def _column(reference: str | None, default: int) -> int:
+    """The column of a cell reference ("C12" -> 3), else the one after the last."""
+    found = _REFERENCE.fullmatch(reference or "")
+    return column_index_from_string(found[1]) if found else default
+
+
+def _value(cell, book: Book) -> str:
+    """A cell's value as text, as openpyxl would give it then `_text` writes it."""
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        inline = cell.find(INLINE)
+        return "" if inline is None else string_text(inline).strip()
+    value = cell.findtext(VALUE) or ""
+    if not value:
         return ""
+    if kind == "s":
+        index = _count(value, -1)
+        return book.strings[index].strip() if 0 <= index < len(book.strings) else ""
+    if kind == "b":
+        return str(value.strip() not in ("0", "false"))
+    if kind == "d":
+        return _text(_iso(value))
+    if kind != "n":
+        return value.strip()  # "str" (a formula's text), "e" (an error such as #N/A)
+    return _number(value.strip(), book.styles.get(_count(cell.get("s"), 0)), book)
+
+
+def _number(value: str, style: str | None, book: Book) -> str:
+    try:
+        number: int | float = float(value) if any(c in value for c in ".eE") else int(value)
+    except ValueError:
+        return value  # not a number after all: the text written
+    if style in (DATE, DURATION):
+        try:
+            return _text(from_excel(number, book.epoch, timedelta=style == DURATION))
+        except (OverflowError, ValueError):
+            return value  # openpyxl reads "#VALUE!"; the number says more
+    if isinstance(number, int):
+        return str(number * 100 if style == PERCENT else number)
+    return number_text(number, percent=style == PERCENT)
+
+
+def _iso(value: str) -> datetime | date | time | timedelta | str:
+    try:
+        return from_ISO8601(value.strip())
+    except (ValueError, TypeError):
+        return value.strip()
+
+
+def _text(value: datetime | date | time | timedelta | str) -> str:
     if isinstance(value, datetime):
         value = value.date()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return number_text(value, percent="%" in (getattr(cell, "number_format", None) or ""))
-    return str(value).strip()
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def _spread(rows: list[list[str]], ranges: list[tuple[int, int, int, int]]) -> None:
-    """Each merged range's value, in its first column, for every row of the range."""
+def _spread(rows: Rows, ranges: list[tuple[int, int, int]]) -> None:
+    """Each merged range's value, in its first column, for every row of the range that holds
+    something; `rows` in sheet order."""
+    numbers = [line for line, _ in rows]
     budget = len(rows) * MAX_COLUMNS  # the most cells the ranges of a valid sheet cover
-    for column, first, last in ((c, r1, r2) for c, r1, _, r2 in ranges if c <= MAX_COLUMNS):
-        if first > len(rows):
+    for column, first, last in ranges:
+        start = bisect_left(numbers, first)
+        if column > MAX_COLUMNS or start == len(rows) or numbers[start] != first:
             continue
-        top = rows[first - 1]
+        top = rows[start][1]
         value = top[column - 1] if column <= len(top) else ""
-        for row in rows[first : min(last, len(rows))]:
+        for _, cells in rows[start + 1 : bisect_right(numbers, last)]:
             budget -= 1
             if budget < 0:
                 message = MESSAGES["too_many_merged"].format(limit=len(rows) * MAX_COLUMNS)
                 raise ImportFormatError(message)
-            row.extend([""] * (column - len(row)))
-            row[column - 1] = value
-
-
-def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
-    """(first column, first row, last column, last row) of each merged range, 1-based; more
-    than MAX_MERGED ranges is a damaged or hostile file."""
-    ranges = []
-    tail = b""
-    with archive.open(path) as stream:
-        while chunk := stream.read(1 << 20):
-            buffer, end = tail + chunk, 0
-            for match in _MERGE.finditer(buffer):
-                first, last = match[1].decode(), match[3].decode()
-                ranges.append(
-                    (
-                        column_index_from_string(first),
-                        int(match[2]),
-                        column_index_from_string(last),
-                        int(match[4]),
-                    )
-                )
-                end = match.end()
-                if len(ranges) > MAX_MERGED:
-                    raise ImportFormatError(MESSAGES["too_many_merged"].format(limit=MAX_MERGED))
-            tail = buffer[max(end, len(buffer) - 200) :]  # a reference cut between chunks
-    return ranges
-
-
-def _worksheet_paths(archive: zipfile.ZipFile) -> list[str]:
-    """The paths of the workbook's worksheets, in the order openpyxl lists them."""
-    paths = []
-    try:
-        book = _targets(archive, "_rels/.rels", "")
-        book_path = next(path for kind, path in book.values() if kind.endswith("/officeDocument"))
-        folder, name = posixpath.split(book_path)
-        sheets = _targets(archive, posixpath.join(folder, "_rels", name + ".rels"), folder)
-        for sheet in ET.fromstring(archive.read(book_path)).iter(_SHEET):
-            kind, path = sheets.get(sheet.get(_SHEET_ID), ("", ""))
-            if kind.endswith("/worksheet"):  # not a chart sheet
-                paths.append(path)
-    except (KeyError, StopIteration, ET.ParseError):
-        return []  # openpyxl reads the sheets: without merged ranges, cells stay as written
-    return paths
-
-
-def _targets(archive: zipfile.ZipFile, rels: str, folder: str) -> dict[str, tuple[str, str]]:
-    """Relationship id -> (type, path inside the archive) of a .rels part."""
-    targets = {}
-    for relation in ET.fromstring(archive.read(rels)).iter(_RELATIONS):
-        target = relation.get("Target", "")
-        path = target[1:] if target.startswith("/") else posixpath.join(folder, target)
-        targets[relation.get("Id")] = (relation.get("Type", ""), posixpath.normpath(path))
-    return targets
+            cells.extend([""] * (column - len(cells)))
+            cells[column - 1] = value
