@@ -14,11 +14,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from storage.actions import list_actions
 from storage.db import open_db
 from storage.importing import (
+    EcomptesError,
     ImportFormatError,
     UnsafeFile,
     import_plan,
@@ -280,6 +283,32 @@ def test_a_damaged_workbook_is_refused_in_french_naming_the_damage(damage):
     with pytest.raises(ImportFormatError) as error:
         parse_xlsx(spoil(xlsx()))
     assert str(error.value).startswith(refusal)
+
+
+SPOILED = {
+    "xlsx": (lambda: stored(xlsx()), parse_xlsx),
+    "ods": (lambda: stored(ods()), parse_ods),
+    "xml": (lambda: ecomptes(), parse_ecomptes),
+}
+changes = st.lists(
+    st.tuples(st.floats(0, 1, exclude_max=True), st.binary(max_size=12), st.integers(0, 12)),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(sorted(SPOILED)), spoils=changes)
+def test_a_file_with_bytes_changed_anywhere_is_read_or_refused_in_french(kind, spoils):
+    build, parse = SPOILED[kind]
+    data = bytearray(build())
+    for where, new, length in spoils:
+        start = int(where * len(data))
+        data[start : start + length] = new
+    try:
+        parse(bytes(data))
+    except (ImportFormatError, EcomptesError) as refusal:
+        assert str(refusal) and "Traceback" not in str(refusal)
 
 
 def test_an_ods_whose_content_is_empty_is_refused_in_french():

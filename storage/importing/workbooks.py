@@ -39,6 +39,8 @@ MAX_TEXT_CHARS = 10_000_000
 MAX_PARTS = 10_000
 #: How each part starts in the archive's directory (zipfile reads no entry without it).
 _DIRECTORY_ENTRY = b"PK\x01\x02"
+#: What zipfile raises for a damaged archive: a bad header, offset, CRC, compression, version.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError)
 #: How a file that is an OLE container starts: an old .xls, or an encrypted .xlsx.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -56,7 +58,7 @@ def open_archive(data: bytes, unreadable: str) -> zipfile.ZipFile:
         raise ImportFormatError(MESSAGES["too_many_parts"].format(limit=MAX_PARTS))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except _DAMAGED as exc:
         raise ImportFormatError(MESSAGES[unreadable].format(detail=exc)) from exc
     if sum(item.file_size for item in archive.infolist()) > MAX_UNZIPPED_BYTES:
         archive.close()
@@ -86,7 +88,7 @@ def archive_part(archive: zipfile.ZipFile, path: str, unreadable: str) -> Iterat
     except ET.ParseError as exc:
         detail = f"XML mal formé dans « {path} » ({exc})"
         raise ImportFormatError(MESSAGES[unreadable].format(detail=detail)) from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
+    except _DAMAGED as exc:
         detail = f"partie « {path} » abîmée ({exc})"
         raise ImportFormatError(MESSAGES[unreadable].format(detail=detail)) from exc
 
