@@ -34,12 +34,9 @@ from storage.backup import backup
 from storage.clock import now_utc
 from storage.db import DatabaseTooNew, open_db, open_existing
 from storage.importing import (
-    EcomptesError,
     ImportFormatError,
     import_plan,
-    parse_ecomptes,
     parse_file,
-    plan_from_rows,
 )
 from storage.transactions import transaction
 
@@ -62,12 +59,7 @@ def _database(args, settings: Settings | None) -> str:
 
 
 def read_plan(path: str):
-    """A plan from any file we import, eComptes XML included."""
-    if path.lower().endswith(".xml"):
-        try:
-            return plan_from_rows(parse_ecomptes(Path(path).read_bytes()))
-        except EcomptesError as error:
-            raise ImportFormatError(str(error)) from error
+    """A plan from any file we import, eComptes XML included (read within the size limit)."""
     return parse_file(path)
 
 

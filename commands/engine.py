@@ -44,6 +44,7 @@ from commands.replies import fit, together
 from commands.types import Args, Context, Directory, Message, Organisation, Refused, Reply
 from storage import bookkeeping, held_posts, outbox, plans
 from storage.clock import now_utc
+from storage.plain_text import without_bidi
 from storage.plans import Plan
 from storage.transactions import transaction
 
@@ -53,14 +54,9 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 20_000
 #: Most lines a grouped command (one !maj per line) may hold.
 MAX_LINES = 50
-#: Bidirectional controls (U+202A-202E, U+2066-2069): they can make a stored line read
-#: otherwise than it was written (« fait » shown where « à démarrer » is stored); removed.
-_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
-
-
 def _storable(text: str | None) -> str:
     """`text` as it can be stored: lone surrogates as "?", bidi controls removed."""
-    return (text or "").encode("utf-8", "replace").decode("utf-8").translate(_BIDI)
+    return without_bidi((text or "").encode("utf-8", "replace").decode("utf-8"))
 
 
 class _Replayed(Exception):  # noqa: N818 (a signal, not an error)

@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from storage.deadlines import parse_deadline
 from storage.importing.messages import MESSAGES
 from storage.importing.pilots import split_pilots
+from storage.plain_text import without_bidi  # noqa: F401 (the importers read it here)
 from storage.vocabulary import DONE, NOT_STARTED, code_key, fold
 
 #: Largest file the import reads.
@@ -49,20 +50,6 @@ class UnsafeFile(ImportFormatError):
 
     def named(self, name: str) -> "UnsafeFile":
         return UnsafeFile(self.reason, f"Le fichier « {name} »")
-
-
-#: Bidirectional controls (U+202A-202E, U+2066-2069): a title holding one can show its words
-#: in another order than they are stored. They are removed from every text an import keeps.
-_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
-
-
-def without_bidi(text: str) -> str:
-    """`text` without bidirectional controls.
-
-    >>> without_bidi("Achat \u202eniaga\u202c")
-    'Achat niaga'
-    """
-    return text.translate(_BIDI_CONTROLS)
 
 
 #: A text read from a file, kept without its bidirectional controls.

@@ -69,7 +69,8 @@ def test_the_teams_card_button_applies_the_proposal_once(teams_bot: TeamsTeam):
     status, body = post_invoke(team.url, invoke, team.standin.sign(invoke))
     assert status == 200, team.bot.log_text()[-3000:]
     assert "Action 73" in body["value"] and "fait" in body["value"], body
-    assert statuses(team.bot, 73) == [(team.lm.aad, "fait", f"teams:{invoke['conversation']['id']}:{invoke['id']}")]
+    key = f"teams:{invoke['conversation']['id']}:{invoke['id']}"
+    assert statuses(team.bot, 73) == [(team.lm.aad, "fait", key)]
 
     # Teams delivers the same invoke again: applied once.
     status, again = post_invoke(team.url, invoke, team.standin.sign(invoke))
