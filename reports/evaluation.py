@@ -40,7 +40,7 @@ from reports.labels import (
 from reports.narrative import narrative
 from storage.actions import SILENT_AFTER_WEEKS, Action
 from storage.clock import today as local_today
-from storage.effective import last_news, moved_between
+from storage.effective import changes_of, last_news, moved_between
 from storage.french import format_date_fr, format_percent, format_weeks
 from storage.progress import done_percent_note, status_summary
 from storage.vocabulary import (
@@ -134,7 +134,7 @@ def _action_blocks(action: Action, window, today: date) -> list[Paragraph]:
     facts = action_facts(action, today)
     if facts:
         blocks.append(Paragraph(facts, "history"))
-    story = narrative(action.history, action.last_comment, window)
+    story = narrative(action.history, action.last_comment, window, changes=changes_of(action))
     if story:
         blocks.append(Paragraph(story, "comment"))
     elif window:

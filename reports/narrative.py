@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from storage.clock import local_time
-from storage.effective import standing, without_given_day
+from storage.effective import Change, standing, without_given_day
 from storage.vocabulary import (
     ABANDONED,
     DONE,
@@ -109,6 +109,8 @@ def narrative(
     history: Sequence[dict],
     last_comment: str | None = None,
     period: tuple[date, date] | None = None,
+    *,
+    changes: Sequence[Change] | None = None,
 ) -> str | None:
     """The action's story in a few sentences, oldest first; None when there is nothing to say.
 
@@ -116,8 +118,9 @@ def narrative(
     its undo are not told), each on the day it took effect: changes of status become
     milestones ("Réalisée en juin 2024.", a "fait le 12/11" in November); the latest distinct
     comments follow as sentences. With a period (first day, last day), only its changes count.
+    `changes`: the history's standing changes when already read (`effective.changes_of`).
     """
-    changes = standing(history)
+    changes = standing(history) if changes is None else changes
     if period:
         first, last = period
         changes = [c for c in changes if first <= c.day <= last]

@@ -23,6 +23,7 @@ took effect on the message's local day. The message's time is kept as `at`.
 """
 
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -63,6 +64,21 @@ _GIVEN_DAY = re.compile(
 )
 
 
+#: Characters of a comment the day can be in ("abandonné depuis le 12/03/2026" and spaces):
+#: only they are folded, so that a long comment costs no more than a short one.
+_GIVEN_DAY_REACH = 64
+
+
+def _given_day_match(comment: str | None) -> tuple[str, re.Match] | None:
+    """The folded opening of `comment` and the match of the day it gives, if any."""
+    opening = (comment or "")[:_GIVEN_DAY_REACH]
+    if "/" not in opening:  # most comments: no day to read, nothing to fold
+        return None
+    folded = fold(opening)
+    found = _GIVEN_DAY.match(folded)
+    return (folded, found) if found else None
+
+
 def given_day(comment: str | None, said_on: date) -> date | None:
     """The day a status comment says the change took effect, or None.
 
@@ -73,12 +89,10 @@ def given_day(comment: str | None, said_on: date) -> date | None:
     >>> given_day("réunion le 12/03", date(2026, 3, 20)) is None  # not next to the status
     True
     """
-    if not comment:
+    matched = _given_day_match(comment)
+    if matched is None:
         return None
-    found = _GIVEN_DAY.match(fold(comment))
-    if not found:
-        return None
-    day, month, year = found.groups()
+    day, month, year = matched[1].groups()
     if year is None:
         try:
             given = date(said_on.year, int(month), int(day))
@@ -101,13 +115,11 @@ def given_day(comment: str | None, said_on: date) -> date | None:
 def without_given_day(comment: str | None) -> str | None:
     """The comment without the day it opens with ("le 12/03 marché attribué" -> "marché
     attribué"): the story gives the day already."""
-    if not comment:
-        return comment
-    folded = fold(comment)
-    found = _GIVEN_DAY.match(folded)
-    if not found:
+    matched = _given_day_match(comment)
+    if matched is None:
         return comment
     # The folded text keeps the words of the original; drop as many of them as were matched.
+    folded, found = matched
     words = len(folded[: found.end()].split())
     return " ".join(comment.split()[words:]) or None
 
@@ -158,11 +170,24 @@ def standing(entries: Sequence[dict]) -> list[Change]:
 # ---------------------------------------------------------------- reading the past
 
 
-def _changes(action) -> list[Change]:
-    return standing(action.history)
+#: Each action's standing changes, read once per `Action` value: a report asks the same history
+#: several questions (what moved, the story, the last news, the state at many dates). An entry
+#: leaves with its action (`weakref.finalize`), so the memo never outlives what it describes.
+_READ: dict[int, tuple[Change, ...]] = {}
 
 
-def status_in(changes: list[Change], day: date, current: str) -> str:
+def changes_of(action) -> tuple[Change, ...]:
+    """The action's standing changes, `standing(action.history)`, read once per action."""
+    key = id(action)
+    found = _READ.get(key)
+    if found is None:
+        found = tuple(standing(action.history))
+        weakref.finalize(action, _READ.pop, key, None)
+        _READ[key] = found
+    return found
+
+
+def status_in(changes: Sequence[Change], day: date, current: str) -> str:
     """The status at the end of `day` from an action's standing `changes`: the latest said
     change that took effect by then; before any, the first change's old status; without
     history, `current` (read the changes once, then ask for many days)."""
@@ -178,14 +203,14 @@ def status_in(changes: list[Change], day: date, current: str) -> str:
 
 def status_on(action, day: date) -> str:
     """The action's status at the end of `day` (local), read from its standing changes."""
-    return status_in(_changes(action), day, action.status)
+    return status_in(changes_of(action), day, action.status)
 
 
 def done_day(action) -> date | None:
     """The day a done action was done (its latest standing change to done), else None."""
     if action.status != DONE:
         return None
-    dones = [c.day for c in _changes(action) if c.moves_status and c.new_status == DONE]
+    dones = [c.day for c in changes_of(action) if c.moves_status and c.new_status == DONE]
     return dones[-1] if dones else None
 
 
@@ -194,7 +219,7 @@ def last_news(action) -> datetime | None:
     without history read (`with_history=False`), the action's own `updated_at`."""
     if not action.history:
         return action.updated_at
-    changes = _changes(action)
+    changes = changes_of(action)
     return max(change.at for change in changes) if changes else None
 
 
@@ -218,7 +243,7 @@ def moved_between(actions: Iterable, first: date | None, last: date | None) -> l
     state there; `None` leaves that end open."""
     moves = []
     for action in actions:
-        changes = _changes(action)
+        changes = changes_of(action)
         inside = tuple(
             c
             for c in changes

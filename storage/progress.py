@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from storage.actions import Action
-from storage.effective import standing, status_in
+from storage.effective import changes_of
 from storage.effective import status_on as status_on  # the chart's readers ask here too
 from storage.vocabulary import ABANDONED, DONE, REPORT_ORDER
 
@@ -145,13 +145,40 @@ def done_percent_over_time(
 
     Without `step`, weeks for a history shorter than three months, months otherwise.
     """
-    changes = [(action.status, standing(action.history)) for action in actions]
+    changes = [(action.status, changes_of(action)) for action in actions]
     days = [change.day for _, standing_changes in changes for change in standing_changes]
     if not days:
         return []
     first = min(days)
     step = step or ("week" if (today - first).days < 92 else "month")
-    return [
-        (end, done_percent(Counter(status_in(c, end, status) for status, c in changes)))
-        for end in period_ends(min(first, today), today, step)
+    ends = period_ends(min(first, today), today, step)
+    counts = [Counter() for _ in ends]
+    for status, standing_changes in changes:
+        for count, state in zip(counts, statuses_at(standing_changes, ends, status), strict=True):
+            count[state] += 1
+    return [(end, done_percent(count)) for end, count in zip(ends, counts, strict=True)]
+
+
+def statuses_at(changes, ends: list[date], current: str) -> list[str]:
+    """`status_in(changes, end, current)` for each of the ascending `ends`, in one pass over
+    the changes (a plan of 10,000 actions, five years of months: 600,000 questions).
+
+    >>> from storage.effective import standing
+    >>> from datetime import datetime, UTC
+    >>> raw = [{"id": 1, "kind": "status", "old_status": "à démarrer", "new_status": "fait",
+    ...         "comment": "le 02/03", "at": datetime(2026, 3, 20, 9, tzinfo=UTC)}]
+    >>> statuses_at(standing(raw), [date(2026, 3, 1), date(2026, 3, 2)], "fait")
+    ['à démarrer', 'fait']
+    """
+    said = [
+        (change.day, index) for index, change in enumerate(changes) if change.new_status is not None
     ]
+    said.sort()
+    before = next((c.old_status for c in changes if c.new_status is not None), None) or current
+    found, latest, position = [], -1, 0
+    for end in ends:
+        while position < len(said) and said[position][0] <= end:
+            latest = max(latest, said[position][1])  # the latest said of those in effect
+            position += 1
+        found.append(changes[latest].new_status if latest >= 0 else before)
+    return found
