@@ -16,6 +16,7 @@ page in the paged formats (ODT, DOCX, PDF).
 import html
 import io
 import re
+from copy import deepcopy
 
 from reports.document_model import Document, Heading, Paragraph, Table
 from reports.xml_text import clean
@@ -244,15 +245,19 @@ def to_odt(doc: Document) -> bytes:
                 element.addElement(t.TableColumn(numbercolumnsrepeated=len(block.headers)))
             header_rows = t.TableHeaderRows()  # repeated on every page the table spans
             element.addElement(header_rows)
-            for n, cells in enumerate([block.headers, *block.rows]):
-                row = t.TableRow()
-                for value in cells:
-                    cell = t.TableCell(valuetype="string", stylename=cell_style)
-                    p = tx.P(stylename=header_style if n == 0 else styles["cell"])
-                    add_text(p, value)
-                    cell.addElement(p)
-                    row.addElement(cell)
-                (header_rows if n == 0 else element).addElement(row)
+            # The header row as odfpy elements (odfpy then keeps the cell style it names),
+            # the body rows as XML text.
+            row = t.TableRow()
+            for value in block.headers:
+                cell = t.TableCell(valuetype="string", stylename=cell_style)
+                p = tx.P(stylename=header_style)
+                add_text(p, value)
+                cell.addElement(p)
+                row.addElement(cell)
+            header_rows.addElement(row)
+            names = cell_style.getAttribute("name"), styles["cell"].getAttribute("name")
+            rows = "".join(odfraw.table_row(values, *names) for values in block.rows)
+            element.appendChild(odfraw.RawXml(rows))
             body.addElement(element)
     body.appendChild(odfraw.RawXml("".join(chunk)))
     buffer = io.BytesIO()
@@ -269,7 +274,6 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 def to_docx(doc: Document) -> bytes:
     import docx  # heavy: loaded when this format is asked for
     from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
     from lxml.etree import SubElement
@@ -347,21 +351,35 @@ def to_docx(doc: Document) -> bytes:
                 run = cell.paragraphs[0].runs[0]
                 run.font.bold = True
                 run.font.size = TABLE_FONT
-            for values in block.rows:
-                for i, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
-                    cell.text = clean(value)
-                    for run in cell.paragraphs[0].runs:
-                        run.font.size = TABLE_FONT
-                    if i in block.numeric:
-                        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if block.widths:
                 # Word reads the cells' widths, LibreOffice the grid's: set both.
                 sizes = [Cm(PAGE_WIDTH_CM * w / sum(block.widths)) for w in block.widths]
                 for column, size in zip(table.columns, sizes, strict=True):
                     column.width = size
-                for row in table.rows:
-                    for cell, size in zip(row.cells, sizes, strict=True):
-                        cell.width = size
+                for cell, size in zip(table.rows[0].cells, sizes, strict=True):
+                    cell.width = size
+            # table.add_row() and cell.text build each cell through python-docx's objects:
+            # 25 s for 10,000 rows. The body rows are written as <w:tr> elements, each cell
+            # with the header cell's properties (its width) and 9-point runs.
+            header = table.rows[0]._tr
+            cell_properties = [tc.find(qn("w:tcPr")) for tc in header.iter(qn("w:tc"))]
+            for values in block.rows:
+                row = SubElement(table._tbl, qn("w:tr"))
+                for i, value in enumerate(values):
+                    cell = SubElement(row, qn("w:tc"))
+                    if cell_properties[i] is not None:
+                        cell.append(deepcopy(cell_properties[i]))
+                    paragraph = SubElement(cell, qn("w:p"))
+                    if i in block.numeric:
+                        alignment = SubElement(paragraph, qn("w:pPr"))
+                        SubElement(alignment, qn("w:jc"), {qn("w:val"): "right"})
+                    run = SubElement(paragraph, qn("w:r"))
+                    size = SubElement(SubElement(run, qn("w:rPr")), qn("w:sz"))
+                    size.set(qn("w:val"), str(int(TABLE_FONT.pt * 2)))
+                    for n, line in enumerate(clean(value).split("\n")):
+                        if n:
+                            SubElement(run, qn("w:br"))
+                        SubElement(run, qn("w:t"), {XML_SPACE: "preserve"}).text = line
     body.append(section_properties)  # lxml moves it: the section properties close the body
     buffer = io.BytesIO()
     document.save(buffer)
