@@ -5,7 +5,8 @@
     b'%PDF-'
 
 The cover stands alone on the first page; headings, paragraphs and tables follow, a table's
-header row repeated on every page it spans, and each page is numbered ("page 2 / 14").
+header row repeated on every page it spans, and each page is numbered ("page 2 / 14"). Lines
+are broken by `reports/pdf_text.py` (fpdf2's own breaking takes minutes on a large plan).
 DejaVu Sans (shipped with matplotlib, a base dependency) carries the accents and the signs
 chat text brings along ("—", "…", "→", "«»").
 """
@@ -13,6 +14,7 @@ chat text brings along ("—", "…", "→", "«»").
 from pathlib import Path
 
 from reports.document_model import Document, Heading, Paragraph, Table
+from reports.pdf_text import Measure, place
 from reports.xml_text import clean
 
 MARGIN_MM = 18
@@ -52,7 +54,6 @@ def _font_files() -> dict[str, Path]:
 
 def to_pdf(doc: Document) -> bytes:
     from fpdf import FPDF  # heavy: loaded when this format is asked for
-    from fpdf.fonts import FontFace
 
     class _Pdf(FPDF):
         def footer(self):
@@ -72,14 +73,20 @@ def to_pdf(doc: Document) -> bytes:
     for style, path in _font_files().items():
         pdf.add_font("DejaVu", style, str(path))
     pdf.add_page()
+    measure = Measure(pdf)
 
     def write(text: str, style: str, size: float, color, indent: float = 0, after: float = 1.5):
+        """A paragraph, left-aligned, its lines broken here (pdf_text.py) and placed one by
+        one, a new page when the next line does not fit."""
         pdf.set_font("DejaVu", style, size)
         pdf.set_text_color(*color)
-        pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(
-            pdf.epw - indent, size * 0.5, clean(text), align="L", new_x="LMARGIN", new_y="NEXT"
-        )
+        height = size * 0.5
+        left = pdf.l_margin + indent
+        for line in measure.lines(clean(text), pdf.epw - indent - 2 * pdf.c_margin):
+            if pdf.will_page_break(height):
+                pdf.add_page()
+            place(pdf, left + pdf.c_margin, pdf.y, height, line)
+            pdf.set_y(pdf.y + height)
         pdf.ln(after)
 
     if doc.cover:
@@ -106,28 +113,53 @@ def to_pdf(doc: Document) -> bytes:
                 pdf.ln(1.5)
             write(block.text, style, size, color, indent)
         else:
-            _table(pdf, block, FontFace)
+            _table(pdf, measure, block)
             pdf.ln(3)
     return bytes(pdf.output())
 
 
-def _table(pdf, block: Table, FontFace) -> None:  # noqa: N803 (fpdf2's class, passed in)
-    pdf.set_font("DejaVu", "", 8.5)
-    pdf.set_text_color(34, 34, 34)
+#: Table text (pt), the padding inside a cell (mm), the height of a line of cell text.
+TABLE_SIZE, CELL_PADDING, TABLE_LINE = 8.5, 1.0, 8.5 / 72 * 25.4 * 1.45
+TABLE_TEXT = (34, 34, 34)
+
+
+def _table(pdf, measure: Measure, block: Table) -> None:
+    """The table across the text width, columns by `block.widths`: the header row (bold,
+    blue on a light fill, a line under it) at the top of each page the table spans, then one
+    row per line of values, each cell's text broken to its column."""
     widths = block.widths or (1,) * len(block.headers)
-    aligns = tuple("RIGHT" if i in block.numeric else "LEFT" for i in range(len(block.headers)))
-    with pdf.table(
-        col_widths=widths,
-        width=pdf.epw,
-        text_align=aligns,
-        line_height=pdf.font_size * 1.45,
-        headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL, color=BLUE),
-        repeat_headings=1,
-        first_row_as_headings=True,
-        borders_layout="SINGLE_TOP_LINE",
-        padding=1,
-    ) as table:
-        for values in [block.headers, *block.rows]:
-            row = table.row()
-            for value in values:
-                row.cell(clean(value))
+    columns = [pdf.epw * width / sum(widths) for width in widths]
+
+    def row(values, header: bool) -> None:
+        pdf.set_font("DejaVu", "B" if header else "", TABLE_SIZE)
+        cells = [
+            measure.lines(clean(value), width - 2 * CELL_PADDING)
+            for value, width in zip(values, columns, strict=True)
+        ]
+        height = max(len(lines) for lines in cells) * TABLE_LINE + 2 * CELL_PADDING
+        if pdf.will_page_break(height):
+            pdf.add_page()
+            if not header:
+                row(block.headers, header=True)
+                pdf.set_font("DejaVu", "", TABLE_SIZE)
+        top, left = pdf.y, pdf.l_margin
+        if header:
+            pdf.set_fill_color(*HEADER_FILL)
+            pdf.rect(left, top, pdf.epw, height, style="F")
+            pdf.set_draw_color(0)
+            pdf.line(left, top + height, left + pdf.epw, top + height)
+        pdf.set_text_color(*(BLUE if header else TABLE_TEXT))
+        for index, (lines, width) in enumerate(zip(cells, columns, strict=True)):
+            right = index in block.numeric
+            for number, line in enumerate(lines):
+                if right:
+                    x = left + width - CELL_PADDING - measure.width(line)
+                else:
+                    x = left + CELL_PADDING
+                place(pdf, x, top + CELL_PADDING + number * TABLE_LINE, TABLE_LINE, line)
+            left += width
+        pdf.set_y(top + height)
+
+    row(block.headers, header=True)
+    for values in block.rows:
+        row(values, header=False)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reports.grouping import group_plan
 from reports.labels import NO_ACTIONS, PAGE_NUMBER, PDF_HEADERS
+from reports.pdf_text import Measure
 from reports.table import STATUS_FILLS, TableHeading, late_mark
 from reports.xml_text import clean
 from storage.actions import Action
@@ -46,14 +47,10 @@ def _rgb(tint: str) -> tuple[int, int, int]:
 
 
 def fit(pdf, text, width: float) -> str:
-    """`text` on one line, cut with "…" to the width of its cell (less the cell's padding)."""
+    """`text` on one line, cut with "…" to the width of its cell (less the cell's padding),
+    measured with the PDF's `Measure` (reports/pdf_text.py)."""
     text = " ".join(clean(text).split())
-    room = width - 2 * pdf.c_margin - 0.5
-    if pdf.get_string_width(text) <= room:
-        return text
-    while text and pdf.get_string_width(text + "…") > room:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    return pdf.measure.fit(text, width - 2 * pdf.c_margin - 0.5)
 
 
 def _new_page(pdf, heading: TableHeading) -> None:
@@ -119,6 +116,7 @@ def table_pdf(actions: list[Action], heading: TableHeading | None = None) -> byt
 
     heading = heading or TableHeading()
     pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.measure = Measure(pdf)  # the widths of the characters, read once per font and size
     fonts = font_dir()
     pdf.add_font(FONT, "", fonts / "DejaVuSans.ttf")
     pdf.add_font(FONT, "B", fonts / "DejaVuSans-Bold.ttf")
