@@ -824,12 +824,15 @@ def sections(text: str) -> dict[str, list[str]]:
     return found
 
 
-def changed_since(ledger: Ledger, last: date, today: date) -> dict[str, list[int]]:
-    """What the digest of `today` should list: each action whose status differs from its status
-    at the last digest's day, by its final status; the days are the days things took effect."""
+def changed_since(ledger: Ledger, previous: datetime) -> dict[str, list[int]]:
+    """What the digest should list: each action whose status now differs from the one the CODIR
+    knew at the last digest (the last standing change said by then), by its final status. A
+    done said since then is news even when it is dated before (« fait le 06/03 » said on 13/03,
+    after the digest of 09/03)."""
+    known = Ledger(SCRIPT, ledger.layout, until=previous)
     groups = {"Faites": [], "Démarrées": [], "Suspendues ou abandonnées": []}
     for code in ledger.layout:
-        before, after = ledger.status_on(code, last), ledger.status_on(code, today)
+        before, after = known.status(code), ledger.status(code)
         if before == after:
             continue
         if after == DONE:
@@ -841,40 +844,27 @@ def changed_since(ledger: Ledger, last: date, today: date) -> dict[str, list[int
     return {heading: codes for heading, codes in groups.items() if codes}
 
 
-#: A done said after a digest but dated before it (« fait le 06/03 » on 13/03, after the
-#: digest of 09/03): it took effect in the week the last digest already covered.
-BACKDATED_ACROSS_A_DIGEST = {date(2026, 3, 9): 25, date(2026, 3, 16): 34}
-
-
-@pytest.mark.parametrize(
-    "monday",
-    [
-        pytest.param(
-            monday,
-            marks=pytest.mark.xfail(
-                strict=False,
-                reason=(
-                    "the digest reads its week by message time, not by the day a change took"
-                    " effect (commands/digest_agenda.py, being switched to storage.effective by"
-                    f" another helper): it lists {BACKDATED_ACROSS_A_DIGEST[monday]} as done"
-                    " this week although its backdated done is dated before the last digest"
-                ),
-            ),
-        )
-        if monday in BACKDATED_ACROSS_A_DIGEST
-        else monday
-        for monday in MONDAYS
-    ],
-)
+@pytest.mark.parametrize("monday", MONDAYS)
 def test_digest_lists_what_was_done_started_and_suspended_since_the_last_one(
     played, ledger, monday
 ):
     text, previous = played.digests[monday]
     now = Ledger(SCRIPT, played.layout, until=monday_nine(monday))
     found = sections(text)
-    expected = changed_since(now, brussels_day(previous), monday)
+    expected = changed_since(now, previous)
     for heading in ("Faites", "Démarrées", "Suspendues ou abandonnées"):
         assert sorted(found.get(heading, [])) == sorted(expected.get(heading, [])), (heading, text)
+
+
+def test_digest_tells_a_backdated_done_the_week_it_was_said_and_counts_it_from_its_day(played):
+    # « fait le 06/03 » said on 13/03: news in the digest of 16/03, with its day…
+    text, _ = played.digests[dated("16/03")]
+    assert 34 in sections(text)["Faites"]
+    line = next(line for line in text.splitlines() if line.startswith("• 34 "))
+    assert "06/03" in line
+    # …and already done on 09/03 in the trend's « au dernier digest » (25 and 34: 2 of 127).
+    shown = f"{round(100 * 2 / 127, 1):g}".replace(".", ",")
+    assert f"; {shown} % au dernier digest" in text
 
 
 @pytest.mark.parametrize("monday", MONDAYS)
