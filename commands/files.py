@@ -21,6 +21,7 @@ from commands.types import Attachment, Organisation
 from reports.table import TableHeading
 from storage.actions import SILENT_AFTER_WEEKS, Action, list_actions
 from storage.clock import local_time
+from storage.evaluation_texts import texts_of
 from storage.plans import DEFAULT_CODE, Plan
 from storage.vocabulary import fold
 
@@ -169,21 +170,47 @@ def evaluation_file(
     since: date | None = None,
     organisation: Organisation | None = None,
     silent_after_weeks: int = SILENT_AFTER_WEEKS,
+    conseil: date | None = None,
+    annex: bool = False,
 ) -> Attachment:
-    """The mid-term evaluation report, in the shape of the Bernissart one."""
+    """The mid-term evaluation report, in the shape of the Bernissart one: with the CODIR's
+    texts stored in chat, the day of the Conseil (`conseil`) on the cover, the annex of late
+    and silent actions when `annex`."""
     today = local_time(moment).date() if isinstance(moment, datetime) else moment
+    # A plan imported without a title is called "PST pst": its code is no title.
+    title = "" if the_plan.title.strip() in ("", f"PST {the_plan.code}") else the_plan.title
     data = reports.evaluation_report(
         plan_actions(db, the_plan, with_history=True),
         fmt,
         since=since,
         generated_on=today,
         organisation=_organisation_name(the_plan, organisation),
-        plan_title=the_plan.title,
+        plan_title=title,
         period=the_plan.period,
         silent_after_weeks=silent_after_weeks,
+        conseil=conseil,
+        texts=texts_of(db, the_plan.id),
+        annex=annex,
+        synergies=synergy_codes(db, the_plan.id),
     )
     name = file_name(the_plan, "evaluation", moment, fmt, organisation)
     return Attachment(name, data, EVALUATION_FORMATS[fmt])
+
+
+def synergy_codes(db: sqlite_utils.Database, plan_id: int) -> set[str] | None:
+    """The codes of the plan's actions marked as synergies between commune and CPAS: from a
+    `synergy` column of `actions` or a `synergies` table (action_number), once the plan
+    model has one; None while neither exists."""
+    if "synergy" in db["actions"].columns_dict:
+        query = "select code from actions where plan_id = ? and synergy"
+    elif "synergies" in db.table_names() and "action_number" in db["synergies"].columns_dict:
+        query = (
+            "select a.code from actions a join synergies s on s.action_number = a.number"
+            " where a.plan_id = ?"
+        )
+    else:
+        return None
+    return {code for (code,) in db.execute(query, [plan_id]).fetchall()}
 
 
 def ecomptes_file(

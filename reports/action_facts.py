@@ -1,14 +1,43 @@
 """Facts about one action, in the report's sentences: its line (pilots, deadline), how late it
-is, its progress, health and indicator (reports/evaluation.py).
+is, its progress, health and indicator (reports/evaluation.py); what the many not started say
+together (`not_started_summary`); an annex row.
+
+Lateness is said where it is news: under an action started (in progress or suspended) and past
+its end; the actions not started and past their deadline are counted once per OO (« 12 actions
+à démarrer, échéances dépassées depuis 2021. »), not « En retard de 72 mois » under each.
 
 How late and how silent an action is, is the action's own rule (`Action.days_late`,
 `Action.is_late`, `Action.is_silent`)."""
 
+import textwrap
+from collections.abc import Collection
 from datetime import date
 
+from reports.document_model import Heading, Paragraph, Table
+from reports.labels import EVALUATION_NO_NEWS
 from storage.actions import Action
-from storage.french import format_date_fr
-from storage.vocabulary import HEALTH_LABELS, IN_PROGRESS, ON_HOLD, health_label
+from storage.french import format_date_fr, format_weeks
+from storage.vocabulary import DONE, HEALTH_LABELS, IN_PROGRESS, NOT_STARTED, ON_HOLD, health_label
+
+#: Characters of a title in the annex tables (a title of 2,000 characters would fill a page).
+TABLE_TITLE_LIMIT = 160
+NO_SYNERGY = (
+    "Aucune action n'est encore marquée comme synergie entre la commune et le CPAS"
+    " (!synergie, à venir)."
+)
+#: The annex's one table: each late or silent action once.
+ANNEX_HEADERS = (
+    "Action",
+    "Intitulé",
+    "Pilotes",
+    "Échéance",
+    "Retard",
+    "Dernière nouvelle",
+    "Statut",
+)
+ANNEX_WIDTHS = (14, 60, 24, 21, 17, 22, 20)
+#: Characters of pilots' initials on one line of a table cell; longer lists break after a "/".
+PILOTS_LINE = 10
 
 
 def lateness_text(days: int) -> str:
@@ -38,7 +67,7 @@ def action_line(action: Action) -> str:
 def action_facts(action: Action, today: date) -> str | None:
     """Lateness, progress, health and indicator in sentences; None when there are none."""
     facts = []
-    late = action.days_late(today)
+    late = action.days_late(today) if action.status in (IN_PROGRESS, ON_HOLD) else 0
     if late:
         end = format_date_fr(action.end)
         facts.append(f"En retard de {lateness_text(late)} (fin prévue le {end}).")
@@ -51,3 +80,90 @@ def action_facts(action: Action, today: date) -> str | None:
         shown = f" ; valeur : {value}" if value not in (None, "") else ""
         facts.append(f"Indicateur : {action.indicators.rstrip('.')}{shown}.")
     return " ".join(facts) or None
+
+
+def not_started_summary(actions: list[Action], today: date) -> str | None:
+    """The not-started actions past their deadline, in one sentence; None when there are none.
+
+    "3 actions à démarrer, échéances dépassées depuis 2021." (the year of the oldest end).
+    """
+    late = [a for a in actions if a.status == NOT_STARTED and a.is_late(today)]
+    if not late:
+        return None
+    since = min(a.end for a in late).year
+    if len(late) == 1:
+        return f"1 action à démarrer, échéance dépassée depuis {since}."
+    return f"{len(late)} actions à démarrer, échéances dépassées depuis {since}."
+
+
+def pilots_cell(action: Action, line: int = PILOTS_LINE) -> str:
+    """The pilots' initials for a narrow table cell, broken only after a "/", never inside a
+    name: "LM/MR/MAC/DB" -> "LM/MR/MAC/\nDB" when a line holds 10 characters."""
+    lines: list[str] = []
+    for name in action.pilots:
+        if lines and len(lines[-1]) + len(name) + 1 <= line:
+            lines[-1] += f"/{name}"
+        elif lines:
+            lines[-1] += "/"
+            lines.append(name)
+        else:
+            lines.append(name)
+    return "\n".join(lines)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """`plural(1, "reste", "restent")` -> "1 reste"."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def _short(text: str) -> str:
+    return textwrap.shorten(" ".join(text.split()), TABLE_TITLE_LIMIT, placeholder=" […]")
+
+
+def synergies_section(actions: list[Action], synergies: Collection[str] | None) -> list:
+    """The synergies between commune and CPAS the law asks the evaluation to review."""
+    blocks: list = [Heading("Bilan des synergies", 1)]
+    marked = [a for a in actions if synergies and a.code in synergies]
+    if not marked:
+        return [*blocks, Paragraph(NO_SYNERGY)]
+    done = sum(1 for a in marked if a.status == DONE)
+    blocks.append(
+        Paragraph(
+            f"{plural(len(marked), 'action est marquée', 'actions sont marquées')} comme synergie"
+            f" entre la commune et le CPAS ; {plural(done, 'est réalisée', 'sont réalisées')}."
+        )
+    )
+    for action in marked:
+        blocks.append(Paragraph(f"{action_line(action)} : {action.status}.", "action"))
+    return blocks
+
+
+def annex_section(actions: list[Action], today: date, weeks: int) -> list:
+    """One table: each action late or without news once, the latest first."""
+    listed = sorted(
+        (a for a in actions if a.is_late(today) or a.is_silent(today, weeks)),
+        key=lambda action: -action.days_late(today),
+    )
+    blocks: list = [
+        Heading("Annexe : actions en retard et sans nouvelles", 1),
+        Paragraph(
+            f"En retard : échéance dépassée au {format_date_fr(today)} ; sans nouvelles : aucune"
+            f" mise à jour depuis {format_weeks(weeks)}.",
+            "note",
+        ),
+    ]
+    if not listed:
+        return [*blocks, Paragraph("Aucune action en retard ni sans nouvelles.")]
+    rows = [
+        (
+            action.code,
+            _short(action.title),
+            pilots_cell(action),
+            format_date_fr(action.end) if action.end else action.deadline,
+            lateness_text(action.days_late(today)) if action.is_late(today) else "",
+            format_date_fr(action.updated_at) if action.updated_at else EVALUATION_NO_NEWS,
+            action.status,
+        )
+        for action in listed
+    ]
+    return [*blocks, Table(ANNEX_HEADERS, rows, widths=ANNEX_WIDTHS)]

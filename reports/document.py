@@ -9,8 +9,11 @@ A report is built once as a `Document`, then written as HTML, Markdown, ODT, DOC
 
 Paragraph styles: "body", "meta" (period, generation date), "action" (the line that names an
 action), "comment" (its story), "history" (its facts: pilots, deadline, lateness) and "note"
-(a footnote under a table). The cover's lines are printed under the title, alone on the first
-page in the paged formats (ODT, DOCX, PDF).
+(a footnote under a table), "todo" (a place the reader completes, highlighted). The cover's
+lines are printed under the title, alone on the first page in the paged formats (ODT, DOCX,
+PDF); with `contents`, a contents page follows (in ODT and DOCX a live index Writer and Word
+update, in PDF with its page numbers). The paged formats are A4 portrait, 2 cm margins, every
+page after the cover numbered in its footer ("page 2 / 14": fields in ODT and DOCX).
 """
 
 import html
@@ -18,7 +21,14 @@ import io
 import re
 from copy import deepcopy
 
-from reports.document_model import Document, Heading, Paragraph, Table
+from reports.document_model import (
+    CONTENTS_LEVELS,
+    CONTENTS_TITLE,
+    Document,
+    Heading,
+    Paragraph,
+    Table,
+)
 from reports.xml_text import clean
 
 __all__ = ["FORMATS", "Document", "Heading", "Paragraph", "Table", "render", "to_html", "to_md"]
@@ -56,7 +66,14 @@ p.note { font-size: .8rem; color: #555; }
 p.action { font-weight: bold; margin: .8rem 0 .2rem; }
 p.comment { margin: 0 0 .2rem 1.5rem; }
 p.history { margin: 0 0 .2rem 1.5rem; font-size: .85rem; color: #555; font-style: italic; }
+p.todo { background: #fff3c4; padding: .2rem .4rem; }
+nav.contents li.level2 { margin-left: 1.5rem; }
 """
+
+#: Text before the page number in the footer of ODT and DOCX ("page 3 / 12").
+PAGE_WORD, PAGE_OF = "page ", " / "
+#: A4 portrait and its margins (cm); the text is PAGE_WIDTH_CM wide.
+A4_CM, MARGIN_CM = (21.0, 29.7), 2.0
 
 
 def _html_text(text: str) -> str:
@@ -75,10 +92,19 @@ def to_html(doc: Document) -> bytes:
         out.append('<div class="cover">')
         out.extend(f'<p class="cover">{_html_text(line)}</p>' for line in doc.cover)
         out.append("</div>")
+    anchors = {id(h): f"s{n}" for n, h in enumerate(doc.contents_entries(), 1)}
+    if doc.contents:
+        out.append(f'<nav class="contents"><h2>{_html_text(CONTENTS_TITLE)}</h2><ul>')
+        out.extend(
+            f'<li class="level{h.level}"><a href="#{anchors[id(h)]}">{_html_text(h.text)}</a></li>'
+            for h in doc.contents_entries()
+        )
+        out.append("</ul></nav>")
     for block in doc.blocks:
         if isinstance(block, Heading):
             level = min(block.level + 1, 6)
-            out.append(f"<h{level}>{_html_text(block.text)}</h{level}>")
+            anchor = f' id="{anchors[id(block)]}"' if id(block) in anchors else ""
+            out.append(f"<h{level}{anchor}>{_html_text(block.text)}</h{level}>")
         elif isinstance(block, Paragraph):
             out.append(f'<p class="{block.style}">{_html_text(block.text)}</p>')
         else:
@@ -115,6 +141,11 @@ def _md_cell(text: str) -> str:
 def to_md(doc: Document) -> bytes:
     out = [f"# {_md_text(doc.title)}"]
     out.extend(f"**{_md_text(line)}**" for line in doc.cover)
+    if doc.contents:
+        out.append(f"## {_md_text(CONTENTS_TITLE)}")
+        out.append(
+            "\n".join(f"{'  ' * (h.level - 1)}- {_md_text(h.text)}" for h in doc.contents_entries())
+        )
     for block in doc.blocks:
         if isinstance(block, Heading):
             out.append(f"{'#' * min(block.level + 1, 6)} {_md_text(block.text)}")
@@ -124,6 +155,8 @@ def to_md(doc: Document) -> bytes:
                 text = f"**{text}**"
             elif block.style in ("meta", "history", "note"):
                 text = f"*{text}*"
+            elif block.style == "todo":
+                text = f"**{text}**"
             out.append(text)
         else:
             lines = ["| " + " | ".join(_md_cell(h) for h in block.headers) + " |"]
@@ -206,7 +239,17 @@ def to_odt(doc: Document) -> bytes:
         "note": paragraph_style("Note", size="8pt", italic=True, color="#555555"),
         "cover": paragraph_style("Cover", size="14pt", margintop="0.3cm"),
         "cover_last": paragraph_style("Cover_20_last", size="14pt", breakafter="page"),
+        "todo": paragraph_style(
+            "To_20_complete", bold=True, color="#8a5a00", backgroundcolor="#fff3c4"
+        ),
     }
+    contents_styles = {
+        "head": paragraph_style("Contents_20_Heading", size="16pt", bold=True, color="#1a4f8b"),
+        1: paragraph_style("Contents_20_1", size="11pt", bold=True, margintop="0.15cm"),
+        2: paragraph_style("Contents_20_2", size="10pt", marginleft="0.6cm"),
+        "end": paragraph_style("Contents_20_end", breakafter="page"),
+    }
+    _odt_pages(odt, paragraph_style("Footer", size="8pt", italic=True, color="#555555"))
     header_style = paragraph_style("Table_20_Heading", size="9pt", bold=True, marginbottom="0cm")
     sizes = {1: "16pt", 2: "14pt", 3: "12pt", 4: "11pt"}
     for level, size in sizes.items():
@@ -226,6 +269,8 @@ def to_odt(doc: Document) -> bytes:
         cover = tx.P(stylename=styles["cover_last" if last else "cover"])
         add_text(cover, line)
         body.addElement(cover)
+    if doc.contents:
+        body.appendChild(odfraw.RawXml(_odt_contents(doc, odfraw, contents_styles)))
     chunk: list[str] = []  # headings and paragraphs, written as XML text (see odfraw.py)
     for block in doc.blocks:
         if isinstance(block, Heading):
@@ -263,6 +308,69 @@ def to_odt(doc: Document) -> bytes:
     buffer = io.BytesIO()
     odt.write(buffer)
     return buffer.getvalue()
+
+
+def _odt_pages(odt, footer_style) -> None:
+    """A4 portrait, MARGIN_CM margins, "page N / M" in the footer of every page (fields)."""
+    from odf import style as s
+    from odf import text as tx
+
+    layout = s.PageLayout(name="A4_20_portrait")
+    width, height = A4_CM
+    layout.addElement(
+        s.PageLayoutProperties(
+            pagewidth=f"{width}cm",
+            pageheight=f"{height}cm",
+            printorientation="portrait",
+            margintop=f"{MARGIN_CM}cm",
+            marginbottom=f"{MARGIN_CM - 0.8}cm",
+            marginleft=f"{MARGIN_CM}cm",
+            marginright=f"{MARGIN_CM}cm",
+        )
+    )
+    footer_layout = s.FooterStyle()
+    footer_layout.addElement(s.HeaderFooterProperties(minheight="0.5cm", margintop="0.3cm"))
+    layout.addElement(footer_layout)
+    odt.automaticstyles.addElement(layout)
+    master = s.MasterPage(name="Standard", pagelayoutname=layout)
+    footer = s.Footer()
+    line = tx.P(stylename=footer_style)
+    line.addText(PAGE_WORD)
+    line.addElement(tx.PageNumber(selectpage="current", text="1"))
+    line.addText(PAGE_OF)
+    line.addElement(tx.PageCount(text="1"))
+    footer.addElement(line)
+    master.addElement(footer)
+    odt.masterstyles.addElement(master)
+
+
+def _odt_contents(doc: Document, odfraw, styles) -> str:
+    """A live table of contents (Writer fills in the page numbers when it updates the index),
+    given with the headings already in it, then a page break."""
+    name = {key: style.getAttribute("name") for key, style in styles.items()}
+    templates = "".join(
+        f'<text:table-of-content-entry-template text:outline-level="{level}"'
+        f' text:style-name="{name[level]}"><text:index-entry-link-start/>'
+        "<text:index-entry-text/>"
+        '<text:index-entry-tab-stop style:type="right" style:leader-char="."/>'
+        "<text:index-entry-page-number/><text:index-entry-link-end/>"
+        "</text:table-of-content-entry-template>"
+        for level in range(1, CONTENTS_LEVELS + 1)
+    )
+    title = odfraw.inline_text(CONTENTS_TITLE)
+    entries = "".join(
+        odfraw.paragraph(heading.text, name[heading.level]) for heading in doc.contents_entries()
+    )
+    return (
+        f'<text:table-of-content text:name="{title}" text:protected="true">'
+        f'<text:table-of-content-source text:outline-level="{CONTENTS_LEVELS}">'
+        f"{templates}"
+        "</text:table-of-content-source><text:index-body>"
+        f'<text:index-title text:name="{title}_Head">'
+        f'<text:p text:style-name="{name["head"]}">{title}</text:p></text:index-title>'
+        f"{entries}</text:index-body></text:table-of-content>"
+        f'<text:p text:style-name="{name["end"]}"/>'
+    )
 
 
 # ---------------------------------------------------------------- DOCX (python-docx)
@@ -304,8 +412,13 @@ def to_docx(doc: Document) -> bytes:
         "history": paragraph_style("History", size=9, italic=True, color=grey, indent=0.8),
         "note": paragraph_style("Note", size=8, italic=True, color=grey),
         "cover": paragraph_style("Cover", size=14),
+        "todo": paragraph_style("To complete", bold=True, color=RGBColor(0x8A, 0x5A, 0x00)),
+        "contents": paragraph_style("Contents Title", size=16, bold=True),
+        1: paragraph_style("Contents 1", bold=True),
+        2: paragraph_style("Contents 2", indent=0.6),
     }
     styles["action"].paragraph_format.space_before = Pt(8)
+    _docx_pages(document, paragraph_style("Page footer", size=8, italic=True, color=grey))
 
     body = document.element.body
     section_properties = body.sectPr
@@ -330,9 +443,18 @@ def to_docx(doc: Document) -> bytes:
     add_paragraph(clean(doc.title), document.styles["Title"])
     for line in doc.cover:
         add_paragraph(clean(line), styles["cover"])
+
+    def page_break() -> None:
+        SubElement(
+            SubElement(SubElement(body, qn("w:p")), qn("w:r")), qn("w:br"), {qn("w:type"): "page"}
+        )
+
     if doc.cover:
-        page_break = SubElement(SubElement(body, qn("w:p")), qn("w:r"))
-        SubElement(page_break, qn("w:br"), {qn("w:type"): "page"})
+        page_break()
+    if doc.contents:
+        add_paragraph(CONTENTS_TITLE, styles["contents"])
+        _docx_contents(body, doc.contents_entries(), styles)
+        page_break()
     for block in doc.blocks:
         if isinstance(block, Heading):
             add_paragraph(clean(block.text), headings[max(1, min(block.level, 9))])
@@ -381,6 +503,59 @@ def to_docx(doc: Document) -> bytes:
                             SubElement(run, qn("w:br"))
                         SubElement(run, qn("w:t"), {XML_SPACE: "preserve"}).text = line
     body.append(section_properties)  # lxml moves it: the section properties close the body
+    # Word fills the contents' page numbers when it opens the file (it asks first).
+    SubElement(document.settings.element, qn("w:updateFields"), {qn("w:val"): "true"})
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _docx_field_char(paragraph, kind: str) -> None:
+    from docx.oxml.ns import qn
+    from lxml.etree import SubElement
+
+    SubElement(SubElement(paragraph, qn("w:r")), qn("w:fldChar"), {qn("w:fldCharType"): kind})
+
+
+def _docx_contents(body, entries: list[Heading], styles) -> None:
+    """A TOC field over Heading 1 and 2, its result given as the headings already in it (no
+    page numbers until Word or Writer updates it)."""
+    from docx.oxml.ns import qn
+    from lxml.etree import SubElement
+
+    entries = entries or [Heading(CONTENTS_TITLE, 1)]
+    for index, heading in enumerate(entries):
+        paragraph = SubElement(body, qn("w:p"))
+        style = styles[min(heading.level, CONTENTS_LEVELS)].style_id
+        SubElement(SubElement(paragraph, qn("w:pPr")), qn("w:pStyle"), {qn("w:val"): style})
+        if index == 0:
+            _docx_field_char(paragraph, "begin")
+            instruction = SubElement(SubElement(paragraph, qn("w:r")), qn("w:instrText"))
+            instruction.set(XML_SPACE, "preserve")
+            instruction.text = f' TOC \\o "1-{CONTENTS_LEVELS}" \\h \\z \\u '
+            _docx_field_char(paragraph, "separate")
+        run = SubElement(paragraph, qn("w:r"))
+        SubElement(run, qn("w:t"), {XML_SPACE: "preserve"}).text = clean(heading.text)
+        if index == len(entries) - 1:
+            _docx_field_char(paragraph, "end")
+
+
+def _docx_pages(document, footer_style) -> None:
+    """A4 portrait, MARGIN_CM margins, "page N / M" in the footer (PAGE and NUMPAGES fields)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+    from lxml.etree import SubElement
+
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(A4_CM[0]), Cm(A4_CM[1])
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(MARGIN_CM))
+    section.footer_distance = Cm(1)
+    paragraph = section.footer.paragraphs[0]
+    paragraph.style = footer_style
+    paragraph.add_run(PAGE_WORD)
+    for instruction, after in (("PAGE", PAGE_OF), ("NUMPAGES", "")):
+        field = SubElement(paragraph._p, qn("w:fldSimple"), {qn("w:instr"): instruction})
+        SubElement(SubElement(field, qn("w:r")), qn("w:t")).text = "1"
+        if after:
+            paragraph.add_run(after)

@@ -3,6 +3,10 @@
 
 from dataclasses import dataclass, field
 
+#: The heading levels a contents page lists (1 = section, 2 = its parts).
+CONTENTS_LEVELS = 2
+CONTENTS_TITLE = "Table des matières"
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -13,7 +17,7 @@ class Heading:
 @dataclass(frozen=True)
 class Paragraph:
     text: str
-    style: str = "body"
+    style: str = "body"  # "todo": a place the reader completes (highlighted)
 
 
 @dataclass(frozen=True)
@@ -29,3 +33,13 @@ class Document:
     title: str
     blocks: list[Heading | Paragraph | Table] = field(default_factory=list)
     cover: tuple[str, ...] = ()  # organisation, plan, period, date: under the title
+    #: A contents page after the cover (headings up to CONTENTS_LEVELS), page numbers where
+    #: the format has pages.
+    contents: bool = False
+
+    def contents_entries(self) -> list[Heading]:
+        return [
+            block
+            for block in self.blocks
+            if isinstance(block, Heading) and block.level <= CONTENTS_LEVELS
+        ]

@@ -5,15 +5,25 @@
     b'%PDF-'
 
 The cover stands alone on the first page; headings, paragraphs and tables follow, a table's
-header row repeated on every page it spans, and each page is numbered ("page 2 / 14"). Lines
+header row repeated on every page it spans, and each page is numbered ("page 2 / 14"). With
+`contents`, the second page lists the sections with their page numbers (and the file's
+bookmarks are the same sections). Lines
 are broken by `reports/pdf_text.py` (fpdf2's own breaking takes minutes on a large plan).
 DejaVu Sans (shipped with matplotlib, a base dependency) carries the accents and the signs
 chat text brings along ("—", "…", "→", "«»").
 """
 
+import math
 from pathlib import Path
 
-from reports.document_model import Document, Heading, Paragraph, Table
+from reports.document_model import (
+    CONTENTS_LEVELS,
+    CONTENTS_TITLE,
+    Document,
+    Heading,
+    Paragraph,
+    Table,
+)
 from reports.pdf_text import Measure, place
 from reports.xml_text import clean
 
@@ -33,7 +43,10 @@ PARAGRAPH_STYLES = {
     "history": ("I", 8.5, GREY, 6),
     "note": ("I", 8, GREY, 0),
     "cover": ("", 14, (34, 34, 34), 0),
+    "todo": ("B", 10, (138, 90, 0), 0),
 }
+#: A contents line (mm), and how many fit on a page under the contents title.
+CONTENTS_LINE_MM, CONTENTS_LINES_PER_PAGE = 6.5, 36
 #: Room (mm) a heading needs below it, or it goes to the next page: an OS heading is followed
 #: by an OO heading, a status heading and an action's lines.
 KEEP_WITH_NEXT_MM = {1: 60, 2: 50, 3: 40, 4: 25}
@@ -98,6 +111,29 @@ def to_pdf(doc: Document) -> bytes:
     else:
         write(doc.title, "B", 18, BLUE, after=4)
 
+    def contents(pdf, outline) -> None:
+        write(CONTENTS_TITLE, "B", HEADING_SIZES[1], BLUE, after=4)
+        for section in outline:
+            size = 10.5 if section.level == 0 else 9.5
+            pdf.set_font("DejaVu", "B" if section.level == 0 else "", size)
+            pdf.set_text_color(34, 34, 34)
+            indent = 6 * section.level
+            number = str(section.page_number)
+            room = pdf.epw - indent - measure.width(number) - 6
+            (name, *_) = measure.lines(clean(section.name), room) or [""]
+            top = pdf.y
+            place(pdf, pdf.l_margin + indent, top, CONTENTS_LINE_MM, name)
+            place(
+                pdf, pdf.l_margin + pdf.epw - measure.width(number), top, CONTENTS_LINE_MM, number
+            )
+            link = pdf.add_link(page=section.page_number)
+            pdf.link(pdf.l_margin, top, pdf.epw, CONTENTS_LINE_MM, link)
+            pdf.set_y(top + CONTENTS_LINE_MM)
+
+    if doc.contents:
+        pages = math.ceil((len(doc.contents_entries()) + 1) / CONTENTS_LINES_PER_PAGE)
+        pdf.insert_toc_placeholder(contents, pages=max(1, pages))
+
     for block in doc.blocks:
         if isinstance(block, Heading):
             level = max(1, min(block.level, 4))
@@ -106,6 +142,8 @@ def to_pdf(doc: Document) -> bytes:
             if pdf.will_page_break(KEEP_WITH_NEXT_MM[level]):
                 pdf.add_page()
             pdf.ln(3 if level > 1 else 5)
+            if level <= CONTENTS_LEVELS:
+                pdf.start_section(clean(block.text), level - 1, strict=False)
             write(block.text, "B", size, BLUE if level < 4 else GREY, after=1.5)
         elif isinstance(block, Paragraph):
             style, size, color, indent = PARAGRAPH_STYLES.get(block.style, PARAGRAPH_STYLES["body"])

@@ -1,37 +1,46 @@
 """The mid-term (or final) evaluation of the PST, in the shape Walloon CPAS already write it
 (see the Bernissart one in the shared seeds).
 
-A cover (organisation, plan, period, date); a summary (counts and "% fait" per OS, what moved
-over the period); per volet (when the plan has volets), OS and OO, the actions under "Actions
-réalisées", "Actions en cours", "Actions à démarrer", "Actions suspendues" and "Actions
-abandonnées" (empty headings are left out), each once, with its pilots, deadline, lateness,
-indicator and a short story told from its updates (`narrative.py`); a conclusion; an annex of
-late and silent actions.
+A cover (organisation, plan and its period, the period evaluated, the Conseil's date, the
+day of the situation) and a contents page; an introduction; a summary (counts and "% fait" per
+OS, what moved over the period); per volet (when the plan has volets), OS and OO, the CODIR's
+comment on each OS, the actions under "Actions réalisées", "Actions en cours", "Actions à
+démarrer", "Actions suspendues" and "Actions abandonnées" (empty headings are left out), each
+once, with its pilots, deadline, lateness where it is news, indicator and a short story told
+from its updates (`narrative.py`); the synergies between commune and CPAS; a conclusion; with
+`annex`, one table of the late and silent actions.
+
+The introduction and the comment of each OS are the CODIR's words, stored in chat
+(`!evaluation texte intro …`, `!evaluation texte OS 2 …`) and given as `texts` ("intro",
+"os:2"); until then the document marks the place: « [À compléter par le CODIR] ».
 
     >>> from reports.sample import synthetic_plan
     >>> evaluation_report(synthetic_plan(10), "md").decode().splitlines()[0]
     '# Évaluation à mi-législature du PST'
 """
 
-import textwrap
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from datetime import date
 
-from reports.action_facts import action_facts, action_line, lateness_text
+from reports.action_facts import (
+    action_facts,
+    action_line,
+    annex_section,
+    not_started_summary,
+    plural,
+    synergies_section,
+)
 from reports.document import FORMATS, Document, Heading, Paragraph, Table, render
 from reports.grouping import StrategicGroup, group_plan
 from reports.labels import (
-    EVALUATION_LATE_HEADERS,
-    EVALUATION_LATE_WIDTHS,
-    EVALUATION_NO_NEWS,
     EVALUATION_ORGANISATION,
     EVALUATION_OS_HEADERS,
     EVALUATION_OS_LEGEND,
     EVALUATION_OS_WIDTHS,
     EVALUATION_PERIOD,
     EVALUATION_PLAN_PERIOD,
-    EVALUATION_SILENT_HEADERS,
-    EVALUATION_SILENT_WIDTHS,
     EVALUATION_SITUATION,
     EVALUATION_TITLE,
     TOTAL,
@@ -54,10 +63,41 @@ from storage.vocabulary import (
     STATUS_HEADINGS,
 )
 
-#: Characters of a title in the annex tables (a title of 2,000 characters would fill a page).
-TABLE_TITLE_LIMIT = 160
 #: Action codes named in the summary's "what moved" paragraph; more are counted.
 MOVED_LIMIT = 12
+#: The mark of a place the CODIR completes, until `!evaluation texte` fills it.
+TO_COMPLETE = "[À compléter par le CODIR]"
+#: What the cover says when the plan has no title of its own.
+DEFAULT_PLAN_TITLE = "Programme stratégique transversal"
+CONSEIL_LINE = "Présentée au Conseil du {day}"
+_YEARS = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/à]+\s*((?:19|20)\d\d)\b")
+
+
+def plan_period(title: str, period: str, actions: list[Action]) -> str:
+    """The plan's period as the cover prints it: given, else read from the title ("PST du
+    CPAS 2025-2030"), else the years of its actions (first start, last end); "" if none.
+
+    >>> plan_period("PST du CPAS 2019 - 2024", "", [])
+    '2019-2024'
+    """
+    if period.strip():
+        return period.strip()
+    found = _YEARS.search(title or "")
+    if found:
+        return f"{found.group(1)}-{found.group(2)}"
+    starts = [a.start.year for a in actions if a.start] + [a.end.year for a in actions if a.end]
+    ends = [a.end.year for a in actions if a.end]
+    if not starts or not ends:
+        return ""
+    return f"{min(starts)}-{max(ends)}" if min(starts) != max(ends) else str(min(starts))
+
+
+def _plan_line(plan_title: str, period: str) -> str:
+    """The plan as the cover names it: its title, with the period when the title lacks it."""
+    title = plan_title.strip() or DEFAULT_PLAN_TITLE
+    if period and not _YEARS.search(title) and period not in title:
+        title = f"{title} {period}"
+    return title
 
 
 def evaluation_report(
@@ -71,11 +111,20 @@ def evaluation_report(
     plan_title: str = "",
     period: str = "",
     silent_after_weeks: int = SILENT_AFTER_WEEKS,
+    conseil: date | None = None,
+    texts: Mapping[str, str] | None = None,
+    annex: bool = False,
+    synergies: Collection[str] | None = None,
 ) -> bytes:
     """The evaluation as file bytes; `fmt` is "html", "md", "odt", "docx" or "pdf".
 
-    `organisation` ("CPAS de Bernissart"), `plan_title` and `period` (the plan's, "2019-2024")
-    go on the cover. With `since`, the summary's "what moved" and each action's story cover
+    `organisation` ("CPAS de Bernissart"), `plan_title` (never a plan code: "" gives
+    « Programme stratégique transversal ») and `period` (the plan's, "2019-2024"; read from the
+    title or the actions when empty) go on the cover, with the day of the Conseil (`conseil`).
+    `texts`: the CODIR's introduction ("intro") and comments per OS ("os:2"). `annex`: the
+    table of late and silent actions at the end. `synergies`: the codes of the actions marked
+    as synergies between commune and CPAS (None: no marking yet).
+    With `since`, the summary's "what moved" and each action's story cover
     the updates from `since` to `generated_on` (today by default); every action appears,
     whatever `since`. An open action not updated for `silent_after_weeks` is listed as
     without news (`[rhythm] silent_after_weeks`, as in the digest and the reminders).
@@ -91,6 +140,10 @@ def evaluation_report(
         plan_title=plan_title,
         period=period,
         silent_after_weeks=silent_after_weeks,
+        conseil=conseil,
+        texts=texts or {},
+        annex=annex,
+        synergies=synergies,
     )
     return render(document, fmt)
 
@@ -105,28 +158,43 @@ def evaluation_document(
     plan_title: str = "",
     period: str = "",
     silent_after_weeks: int = SILENT_AFTER_WEEKS,
+    conseil: date | None = None,
+    texts: Mapping[str, str] | None = None,
+    annex: bool = False,
+    synergies: Collection[str] | None = None,
 ) -> Document:
+    texts = texts or {}
+    period = plan_period(plan_title, period, actions)
     cover = []
     if organisation:
         cover.append(EVALUATION_ORGANISATION.format(organisation=organisation))
-    if plan_title:
-        cover.append(plan_title)
+    cover.append(_plan_line(plan_title, period))
     if period:
         cover.append(EVALUATION_PLAN_PERIOD.format(period=period))
-    if since:
-        first, last = format_date_fr(since), format_date_fr(generated_on)
+    first_day = since or (date(int(period[:4]), 1, 1) if period[:4].isdigit() else None)
+    if first_day:
+        first, last = format_date_fr(first_day), format_date_fr(generated_on)
         cover.append(EVALUATION_PERIOD.format(first=first, last=last))
+    if conseil:
+        cover.append(CONSEIL_LINE.format(day=format_date_fr(conseil)))
     cover.append(EVALUATION_SITUATION.format(day=format_date_fr(generated_on)))
 
     window = (since, generated_on) if since else None
     groups = group_plan(actions)
-    blocks: list = []
+    blocks: list = [Heading("Introduction", 1), _codir_text(texts.get("intro"))]
     blocks.extend(_summary(actions, window, generated_on))
-    blocks.extend(_detail(groups, window, generated_on))
+    blocks.extend(_detail(groups, window, generated_on, texts))
+    blocks.extend(synergies_section(actions, synergies))
     heard = _as_heard(actions)
-    blocks.extend(_conclusion(heard, generated_on, silent_after_weeks))
-    blocks.extend(_annex(heard, generated_on, silent_after_weeks))
-    return Document(title, blocks, cover=tuple(cover))
+    blocks.extend(_conclusion(heard, generated_on, silent_after_weeks, annex))
+    if annex:
+        blocks.extend(annex_section(heard, generated_on, silent_after_weeks))
+    return Document(title, blocks, cover=tuple(cover), contents=True)
+
+
+def _codir_text(text: str | None) -> Paragraph:
+    """The CODIR's words, or the mark of the place they go."""
+    return Paragraph(text) if text and text.strip() else Paragraph(TO_COMPLETE, "todo")
 
 
 def _action_blocks(action: Action, window, today: date) -> list[Paragraph]:
@@ -145,15 +213,6 @@ def _action_blocks(action: Action, window, today: date) -> list[Paragraph]:
 # ---------------------------------------------------------------- the parts
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    """`_plural(1, "reste", "restent")` -> "1 reste"."""
-    return f"{count} {one if count == 1 else many}"
-
-
-def _short(text: str) -> str:
-    return textwrap.shorten(" ".join(text.split()), TABLE_TITLE_LIMIT, placeholder=" […]")
-
-
 def _share(count: int, total: int) -> str:
     return format_percent(100 * count / total if total else 0)
 
@@ -162,10 +221,10 @@ def _summary(actions: list[Action], window, today: date) -> list:
     summary = status_summary(actions)
     total, counts = summary["total"], summary["by_status"]
     sentence = (
-        f"{total} actions : {_plural(counts[DONE], 'réalisée', 'réalisées')}, "
+        f"{total} actions : {plural(counts[DONE], 'réalisée', 'réalisées')}, "
         f"{counts[IN_PROGRESS]} en cours, {counts[NOT_STARTED]} à démarrer, "
-        f"{_plural(counts[ON_HOLD], 'suspendue', 'suspendues')} et "
-        f"{_plural(counts[ABANDONED], 'abandonnée', 'abandonnées')} ; "
+        f"{plural(counts[ON_HOLD], 'suspendue', 'suspendues')} et "
+        f"{plural(counts[ABANDONED], 'abandonnée', 'abandonnées')} ; "
         f"{format_percent(summary['done_percent'])} des actions sont faites."
     )
     totals = [(STATUS_COLUMNS[s], str(counts[s]), _share(counts[s], total)) for s in REPORT_ORDER]
@@ -215,17 +274,17 @@ def _moves(actions: list[Action], window, today: date) -> list[Paragraph]:
         else "Depuis le début du suivi"
     )
     text = (
-        f"{when}, {_plural(updated, 'action a', 'actions ont')} reçu au moins une mise à jour ; "
-        f"{_plural(changes[IN_PROGRESS], 'a', 'ont')} démarré, "
-        f"{_plural(changes[DONE], 'a été réalisée', 'ont été réalisées')}, "
-        f"{_plural(changes[ON_HOLD], 'suspendue', 'suspendues')} et "
-        f"{_plural(changes[ABANDONED], 'abandonnée', 'abandonnées')}."
+        f"{when}, {plural(updated, 'action a', 'actions ont')} reçu au moins une mise à jour ; "
+        f"{plural(changes[IN_PROGRESS], 'a', 'ont')} démarré, "
+        f"{plural(changes[DONE], 'a été réalisée', 'ont été réalisées')}, "
+        f"{plural(changes[ON_HOLD], 'suspendue', 'suspendues')} et "
+        f"{plural(changes[ABANDONED], 'abandonnée', 'abandonnées')}."
     )
     blocks = [Paragraph(text)]
     if finished:
         named = ", ".join(action.code for action in finished[:MOVED_LIMIT])
         more = len(finished) - MOVED_LIMIT
-        tail = f" et {_plural(more, 'autre', 'autres')}" if more > 0 else ""
+        tail = f" et {plural(more, 'autre', 'autres')}" if more > 0 else ""
         blocks.append(Paragraph(f"Réalisées sur la période : actions {named}{tail}."))
     return blocks
 
@@ -248,7 +307,7 @@ def _volets(groups: list[StrategicGroup]) -> list[tuple[str | None, list[Strateg
     return [(volet, members) for volet, members in by_volet.items() if members]
 
 
-def _detail(groups: list[StrategicGroup], window, today: date) -> list:
+def _detail(groups: list[StrategicGroup], window, today: date, texts: Mapping[str, str]) -> list:
     blocks: list = []
     for volet, members in _volets(groups):
         if volet is None:
@@ -258,6 +317,8 @@ def _detail(groups: list[StrategicGroup], window, today: date) -> list:
         blocks.append(Heading(label, 1))
         for os_group in members:
             blocks.append(Heading(f"Objectif stratégique {os_group.number} : {os_group.title}", 2))
+            blocks.append(Paragraph("Commentaire du CODIR", "meta"))
+            blocks.append(_codir_text(texts.get(f"os:{os_group.number}")))
             for oo_group in os_group.objectives:
                 blocks.append(
                     Heading(f"Objectif opérationnel {oo_group.number} : {oo_group.title}", 3)
@@ -267,12 +328,15 @@ def _detail(groups: list[StrategicGroup], window, today: date) -> list:
                     if not members:
                         continue
                     blocks.append(Heading(STATUS_HEADINGS[status], 4))
+                    late = not_started_summary(members, today) if status == NOT_STARTED else None
+                    if late:
+                        blocks.append(Paragraph(late, "history"))
                     for action in members:
                         blocks.extend(_action_blocks(action, window, today))
     return blocks
 
 
-def _conclusion(actions: list[Action], today: date, weeks: int) -> list:
+def _conclusion(actions: list[Action], today: date, weeks: int, annex: bool = False) -> list:
     summary = status_summary(actions)
     counts = summary["by_status"]
     counted = summary["total"] - counts[ABANDONED]
@@ -281,8 +345,8 @@ def _conclusion(actions: list[Action], today: date, weeks: int) -> list:
     paragraphs = [
         f"Au {format_date_fr(today)}, {counts[DONE]} des {counted} actions du plan hors "
         f"abandonnées sont réalisées ({format_percent(summary['done_percent'])}), "
-        f"{_plural(counts[IN_PROGRESS], 'est', 'sont')} en cours et "
-        f"{_plural(counts[NOT_STARTED], 'reste', 'restent')} à démarrer."
+        f"{plural(counts[IN_PROGRESS], 'est', 'sont')} en cours et "
+        f"{plural(counts[NOT_STARTED], 'reste', 'restent')} à démarrer."
     ]
     ranked = sorted(
         (os for os in summary["by_os"] if os["total"] > os["by_status"][ABANDONED]),
@@ -297,61 +361,18 @@ def _conclusion(actions: list[Action], today: date, weeks: int) -> list:
         )
     if late or silent:
         paragraphs.append(
-            _plural(late, "action a", "actions ont")
+            plural(late, "action a", "actions ont")
             + " dépassé leur échéance et "
-            + _plural(silent, "action ouverte n'a", "actions ouvertes n'ont")
-            + f" reçu aucune mise à jour depuis {format_weeks(weeks)} : elles sont listées en"
-            " annexe et"
-            " appellent un point d'attention du comité de direction."
+            + plural(silent, "action ouverte n'a", "actions ouvertes n'ont")
+            + f" reçu aucune mise à jour depuis {format_weeks(weeks)} : elles"
+            + (" sont listées en annexe et" if annex else "")
+            + " appellent un point d'attention du comité de direction."
         )
     else:
         paragraphs.append("Aucune action n'est en retard ni sans nouvelles.")
     if counts[ABANDONED]:
         paragraphs.append(
-            _plural(counts[ABANDONED], "action a été abandonnée", "actions ont été abandonnées")
+            plural(counts[ABANDONED], "action a été abandonnée", "actions ont été abandonnées")
             + " ; les raisons figurent dans le détail par objectif."
         )
     return [Heading("Conclusion", 1), *(Paragraph(text) for text in paragraphs)]
-
-
-def _annex(actions: list[Action], today: date, weeks: int) -> list:
-    late = sorted(
-        (action for action in actions if action.is_late(today)),
-        key=lambda action: -action.days_late(today),
-    )
-    silent = [action for action in actions if action.is_silent(today, weeks)]
-    blocks: list = [Heading("Annexe : actions en retard et sans nouvelles", 1)]
-    blocks.append(Heading("Actions en retard", 2))
-    if late:
-        late_rows = [
-            (
-                action.code,
-                _short(action.title),
-                action.pilots_text,
-                format_date_fr(action.end),
-                lateness_text(action.days_late(today)),
-                action.status,
-            )
-            for action in late
-        ]
-        blocks.append(Table(EVALUATION_LATE_HEADERS, late_rows, widths=EVALUATION_LATE_WIDTHS))
-    else:
-        blocks.append(Paragraph("Aucune action en retard."))
-    blocks.append(Heading(f"Actions sans nouvelles depuis {format_weeks(weeks)}", 2))
-    if silent:
-        silent_rows = [
-            (
-                action.code,
-                _short(action.title),
-                action.pilots_text,
-                format_date_fr(action.updated_at) if action.updated_at else EVALUATION_NO_NEWS,
-                action.status,
-            )
-            for action in silent
-        ]
-        blocks.append(
-            Table(EVALUATION_SILENT_HEADERS, silent_rows, widths=EVALUATION_SILENT_WIDTHS)
-        )
-    else:
-        blocks.append(Paragraph("Aucune action sans nouvelles."))
-    return blocks

@@ -1,9 +1,9 @@
 """The database's schema, step by step: each step is named for what it brings, and `STEPS`
-gives each its version (SQLite's `user_version`). The current schema is version 10.
+gives each its version (SQLite's `user_version`). The current schema is version 11.
 
     >>> upgrade(db)                 # what storage.db.open_db does on every opening
     >>> schema_version(db)
-    10
+    11
 
 A step runs once, in its own transaction with the version it sets: a step that fails leaves the
 database at the version before it. A new step is a new function appended to `STEPS`; a step
@@ -321,6 +321,16 @@ def pilots_per_plan(db: sqlite_utils.Database) -> None:
     db.execute("alter table directory_audit add column plan_id integer")
 
 
+def evaluation_texts(db: sqlite_utils.Database) -> None:
+    """The CODIR's introduction and comments per OS for the evaluation, one per plan and key
+    (storage/evaluation_texts.py)."""
+    db["evaluation_texts"].create(
+        {"plan_id": int, "key": str, "text": str, "who": str, "at": str},
+        pk=("plan_id", "key"),
+        not_null={"plan_id", "key", "text", "who", "at"},
+    )
+
+
 #: Each step with the version the database is at once it has run, in the order they run.
 STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, plan_and_history),
@@ -333,6 +343,7 @@ STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (8, deadline_requests),
     (9, held_posts),
     (10, pilots_per_plan),
+    (11, evaluation_texts),
 ]
 
 #: The version a database is at once every step has run.

@@ -155,7 +155,7 @@ def test_headings_follow_os_then_oo_then_status_and_empty_ones_are_left_out(fmt)
         action(4, "à démarrer", oo="2.1", os=2),
     ]
     headings = [text for kind, text in blocks(evaluation_report(rows, fmt), fmt) if kind != "p"]
-    detail = headings[headings.index("Volet externe") + 1 : headings.index("Conclusion")]
+    detail = headings[headings.index("Volet externe") + 1 : headings.index("Bilan des synergies")]
 
     assert detail == [
         "Objectif stratégique 1 : Objectif stratégique 1",
@@ -243,7 +243,9 @@ def test_since_states_the_period_and_keeps_only_its_updates(fmt):
     texts = [text for _, text in blocks(data, fmt)]
     joined = "\n".join(texts)
 
-    assert texts[1] == "Période évaluée : du 01/01/2022 au 30/06/2024"
+    # On the cover, under the title and the plan (the contents page follows it).
+    cover = texts[: texts.index("Introduction")]
+    assert "Période évaluée : du 01/01/2022 au 30/06/2024" in cover
     assert "Note récente" in joined
     assert "Ancienne note" not in joined
     assert "Aucune mise à jour sur la période." in joined  # action 2 still listed
