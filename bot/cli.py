@@ -179,6 +179,8 @@ def cmd_evaluation(args) -> int:
         args.since,
         organisation=organisation,
         silent_after_weeks=weeks,
+        conseil=args.conseil,
+        annex=args.annexe,
     )
     return _write(attachment, args.output)
 
@@ -333,6 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
     arg = command("evaluation", cmd_evaluation, db=True)
     arg("--format", choices=tuple(EVALUATION_FORMATS), default="odt", metavar="FORMAT")
     arg("--since", type=_iso_date, metavar="AAAA-MM-JJ")
+    arg("--conseil", type=_iso_date, metavar="AAAA-MM-JJ")
+    arg("--annexe", action="store_true")
     arg("-o", "--output")
     arg("--plan", metavar="CODE")
 

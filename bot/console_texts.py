@@ -83,6 +83,8 @@ ARGUMENT_HELP = {
     "evaluation": {
         "--format": "odt (défaut), docx, html, md ou pdf",
         "--since": "l'historique résumé commence ce jour-là (défaut : depuis le début)",
+        "--conseil": "le jour de la séance du Conseil, imprimé sur la couverture",
+        "--annexe": "ajouter l'annexe : une table des actions en retard et sans nouvelles",
         "--db": _DB,
         "--config": _CONFIG,
         "--output": _NAMED,
