@@ -135,7 +135,8 @@ def _md_text(text: str) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return re.sub(r"\s*[\r\n]+\s*", " ", _md_text(text)).strip() or " "
+    text = re.sub(r"/\s*[\r\n]+\s*", "/", _md_text(text))  # initials broken after a "/"
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip() or " "
 
 
 def to_md(doc: Document) -> bytes:

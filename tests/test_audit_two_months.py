@@ -471,7 +471,10 @@ _BOUNDARY = re.compile(
 
 def detail(text: str) -> dict[int, tuple[str, str]]:
     """Action code -> (the status heading it is listed under, its line, facts and story)."""
-    start = re.search(r"Objectif stratégique \d+ : ", text).start()
+    # The detail after the contents page (its first entry and the body both open on
+    # "Introduction").
+    body = text.index("Introduction", text.index("Introduction", text.index("Table des")) + 1)
+    start = re.compile(r"Objectif stratégique \d+ : ").search(text, body).start()
     end = text.index("Conclusion", start)
     part = text[start:end]
     found, heading = {}, None
@@ -500,7 +503,7 @@ def evaluations(played):
     """(format, period) -> the evaluation's text, as `!evaluation` hands it out."""
     found = {}
     for fmt in EVALUATION_FORMATS:
-        for period, words in (("whole", ""), ("april", " depuis 2026-04-01")):
+        for period, words in (("whole", " annexe"), ("april", " depuis 2026-04-01")):
             (attachment,) = ask(played, f"!evaluation {fmt}{words}").attachments
             found[fmt, period] = text_of(attachment.data, fmt)
             if fmt == "md":
@@ -644,9 +647,12 @@ def test_evaluation_counts_late_and_silent_actions_from_the_standing_news(evalua
 
 
 def test_evaluation_annex_dates_the_last_news_that_stands(evaluations, ledger):
-    rows = md_rows_under(evaluations["md bytes", "whole"], "Actions sans nouvelles")
-    shown = {int(row[0]): row[3] for row in rows}
-    assert sorted(shown) == sorted(ledger.silent(LAST_DAY))
+    # The annex's one table lists the late and the silent actions, each once.
+    rows = md_rows_under(evaluations["md bytes", "whole"], "Annexe : actions en retard")
+    silent = set(ledger.silent(LAST_DAY))
+    shown = {int(row[0]): row[5] for row in rows if int(row[0]) in silent}
+    assert sorted(shown) == sorted(silent)
+    assert len({row[0] for row in rows}) == len(rows)
     for code, last in shown.items():
         news = [f.said for f in ledger.of(code)]
         assert last == (max(news).astimezone(BRUSSELS).strftime("%d/%m/%Y") if news else "aucune")
