@@ -11,9 +11,21 @@ Counting (per status, "% done") lives in `storage/progress.py`, French dates and
 `storage/french.py`: chat commands use them too.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from storage.actions import Action
+
+
+class Objective(NamedTuple):
+    """One OO of the plan and its OS, as the plan holds it, with or without actions."""
+
+    os_number: int
+    os_title: str
+    volet: str | None
+    oo_number: str
+    oo_title: str
 
 
 @dataclass
@@ -35,10 +47,20 @@ class StrategicGroup:
         return [action for oo in self.objectives for action in oo.actions]
 
 
-def group_plan(actions: list[Action]) -> list[StrategicGroup]:
-    """OS -> OO -> actions, in the order the actions first name them."""
+def group_plan(actions: list[Action], outline: Iterable[Objective] = ()) -> list[StrategicGroup]:
+    """OS -> OO -> actions, in the order the actions first name them; the OOs of `outline`
+    (the plan's objectives in plan order) come first, with their actions or without any."""
     strategic: dict[int, StrategicGroup] = {}
     operational: dict[tuple[int, str], OperationalGroup] = {}
+    for objective in outline:
+        os_group = strategic.get(objective.os_number)
+        if os_group is None:
+            os_group = StrategicGroup(objective.os_number, objective.os_title, objective.volet)
+            strategic[objective.os_number] = os_group
+        key = (objective.os_number, objective.oo_number)
+        if key not in operational:
+            operational[key] = OperationalGroup(objective.oo_number, objective.oo_title)
+            os_group.objectives.append(operational[key])
     for action in actions:
         os_group = strategic.get(action.os_number)
         if os_group is None:

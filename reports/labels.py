@@ -5,6 +5,7 @@ labels live in `storage/vocabulary.py`; the note that says how "% fait" is count
 with the count, in `storage/progress.py`.
 """
 
+from storage.importing.labels import NO_ACTIONS_YET  # noqa: F401 (the importer skips it)
 from storage.vocabulary import REPORT_ORDER, STATUS_COLUMNS
 
 VOLET_LABELS = {"interne": "volet interne", "externe": "volet externe"}
@@ -78,7 +79,27 @@ CHART_BAR_END = "En bout de barre : % fait de l'OS"
 TABLE_HEADING = "Tableau récapitulatif"
 LATE_HEADER = "En retard"
 LATE_MARK = "oui"
-#: Columns of the spreadsheets: the table's, then "En retard".
-SHEET_HEADERS = (*TABLE_HEADERS, LATE_HEADER)
-PDF_HEADERS = ("Action", "Intitulé", "Pilotes", "Échéance", "Statut", "Av. %", "Retard")
+#: Columns of the spreadsheets' OS sheets: the table's without the OS and OO columns (their
+#: band rows say them once), then "En retard".
+SHEET_HEADERS = (*TABLE_HEADERS[4:], LATE_HEADER)
+#: The band rows above an OS's and an OO's actions, in the spreadsheets and the PDF; the
+#: importer reads them back as the outline's labels (storage/importing/labels.py).
+OS_BAND = "OS {number}"
+OO_BAND = "OO {number}"
+OS_HEADING = "OS {number} — {title}"
+OO_HEADING = "OO {number} — {title}"
+#: Under an OO that has no action yet: NO_ACTIONS_YET, which the importer knows.
+#: After a heading repeated at the top of a page, its group continuing from the page before.
+CONTINUED = "(suite)"
+PDF_HEADERS = (
+    "Action",
+    "Intitulé",
+    "Pilotes",
+    "Échéance",
+    "Statut",
+    "Av. %",
+    "Santé",
+    "Dernier commentaire",
+    "Retard",
+)
 PAGE_NUMBER = "page {page} / {pages}"

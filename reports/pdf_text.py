@@ -91,3 +91,19 @@ def place(pdf, x: float, top: float, height: float, text: str) -> None:
     fpdf2's `cell` would print it)."""
     if text:
         pdf.text(x, top + 0.5 * height + 0.3 * pdf.font_size, text)
+
+
+def place_lines(
+    pdf, x: float, top: float, width: float, line: float, lines: list[str], align: str = "L"
+) -> None:
+    """`lines` one under the other from `top`, `line` mm apart, in a cell `width` mm wide at
+    `x` (with the PDF's cell padding), left, right ("R") or centre ("C") aligned."""
+    for index, text in enumerate(lines):
+        if not text:
+            continue
+        if align == "L":
+            left = x + pdf.c_margin
+        else:
+            room = width - 2 * pdf.c_margin - pdf.measure.width(text)
+            left = x + pdf.c_margin + (room if align == "R" else room / 2)
+        place(pdf, left, top + index * line, line, text)

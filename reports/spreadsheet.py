@@ -1,44 +1,107 @@
 """The recap table as a workbook: a "Synthèse" sheet, then one sheet per OS ("OS 1", ...).
 
-Each sheet opens with a title row (organisation, plan, date) above its header row; the OS
-sheets carry the CSV columns plus "En retard", rows tinted by status, a frozen header, an
-autofilter, fixed column widths and wrapped text. Printed, each sheet is A4 landscape, one page
-wide, with the title and header rows repeated on every page and "page X / Y" at the foot. The
-same sheets are written as xlsx (openpyxl, here) and ods (odfpy, reports/spreadsheet_ods.py).
+Each sheet opens with a title row (organisation, plan, date) above its header row. An OS sheet
+is grouped as the plan is: an "OS n" band row with the OS title (and its volet), then for each
+OO an "OO n.n" band row with its title, then its actions, one row each ("aucune action encore"
+under an OO without any): each title is written once, in full, wrapped in its column. The
+rows are tinted by status, the header frozen, an autofilter set. Printed, each sheet is A4
+landscape, one page wide, the title and header rows repeated on every page, "page X / Y" at the
+foot. The same sheets are written as xlsx (openpyxl, here) and ods (odfpy,
+reports/spreadsheet_ods.py), and both import back (the band rows are the outline's labels).
 """
 
 import io
-import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from reports.grouping import group_plan
-from reports.labels import SHEET_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET, TOTAL
-from reports.table import STATUS_FILLS, TableHeading, late_mark, table_values
+from reports.grouping import Objective, StrategicGroup, group_plan
+from reports.labels import (
+    NO_ACTIONS_YET,
+    OO_BAND,
+    OS_BAND,
+    SHEET_HEADERS,
+    SUMMARY_HEADERS,
+    SUMMARY_SHEET,
+    TOTAL,
+)
+from reports.table import STATUS_FILLS, TableHeading, last_update, late_mark
 from reports.xml_text import clean
 from storage.actions import Action
 from storage.progress import status_summary
+from storage.vocabulary import health_label
 
-#: Column widths in characters, in SHEET_HEADERS order: 230 characters, printed one page wide
-#: at about 60 % on A4 landscape (the titles of OS and OO wrap, the action's title is widest).
-COLUMN_WIDTHS = (4, 20, 6, 24, 7, 40, 22, 10, 12, 11, 10, 8, 32, 16, 8)
+#: Column widths in characters, in SHEET_HEADERS order: 195 characters, printed one page wide
+#: on A4 landscape at about 74 % (Calibri 11 prints at 8.1 points); the title is widest.
+COLUMN_WIDTHS = (6, 70, 38, 12, 10, 10, 10, 7, 14, 11, 7)
 SUMMARY_WIDTHS = (5, 45, 10, 10, 10, 11, 12, 8, 11, 12)
-TIMESTAMP_COLUMN = 13
-_STATUS_COLUMN = 9
+TITLE_COLUMN = 1
+TIMESTAMP_COLUMN = SHEET_HEADERS.index("Dernière mise à jour")
 #: Rows above the data: the title, then the header (repeated on every printed page).
 HEADER_ROWS = 2
+#: Band row fills: the OS band darker than the OO band (the PDF's colours).
+OS_FILL, OO_FILL = "CDDBEE", "E8EEF7"
+
+#: Kinds of rows of an OS sheet.
+OS_ROW, OO_ROW, EMPTY_ROW, ACTION_ROW = "os", "oo", "empty", "action"
 
 
 def sheet_name(os_number) -> str:
     return f"OS {os_number}"
 
 
+@dataclass(frozen=True)
+class SheetLine:
+    """One row of an OS sheet: its kind, its cells in SHEET_HEADERS order, and for an action
+    its status (the row's tint)."""
+
+    kind: str
+    values: tuple
+    status: str | None = None
+
+
+def _blank(*first) -> tuple:
+    return (*first, *[""] * (len(SHEET_HEADERS) - len(first)))
+
+
 def sheet_values(action: Action, heading: TableHeading) -> tuple:
-    """The 15 cells of an action's line on an OS sheet: the table's, then "En retard"."""
-    return (*table_values(action), late_mark(action, heading.today))
+    """The cells of an action's row on an OS sheet, in SHEET_HEADERS order."""
+    return (
+        action.printed_number,
+        action.title or "",
+        action.indicators or "",
+        ", ".join(action.pilots),  # a space after each pilot: the cell wraps between them
+        action.deadline or "",
+        action.status,
+        action.progress,
+        health_label(action.health),
+        action.last_comment or "",
+        last_update(action),
+        late_mark(action, heading.today),
+    )
+
+
+def sheet_lines(os_group: StrategicGroup, heading: TableHeading) -> Iterator[SheetLine]:
+    """The rows of an OS's sheet below its header: the OS band, then per OO its band and its
+    actions."""
+    yield SheetLine(OS_ROW, _blank(OS_BAND.format(number=os_group.number), os_group.title))
+    for oo_group in os_group.objectives:
+        yield SheetLine(OO_ROW, _blank(OO_BAND.format(number=oo_group.number), oo_group.title))
+        if not oo_group.actions:
+            yield SheetLine(EMPTY_ROW, _blank("", NO_ACTIONS_YET))
+        for action in oo_group.actions:
+            yield SheetLine(ACTION_ROW, sheet_values(action, heading), action.status)
+
+
+def band_spills(line: SheetLine, widths=None) -> bool:
+    """A band's title on one line, over the empty cells to its right, when it fits there; a
+    longer one wraps in its column."""
+    room = sum((widths or COLUMN_WIDTHS)[TITLE_COLUMN:]) * CHARACTERS_PER_WIDTH
+    return line.kind in (OS_ROW, OO_ROW) and len(line.values[TITLE_COLUMN]) <= room
 
 
 def summary_lines(actions: list[Action]) -> list[tuple]:
@@ -73,31 +136,51 @@ def excel_column(index: int) -> str:
 
 # ---------------------------------------------------------------- print layout
 
-#: A4 landscape less 1 cm margins, in points; 1 character of Calibri 11 is about 7 px = 5.25 pt.
+#: A4 landscape less 1 cm margins, in points; a column of width w (in characters of Calibri
+#: 11, the width of a digit: 7 px) is 7 w + 5 px wide, 0.75 pt per px.
 PRINTABLE_WIDTH, PRINTABLE_HEIGHT = 785, 510
 POINTS_PER_CHARACTER = 5.25
+PADDING_POINTS = 3.75
 MARGIN_INCHES = 0.4
+#: Text font size (Calibri, the default of both programs), and the smallest it may print at.
+FONT_SIZE, SMALLEST_PRINTED_SIZE = 11, 8
+#: Characters of French text per unit of column width: a digit is wider than most letters.
+#: Kept low, so that a row is never too short for its text.
+CHARACTERS_PER_WIDTH = 1.15
 
 
 def print_scale(widths) -> float:
     """The zoom that "fit to one page wide" gives these columns (at most 100 %)."""
-    return min(1.0, PRINTABLE_WIDTH / (sum(widths) * POINTS_PER_CHARACTER))
+    width = sum(widths) * POINTS_PER_CHARACTER + len(widths) * PADDING_POINTS
+    return min(1.0, PRINTABLE_WIDTH / width)
 
 
-def printed_pages(heights: list[float], widths) -> int:
-    """Landscape pages a sheet prints on, one page wide, with its HEADER_ROWS on each page.
+def printed_font_size(widths=None) -> float:
+    """The size, in points, the text prints at once the sheet is fitted to the page width."""
+    return FONT_SIZE * print_scale(widths or COLUMN_WIDTHS)
 
-    `heights` are the row heights in points, header rows first.
-    """
+
+def page_breaks(heights: list[float], widths) -> list[list[int]]:
+    """The rows each landscape page prints (indexes into `heights`, below the HEADER_ROWS),
+    one page wide, with the HEADER_ROWS repeated on each page. `heights` are the row
+    heights in points, header rows first."""
     scale = print_scale(widths)
     repeated = sum(heights[:HEADER_ROWS]) * scale
     room = PRINTABLE_HEIGHT - repeated
-    pages, used = 1, 0.0
-    for height in heights[HEADER_ROWS:]:
+    pages: list[list[int]] = [[]]
+    used = 0.0
+    for index, height in enumerate(heights[HEADER_ROWS:], start=HEADER_ROWS):
         if used and used + height * scale > room:
-            pages, used = pages + 1, 0.0
+            pages.append([])
+            used = 0.0
+        pages[-1].append(index)
         used += height * scale
     return pages
+
+
+def printed_pages(heights: list[float], widths) -> int:
+    """Landscape pages a sheet prints on (see `page_breaks`)."""
+    return len(page_breaks(heights, widths))
 
 
 # ---------------------------------------------------------------- xlsx (openpyxl)
@@ -108,19 +191,51 @@ LINE_HEIGHT, MAX_ROW_HEIGHT = 15, 409
 TITLE_HEIGHT = 24
 
 
-def row_height(values, widths) -> float:
-    """Height in points that shows every wrapped line of the row's cells.
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines `text` takes in a wrapped cell `width` characters wide, broken at spaces as the
+    spreadsheet programs break it (a word longer than the line is cut).
+
+    >>> wrapped_lines("un deux trois", 8), wrapped_lines("", 8)
+    (2, 1)
+    """
+    per_line = max(1, int(width * CHARACTERS_PER_WIDTH))
+    count = 0
+    for part in text.split("\n"):
+        used = None
+        lines = 1
+        for word in part.split():
+            size = len(word)
+            if used is None:
+                used = size
+            elif used + 1 + size <= per_line:
+                used += 1 + size
+                continue
+            else:
+                lines, used = lines + 1, size
+            while used > per_line:  # a word wider than the cell runs on the next line
+                lines, used = lines + 1, used - per_line
+        count += lines
+    return max(1, count)
+
+
+def row_height(values, widths, one_line=()) -> float:
+    """Height in points that shows every wrapped line of the row's cells; the columns of
+    `one_line` are not wrapped.
 
     >>> row_height(["court", "x" * 50], [10, 20])
     45
     """
     lines = 1
-    for value, width in zip(values, widths, strict=False):
-        if isinstance(value, str) and value:
-            per_line = max(1, int(width))
-            count = sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
-            lines = max(lines, count)
+    for index, (value, width) in enumerate(zip(values, widths, strict=False)):
+        if isinstance(value, str) and value and index not in one_line:
+            lines = max(lines, wrapped_lines(value, width))
     return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
+
+
+def line_height(line: SheetLine, widths=None) -> float:
+    """The height of an OS sheet's row (a spilling band is one line)."""
+    widths = widths or COLUMN_WIDTHS
+    return row_height(line.values, widths, (TITLE_COLUMN,) if band_spills(line, widths) else ())
 
 
 def _lay_out_for_print(sheet) -> None:
@@ -138,24 +253,55 @@ def _lay_out_for_print(sheet) -> None:
     sheet.oddFooter.center.size = 9
 
 
-def table_xlsx(actions: list[Action], heading: TableHeading | None = None) -> bytes:
-    """The workbook as xlsx bytes; `heading` names the organisation, plan and moment."""
+def table_xlsx(
+    actions: list[Action],
+    heading: TableHeading | None = None,
+    outline: Iterable[Objective] = (),
+) -> bytes:
+    """The workbook as xlsx bytes; `heading` names the organisation, plan and moment;
+    `outline` (the plan's OOs) adds the OOs that have no action yet."""
     heading = heading or TableHeading()
     # Write-only mode streams the rows: 10,000 actions in a fraction of the memory.
     workbook = Workbook(write_only=True)
-    title = NamedStyle("Titre", font=Font(bold=True, size=14))
-    header = NamedStyle(
-        "En-tête",
-        font=Font(bold=True),
-        fill=PatternFill("solid", fgColor="E8EEF7"),
-        alignment=Alignment(wrap_text=True, vertical="top"),
-    )
-    wrapped = NamedStyle("Texte", alignment=Alignment(wrap_text=True, vertical="top"))
-    timestamp = NamedStyle(
-        "Horodatage", number_format="yyyy-mm-dd hh:mm", alignment=Alignment(vertical="top")
-    )
-    percent = NamedStyle("Pourcentage", number_format="0.0", alignment=Alignment(vertical="top"))
-    for style in (title, header, wrapped, timestamp, percent):
+    top = Alignment(wrap_text=True, vertical="top")
+    named = {
+        "Titre": NamedStyle("Titre", font=Font(bold=True, size=14)),
+        "En-tête": NamedStyle(
+            "En-tête",
+            font=Font(bold=True),
+            fill=PatternFill("solid", fgColor="E8EEF7"),
+            alignment=top,
+        ),
+        "Texte": NamedStyle("Texte", alignment=top),
+        "Horodatage": NamedStyle("Horodatage", number_format="dd/mm/yyyy hh:mm", alignment=top),
+        "Pourcentage": NamedStyle("Pourcentage", number_format="0.0", alignment=top),
+        "Bande OS": NamedStyle(
+            "Bande OS",
+            font=Font(bold=True),
+            fill=PatternFill("solid", fgColor=OS_FILL),
+            alignment=top,
+        ),
+        "Bande OO": NamedStyle(
+            "Bande OO",
+            font=Font(bold=True),
+            fill=PatternFill("solid", fgColor=OO_FILL),
+            alignment=top,
+        ),
+        "Bande OS sur une ligne": NamedStyle(
+            "Bande OS sur une ligne",
+            font=Font(bold=True),
+            fill=PatternFill("solid", fgColor=OS_FILL),
+            alignment=Alignment(vertical="top"),
+        ),
+        "Bande OO sur une ligne": NamedStyle(
+            "Bande OO sur une ligne",
+            font=Font(bold=True),
+            fill=PatternFill("solid", fgColor=OO_FILL),
+            alignment=Alignment(vertical="top"),
+        ),
+        "Sans action": NamedStyle("Sans action", font=Font(italic=True), alignment=top),
+    }
+    for style in named.values():
         workbook.add_named_style(style)
     fills = {status: PatternFill("solid", fgColor=tint) for status, tint in STATUS_FILLS.items()}
 
@@ -186,7 +332,7 @@ def table_xlsx(actions: list[Action], heading: TableHeading | None = None) -> by
         sheet.row_dimensions[1].height = TITLE_HEIGHT
         rows_written[name] = 1
         sheet.append([cell(sheet, heading.text, "Titre")])
-        append(sheet, headers, [header] * len(headers), widths)
+        append(sheet, headers, ["En-tête"] * len(headers), widths)
         return sheet
 
     summary = start_sheet(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS)
@@ -194,29 +340,55 @@ def table_xlsx(actions: list[Action], heading: TableHeading | None = None) -> by
         styles = ["Texte"] * 8 + ["Pourcentage"] * 2
         append(summary, line, styles, SUMMARY_WIDTHS)
 
-    styles = ["Texte"] * len(SHEET_HEADERS)
-    styles[TIMESTAMP_COLUMN] = "Horodatage"
+    action_styles = ["Texte"] * len(SHEET_HEADERS)
+    action_styles[TIMESTAMP_COLUMN] = "Horodatage"
     last_column = excel_column(len(SHEET_HEADERS) - 1)
-    for os_group in group_plan(actions):
+    for os_group in group_plan(actions, outline):
         sheet = start_sheet(sheet_name(os_group.number), SHEET_HEADERS, COLUMN_WIDTHS)
-        members = os_group.actions
-        sheet.auto_filter.ref = f"A{HEADER_ROWS}:{last_column}{len(members) + HEADER_ROWS}"
-        for action in members:
-            values = sheet_values(action, heading)
-            append(sheet, values, styles, COLUMN_WIDTHS, fills[action.status])
+        lines = list(sheet_lines(os_group, heading))
+        sheet.auto_filter.ref = f"A{HEADER_ROWS}:{last_column}{len(lines) + HEADER_ROWS}"
+        for line in lines:
+            height = line_height(line)
+            if line.kind == ACTION_ROW:
+                append(sheet, line.values, action_styles, COLUMN_WIDTHS, fills[line.status])
+                continue
+            style = {OS_ROW: "Bande OS", OO_ROW: "Bande OO", EMPTY_ROW: "Sans action"}[line.kind]
+            if band_spills(line):
+                style += " sur une ligne"
+            append(sheet, line.values, [style] * len(line.values), COLUMN_WIDTHS, None, height)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def xlsx_printed_pages(actions: list[Action], heading: TableHeading | None = None) -> int:
+def os_sheet_heights(os_group: StrategicGroup, heading: TableHeading) -> list[float]:
+    """The heights (points) of an OS sheet's rows, its title and header rows first."""
+    heights = [TITLE_HEIGHT, row_height(SHEET_HEADERS, COLUMN_WIDTHS)]
+    return heights + [line_height(line) for line in sheet_lines(os_group, heading)]
+
+
+def xlsx_printed_pages(
+    actions: list[Action], heading: TableHeading | None = None, outline: Iterable[Objective] = ()
+) -> int:
     """Landscape pages the xlsx prints on (every sheet), by the fit-to-width arithmetic."""
     heading = heading or TableHeading()
     summary = [TITLE_HEIGHT, row_height(SUMMARY_HEADERS, SUMMARY_WIDTHS)]
     summary += [row_height(line, SUMMARY_WIDTHS) for line in summary_lines(actions)]
     pages = printed_pages(summary, SUMMARY_WIDTHS)
-    for os_group in group_plan(actions):
-        heights = [TITLE_HEIGHT, row_height(SHEET_HEADERS, COLUMN_WIDTHS)]
-        heights += [row_height(sheet_values(a, heading), COLUMN_WIDTHS) for a in os_group.actions]
-        pages += printed_pages(heights, COLUMN_WIDTHS)
+    for os_group in group_plan(actions, outline):
+        pages += printed_pages(os_sheet_heights(os_group, heading), COLUMN_WIDTHS)
     return pages
+
+
+def actions_per_page(
+    actions: list[Action], heading: TableHeading | None = None, outline: Iterable[Objective] = ()
+) -> list[int]:
+    """How many actions each printed page of the OS sheets holds, by the fit-to-width
+    arithmetic (the last page of a sheet holds what is left of its OS)."""
+    heading = heading or TableHeading()
+    counts = []
+    for os_group in group_plan(actions, outline):
+        kinds = [None, None] + [line.kind for line in sheet_lines(os_group, heading)]
+        for page in page_breaks(os_sheet_heights(os_group, heading), COLUMN_WIDTHS):
+            counts.append(sum(1 for index in page if kinds[index] == ACTION_ROW))
+    return counts

@@ -2,19 +2,28 @@
 layout and tints as the xlsx of reports/spreadsheet.py, written for LibreOffice."""
 
 import io
+from collections.abc import Iterable
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from reports.grouping import group_plan
+from reports.grouping import Objective, group_plan
 from reports.labels import SHEET_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET
 from reports.spreadsheet import (
+    ACTION_ROW,
     COLUMN_WIDTHS,
+    EMPTY_ROW,
     HEADER_ROWS,
+    OO_FILL,
+    OO_ROW,
+    OS_FILL,
+    OS_ROW,
     SUMMARY_WIDTHS,
     TIMESTAMP_COLUMN,
+    SheetLine,
+    band_spills,
     excel_column,
+    sheet_lines,
     sheet_name,
-    sheet_values,
     summary_lines,
 )
 from reports.table import STATUS_FILLS, TableHeading
@@ -35,7 +44,7 @@ def _ods_cell(value, style: str = "") -> str:
             f'<table:table-cell{styled} office:value-type="string">{paragraphs}</table:table-cell>'
         )
     if isinstance(value, datetime):
-        shown = value.strftime("%Y-%m-%d %H:%M")
+        shown = value.strftime("%d/%m/%Y %H:%M")
         return (
             f'<table:table-cell{styled} office:value-type="date" '
             f'office:date-value="{value.isoformat(timespec="seconds")}">'
@@ -62,8 +71,13 @@ def _ods_rows(lines, line_styles=None) -> str:
 PAGE_WIDTH, PAGE_HEIGHT, PAGE_MARGIN = "29.7cm", "21cm", "1cm"
 
 
-def table_ods(actions: list[Action], heading: TableHeading | None = None) -> bytes:
-    """The workbook as OpenDocument spreadsheet bytes; `heading` as for `table_xlsx`."""
+def table_ods(
+    actions: list[Action],
+    heading: TableHeading | None = None,
+    outline: Iterable[Objective] = (),
+) -> bytes:
+    """The workbook as OpenDocument spreadsheet bytes; `heading` and `outline` as for
+    `table_xlsx`."""
     from odf import config as c  # heavy: loaded when this format is asked for
     from odf import number as n
     from odf import style as s
@@ -117,11 +131,11 @@ def table_ods(actions: list[Action], heading: TableHeading | None = None) -> byt
     wrap_style.addElement(s.TableCellProperties(wrapoption="wrap", verticalalign="top"))
     date_format = n.DateStyle(name="Timestamp_format")
     for part in (
-        n.Year(style="long"),
-        "-",
-        n.Month(style="long"),
-        "-",
         n.Day(style="long"),
+        "/",
+        n.Month(style="long"),
+        "/",
+        n.Year(style="long"),
         " ",
         n.Hours(style="long"),
         ":",
@@ -152,8 +166,29 @@ def table_ods(actions: list[Action], heading: TableHeading | None = None) -> byt
         ods.styles.addElement(time_tint)
         tinted[status] = (text_name, time_name)
 
-    def line_style(action: Action) -> list[str]:
-        text_name, time_name = tinted[action.status]
+    # The band rows: bold on the band's tint, wrapped or on one line over the empty cells.
+    bands = {}
+    for kind, tint in ((OS_ROW, OS_FILL), (OO_ROW, OO_FILL), (EMPTY_ROW, None)):
+        for wrapped in (True, False):
+            name = f"Band{kind.title()}{'Wrapped' if wrapped else 'Line'}"
+            band = s.Style(name=name, family="table-cell")
+            properties = {"verticalalign": "top"}
+            if tint:
+                properties["backgroundcolor"] = f"#{tint}"
+            if wrapped:
+                properties["wrapoption"] = "wrap"
+            band.addElement(s.TableCellProperties(**properties))
+            if kind == EMPTY_ROW:
+                band.addElement(s.TextProperties(fontstyle="italic"))
+            else:
+                band.addElement(s.TextProperties(fontweight="bold"))
+            ods.styles.addElement(band)  # common, as the tints: the rows are raw XML
+            bands[kind, wrapped] = name
+
+    def line_style(line: SheetLine) -> list[str]:
+        if line.kind != ACTION_ROW:
+            return [bands[line.kind, not band_spills(line)]] * len(SHEET_HEADERS)
+        text_name, time_name = tinted[line.status]
         names = [text_name] * len(SHEET_HEADERS)
         names[TIMESTAMP_COLUMN] = time_name
         return names
@@ -194,9 +229,10 @@ def table_ods(actions: list[Action], heading: TableHeading | None = None) -> byt
         ods.spreadsheet.addElement(sheet)
 
     sheets = [(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS, summary_lines(actions), None)]
-    for os_group in group_plan(actions):
-        lines = [sheet_values(action, heading) for action in os_group.actions]
-        line_styles = [line_style(action) for action in os_group.actions]
+    for os_group in group_plan(actions, outline):
+        rows = list(sheet_lines(os_group, heading))
+        lines = [line.values for line in rows]
+        line_styles = [line_style(line) for line in rows]
         name = sheet_name(os_group.number)
         sheets.append((name, SHEET_HEADERS, COLUMN_WIDTHS, lines, line_styles))
     for sheet in sheets:

@@ -9,14 +9,16 @@ reads the same everywhere.
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from reports.document import Document, Heading, Paragraph, Table, to_html, to_md
-from reports.grouping import group_plan
-from reports.labels import LATE_MARK, TABLE_HEADERS, TABLE_HEADING, TABLE_TITLE
+from reports.grouping import Objective, group_plan
+from reports.labels import LATE_MARK, NO_ACTIONS_YET, TABLE_HEADERS, TABLE_HEADING, TABLE_TITLE
 from storage.actions import Action
 from storage.clock import local_time
+from storage.effective import last_news
 from storage.french import format_percent, format_timestamp
 from storage.progress import status_summary
 from storage.vocabulary import (
@@ -78,6 +80,13 @@ def late_mark(action: Action, today: date) -> str:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def last_update(action: Action) -> datetime | None:
+    """When the action's latest standing change was said, local time: an update that was
+    undone is no update (`storage.effective.last_news`); None when nothing stands."""
+    moment = last_news(action)
+    return local_time(moment) if moment else None
+
+
 def table_values(action: Action) -> tuple:
     """The 14 cells of an action's line in TABLE_HEADERS order, typed: int, str, datetime, None."""
     return (
@@ -94,7 +103,7 @@ def table_values(action: Action) -> tuple:
         action.progress,
         health_label(action.health),
         action.last_comment or "",
-        local_time(action.updated_at) if action.updated_at else None,
+        last_update(action),
     )
 
 
@@ -135,8 +144,9 @@ def _text_cell(value) -> str:
     return str(value)
 
 
-def table_document(actions: list[Action]) -> Document:
-    """The table grouped under OS and OO headings, ready to render."""
+def table_document(actions: list[Action], outline: Iterable[Objective] = ()) -> Document:
+    """The table grouped under OS and OO headings, ready to render; the OOs of `outline`
+    without actions say « aucune action encore »."""
     summary = status_summary(actions)
     counts = ", ".join(
         f"{STATUS_COLUMNS[status].lower()} : {count}"
@@ -150,10 +160,13 @@ def table_document(actions: list[Action]) -> Document:
         )
     ]
     numeric = frozenset({0, 6})  # Action, Avancement
-    for os_group in group_plan(actions):
+    for os_group in group_plan(actions, outline):
         blocks.append(Heading(f"OS {os_group.number} – {os_group.title}", 1))
         for oo_group in os_group.objectives:
             blocks.append(Heading(f"OO {oo_group.number} – {oo_group.title}", 2))
+            if not oo_group.actions:
+                blocks.append(Paragraph(NO_ACTIONS_YET, "note"))
+                continue
             lines = [
                 tuple(_text_cell(value) for value in table_values(action)[4:])
                 for action in oo_group.actions
@@ -162,11 +175,11 @@ def table_document(actions: list[Action]) -> Document:
     return Document(TABLE_TITLE, blocks)
 
 
-def table_md(actions: list[Action]) -> bytes:
+def table_md(actions: list[Action], outline: Iterable[Objective] = ()) -> bytes:
     """The table as Markdown, one table per OO under its OS and OO headings (UTF-8)."""
-    return to_md(table_document(actions))
+    return to_md(table_document(actions, outline))
 
 
-def table_html(actions: list[Action]) -> bytes:
+def table_html(actions: list[Action], outline: Iterable[Objective] = ()) -> bytes:
     """The table as a standalone HTML page (UTF-8, embedded CSS, all text escaped)."""
-    return to_html(table_document(actions))
+    return to_html(table_document(actions, outline))

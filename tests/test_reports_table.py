@@ -14,7 +14,7 @@ from odf import teletype
 from odf.opendocument import load as load_odf
 
 from reports import table_csv, table_html, table_md, table_ods, table_xlsx
-from reports.labels import SUMMARY_HEADERS, TABLE_HEADERS
+from reports.labels import SHEET_HEADERS, SUMMARY_HEADERS, TABLE_HEADERS
 from reports.sample import synthetic_plan
 from reports.spreadsheet import LINE_HEIGHT
 from storage.progress import status_summary
@@ -140,14 +140,15 @@ def test_xlsx_os_sheets_have_frozen_header_autofilter_widths_and_wrapped_text(pl
     workbook = openpyxl.load_workbook(io.BytesIO(table_xlsx(plan)))
     sheet = workbook["OS 2"]
     n_actions = sum(1 for a in plan if a.os_number == 2)
+    n_bands = 1 + len({a.oo_number for a in plan if a.os_number == 2})
 
-    assert [c.value for c in sheet[2]] == [*TABLE_HEADERS, "En retard"]  # under the title
+    assert [c.value for c in sheet[2]] == [*TABLE_HEADERS[4:], "En retard"]  # under the title
     assert sheet.freeze_panes == "A3"
-    assert sheet.auto_filter.ref == f"A2:O{n_actions + 2}"
-    assert sheet.max_row == n_actions + 2
-    assert sheet.column_dimensions["F"].width >= 40  # Intitulé
-    assert sheet["F3"].alignment.wrap_text
-    assert sheet["N3"].number_format == "yyyy-mm-dd hh:mm"
+    assert sheet.auto_filter.ref == f"A2:K{n_actions + n_bands + 2}"
+    assert sheet.max_row == n_actions + n_bands + 2
+    assert sheet.column_dimensions["B"].width >= 60  # Intitulé
+    assert sheet["B5"].alignment.wrap_text  # the first action, under the OS and OO bands
+    assert sheet["J5"].number_format == "dd/mm/yyyy hh:mm"
 
 
 def test_xlsx_summary_sheet_counts_match_status_summary(plan):
@@ -171,16 +172,16 @@ def test_xlsx_summary_sheet_counts_match_status_summary(plan):
 def test_xlsx_keeps_values_typed_and_formula_like_text_as_text():
     sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx([action(1, title="=1+1")])))["OS 1"]
 
-    assert sheet["F3"].value == "=1+1"
-    assert sheet["F3"].data_type == "s"
-    assert sheet["K3"].value == 40
-    assert sheet["N3"].value == datetime(2024, 7, 1, 12, 0)
+    assert sheet["B5"].value == "=1+1"
+    assert sheet["B5"].data_type == "s"
+    assert sheet["G5"].value == 40
+    assert sheet["J5"].value == datetime(2024, 7, 1, 12, 0)
 
 
 def test_xlsx_drops_control_characters_that_excel_refuses():
     sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx([action(1, title="A\x01B")])))["OS 1"]
 
-    assert sheet["F3"].value == "AB"
+    assert sheet["B5"].value == "AB"
 
 
 # ---------------------------------------------------------------- ods
@@ -204,20 +205,27 @@ def test_ods_has_the_same_sheets_headers_and_rows_as_xlsx(plan):
     assert list(sheets) == ["Synthèse", "OS 1", "OS 2", "OS 3", "OS 4", "OS 5", "OS 6"]
     assert sheets["Synthèse"][1] == list(SUMMARY_HEADERS)  # under the title
     assert sheets["Synthèse"][-1][0] == "Total"
-    assert sum(len(rows) - 2 for name, rows in sheets.items() if name != "Synthèse") == 127
-    assert sheets["OS 1"][1] == [*TABLE_HEADERS, "En retard"]
+    action_rows = [
+        row
+        for name, rows in sheets.items()
+        if name != "Synthèse"
+        for row in rows[2:]
+        if not row[0].startswith(("OS ", "OO "))
+    ]
+    assert len(action_rows) == 127
+    assert sheets["OS 1"][1] == list(SHEET_HEADERS)
 
 
 def test_ods_cells_carry_text_numbers_and_escaped_markup():
     row = action(1, title="<b>gras</b> & « guillemets »\nseconde ligne")
     document = load_odf(io.BytesIO(table_ods([row])))
     sheet = document.spreadsheet.getElementsByType(odf_table.Table)[1]
-    cells = sheet.getElementsByType(odf_table.TableRow)[2].getElementsByType(odf_table.TableCell)
+    cells = sheet.getElementsByType(odf_table.TableRow)[4].getElementsByType(odf_table.TableCell)
 
-    assert teletype.extractText(cells[5]) == "<b>gras</b> & « guillemets »seconde ligne"
-    assert cells[10].getAttribute("valuetype") == "float"
-    assert cells[10].getAttribute("value") == "40"
-    assert cells[13].getAttribute("datevalue") == "2024-07-01T12:00:00"
+    assert teletype.extractText(cells[1]) == "<b>gras</b> & « guillemets »seconde ligne"
+    assert cells[6].getAttribute("valuetype") == "float"
+    assert cells[6].getAttribute("value") == "40"
+    assert cells[9].getAttribute("datevalue") == "2024-07-01T12:00:00"
 
 
 def test_ods_freezes_the_header_row_and_filters_each_os_sheet(plan):
@@ -235,7 +243,7 @@ def test_ods_freezes_the_header_row_and_filters_each_os_sheet(plan):
     assert items["OS 1"]["VerticalSplitPosition"] == "2"  # title and header
     assert len(ranges) == 6
     assert all(r.getAttribute("displayfilterbuttons") == "true" for r in ranges)
-    assert ranges[0].getAttribute("targetrangeaddress").startswith("'OS 1'.A2:'OS 1'.O")
+    assert ranges[0].getAttribute("targetrangeaddress").startswith("'OS 1'.A2:'OS 1'.K")
 
 
 # ---------------------------------------------------------------- Markdown and HTML
@@ -293,5 +301,6 @@ def test_xlsx_rows_are_tall_enough_for_their_wrapped_text():
     rows = synthetic_plan(3)
     rows[0] = replace(rows[0], title="Un intitulé très long " * 20)
     sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx(rows)))["OS 1"]
-    assert sheet.row_dimensions[3].height > 3 * LINE_HEIGHT
-    assert sheet.row_dimensions[4].height < sheet.row_dimensions[3].height
+    assert sheet["A5"].value == rows[0].printed_number  # below the OS and OO bands
+    assert sheet.row_dimensions[5].height > 3 * LINE_HEIGHT
+    assert sheet.row_dimensions[6].height < sheet.row_dimensions[5].height

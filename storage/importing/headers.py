@@ -92,6 +92,12 @@ COLUMNS = {
         "Objectif opérationnel",
     ),
 }
+#: Columns the bot's own table writes (reports/labels.py) that are the bot's, not the plan's:
+#: a re-import passes over them without a warning (the health and the time of the last
+#: update come from the history, lateness from the deadline).
+OWN_COLUMNS = ("Santé", "Dernière mise à jour", "En retard", "Retard")
+#: Headers of the bot's own summary sheet (« Synthèse »), a sheet with no actions to read.
+SUMMARY_COLUMNS = ("Total", "% réalisées", "Avancement moyen (%)")
 #: What an action row needs, in either layout.
 ACTION_COLUMNS = ("action", "title", "indicators", "pilots", "deadline")
 #: The header is looked for in the first rows that hold something (a title block above it).
@@ -121,6 +127,16 @@ def _candidates() -> dict[str, tuple[str, ...]]:
 
 
 _CANDIDATES = _candidates()
+_OWN_KEYS = frozenset(header_key(name) for name in OWN_COLUMNS)
+_SUMMARY_KEYS = frozenset(header_key(name) for name in SUMMARY_COLUMNS)
+
+
+def is_own_summary(rows: Sequence[tuple[int, Sequence[str]]]) -> bool:
+    """A sheet headed as the bot's own summary sheet (counts per OS, no action)."""
+    return any(
+        {header_key(cell) for cell in cells} >= _SUMMARY_KEYS
+        for _, cells in rows[:HEADER_SEARCH_ROWS]
+    )
 
 
 @dataclass
@@ -165,7 +181,11 @@ def read_header(line: int, cells: Sequence[str]) -> Header:
                 if free is not None:
                     columns[free] = index
     taken = set(columns.values())
-    unknown = [cell.strip() for i, cell in enumerate(cells) if i not in taken and cell.strip()]
+    unknown = [
+        cell.strip()
+        for i, cell in enumerate(cells)
+        if i not in taken and cell.strip() and keys[i] not in _OWN_KEYS
+    ]
     if "os" not in columns and "oo" not in columns:
         # The outline's labels: the action column, or a first column left without a name.
         if "action" in columns:

@@ -40,6 +40,10 @@ _ACTION = re.compile(
     r"\.?$",
     re.IGNORECASE,
 )
+#: What the bot's own table writes under an operational objective that has no action yet
+#: (reports/labels.py prints it): a row to pass over in silence when the table comes back.
+NO_ACTIONS_YET = "aucune action encore"
+
 _TOTAL = re.compile(r"^(?:sous[- ]?)?totau?[lx]\b")
 
 
@@ -77,6 +81,12 @@ def is_total(cells: list[str]) -> bool:
     """A "Total", "Totaux" or "Sous-total" row, to be skipped."""
     first = next((cell for cell in cells if cell.strip()), "")
     return bool(_TOTAL.match(fold(first)))
+
+
+def is_no_actions_note(cells: list[str]) -> bool:
+    """The « aucune action encore » row of the bot's own table, alone in its row."""
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    return len(filled) == 1 and fold(filled[0]) == fold(NO_ACTIONS_YET)
 
 
 def _title(match: re.Match) -> str:

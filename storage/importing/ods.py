@@ -5,7 +5,7 @@
     >>> data = table_ods(list_actions(db, plan_id))   # the bundled plan, exported as a table
     >>> pst = parse_ods(data)
     >>> len(pst.actions), pst.actions[0].oo_number, pst.actions[0].pilots, pst.actions[0].line
-    (127, '1.1', ['LM', 'MR', 'MAC', 'DB'], 3)
+    (127, '1.1', ['LM', 'MR', 'MAC', 'DB'], 5)
 
 `content.xml` is read as a stream (`safe_xml.iter_xml`), one row at a time and each row let
 go once read, within the bounds of an XLSX: at most MAX_ROWS rows holding something, of at most

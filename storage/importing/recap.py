@@ -10,8 +10,10 @@ One row per line, cells separated by tabs, as in the bundled example:
     127
 
 A .txt or .md file is read by `read_text`: as such a recap when one of its lines starts with
-an O.S., O.O. or "Action n" label, else as a table saved as text by a spreadsheet (Excel's
-« Texte Unicode »: tab-separated, UTF-16), which `parse_csv` reads under its header row.
+an O.S., O.O. or "Action n" label; as the bot's own Markdown table (`markdown.py`) when it
+has "## OS n" headings and pipe tables; else as a table saved as text by a spreadsheet
+(Excel's « Texte Unicode »: tab-separated, UTF-16), which `parse_csv` reads under its header
+row.
 """
 
 import re
@@ -20,6 +22,7 @@ from importlib.resources.abc import Traversable
 
 from storage.importing.headers import Header
 from storage.importing.labels import read_action_code, read_oo, read_os
+from storage.importing.markdown import is_markdown_table, parse_markdown
 from storage.importing.messages import MESSAGES
 from storage.importing.model import (
     MAX_ROWS,
@@ -72,6 +75,8 @@ def read_text(data: bytes) -> ParsedPST:
         raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
     if any(_starts_table(cells[0]) for _, cells in _rows(lines)):
         parsed = parse_recap(text)
+    elif is_markdown_table(lines):
+        parsed = parse_markdown(text)
     else:
         parsed = parse_csv(text, delimiter="\t")
     if guessed:

@@ -28,8 +28,14 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 
-from storage.importing.headers import Header, find_header
-from storage.importing.labels import is_total, read_action_code, read_oo, read_os
+from storage.importing.headers import Header, find_header, is_own_summary
+from storage.importing.labels import (
+    is_no_actions_note,
+    is_total,
+    read_action_code,
+    read_oo,
+    read_os,
+)
 from storage.importing.messages import MESSAGES
 from storage.importing.model import (
     MAX_ROWS,
@@ -126,9 +132,10 @@ def parse_sheets(sheets: Iterable[tuple[str, Rows]]) -> ParsedPST:
             header = find_header(rows)
         except ImportFormatError as error:
             first_error = first_error or error
-            skipped.append(f"« {name} »")
+            if not is_own_summary(rows):  # the bot's own « Synthèse »: nothing to say
+                skipped.append(f"« {name} »")
             continue
-        _read_sheet(name if index else "", rows, header, builder)
+        read_sheet(name if index else "", rows, header, builder)
         read += 1
     if not read:
         raise first_error or ImportFormatError(MESSAGES["empty_file"])
@@ -137,7 +144,8 @@ def parse_sheets(sheets: Iterable[tuple[str, Rows]]) -> ParsedPST:
     return builder.result()
 
 
-def _read_sheet(name: str, rows: Rows, header: Header, builder: PlanBuilder) -> None:
+def read_sheet(name: str, rows: Rows, header: Header, builder: PlanBuilder) -> None:
+    """Read one sheet's rows below `header` into `builder` (its unknown columns warned about)."""
     for column in header.unknown:
         if (warning := MESSAGES["unknown_column"].format(column=column)) not in builder.warnings:
             builder.warnings.append(warning)
@@ -162,7 +170,7 @@ def _read_sheet(name: str, rows: Rows, header: Header, builder: PlanBuilder) -> 
 
 def read_flat(rows: Rows, header: Header, builder: PlanBuilder) -> None:
     for line, cells in rows:
-        if is_total(cells):
+        if is_total(cells) or is_no_actions_note(cells):
             continue
         record = header.record(cells)
         code_cell, title = record.get("action", ""), record.get("title", "")
@@ -233,7 +241,7 @@ def read_outline(rows: Rows, header: Header, builder: PlanBuilder, strict: bool 
     """Rows labelled "O.S.n", "O.O.n.m" or with an action code. `strict` (the recap text)
     refuses total rows and one-cell notes instead of skipping them."""
     for line, cells in rows:
-        if not strict and is_total(cells):
+        if not strict and (is_total(cells) or is_no_actions_note(cells)):
             continue
         record = header.record(cells)
         label, title = record["label"], record.get("title", "")

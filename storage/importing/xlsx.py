@@ -5,7 +5,7 @@
     >>> data = table_xlsx(list_actions(db, plan_id))  # the bundled plan, exported as a table
     >>> pst = parse_xlsx(data)
     >>> len(pst.actions), pst.actions[0].oo_number, pst.actions[0].pilots, pst.actions[0].line
-    (127, '1.1', ['LM', 'MR', 'MAC', 'DB'], 3)
+    (127, '1.1', ['LM', 'MR', 'MAC', 'DB'], 5)
 
 Each sheet's XML is read as a stream, a cell at a time (`safe_xml.iter_xml`), whatever size
 the file declares ("A1:XFD1048576", a row numbered a million): only the rows holding something
