@@ -23,6 +23,7 @@ from bot.runtime import Runtime
 from bot.scheduler import Scheduler, rhythm_of
 from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory
 from bot.teams.manifest import package
+from bot.web import add_publish
 from commands.catalogue import build_registry
 from commands.engine import Engine
 from commands.errors import UserError
@@ -356,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     arg = command("check", lambda args: print_check(args.config))
     arg("--config", default="config.toml")
+    add_publish(command, _settings, _plan_db)  # pst-bot publish, bot/web.py
     return parser
 
 

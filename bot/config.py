@@ -165,6 +165,24 @@ class TeamsConfig(_Section):
         return self
 
 
+class WebConfig(_Section):
+    """The live pages of the PST (`!tableau-de-bord`), served by bot/web.py."""
+
+    #: Where GET /tableau/… listens, behind the reverse proxy.
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    #: The address the proxy gives these pages (https://pst.example.org): links read
+    #: <public_url>/tableau/<signed token>/.
+    public_url: str
+    #: How long a link works, in days.
+    link_days: int = Field(default=7, ge=1, le=90)
+
+    @field_validator("public_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return https_url(value).rstrip("/")
+
+
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:h]([0-5]\d)$")
 
@@ -298,6 +316,7 @@ class AccessConfig(_Section):
 class Settings(_Section):
     matrix: MatrixConfig | None = None
     teams: TeamsConfig | None = None
+    web: WebConfig | None = None
     rhythm: RhythmConfig = Field(default_factory=RhythmConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     rooms: RoomsConfig = Field(default_factory=RoomsConfig)

@@ -4,8 +4,8 @@ in commands/texts.py, the Matrix transport's in bot/matrix/texts.py)."""
 # ---------------------------------------------------------------- pst-bot (command line)
 
 CLI_DESCRIPTION = (
-    "pst-bot : le PST en chat. Importer un PST, l'exporter, l'essayer en console, lancer le "
-    "bot (Matrix, Teams), le sauvegarder, vérifier une installation.\n"
+    "pst-bot : le PST en chat. Importer un PST, l'exporter, le publier, l'essayer en console, "
+    "lancer le bot (Matrix, Teams), le sauvegarder, vérifier une installation.\n"
     "Aide d'une commande : pst-bot COMMANDE -h (par exemple pst-bot export -h)."
 )
 IMPORT_DESCRIPTION = (
@@ -46,6 +46,7 @@ COMMAND_HELP = {
     "backup": "sauvegarder la base, même pendant que le bot tourne",
     "teams-package": "le paquet de l'application Teams à téléverser",
     "check": "vérifier l'installation (configuration, base, serveur, salon CODIR)",
+    "publish": "publier le PST : un site statique (HTML) à déposer sur le site de l'institution",
 }
 #: Each argument's help, by command then by its last flag.
 ARGUMENT_HELP = {
@@ -107,6 +108,33 @@ ARGUMENT_HELP = {
         "--output": "paquet à écrire (défaut : pst-bot-teams.zip)",
     },
     "check": {"--config": "configuration (défaut : config.toml)"},
+    "publish": {
+        "--db": _DB,
+        "--config": _CONFIG,
+        "--output": "dossier où écrire le site (créé si absent ; les fichiers de même nom "
+        "sont remplacés)",
+        "--plan": "le PST publié (si la base en a plusieurs)",
+        "--with-pilots": "montrer les pilotes de chaque action (par défaut : aucun nom)",
+    },
+}
+PUBLISH_DESCRIPTION = (
+    "Écrit le site du PST dans un dossier : index.html (les OS, leur avancement, les "
+    "graphiques), une page par OO avec ses actions (statut, avancement, échéance, dernier "
+    "commentaire), style.css et les graphiques SVG. Liens relatifs, sans JavaScript : le "
+    "webmaster dépose le dossier tel quel. Ni identifiant de chat ni pilote sans --with-pilots."
+)
+SITE_WRITTEN = "Site du PST écrit : {path} ({pages} pages, {size} Ko)"
+#: Why a folder or a file cannot be written, by errno name (the system's own words are English).
+WRITE_REASONS = {
+    "EACCES": "permission refusée",
+    "EPERM": "opération non permise",
+    "ENOENT": "dossier introuvable",
+    "ENOTDIR": "un fichier porte déjà ce nom, pas un dossier",
+    "EEXIST": "un fichier porte déjà ce nom, pas un dossier",
+    "EISDIR": "un dossier porte le nom d'un fichier du site",
+    "EROFS": "système de fichiers en lecture seule",
+    "ENOSPC": "disque plein",
+    "EDQUOT": "quota disque dépassé",
 }
 
 IMPORT_REFUSED = "Import refusé, rien n'a été modifié. {error}"

@@ -6,8 +6,10 @@ one engine and one worker thread (together, the `Runtime` every part shares: bot
 
 A change made in one transport is posted in every transport's CODIR room: the engine queues the
 post for the others in the command's own transaction (storage/outbox.py), and each transport
-sends what it owes. The upkeep (nightly backup, pruning) and the scheduler (the CODIR digest,
-the pilots' reminders: bot/scheduler.py) run here, once for the process.
+sends what it owes. With `[web]`, the live pages of `!tableau-de-bord` are served too
+(bot/web.py); a port it cannot have stops the others, as a transport's would. The upkeep
+(nightly backup, pruning) and the scheduler (the CODIR digest, the pilots' reminders:
+bot/scheduler.py) run here, once for the process.
 SIGTERM or SIGINT asks every transport to stop after what it has in hand (exit 0); a second
 signal stops at once. A transport that cannot go on (a wrong password, a port already taken)
 stops the others: exit 1.
@@ -32,8 +34,10 @@ from bot.runtime import Runtime
 from bot.scheduler import Scheduler, rhythm_of
 from bot.teams.trust import unauthenticated_refusal
 from bot.upkeep import daily_upkeep
+from bot.web import WebServer
 from commands.catalogue import build_registry
 from commands.engine import Engine
+from commands.publishing import announce_dashboard
 from storage.clock import now_utc
 from storage.db import open_db
 
@@ -124,6 +128,8 @@ async def run_transports(settings: Settings) -> int:
     quiet_libraries()
     client = make_client(settings.matrix) if settings.matrix else None  # pickle_key checked
     db = open_db(settings.storage.database)
+    web = settings.web  # the live pages: where `!tableau-de-bord` links point, or nowhere
+    announce_dashboard(db, web.public_url if web else None, web.link_days if web else 7)
     runtime = Runtime(settings, db, build_engine(settings, db))
     stopping = runtime.stopping
     bots, couriers = [], []
@@ -136,6 +142,8 @@ async def run_transports(settings: Settings) -> int:
 
         bots.append(TeamsBot(runtime))
         couriers.append(TeamsCourier(bots[-1]))
+    if web is not None:
+        bots.append(WebServer(runtime))  # no courier: it only answers
     scheduler = Scheduler(runtime, couriers)
     tasks = [asyncio.create_task(_until_failure(bot.run(), stopping)) for bot in bots]
     loop = asyncio.get_running_loop()

@@ -16,6 +16,7 @@ from commands import (
     lists,
     plans,
     progress,
+    publishing,
     reading,
     rhythm,
     rhythm_texts,
@@ -29,7 +30,7 @@ from commands.registry import Registry, declared_in
 SECTIONS = (
     (texts.SECTION_READING, (reading, risks, lists, history)),
     (texts.SECTION_UPDATING, (updates, progress, undo)),
-    (texts.SECTION_REPORTS, (exports,)),
+    (texts.SECTION_REPORTS, (exports, publishing)),
     (texts.SECTION_DIRECTORY, (directory,)),
     (texts.SECTION_PLANS, (plans,)),
     (rhythm_texts.SECTION_RHYTHM, (rhythm,)),
