@@ -35,7 +35,7 @@ ANNEX_HEADERS = (
     "Dernière nouvelle",
     "Statut",
 )
-ANNEX_WIDTHS = (14, 60, 24, 21, 17, 22, 20)
+ANNEX_WIDTHS = (15, 53, 23, 24, 17, 24, 22)
 #: Characters of pilots' initials on one line of a table cell; longer lists break after a "/".
 PILOTS_LINE = 10
 
