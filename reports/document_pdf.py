@@ -120,7 +120,8 @@ def to_pdf(doc: Document) -> bytes:
             indent = 6 * section.level
             number = str(section.page_number)
             room = pdf.epw - indent - measure.width(number) - 6
-            (name, *_) = measure.lines(clean(section.name), room) or [""]
+            (name, *more) = measure.lines(clean(section.name), room - measure.width(" …"))
+            name = f"{name.rstrip(' ,;:')} …" if more else name  # one line each
             top = pdf.y
             place(pdf, pdf.l_margin + indent, top, CONTENTS_LINE_MM, name)
             place(
