@@ -38,7 +38,7 @@ from storage.vocabulary import health_label
 #: Column widths in characters, in SHEET_HEADERS order: 195 characters, printed one page wide
 #: on A4 landscape at about 74 % (Calibri 11 prints at 8.1 points); the title is widest.
 COLUMN_WIDTHS = (6, 70, 38, 12, 10, 10, 10, 7, 14, 11, 7)
-SUMMARY_WIDTHS = (5, 45, 10, 10, 10, 11, 12, 8, 11, 12)
+SUMMARY_WIDTHS = (5, 50, 11, 11, 11, 12, 13, 8, 11, 13)
 TITLE_COLUMN = 1
 TIMESTAMP_COLUMN = SHEET_HEADERS.index("Dernière mise à jour")
 #: Rows above the data: the title, then the header (repeated on every printed page).
@@ -144,9 +144,9 @@ PADDING_POINTS = 3.75
 MARGIN_INCHES = 0.4
 #: Text font size (Calibri, the default of both programs), and the smallest it may print at.
 FONT_SIZE, SMALLEST_PRINTED_SIZE = 11, 8
-#: Characters of French text per unit of column width: a digit is wider than most letters.
-#: Kept low, so that a row is never too short for its text.
-CHARACTERS_PER_WIDTH = 1.15
+#: Characters of French text per unit of column width: a unit is a digit of Calibri (0.51 em),
+#: wider than its letters and spaces (about 0.42 em on average in the example's titles).
+CHARACTERS_PER_WIDTH = 1.2
 
 
 def print_scale(widths) -> float:
@@ -273,7 +273,7 @@ def table_xlsx(
             alignment=top,
         ),
         "Texte": NamedStyle("Texte", alignment=top),
-        "Horodatage": NamedStyle("Horodatage", number_format="dd/mm/yyyy hh:mm", alignment=top),
+        "Horodatage": NamedStyle("Horodatage", number_format="dd/mm/yyyy", alignment=top),
         "Pourcentage": NamedStyle("Pourcentage", number_format="0.0", alignment=top),
         "Bande OS": NamedStyle(
             "Bande OS",

@@ -12,6 +12,7 @@ from reports.spreadsheet import (
     ACTION_ROW,
     COLUMN_WIDTHS,
     EMPTY_ROW,
+    FONT_SIZE,
     HEADER_ROWS,
     OO_FILL,
     OO_ROW,
@@ -44,7 +45,7 @@ def _ods_cell(value, style: str = "") -> str:
             f'<table:table-cell{styled} office:value-type="string">{paragraphs}</table:table-cell>'
         )
     if isinstance(value, datetime):
-        shown = value.strftime("%d/%m/%Y %H:%M")
+        shown = value.strftime("%d/%m/%Y")
         return (
             f'<table:table-cell{styled} office:value-type="date" '
             f'office:date-value="{value.isoformat(timespec="seconds")}">'
@@ -120,6 +121,10 @@ def table_ods(
     sheet_style.addElement(s.TableProperties(display="true"))
     styles.addElement(sheet_style)
 
+    # The xlsx's font and size, so that the columns hold as much text and print as large.
+    default_cell = s.DefaultStyle(family="table-cell")
+    default_cell.addElement(s.TextProperties(fontfamily="Calibri", fontsize=f"{FONT_SIZE}pt"))
+    ods.styles.addElement(default_cell)
     title_style = s.Style(name="Title", family="table-cell")
     title_style.addElement(s.TextProperties(fontweight="bold", fontsize="14pt"))
     header_style = s.Style(name="Header", family="table-cell")
@@ -136,11 +141,7 @@ def table_ods(
         n.Month(style="long"),
         "/",
         n.Year(style="long"),
-        " ",
-        n.Hours(style="long"),
-        ":",
-        n.Minutes(style="long"),
-    ):
+    ):  # the day only: a column narrow enough for the page (the time is in the cell's value)
         date_format.addElement(n.Text(text=part) if isinstance(part, str) else part)
     timestamp_style = s.Style(name="Timestamp", family="table-cell", datastylename=date_format)
     timestamp_style.addElement(s.TableCellProperties(verticalalign="top"))
@@ -198,8 +199,9 @@ def table_ods(
     def column_style(width: int):
         if width not in width_styles:
             style = s.Style(name=f"Width{width}", family="table-column")
-            # A character of the default 10 pt font is about 0.22 cm wide.
-            style.addElement(s.TableColumnProperties(columnwidth=f"{width * 0.22:.2f}cm"))
+            # As wide as in the xlsx: a character is a digit of Calibri 11, 7 px, plus 5 px.
+            centimetres = (width * 7 + 5) * 2.54 / 96
+            style.addElement(s.TableColumnProperties(columnwidth=f"{centimetres:.2f}cm"))
             styles.addElement(style)
             width_styles[width] = style
         return width_styles[width]
@@ -207,7 +209,8 @@ def table_ods(
     def add_sheet(name, headers, widths, lines, line_styles=None):
         sheet = t.Table(name=name, stylename=sheet_style)
         for index, width in enumerate(widths):
-            default = timestamp_style if index == TIMESTAMP_COLUMN else wrap_style
+            dated = headers is SHEET_HEADERS and index == TIMESTAMP_COLUMN
+            default = timestamp_style if dated else wrap_style
             sheet.addElement(
                 t.TableColumn(stylename=column_style(width), defaultcellstylename=default)
             )

@@ -148,7 +148,7 @@ def test_xlsx_os_sheets_have_frozen_header_autofilter_widths_and_wrapped_text(pl
     assert sheet.max_row == n_actions + n_bands + 2
     assert sheet.column_dimensions["B"].width >= 60  # Intitulé
     assert sheet["B5"].alignment.wrap_text  # the first action, under the OS and OO bands
-    assert sheet["J5"].number_format == "dd/mm/yyyy hh:mm"
+    assert sheet["J5"].number_format == "dd/mm/yyyy"  # the day: fits its narrow column
 
 
 def test_xlsx_summary_sheet_counts_match_status_summary(plan):
