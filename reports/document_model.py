@@ -6,6 +6,11 @@ from dataclasses import dataclass, field
 #: The heading levels a contents page lists (1 = section, 2 = its parts).
 CONTENTS_LEVELS = 2
 CONTENTS_TITLE = "Table des matières"
+#: The page of ODT and DOCX: A4 portrait and its margins (cm); the text is PAGE_WIDTH_CM wide.
+A4_CM, MARGIN_CM = (21.0, 29.7), 2.0
+PAGE_WIDTH_CM = A4_CM[0] - 2 * MARGIN_CM
+#: Text around the page number in the footer of ODT and DOCX ("page 3 / 12").
+PAGE_WORD, PAGE_OF = "page ", " / "
 
 
 @dataclass(frozen=True)

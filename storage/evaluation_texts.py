@@ -2,6 +2,7 @@
 chat (`!evaluation texte intro …`, `!evaluation texte OS 2 …`) and kept for every evaluation
 after (schema 11, `evaluation_texts`).
 
+    >>> from storage.clock import now_utc
     >>> set_text(db, plan_id, "os:2", "Objectif tenu malgré la crise.", who="@dg:x", at=now_utc())
     >>> texts_of(db, plan_id)
     {'os:2': 'Objectif tenu malgré la crise.'}
