@@ -1,4 +1,5 @@
-"""The progress chart: a PNG a phone can show, drawn without pyplot's global state."""
+"""The progress chart: a 16:9 PNG a slide and a phone can show, drawn without pyplot's global
+state."""
 
 import io
 import subprocess
@@ -8,7 +9,7 @@ from dataclasses import replace
 from PIL import Image
 
 from reports import progress_chart_png
-from reports.chart import DPI, MAX_HEIGHT_INCHES, WIDTH_INCHES
+from reports.chart import DPI, HEIGHT_INCHES, WIDTH_INCHES
 from reports.sample import synthetic_plan
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -19,11 +20,11 @@ def image(data: bytes) -> Image.Image:
     return Image.open(io.BytesIO(data))
 
 
-def test_chart_is_a_png_about_a_thousand_pixels_wide_for_a_phone():
+def test_chart_is_a_png_of_a_slide_two_thousand_pixels_wide():
     picture = image(progress_chart_png(synthetic_plan(127)))
 
-    assert picture.width == WIDTH_INCHES * DPI
-    assert 500 < picture.height < 1500  # six OS and the progress over time: one long screen
+    assert picture.size == (round(WIDTH_INCHES * DPI), round(HEIGHT_INCHES * DPI))
+    assert picture.width == 2000  # sharp on a projector, light enough for a phone
     assert picture.mode in ("RGB", "RGBA")
 
 
@@ -34,18 +35,17 @@ def test_chart_uses_the_status_colours():
     assert {(0x2E, 0x7D, 0x32), (0x19, 0x76, 0xD2), (0xC6, 0x28, 0x28)} <= colours
 
 
-def test_chart_grows_with_the_number_of_os_but_stays_bounded():
+def test_chart_keeps_the_slide_size_whatever_the_number_of_os():
     one_os = image(progress_chart_png(synthetic_plan(20)))
     ten_os = image(progress_chart_png(synthetic_plan(200)))
     hundred_os = [replace(a, os_number=a.number) for a in synthetic_plan(100)]
-    tallest = image(progress_chart_png(hundred_os))
+    most = image(progress_chart_png(hundred_os))
 
-    assert one_os.height < ten_os.height < tallest.height
-    assert tallest.height == MAX_HEIGHT_INCHES * DPI
+    assert one_os.size == ten_os.size == most.size == (2000, 1125)
 
 
 def test_an_empty_plan_gives_a_chart_that_says_so():
-    assert image(progress_chart_png([], title="Rien")).width == WIDTH_INCHES * DPI
+    assert image(progress_chart_png([], title="Rien")).size == (2000, 1125)
 
 
 def test_chart_leaves_pyplot_and_its_backend_alone():
