@@ -732,7 +732,9 @@ def test_table_shows_each_action_and_each_os_as_recounted(played, ledger, fmt):
     for name, rows in sheets.items():
         if name.startswith("OS "):
             for row in rows[2:]:
-                code, status, progress, health, comment = row[4], *row[9:13]
+                if not row[0] or str(row[0]).startswith(("OS ", "OO ")):
+                    continue  # the OS and OO band rows above the actions
+                code, status, progress, health, comment = row[0], *row[5:9]
                 shown[int(code)] = (status, progress, health or "")
                 assert UNDONE_COMMENT not in (comment or "").casefold()
                 if not ledger.of(int(code)):  # only undone changes: no comment of theirs
