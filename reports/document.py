@@ -11,9 +11,10 @@ Paragraph styles: "body", "meta" (period, generation date), "action" (the line t
 action), "comment" (its story), "history" (its facts: pilots, deadline, lateness) and "note"
 (a footnote under a table), "todo" (a place the reader completes, highlighted). The cover's
 lines are printed under the title, alone on the first page in the paged formats (ODT, DOCX,
-PDF); with `contents`, a contents page follows (in ODT and DOCX a live index Writer and Word
-update, in PDF with its page numbers). The paged formats are A4 portrait, 2 cm margins, every
-page after the cover numbered in its footer ("page 2 / 14": fields in ODT and DOCX).
+PDF); with `contents`, a contents page follows, each section with the page it starts on (in
+ODT and DOCX a page reference to a bookmark at its heading, which Writer and Word compute).
+The paged formats are A4 portrait, 2 cm margins, every page numbered in its footer
+("page 2 / 14": fields in ODT and DOCX).
 """
 
 import html
@@ -186,6 +187,7 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 def to_docx(doc: Document) -> bytes:
     import docx  # heavy: loaded when this format is asked for
     from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
     from lxml.etree import SubElement
@@ -227,7 +229,7 @@ def to_docx(doc: Document) -> bytes:
     body = document.element.body
     section_properties = body.sectPr
 
-    def add_paragraph(text: str, style) -> None:
+    def add_paragraph(text: str, style, bookmark: tuple[int, str] | None = None) -> None:
         # document.add_paragraph() scans the whole body to insert before the section
         # properties, then every style to resolve the name: 25 s for 40,000 paragraphs.
         # We write <w:p><w:pPr><w:pStyle/></w:pPr><w:r><w:t/><w:br/>...</w:r></w:p> ourselves
@@ -236,11 +238,16 @@ def to_docx(doc: Document) -> bytes:
         SubElement(
             SubElement(paragraph, qn("w:pPr")), qn("w:pStyle"), {qn("w:val"): style.style_id}
         )
+        if bookmark:  # where the contents' page reference points
+            number, name = str(bookmark[0]), bookmark[1]
+            SubElement(paragraph, qn("w:bookmarkStart"), {qn("w:id"): number, qn("w:name"): name})
         run = SubElement(paragraph, qn("w:r"))
         for i, line in enumerate(text.split("\n")):
             if i:
                 SubElement(run, qn("w:br"))
             SubElement(run, qn("w:t"), {XML_SPACE: "preserve"}).text = line
+        if bookmark:
+            SubElement(paragraph, qn("w:bookmarkEnd"), {qn("w:id"): number})
 
     # Looking a style up by name scans the style part: once per style, not per paragraph.
     headings = {level: document.styles[f"Heading {level}"] for level in range(1, 10)}
@@ -255,13 +262,19 @@ def to_docx(doc: Document) -> bytes:
 
     if doc.cover:
         page_break()
+    marks = {id(h): (n, f"_Toc{n:08d}") for n, h in enumerate(doc.contents_entries(), 1)}
     if doc.contents:
         add_paragraph(CONTENTS_TITLE, styles["contents"])
-        _docx_contents(body, doc.contents_entries(), styles)
+        for level in range(1, CONTENTS_LEVELS + 1):  # the page number at the text's right edge
+            styles[level].paragraph_format.tab_stops.add_tab_stop(
+                Cm(PAGE_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+            )
+        _docx_contents(body, doc.contents_entries(), styles, marks)
         page_break()
     for block in doc.blocks:
         if isinstance(block, Heading):
-            add_paragraph(clean(block.text), headings[max(1, min(block.level, 9))])
+            style = headings[max(1, min(block.level, 9))]
+            add_paragraph(clean(block.text), style, marks.get(id(block)) if doc.contents else None)
         elif isinstance(block, Paragraph):
             add_paragraph(clean(block.text), styles.get(block.style, styles["body"]))
         else:
@@ -321,27 +334,36 @@ def _docx_field_char(paragraph, kind: str) -> None:
     SubElement(SubElement(paragraph, qn("w:r")), qn("w:fldChar"), {qn("w:fldCharType"): kind})
 
 
-def _docx_contents(body, entries: list[Heading], styles) -> None:
-    """A TOC field over Heading 1 and 2, its result given as the headings already in it (no
-    page numbers until Word or Writer updates it)."""
+def _docx_field(paragraph, instruction: str, shown: str) -> None:
+    """A complex field (begin, instruction, separate, its result, end) at the paragraph's end."""
     from docx.oxml.ns import qn
     from lxml.etree import SubElement
 
-    entries = entries or [Heading(CONTENTS_TITLE, 1)]
-    for index, heading in enumerate(entries):
+    _docx_field_char(paragraph, "begin")
+    text = SubElement(SubElement(paragraph, qn("w:r")), qn("w:instrText"))
+    text.set(XML_SPACE, "preserve")
+    text.text = instruction
+    _docx_field_char(paragraph, "separate")
+    SubElement(SubElement(paragraph, qn("w:r")), qn("w:t")).text = shown
+    _docx_field_char(paragraph, "end")
+
+
+def _docx_contents(body, entries: list[Heading], styles, marks: dict) -> None:
+    """The contents: each heading's text, a tab and a PAGEREF field to the bookmark at the
+    heading. Writer computes these fields when it lays the pages out, Word when it opens the
+    file (settings: updateFields). No TOC field around them: Writer would then show its
+    stored result, not the pages."""
+    from docx.oxml.ns import qn
+    from lxml.etree import SubElement
+
+    for heading in entries:
         paragraph = SubElement(body, qn("w:p"))
         style = styles[min(heading.level, CONTENTS_LEVELS)].style_id
         SubElement(SubElement(paragraph, qn("w:pPr")), qn("w:pStyle"), {qn("w:val"): style})
-        if index == 0:
-            _docx_field_char(paragraph, "begin")
-            instruction = SubElement(SubElement(paragraph, qn("w:r")), qn("w:instrText"))
-            instruction.set(XML_SPACE, "preserve")
-            instruction.text = f' TOC \\o "1-{CONTENTS_LEVELS}" \\h \\z \\u '
-            _docx_field_char(paragraph, "separate")
         run = SubElement(paragraph, qn("w:r"))
         SubElement(run, qn("w:t"), {XML_SPACE: "preserve"}).text = clean(heading.text)
-        if index == len(entries) - 1:
-            _docx_field_char(paragraph, "end")
+        SubElement(SubElement(paragraph, qn("w:r")), qn("w:tab"))
+        _docx_field(paragraph, f" PAGEREF {marks[id(heading)][1]} \\h ", "1")
 
 
 def _docx_pages(document, footer_style) -> None:

@@ -55,10 +55,13 @@ def table_row(values, cell_style: str, style: str) -> str:
     return f"<table:table-row>{cells}</table:table-row>"
 
 
-def heading(text, level: int, style: str) -> str:
+def heading(text, level: int, style: str, bookmark: str = "") -> str:
+    """A <text:h>; with `bookmark`, a bookmark of that name at its start (the contents' page
+    references point to it)."""
+    mark = f'<text:bookmark text:name="{bookmark}"/>' if bookmark else ""
     return (
         f'<text:h text:style-name="{style}" text:outline-level="{level}">'
-        f"{inline_text(text)}</text:h>"
+        f"{mark}{inline_text(text)}</text:h>"
     )
 
 
@@ -129,8 +132,8 @@ def to_odt(doc: Document) -> bytes:
     }
     contents_styles = {
         "head": paragraph_style("Contents_20_Heading", size="16pt", bold=True, color="#1a4f8b"),
-        1: paragraph_style("Contents_20_1", size="11pt", bold=True, margintop="0.15cm"),
-        2: paragraph_style("Contents_20_2", size="10pt", marginleft="0.6cm"),
+        1: _tabbed(paragraph_style("Contents_20_1", size="11pt", bold=True, margintop="0.15cm")),
+        2: _tabbed(paragraph_style("Contents_20_2", size="10pt", marginleft="0.6cm")),
         "end": paragraph_style("Contents_20_end", breakafter="page"),
     }
     _odt_pages(odt, paragraph_style("Footer", size="8pt", italic=True, color="#555555"))
@@ -155,11 +158,13 @@ def to_odt(doc: Document) -> bytes:
         body.addElement(cover)
     if doc.contents:
         body.appendChild(RawXml(_odt_contents(doc, contents_styles)))
-    chunk: list[str] = []  # headings and paragraphs, written as XML text (see py)
+    chunk: list[str] = []  # headings and paragraphs, written as XML text (above)
+    marks = _contents_marks(doc) if doc.contents else {}
     for block in doc.blocks:
         if isinstance(block, Heading):
             level = min(block.level, 4)
-            chunk.append(heading(block.text, level, f"Heading_20_{level}"))
+            mark = marks.get(id(block), "")
+            chunk.append(heading(block.text, level, f"Heading_20_{level}", mark))
         elif isinstance(block, Paragraph):
             style = styles.get(block.style, styles["body"]).getAttribute("name")
             chunk.append(paragraph(block.text, style))
@@ -228,9 +233,28 @@ def _odt_pages(odt, footer_style) -> None:
     odt.masterstyles.addElement(master)
 
 
+def _contents_marks(doc: Document) -> dict[int, str]:
+    """The bookmark of each heading the contents list, by the heading's id()."""
+    return {id(h): f"contents_{n}" for n, h in enumerate(doc.contents_entries(), 1)}
+
+
+def _tabbed(style):
+    """The contents' paragraph style with a right tab stop at the text's edge, dotted."""
+    from odf import style as s
+
+    (properties,) = style.getElementsByType(s.ParagraphProperties)
+    stops = s.TabStops()
+    stops.addElement(
+        s.TabStop(position=f"{PAGE_WIDTH_CM - 0.01:.2f}cm", type="right", leaderstyle="dotted")
+    )
+    properties.addElement(stops)
+    return style
+
+
 def _odt_contents(doc: Document, styles) -> str:
-    """A live table of contents (Writer fills in the page numbers when it updates the index),
-    given with the headings already in it, then a page break."""
+    """A table of contents, its entries already written: each heading's text, a tab, and a
+    page reference to the bookmark at the heading (Writer shows the page it lands on; updating
+    the index makes the same), then a page break."""
     name = {key: style.getAttribute("name") for key, style in styles.items()}
     templates = "".join(
         f'<text:table-of-content-entry-template text:outline-level="{level}"'
@@ -242,8 +266,12 @@ def _odt_contents(doc: Document, styles) -> str:
         for level in range(1, CONTENTS_LEVELS + 1)
     )
     title = inline_text(CONTENTS_TITLE)
+    marks = _contents_marks(doc)
     entries = "".join(
-        paragraph(heading.text, name[heading.level]) for heading in doc.contents_entries()
+        f'<text:p text:style-name="{name[h.level]}">{inline_text(h.text)}<text:tab/>'
+        f'<text:bookmark-ref text:reference-format="page" text:ref-name="{marks[id(h)]}">'
+        "1</text:bookmark-ref></text:p>"
+        for h in doc.contents_entries()
     )
     return (
         f'<text:table-of-content text:name="{title}" text:protected="true">'

@@ -203,19 +203,29 @@ def test_pdf_contents_give_the_page_each_section_starts_on(month):
         assert name in pages[page - 1] and name not in " ".join(pages[2 : page - 1])
 
 
-def test_docx_contents_is_a_toc_field_word_updates_on_opening(month):
+def test_docx_contents_give_each_section_a_page_reference_to_its_heading(month):
     data, _ = evaluation(month, "docx")
     document = docx.Document(io.BytesIO(data))
-    instructions = "".join(t.text for t in document.element.body.iter(qn("w:instrText")))
+    body = document.element.body
+    references = re.findall(r"PAGEREF (\S+)", "".join(t.text for t in body.iter(qn("w:instrText"))))
+    marks = {m.get(qn("w:name")): m.getparent() for m in body.iter(qn("w:bookmarkStart"))}
 
-    assert "TOC" in instructions
+    assert len(references) == len(set(references)) >= 10
+    for name in references:
+        heading = marks[name]  # the bookmark sits in a heading paragraph
+        assert heading.find(qn("w:pPr")).find(qn("w:pStyle")).get(qn("w:val")).startswith("Heading")
     assert document.settings.element.find(qn("w:updateFields")) is not None
 
 
-def test_odt_contents_is_a_table_of_content_index(month):
+def test_odt_contents_give_each_section_a_page_reference_to_its_heading(month):
     data, _ = evaluation(month, "odt")
+    content = _odt_part(data, "content.xml")
+    references = re.findall(r'text:reference-format="page" text:ref-name="([^"]+)"', content)
 
-    assert "<text:table-of-content " in _odt_part(data, "content.xml")
+    assert "<text:table-of-content " in content
+    assert len(references) == len(set(references)) >= 10
+    for name in references:
+        assert re.search(rf'<text:h [^>]*><text:bookmark text:name="{name}"/>', content)
 
 
 # ---------------------------------------------------------------- the CODIR's texts
