@@ -112,8 +112,10 @@ def _conseil(reading: Reading) -> date | None:
     """Takes "conseil 2027-03-24" out of the words."""
     for index, word in enumerate(reading.words):
         if fold(word) in _CONSEIL_WORDS:
-            following = reading.words[index + 1 : index + 2]
-            reading.words = reading.words[:index] + reading.words[index + 2 :]
+            # "conseil 2027-03-24", also "conseil du 24/03/2027" and "conseil le …".
+            skip = 1 + (fold(" ".join(reading.words[index + 1 : index + 2])) in ("du", "le"))
+            following = reading.words[index + skip : index + skip + 1]
+            reading.words = reading.words[:index] + reading.words[index + skip + 1 :]
             return conseil_day(following[0] if following else "")
     return None
 

@@ -108,10 +108,14 @@ def test_a_conseil_day_that_is_no_day_is_refused_in_french(say, db):
     assert snapshot(db) == before
 
 
-def test_a_conseil_day_written_the_belgian_way_is_read(say):
-    _, text = evaluation(say, "md conseil 24/03/2027")
+@pytest.mark.parametrize(
+    "words", ["conseil 24/03/2027", "conseil du 24/03/2027", "conseil 2027-03-24"]
+)
+def test_a_conseil_day_written_the_belgian_way_is_read(say, words):
+    _, text = evaluation(say, f"md {words} annexe")
 
     assert "Présentée au Conseil du 24/03/2027" in text
+    assert "Annexe : actions en retard" in text  # the words around it are read too
 
 
 def test_the_command_line_refuses_a_conseil_day_in_french(capsys):
