@@ -17,26 +17,34 @@ TODAY = date(2026, 6, 30)
 def _only_52_open_updated_weeks_ago(db, weeks: int) -> None:
     moment = datetime(2026, 6, 30, 10, tzinfo=UTC) - timedelta(weeks=weeks)
     db.execute("update actions set status = 'fait', updated_at = ?", [moment.isoformat()])
-    db.execute("update actions set status = 'en cours' where code = '52'")
+    # 52 open, not late (its deadline ahead): in the annex only if silent.
+    db.execute("update actions set status = 'en cours', end_date = '2027-12-31' where code = '52'")
 
 
 def _silent_section(db, weeks: int) -> str:
     actions = list_actions(db, only_plan(db).id, with_history=True)
-    text = evaluation_report(actions, "md", generated_on=TODAY, silent_after_weeks=weeks)
-    return text.decode("utf-8").split("### Actions sans nouvelles depuis ")[1]
+    text = evaluation_report(
+        actions, "md", generated_on=TODAY, silent_after_weeks=weeks, annex=True
+    )
+    return _annex(text)
+
+
+def _annex(text: bytes) -> str:
+    """The annex (late and silent actions) from « N semaines » on."""
+    return text.decode("utf-8").split("sans nouvelles : aucune mise à jour depuis ")[1]
 
 
 def test_the_evaluation_lists_as_silent_what_the_configured_weeks_say(db):
     _only_52_open_updated_weeks_ago(db, 3)
     section = _silent_section(db, 2)
-    assert section.startswith("2 semaines\n")
+    assert section.startswith("2 semaines.")
     assert "| 52 | Numérisation du courrier" in section
 
 
 def test_an_action_updated_within_the_configured_weeks_is_not_silent(db):
     _only_52_open_updated_weeks_ago(db, 3)
     section = _silent_section(db, 6)
-    assert section.startswith("6 semaines\n")
+    assert section.startswith("6 semaines.")
     assert "| 52 |" not in section
 
 
@@ -45,7 +53,7 @@ def test_the_evaluation_asked_in_chat_uses_the_rooms_rhythm(db, directory):
     rhythm = Rhythm(silent_after_weeks=3)
     now = datetime(2026, 6, 30, 12, tzinfo=UTC)
     engine = Engine(db, directory, REGISTRY, clock=lambda: now, rhythm=rhythm)
-    reply = engine.handle(Message(sender=ADMIN, text="!evaluation md", room="!room"))
+    reply = engine.handle(Message(sender=ADMIN, text="!evaluation md annexe", room="!room"))
     (attachment,) = reply.attachments
-    section = attachment.data.decode("utf-8").split("### Actions sans nouvelles depuis ")[1]
-    assert section.startswith("3 semaines\n") and "| 52 |" in section
+    section = _annex(attachment.data)
+    assert section.startswith("3 semaines.") and "| 52 |" in section
