@@ -8,7 +8,7 @@ from storage import history
 from tests.conftest import ADMIN, NOW, REGISTRY, snapshot
 
 WRITERS = {"maj", "note", "indicateur", "sante", "echeance", "annuler", "pilote", "role", "report"}
-WRITERS |= {"absent", "rappels"}
+WRITERS |= {"absent", "rappels", "evaluation"}  # !evaluation texte OS 2 …
 BOOKKEEPING = ("handled_events", "people_seen")
 
 
