@@ -37,7 +37,7 @@ from storage.vocabulary import health_label
 
 #: Column widths in characters, in SHEET_HEADERS order: 195 characters, printed one page wide
 #: on A4 landscape at about 74 % (Calibri 11 prints at 8.1 points); the title is widest.
-COLUMN_WIDTHS = (6, 70, 38, 12, 10, 10, 10, 7, 14, 11, 7)
+COLUMN_WIDTHS = (7, 70, 37, 12, 10, 10, 10, 7, 14, 11, 7)
 SUMMARY_WIDTHS = (5, 50, 11, 11, 11, 12, 13, 8, 11, 13)
 TITLE_COLUMN = 1
 TIMESTAMP_COLUMN = SHEET_HEADERS.index("Dernière mise à jour")
