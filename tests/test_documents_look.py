@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from commands.files import evaluation_file, table_file
+from commands.files import chart_file, evaluation_file, table_file
 from commands.types import Organisation
 from storage import plans
 from tests.rendering import (
@@ -47,8 +47,8 @@ class Printed:
 
 def example_documents(folder: Path) -> dict[str, Path]:
     """The bundled example after its scripted month, as the DG asks for it on 06/12/2021: the
-    evaluation for the Conseil of 24/01/2022 and the table, each in its three formats, written
-    under `folder` as evaluation.odt, tableau.xlsx..."""
+    evaluation for the Conseil of 24/01/2022 and the table, each in its three formats, and the
+    chart, written under `folder` as evaluation.odt, tableau.xlsx... graphique.png."""
     db, _ = scripted_month()
     the_plan = plans.only_plan(db)
     folder.mkdir(parents=True, exist_ok=True)
@@ -61,6 +61,7 @@ def example_documents(folder: Path) -> dict[str, Path]:
     for suffix in TABLE:
         attachment = table_file(db, the_plan, suffix, LAST_PASS, organisation=ORGANISATION)
         written[f"tableau.{suffix}"] = attachment.data
+    written["graphique.png"] = chart_file(db, the_plan, LAST_PASS, ORGANISATION).data
     paths = {}
     for name, data in written.items():
         paths[name] = folder / name
@@ -69,8 +70,9 @@ def example_documents(folder: Path) -> dict[str, Path]:
 
 
 def printed_pdfs(sources: dict[str, Path], out: Path) -> dict[str, Path]:
-    """Each document as PDF: the office files printed by LibreOffice in one run, a PDF as
-    it is (renamed so that two stems never meet)."""
+    """Each of `DOCUMENTS` as PDF: the office files printed by LibreOffice in one run, a PDF
+    as it is (renamed so that two stems never meet)."""
+    sources = {name: path for name, path in sources.items() if name in DOCUMENTS}
     office = {name: path for name, path in sources.items() if path.suffix != ".pdf"}
     renamed = {}
     for name, path in office.items():
