@@ -36,7 +36,7 @@ from storage.vocabulary import STATUS_COLUMNS, health_label
 
 FONT = "DejaVu"
 #: Column widths in mm, in PDF_HEADERS order: 277 mm, the width of A4 landscape less margins.
-COLUMN_WIDTHS = (14, 95, 24, 22, 18, 11, 16, 61, 16)
+COLUMN_WIDTHS = (14, 105, 24, 22, 18, 11, 16, 51, 16)
 ALIGN = ("L", "L", "L", "L", "L", "R", "L", "L", "C")
 MARGIN = 10
 LINE = 3.6  # mm per line of 8-point text
