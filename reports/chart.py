@@ -116,10 +116,11 @@ def time_ticks(first: date, last: date, most: int = MOST_TICKS) -> list[tuple[da
     ("2019"), else the first of every month or few ("janv.\\n2021", "févr."), else Mondays
     ("8 nov.")."""
     months = (last.year - first.year) * 12 + last.month - first.month + 1
+    long = (last - first).days >= 100  # three months or more: months, else weeks
     for step in (1, 2, 3, 6):
-        if months / step <= most and months >= 3:
+        if months / step <= most and long:
             return _month_ticks(first, last, step)
-    if months >= 3:
+    if long:
         years = last.year - first.year + 1
         step = next(n for n in (1, 2, 5, 10, 20, 50) if years / n <= most)
         ticks = [date(year, 1, 1) for year in range(first.year, last.year + 1) if year % step == 0]
