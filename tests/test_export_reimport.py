@@ -14,6 +14,7 @@ from storage.actions import list_actions
 from storage.db import open_db
 from storage.importing import import_plan, load_example, parse_file
 from tests.conftest import LUC, NOW, REGISTRY
+from tests.test_table_for_print import outline
 
 HEADING = TableHeading("CPAS de Frameries", "PST 2019-2024", datetime(2026, 11, 24, 9, 30))
 EXPORTS = {
@@ -105,3 +106,20 @@ def test_any_export_after_updates_imports_back_as_the_same_plan(updates, fmt, tm
     assert warnings == []
     assert the_plan(fresh) == the_plan(db)
     assert the_work(fresh) == the_work(db)  # statuses, progress and comments come back too
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "md"])
+def test_an_oo_without_actions_comes_back_as_an_oo_without_actions(fmt, tmp_path):
+    db, actions = updated_example([])
+    kept = [a for a in actions if a.oo_number != "1.2"]  # OO 1.2 has no action yet
+    export = {"xlsx": table_xlsx, "ods": table_ods, "md": table_md}[fmt]
+    path = tmp_path / f"tableau.{fmt}"
+    objectives = outline(db, 1)
+    path.write_bytes(export(kept, objectives) if fmt == "md" else export(kept, None, objectives))
+    parsed = parse_file(path)
+
+    assert parsed.warnings == []
+    assert [(oo.os_number, oo.number) for oo in parsed.operational] == [
+        (objective.os_number, objective.oo_number) for objective in objectives
+    ]
+    assert len(parsed.actions) == len(kept)
