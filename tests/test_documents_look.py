@@ -82,7 +82,7 @@ def printed_pdfs(sources: dict[str, Path], out: Path) -> dict[str, Path]:
     pdfs = dict(zip(office, to_pdf(list(renamed.values()), out), strict=True))
     for name, path in sources.items():
         if path.suffix == ".pdf":
-            pdfs[name] = out / name.replace(".", "-", 1)
+            pdfs[name] = out / f"{name.replace('.', '-')}.pdf"
             pdfs[name].write_bytes(path.read_bytes())
     return pdfs
 
@@ -177,3 +177,26 @@ def test_the_checks_see_a_letter_page_with_ink_at_its_edge_and_no_number(tmp_pat
     assert [word[:6] for word in words_past_the_edge(page)] == ["dépass"]  # cut by the edge
     assert words_past_the_edge(fine) == []
     assert not shows_its_number(page) and shows_its_number(fine)
+
+
+#: Column headers that every format of the table prints (xlsx, ods, pdf).
+COLUMN_WORDS = ("Action", "Intitulé", "Pilotes", "Échéance", "Statut")
+
+
+def cut_words(page: Page, words=COLUMN_WORDS) -> list[str]:
+    """The `words` printed cut in two on `page`: « Actio » then « n » (a column too narrow
+    for its header)."""
+    shown = {word.text for word in page.words}
+    return [
+        f"{word[:cut]}|{word[cut:]}"
+        for word in words
+        for cut in range(3, len(word))
+        if word[:cut] in shown and word[cut:] in shown
+    ]
+
+
+@pytest.mark.parametrize("name", [f"tableau.{suffix}" for suffix in TABLE])
+def test_table_column_headers_are_printed_whole(printed, name):
+    cut = {page.number: cut_words(page) for page in printed[name].pages}
+
+    assert {number: words for number, words in cut.items() if words} == {}
