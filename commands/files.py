@@ -18,8 +18,15 @@ import reports
 from commands import texts
 from commands.errors import UserError
 from commands.types import Attachment, Organisation
+from reports.grouping import Objective
 from reports.table import TableHeading
-from storage.actions import SILENT_AFTER_WEEKS, Action, list_actions
+from storage.actions import (
+    SILENT_AFTER_WEEKS,
+    Action,
+    list_actions,
+    operational_objectives,
+    strategic_objectives,
+)
 from storage.clock import local_time
 from storage.evaluation_texts import texts_of
 from storage.plans import DEFAULT_CODE, Plan
@@ -155,11 +162,23 @@ def table_file(
     `moment` (a datetime, or a date) dates the file name and the printed title.
     """
     render, mimetype = TABLE_FORMATS[fmt]
-    rows = rows if rows is not None else plan_actions(db, the_plan)
+    # With their history: « Dernière mise à jour » is the last change still standing.
+    rows = rows if rows is not None else plan_actions(db, the_plan, with_history=True)
     headed = (heading(the_plan, moment, organisation),) if fmt in _HEADED else ()
-    data = render(rows, *headed)
+    # Every OO of the plan, those without an action yet too (CSV: one row per action).
+    shaped = {} if fmt == "csv" else {"outline": plan_outline(db, the_plan.id)}
+    data = render(rows, *headed, **shaped)
     name = file_name(the_plan, "tableau", moment, fmt, organisation)
     return Attachment(name, data, mimetype)
+
+
+def plan_outline(db: sqlite_utils.Database, plan_id: int) -> list[Objective]:
+    """The plan's OOs in plan order, as the reports receive them."""
+    return [
+        Objective(os["number"], os["title"], os["volet"], oo["number"], oo["title"])
+        for os in strategic_objectives(db, plan_id)
+        for oo in operational_objectives(db, plan_id, os["number"])
+    ]
 
 
 def evaluation_file(
