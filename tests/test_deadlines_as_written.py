@@ -8,7 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from storage.actions import get_action
+from storage.db import open_db
 from storage.deadlines import parse_deadline, read_deadline
+from storage.importing import import_plan, parse_csv
+from tests.conftest import ADMIN
 
 AS_WRITTEN = [
     ("T2 2026", date(2026, 4, 1), date(2026, 6, 30)),
@@ -65,6 +69,54 @@ def test_ongoing_deadline_with_a_year_keeps_its_start_and_no_end():
 def test_deadline_not_understood_gives_no_date_rather_than_a_guess(raw):
     deadline = read_deadline(raw)
     assert (deadline.start, deadline.end, deadline.understood) == (None, None, False)
+
+
+# --- At import and in chat ------------------------------------------------------------------
+
+CSV_HEADER = "os,oo,action,title,indicators,pilots,deadline,status,progress,comment\n"
+
+
+def imported(*deadlines: str):
+    """A plan with one action per deadline (action 1 on line 2, ...), and its import report."""
+    rows = [f"1,1.1,{n},Action {n},,LM,{raw},,,\n" for n, raw in enumerate(deadlines, 1)]
+    db = open_db(":memory:")
+    return db, import_plan(db, parse_csv(CSV_HEADER + "".join(rows)))
+
+
+def test_import_stores_the_real_end_of_a_part_year_deadline():
+    db, report = imported("T2 2026", "1er semestre 2027", "mi-2026")
+    ends = [get_action(db, n).end for n in (1, 2, 3)]
+    assert ends == [date(2026, 6, 30), date(2027, 6, 30), date(2026, 6, 30)]
+    assert "Échéances" not in report.summary()
+
+
+def test_import_names_the_line_of_a_deadline_not_understood_and_keeps_its_text():
+    db, report = imported("2026", "quand le budget sera voté")
+    action = get_action(db, 2)
+    assert (action.deadline, action.start, action.end) == ("quand le budget sera voté", None, None)
+    assert "action 2 (ligne 3) : « quand le budget sera voté »" in report.summary()
+
+
+def test_import_reads_continu_as_ongoing_not_as_a_deadline_not_understood():
+    db, report = imported("continu", "permanent")
+    assert get_action(db, 1).end is None
+    summary = report.summary()
+    assert "Échéances en continu" in summary and "action 2 (ligne 3)" in summary
+    assert "non reconnues" not in summary
+
+
+@pytest.mark.parametrize(
+    ("written", "end"),
+    [
+        ("T3 2026", date(2026, 9, 30)),
+        ("mi-2026", date(2026, 6, 30)),
+        ("S1 2027", date(2027, 6, 30)),
+    ],
+)
+def test_echeance_in_chat_takes_the_real_end_of_the_period(say, db, written, end):
+    reply = say(ADMIN, f"!echeance 23 {written} report validé")
+    assert not reply.refused, reply.text
+    assert (get_action(db, 23).deadline, get_action(db, 23).end) == (written, end)
 
 
 # --- Properties -----------------------------------------------------------------------------

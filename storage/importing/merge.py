@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from storage import history, plans
+from storage.deadlines import read_deadline
 from storage.importing.messages import MESSAGES
 from storage.importing.model import ActionRow, ImportFormatError, ParsedPST
 from storage.transactions import transaction
@@ -42,6 +43,8 @@ class ImportReport:
     statuses_applied: int = 0
     kept_missing: list[str] = field(default_factory=list)
     unparsed_deadlines: list[tuple[str, str]] = field(default_factory=list)
+    #: The file line of each action, to name it in the deadline warnings.
+    deadline_lines: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     #: What changed, one French line per action ("action 12 : titre « … » → « … »").
     changes: list[str] = field(default_factory=list)
@@ -63,14 +66,30 @@ class ImportReport:
         if self.kept_missing:
             kept = ", ".join(_listed(self.kept_missing))
             lines.append(f"Actions absentes du fichier, conservées : {kept}.")
-        if self.unparsed_deadlines:
-            lines.append("Échéances non reconnues (gardées telles quelles) :")
-            found = [f"action {code} : « {raw} »" for code, raw in self.unparsed_deadlines]
-            lines += [f"  {line}" for line in _listed(found)]
+        lines += self._deadline_warnings()
         lines += self.warnings
         if self.dry_run:
             lines.append("Aperçu seulement : rien n'a été enregistré.")
         return "\n".join(lines)
+
+    def _deadline_warnings(self) -> list[str]:
+        """Ongoing deadlines (« continu ») in one line; those not understood one per line."""
+        ongoing, unknown = [], []
+        for code, raw in self.unparsed_deadlines:
+            line = self.deadline_lines.get(code)
+            where = f"action {code} (ligne {line})" if line else f"action {code}"
+            if read_deadline(raw).ongoing:
+                ongoing.append(where)
+            else:
+                unknown.append(f"{where} : « {raw} »")
+        lines = []
+        if ongoing:
+            listed = ", ".join(_listed(ongoing))
+            lines.append(f"Échéances en continu (sans fin, jamais en retard) : {listed}.")
+        if unknown:
+            lines.append("Échéances non reconnues (gardées telles quelles, sans date) :")
+            lines += [f"  {line}" for line in _listed(unknown)]
+        return lines
 
 
 def _listed(items: list[str]) -> list[str]:
@@ -147,6 +166,7 @@ def merge_plan(
         operational=len(parsed.operational),
         actions=len(parsed.actions),
         unparsed_deadlines=list(parsed.unparsed_deadlines),
+        deadline_lines={row.code: row.line for row in parsed.actions},
         warnings=list(parsed.warnings),
         dry_run=dry_run,
     )
