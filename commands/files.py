@@ -211,6 +211,8 @@ def evaluation_file(
         texts=texts_of(db, the_plan.id),
         annex=annex,
         synergies=synergy_codes(db, the_plan.id),
+        # Every OO of the plan, those without an action yet too.
+        outline=plan_outline(db, the_plan.id),
     )
     name = file_name(the_plan, "evaluation", moment, fmt, organisation)
     return Attachment(name, data, EVALUATION_FORMATS[fmt])

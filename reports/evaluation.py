@@ -20,7 +20,7 @@ The introduction and the comment of each OS are the CODIR's words, stored in cha
 """
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
@@ -33,7 +33,7 @@ from reports.action_facts import (
     synergies_section,
 )
 from reports.document import FORMATS, Document, Heading, Paragraph, Table, render
-from reports.grouping import StrategicGroup, group_plan
+from reports.grouping import Objective, StrategicGroup, group_plan
 from reports.labels import (
     EVALUATION_ORGANISATION,
     EVALUATION_OS_HEADERS,
@@ -43,6 +43,7 @@ from reports.labels import (
     EVALUATION_PLAN_PERIOD,
     EVALUATION_SITUATION,
     EVALUATION_TITLE,
+    NO_ACTIONS_YET,
     TOTAL,
     VOLET_LABELS,
 )
@@ -70,6 +71,8 @@ TO_COMPLETE = "[À compléter par le CODIR]"
 #: What the cover says when the plan has no title of its own.
 DEFAULT_PLAN_TITLE = "Programme stratégique transversal"
 CONSEIL_LINE = "Présentée au Conseil du {day}"
+#: Under an OO of the plan that has no action yet (the table says it too).
+NO_ACTIONS_SENTENCE = f"{NO_ACTIONS_YET[0].upper()}{NO_ACTIONS_YET[1:]}."
 _YEARS = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/à]+\s*((?:19|20)\d\d)\b")
 
 
@@ -115,6 +118,7 @@ def evaluation_report(
     texts: Mapping[str, str] | None = None,
     annex: bool = False,
     synergies: Collection[str] | None = None,
+    outline: Iterable[Objective] = (),
 ) -> bytes:
     """The evaluation as file bytes; `fmt` is "html", "md", "odt", "docx" or "pdf".
 
@@ -123,7 +127,9 @@ def evaluation_report(
     title or the actions when empty) go on the cover, with the day of the Conseil (`conseil`).
     `texts`: the CODIR's introduction ("intro") and comments per OS ("os:2"). `annex`: the
     table of late and silent actions at the end. `synergies`: the codes of the actions marked
-    as synergies between commune and CPAS (None: no marking yet).
+    as synergies between commune and CPAS (None: no marking yet). `outline`: the plan's OOs
+    in plan order (`commands.files.plan_outline`); those without an action yet are listed too,
+    with « Aucune action encore. ».
     With `since`, the summary's "what moved" and each action's story cover
     the updates from `since` to `generated_on` (today by default); every action appears,
     whatever `since`. An open action not updated for `silent_after_weeks` is listed as
@@ -144,6 +150,7 @@ def evaluation_report(
         texts=texts or {},
         annex=annex,
         synergies=synergies,
+        outline=outline,
     )
     return render(document, fmt)
 
@@ -162,6 +169,7 @@ def evaluation_document(
     texts: Mapping[str, str] | None = None,
     annex: bool = False,
     synergies: Collection[str] | None = None,
+    outline: Iterable[Objective] = (),
 ) -> Document:
     texts = texts or {}
     period = plan_period(plan_title, period, actions)
@@ -180,7 +188,7 @@ def evaluation_document(
     cover.append(EVALUATION_SITUATION.format(day=format_date_fr(generated_on)))
 
     window = (since, generated_on) if since else None
-    groups = group_plan(actions)
+    groups = group_plan(actions, outline)
     blocks: list = [Heading("Introduction", 1), _codir_text(texts.get("intro"))]
     blocks.extend(_summary(actions, window, generated_on))
     blocks.extend(_detail(groups, window, generated_on, texts))
@@ -323,6 +331,8 @@ def _detail(groups: list[StrategicGroup], window, today: date, texts: Mapping[st
                 blocks.append(
                     Heading(f"Objectif opérationnel {oo_group.number} : {oo_group.title}", 3)
                 )
+                if not oo_group.actions:
+                    blocks.append(Paragraph(NO_ACTIONS_SENTENCE, "note"))
                 for status in REPORT_ORDER:
                     members = [a for a in oo_group.actions if a.status == status]
                     if not members:
