@@ -13,14 +13,15 @@ The grammar, on the folded text (lower case, no accents; a word one or two lette
 word, « septmbre », « trimestr », is read as that word):
 
     deadline   := (period | ongoing | other)*
-    period     := day | quarter | semester | qualified | month | year-range | year
+    period     := day | quarter | semester | qualified | season | month | year-range | year
     day        := 31/12/2026 | 2026-12-31 | 15 juin 2026 | 1er mars 2026
     quarter    := T2 2026 | Q2 2026 | 2026 T2 | 2e trimestre 2026 | deuxième trimestre 2026
                   | trimestre 2 2026                                  (1 to 4)
     semester   := S1 2027 | 2027 S1 | 1er semestre 2027 | second semestre 2027 | semestre 1 2027
-    qualified  := début|mi|fin [de|d'] (month year | year)
+    qualified  := début|mi|fin [de|d'|du] [l'] [année] (month year | year)
     month      := juin 2026 | juin-26 | 2026-06
     year-range := 2025-2027 | 2023-24
+    season     := printemps | été | automne | rentrée  year   (« hiver 2026 » is not read)
     ongoing    := continu | en continu | permanent | en permanence | récurrent
 
 What a qualifier means (documented choice, the day an action becomes late is the day after):
@@ -31,7 +32,8 @@ What a qualifier means (documented choice, the day an action becomes late is the
 
 Every period found is read; the result runs from the earliest start to the latest end (« 2020
 pour entrant - 2022 pour sortant » is 2020-2022). An ongoing word keeps the start and drops the
-end: « continu dès 2022 » starts in 2022 and is never late. A text with a period that cannot be
+end: « continu dès 2022 » starts in 2022 and is never late, unless an end is said with it
+(« en continu jusqu'en 2026 »). A text with a period that cannot be
 (« T5 2026 », « 31/02/2022 ») or without any is not understood: no date at all, never a guess.
 These functions never raise.
 """
@@ -90,20 +92,30 @@ _ORDINAL = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _NTH = r"(?P<{0}>\d)\s*(?:ere|er|re|eme|e|nde|nd|°|o)?"
 
 #: Words that say an action has no end: it is never late.
-ONGOING = re.compile(r"\b(?:continu\w*|permanen\w*|recurren\w*)")
+ONGOING = re.compile(
+    r"\b(?:continue?s?|continuel(?:le)?s?|perman[ae]nte?s?|en permanence|recurrente?s?)\b"
+)
+#: Words that give an ongoing action an end all the same: « en continu jusqu'en 2026 ».
+UNTIL = re.compile(r"\b(?:jusqu|d'ici|au plus tard|avant)\b")
+#: Seasons as plans write them; winter straddles two years and is not read.
+SEASONS = {"printemps": (3, 21, 6, 20), "ete": (6, 21, 9, 22), "automne": (9, 23, 12, 20)}
+SEASONS["rentree"] = (9, 1, 9, 30)
 
 #: Words a deadline is written with, for the readers that split a deadline from what follows.
 DEADLINE_WORDS = frozenset(
-    {*MONTHS, *ORDINALS, "trimestre", "trim", "semestre", "sem", "debut", "mi", "fin", "de", "d"}
+    {*MONTHS, *ORDINALS, *SEASONS, "trimestre", "trim", "semestre", "sem", "debut", "mi", "fin"}
+    | {"de", "d", "l", "annee"}
     | {"continu", "continue", "permanent", "permanente", "recurrent", "en", "permanence"}
 )
 
-# Words worth correcting when a letter or two is off (short words are left alone: « mai »).
+# Words worth correcting when a letter or two is off (short words are left alone: « mai »;
+# the ongoing words too: « continuer » is no « continu »).
 _KNOWN_WORDS = sorted(
     {w for w in (*MONTHS, *ORDINALS) if len(w) >= 5}
-    | {"trimestre", "semestre", "continu", "permanent", "recurrent"}
+    | {"trimestre", "semestre", "printemps", "automne"}
 )
 _YEAR_2_OR_4 = r"\d{4}|\d{2}"
+_SEASON = "|".join([*SEASONS, "hiver"])
 
 # One alternative per kind of date expression, tried left to right at each position.
 _TOKEN = re.compile(
@@ -112,7 +124,7 @@ _TOKEN = re.compile(
     | (?P<ymd>\b(?P<ymd_y>\d{{4}})-(?P<ymd_m>\d{{2}})-(?P<ymd_d>\d{{2}})\b)
     | (?P<dny>\b(?P<dny_d>\d{{1,2}})(?:er)?\s+(?P<dny_m>{_MONTH})\.?\s+(?P<dny_y>\d{{4}})\b)
     # "début juin 2026", "mi-2026", "fin d'annee"-less forms: a qualifier, a month or a year.
-    | (?P<qual>\b(?P<qual_w>debut|mi|fin)\s*-?\s*(?:de\s+|d'\s*)?
+    | (?P<qual>\b(?P<qual_w>debut|mi|fin)\s*-?\s*(?:de\s+|d'\s*|du\s+)?(?:l'\s*)?(?:annee\s+)?
         (?:(?P<qual_m>{_MONTH})\.?\s*[-/ ]?\s*(?P<qual_my>\d{{4}})|(?P<qual_y>\d{{4}}))\b)
     # "T2 2026", "Q2-26", "S1 2027": a letter, its number, the year; or the year first.
     | (?P<code>\b(?P<code_k>[tqs])\s*(?P<code_n>\d)\s*[-/.' ]?\s*(?P<code_y>{_YEAR_2_OR_4})\b)
@@ -122,6 +134,7 @@ _TOKEN = re.compile(
         (?P<nth_k>trimestre|trim|semestre|sem)s?\.?\s*(?:de\s+|d'\s*)?(?P<nth_y>\d{{4}})\b)
     | (?P<unit>\b(?P<unit_k>trimestre|trim|semestre|sem)\.?\s*(?P<unit_n>\d)\s*[-/ ]?\s*
         (?P<unit_y>\d{{4}})\b)
+    | (?P<season>\b(?P<season_w>{_SEASON})\s*(?:de\s+|d'\s*)?(?P<season_y>\d{{4}})\b)
     | (?P<namey>\b(?P<namey_m>{_MONTH})\.?\s*[-/ ]?\s*(?P<namey_y>\d{{4}}|\d{{2}})\b)
     # "2011-12" is read as December 2011 (ISO month), "2019-20" as the years 2019 to 2020.
     | (?P<ym>\b(?P<ym_y>\d{{4}})-(?P<ym_m>0[1-9]|1[0-2])\b(?!-))
@@ -159,7 +172,7 @@ def read_deadline(raw: str | None) -> Deadline:
     except ValueError:  # a period that cannot be (31/02/2022, T5 2026): no guess
         return Deadline()
     start = min((s for s, _ in periods), default=None)
-    if ONGOING.search(text):
+    if ONGOING.search(text) and not (periods and UNTIL.search(text)):
         return Deadline(start=start, ongoing=True)
     if not periods:
         return Deadline()
@@ -239,6 +252,13 @@ def _period(match: re.Match[str]) -> list[Period]:
         return [_part(g("nth_k")[0], number, int(g("nth_y")))]
     if g("unit"):
         return [_part(g("unit_k")[0], int(g("unit_n")), int(g("unit_y")))]
+    if g("season"):
+        if g("season_w") == "hiver":
+            raise ValueError("hiver")  # December of one year or March of the next?
+        year = int(g("season_y"))
+        first_month, first_day, last_month, last_day = SEASONS[g("season_w")]
+        _year(year)
+        return [(date(year, first_month, first_day), date(year, last_month, last_day))]
     if g("namey"):
         return [_month(_full_year(g("namey_y")), MONTHS[g("namey_m")])]
     if g("ym"):

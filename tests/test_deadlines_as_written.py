@@ -37,6 +37,12 @@ AS_WRITTEN = [
     ("début 2026", date(2026, 1, 1), date(2026, 3, 31)),
     ("fin 2026", date(2026, 10, 1), date(2026, 12, 31)),
     ("2025-2027", date(2025, 1, 1), date(2027, 12, 31)),
+    ("fin d'année 2026", date(2026, 10, 1), date(2026, 12, 31)),
+    ("mi-année 2026", date(2026, 6, 1), date(2026, 6, 30)),
+    ("rentrée 2026", date(2026, 9, 1), date(2026, 9, 30)),
+    ("été 2026", date(2026, 6, 21), date(2026, 9, 22)),
+    ("en continu jusqu'en 2026", date(2026, 1, 1), date(2026, 12, 31)),
+    ("à continuer en 2026", date(2026, 1, 1), date(2026, 12, 31)),
     # Accents, case and typos.
     ("DEBUT 2026", date(2026, 1, 1), date(2026, 3, 31)),
     ("Fin Juin 2026", date(2026, 6, 21), date(2026, 6, 30)),
@@ -52,7 +58,9 @@ def test_deadline_as_written_runs_over_its_real_period(raw, start, end):
     assert parse_deadline(raw) == (start, end)
 
 
-@pytest.mark.parametrize("raw", ["continu", "permanent", "en continu", "Permanente", "récurrent"])
+@pytest.mark.parametrize(
+    "raw", ["continu", "permanent", "en continu", "Permanente", "récurrent", "permanant"]
+)
 def test_ongoing_deadline_has_no_end_and_is_understood(raw):
     deadline = read_deadline(raw)
     assert (deadline.end, deadline.ongoing, deadline.understood) == (None, True, True)
@@ -64,7 +72,8 @@ def test_ongoing_deadline_with_a_year_keeps_its_start_and_no_end():
 
 
 @pytest.mark.parametrize(
-    "raw", ["T5 2026", "3e semestre 2026", "quand ce sera possible", "31/02/2022 - 2024"]
+    "raw",
+    ["T5 2026", "3e semestre 2026", "hiver 2026", "quand ce sera possible", "31/02/2022 - 2024"],
 )
 def test_deadline_not_understood_gives_no_date_rather_than_a_guess(raw):
     deadline = read_deadline(raw)
