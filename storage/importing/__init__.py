@@ -40,7 +40,7 @@ from storage.importing.model import (
 from storage.importing.ods import parse_ods
 from storage.importing.recap import EXAMPLE_PATH, load_example, parse_recap, read_text
 from storage.importing.sheets import parse_csv, parse_rows, read_csv
-from storage.importing.xlsx import parse_xlsx
+from storage.importing.xlsx import parse_xls, parse_xlsx
 
 __all__ = [
     "EXAMPLE_PATH",
@@ -72,6 +72,7 @@ def read_ecomptes(data: bytes) -> ParsedPST:
 #: Extension -> the reader of a file's bytes.
 READERS = {
     ".xlsx": parse_xlsx,
+    ".xls": parse_xls,  # read with xlrd when installed, else refused with how to convert
     ".ods": parse_ods,
     ".csv": read_csv,
     ".md": read_text,
@@ -81,7 +82,7 @@ READERS = {
 
 
 def parse_file(path: str | Path) -> ParsedPST:
-    """Parse a .csv, .xlsx, .ods, .md, .txt or eComptes .xml file, chosen by its extension;
+    """Parse a .csv, .xlsx, .xls, .ods, .md, .txt or eComptes .xml file, chosen by its extension;
     a file over MAX_FILE_BYTES is refused before it is read."""
     path = Path(path)
     suffix = path.suffix.lower()

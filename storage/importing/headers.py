@@ -3,13 +3,16 @@
     >>> header = find_header([(1, ["PST 2019-2024"]), (2, ["N°", "Intitulé", "Pil. Adm"])])
     Traceback (most recent call last):
     ...
-    storage.importing.model.ImportFormatError: Ligne 2 : colonne obligatoire « indicators » ...
+    storage.importing.model.MissingHeader: Ligne 2 : colonne obligatoire « deadline » ...
     >>> header = find_header([(3, ["N°", "Intitulé", "Indicateurs", "Pil. Adm", "Échéance"])])
     >>> header.line, header.flat, header.columns["label"], header.columns["pilots"]
     (3, False, 0, 3)
 
 Names are compared by `header_key`: case, accents, punctuation, "(s)", a plural "s" and small
 words (de, l', d'...) do not matter, so "Pilote(s)", "pilotes" and "PILOTE" are one name.
+iA.PST prefixes its export's headers with the level they describe: "A. Titre" is the action's
+title, "O.O. Titre" the operational objective's, "O.S. Référence" the strategic objective's
+number (`PREFIXES`). Indicators are optional: many plans have no such column.
 
 Two layouts are read (see `sheets.py`):
 - flat: an O.S. and an O.O. column, one action per row ("OS", "OO", "N°", "Intitulé"...);
@@ -23,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from storage.importing.messages import MESSAGES
-from storage.importing.model import ImportFormatError
+from storage.importing.model import ImportFormatError, MissingHeader
 from storage.vocabulary import fold
 
 #: Column -> the headers it goes by. A header listed under two columns (e.g. "Action", a
@@ -71,8 +74,18 @@ COLUMNS = {
         "Porteur",
         "Porteur de projet",
         "Service pilote",
+        "Gestionnaire(s)",
     ),
-    "deadline": ("deadline", "Échéance", "Date d'échéance", "Échéancier", "Délai", "Calendrier"),
+    "deadline": (
+        "deadline",
+        "Échéance",
+        "Date d'échéance",
+        "Échéancier",
+        "Délai",
+        "Calendrier",
+        "Date de fin prévue",
+        "planned_end_date",
+    ),
     "status": ("status", "Statut", "État", "État d'avancement", "Situation"),
     "progress": ("progress", "Avancement", "Avancement (%)", "% réalisé", "Progression"),
     "comment": (
@@ -92,6 +105,22 @@ COLUMNS = {
         "Objectif opérationnel",
     ),
 }
+#: iA.PST's header prefixes -> what the rest of the header names at that level ("O.O. Titre"
+#: is the O.O.'s title); an action's headers ("A. Titre", "A. Échéance") are the usual ones.
+PREFIXES = {
+    "a": {},
+    "o_o": {"title": "oo_title", "action": "oo"},
+    "o_s": {"title": "os_title", "action": "os"},
+}
+#: How a column is named to users in a refusal.
+SHOWN = {
+    "os": "O.S.",
+    "oo": "O.O.",
+    "action": "N° d'action",
+    "title": "Intitulé",
+    "pilots": "Pilote(s)",
+    "deadline": "Échéance",
+}
 #: Columns the bot's own table writes (reports/labels.py) that are the bot's, not the plan's:
 #: a re-import passes over them without a warning (the health and the time of the last
 #: update come from the history, lateness from the deadline).
@@ -99,7 +128,7 @@ OWN_COLUMNS = ("Santé", "Dernière mise à jour", "En retard", "Retard")
 #: Headers of the bot's own summary sheet (« Synthèse »), a sheet with no actions to read.
 SUMMARY_COLUMNS = ("Total", "% réalisées", "Avancement moyen (%)")
 #: What an action row needs, in either layout.
-ACTION_COLUMNS = ("action", "title", "indicators", "pilots", "deadline")
+ACTION_COLUMNS = ("action", "title", "pilots", "deadline")
 #: The header is looked for in the first rows that hold something (a title block above it).
 HEADER_SEARCH_ROWS = 30
 
@@ -118,11 +147,20 @@ def header_key(text: str) -> str:
 
 
 def _candidates() -> dict[str, tuple[str, ...]]:
-    """Header key -> the columns it may name, in the order of COLUMNS."""
+    """Header key -> the columns it may name, in the order of COLUMNS; with iA.PST's
+    prefixes ("a_titre", "o_o_titre") too."""
     candidates: dict[str, tuple[str, ...]] = {}
     for name, aliases in COLUMNS.items():
         for key in {header_key(alias) for alias in aliases}:
             candidates[key] = (*candidates.get(key, ()), name)
+    for prefix, renamed in PREFIXES.items():
+        for key, names in list(candidates.items()):
+            if "_" in key and key.split("_")[0] in ("a", "o"):
+                continue  # a key already prefixed
+            if renamed:
+                names = tuple(renamed[n] for n in names if n in renamed)
+            if names:
+                candidates.setdefault(f"{prefix}_{key}", names)
     return candidates
 
 
@@ -145,31 +183,40 @@ class Header:
     #: Column name -> index; "label" is the outline layout's column of labels.
     columns: dict[str, int]
     unknown: list[str] = field(default_factory=list)
+    #: Cells the sheet gives once rather than on each row: the O.S. of a sheet per O.S.
+    given: dict[str, str] = field(default_factory=dict)
 
     @property
     def flat(self) -> bool:
-        return "os" in self.columns and "oo" in self.columns
+        return ("os" in self.columns or "os" in self.given) and "oo" in self.columns
 
     def missing(self) -> list[str]:
         """The columns this header lacks for the layout it is closest to, in order."""
         if self.flat:
             has_actions = any(name in self.columns for name in ACTION_COLUMNS)
             needed = ACTION_COLUMNS if has_actions else ()
+            if "action" in self.columns and "title" not in self.columns:
+                needed = tuple(n for n in needed if n != "title")  # "A.7 - titre" in one cell
         elif "os" in self.columns or "oo" in self.columns:
             needed = ("os", "oo", *ACTION_COLUMNS)
         else:
             needed = ("label", *ACTION_COLUMNS[1:])
-        return [name for name in needed if name not in self.columns]
+            if "label" in self.columns and "title" not in self.columns:
+                needed = tuple(n for n in needed if n != "title")
+        return [n for n in needed if n not in self.columns and n not in self.given]
 
     def record(self, cells: Sequence[str]) -> dict[str, str]:
         """The row's cells by column name; "" for a column the row is too short for."""
-        return {
+        record = {
             name: cells[index].strip() if index < len(cells) else ""
             for name, index in self.columns.items()
         }
+        for name, value in self.given.items():
+            record[name] = record.get(name) or value
+        return record
 
 
-def read_header(line: int, cells: Sequence[str]) -> Header:
+def read_header(line: int, cells: Sequence[str], given: dict | None = None) -> Header:
     """Name the columns of one row: unambiguous headers first, then the shared ones."""
     columns: dict[str, int] = {}
     keys = [header_key(cell) for cell in cells]
@@ -192,18 +239,23 @@ def read_header(line: int, cells: Sequence[str]) -> Header:
             columns["label"] = columns.pop("action")
         elif cells and not cells[0].strip():
             columns["label"] = 0
-    return Header(line, columns, unknown)
+        elif "title" in columns and columns["title"] == 0:
+            columns["label"] = 0  # "A.7 - titre", "O.S.1 - titre" in one first column
+    header = Header(line, columns, unknown)
+    if given and "os" not in columns:
+        header.given = dict(given)
+    return header
 
 
-def find_header(rows: Sequence[tuple[int, Sequence[str]]]) -> Header:
+def find_header(rows: Sequence[tuple[int, Sequence[str]]], given: dict | None = None) -> Header:
     """The first row with every column its layout needs, among the first rows of the sheet.
 
     With none, the row naming the most columns is taken as the header, and the first column
-    it lacks is named in the refusal.
+    it lacks is named in the refusal. `given` holds what the sheet says once (its O.S.).
     """
     best: Header | None = None
     for line, cells in rows[:HEADER_SEARCH_ROWS]:
-        header = read_header(line, cells)
+        header = read_header(line, cells, given)
         if len(header.columns) >= 2 and not header.missing():
             return header
         if best is None or len(header.columns) > len(best.columns):
@@ -211,9 +263,8 @@ def find_header(rows: Sequence[tuple[int, Sequence[str]]]) -> Header:
     if best is None:
         raise ImportFormatError(MESSAGES["empty_file"])
     if len(best.columns) < 2:
-        raise ImportFormatError(MESSAGES["no_header"].format(rows=HEADER_SEARCH_ROWS))
+        raise MissingHeader(MESSAGES["no_header"].format(rows=HEADER_SEARCH_ROWS))
     name = best.missing()[0].replace("label", "action")
     aliases = ", ".join(COLUMNS[name])
-    raise ImportFormatError(
-        MESSAGES["missing_column"].format(column=name, aliases=aliases), best.line
-    )
+    shown = f"{name} ({SHOWN[name]})" if name in ("os", "oo") else name
+    raise MissingHeader(MESSAGES["missing_column"].format(column=shown, aliases=aliases), best.line)

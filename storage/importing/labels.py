@@ -9,6 +9,16 @@
     >>> read_action_code("Action n° 29"), read_action_code("1.1.1"), read_action_code("douze")
     ('29', '1.1.1', None)
 
+An action cell may carry its title too, as iA.PST writes it ("A.7 - Rénover la crèche"):
+
+    >>> split_code_title("A.7 - Rénover la crèche"), split_code_title("Rénover 2 crèches")
+    (('A.7', 'Rénover la crèche'), None)
+
+and an action may be given by its path ("OS1/OO1.2/A2"):
+
+    >>> read_path("OS1/OO1.2/A2"), read_path("OS 2 / OO 2.1 / Action 3")
+    ((1, 2, 'A2'), (2, 1, '3'))
+
 An O.S. or O.O. label may carry its title ("O.S. 1 : title", "O.O.1.2 title"); in a column of
 its own it may be a bare number ("1", "1.2"). An action code has a digit in it: "29", "1.1.1",
 "A.2.3". A row whose first filled cell reads "Total", "Totaux" or "Sous-total" is a total row.
@@ -44,6 +54,13 @@ _ACTION = re.compile(
 #: (reports/labels.py prints it): a row to pass over in silence when the table comes back.
 NO_ACTIONS_YET = "aucune action encore"
 
+_CODE_TITLE = re.compile(r"^(?P<code>\S{1,40}?)\s*[-–—:]\s+(?P<title>\S.*)$", re.DOTALL)
+_PATH = re.compile(
+    r"^O\.?\s*S\.?\s*(?P<os>\d{1,6})\s*/\s*O\.?\s*O\.?\s*(?:(?P<oo_os>\d{1,6})\.)?(?P<oo>\d{1,6})"
+    r"\s*/\s*(?P<code>.+)$",
+    re.IGNORECASE,
+)
+
 _TOTAL = re.compile(r"^(?:sous[- ]?)?totau?[lx]\b")
 
 
@@ -75,6 +92,25 @@ def read_action_code(cell: str) -> str | None:
     if read_os(cell, prefixed=True) or read_oo(cell, prefixed=True):
         return None  # "O.S.1" is an objective, not an action coded "O.S.1"
     return match["code"]
+
+
+def split_code_title(cell: str) -> tuple[str, str] | None:
+    """(code, title) of a cell holding both ("A.7 - titre", "1.2.3 : titre"), else None."""
+    match = _CODE_TITLE.match(cell.strip())
+    if not match or (code := read_action_code(match["code"])) is None:
+        return None
+    return code, " ".join(match["title"].split())
+
+
+def read_path(cell: str) -> tuple[int, int, str] | None:
+    """(O.S. number, O.O. index, action code) of a path reference "OS1/OO1.2/A2", else None;
+    an O.O. "1.2" of another O.S. than the path's is not a path."""
+    match = _PATH.match(cell.strip())
+    if not match or (code := read_action_code(match["code"])) is None:
+        return None
+    if match["oo_os"] and int(match["oo_os"]) != int(match["os"]):
+        return None
+    return int(match["os"]), int(match["oo"]), code
 
 
 def is_total(cells: list[str]) -> bool:

@@ -49,7 +49,7 @@ MESSAGES = {
     "too_many_merged": "Classeur refusé : plus de {limit} cellules fusionnées (fichier abîmé ?).",
     "unknown_format": (
         "Format de fichier non reconnu : « {suffix} ». "
-        "Formats acceptés : .csv, .xlsx, .ods, .md, .txt, .xml (eComptes)."
+        "Formats acceptés : .csv, .xlsx, .xls, .ods, .md, .txt, .xml (eComptes)."
     ),
     "unknown_volet": "Ligne {line} : volet « {value} » non reconnu, ignoré.",
     "unknown_column": "Colonne « {column} » non reconnue, ignorée.",
@@ -132,6 +132,23 @@ MESSAGES = {
         "compte quelques centaines de milliers. Enregistrez seulement le tableau récapitulatif."
     ),
     "text_not_utf8": "Le fichier texte n'est pas en UTF-8 ; lu comme Windows-1252.",
+    "csv_separator": "{text} Colonnes lues séparées par : {name}.",
+    "renumbered": (
+        "Numérotation des actions recommencée dans chaque O.O. : codes rendus uniques par "
+        "l'O.S. et l'O.O. (ex. « {code} » de l'O.O.{oo} devient « {unique} »)."
+    ),
+    "formulas_without_values": (
+        "formules sans valeurs enregistrées ({count} cellules, ex. {cell} de la feuille "
+        "« {sheet} ») : ouvrez et enregistrez le fichier dans Excel/LibreOffice, puis "
+        "importez-le à nouveau."
+    ),
+    "xls_needs_conversion": (
+        "Classeur Excel ancien (.xls, format binaire Excel 97-2003) : ouvrez-le dans Excel ou "
+        "LibreOffice et enregistrez-le au format .xlsx (Fichier > Enregistrer sous), ou au "
+        "format .ods, puis importez ce fichier."
+    ),
+    "unreadable_xls": "Fichier Excel ancien (.xls) illisible : {detail}",
+    "oo_out_of_os": "l'action {code} n'appartient à aucun O.O. connu (O.O.{oo} absent).",
     "csv_cell_too_long": (
         'une cellule de plus de {limit} caractères : un guillemet (") ouvert dans une '
         "cellule n'est sans doute jamais refermé."

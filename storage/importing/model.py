@@ -40,6 +40,10 @@ class ImportFormatError(Exception):
         super().__init__(text)
 
 
+class MissingHeader(ImportFormatError):
+    """A sheet without the header row a PST table needs (none, or one lacking a column)."""
+
+
 class UnsafeFile(ImportFormatError):
     """A file refused before it is read, because reading it could harm the server (a DTD or
     XML entities, a bomb of nested elements); `named` puts the file's name in the message."""
@@ -208,12 +212,13 @@ class PlanBuilder:
     ) -> None:
         if self.current_os is None or self.current_oo is None:
             raise ImportFormatError(MESSAGES["action_before_oo"].format(label=label), line)
-        if code in self.action_lines:
+        key = (self.current_oo.number, code)  # numbering may restart in each O.O. (`result`)
+        if key in self.action_lines:
             message = MESSAGES["duplicate_action"].format(
-                number=code, first_line=self.action_lines[code]
+                number=code, first_line=self.action_lines[key]
             )
             raise ImportFormatError(message, line)
-        self.action_lines[code] = line
+        self.action_lines[key] = line
         deadline = "" if deadline.strip() == "-" else deadline.strip()
         start, end = parse_deadline(deadline)
         if deadline and start is None:
@@ -239,10 +244,39 @@ class PlanBuilder:
             )
         )
 
+    def _unique_codes(self) -> None:
+        """Numbering restarted in each O.O. (A1, A2 in each): every code made unique by its
+        O.S. and O.O. ("A1" of O.O.1.2 -> "1.2.A1"), with a note saying so."""
+        oos: dict[str, set[str]] = {}
+        for action in self.actions:
+            oos.setdefault(action.code, set()).add(action.oo_number)
+        restarted = next((a for a in self.actions if len(oos[a.code]) > 1), None)
+        if restarted is None:
+            return
+        example = (restarted.code, restarted.oo_number, f"{restarted.oo_number}.{restarted.code}")
+        lines: dict[str, int] = {}
+        unparsed, renamed = list(self.unparsed_deadlines), []
+        for action in self.actions:
+            old = action.code
+            if not action.code.startswith(f"{action.oo_number}."):
+                action.code = f"{action.oo_number}.{action.code}"
+            if unparsed and unparsed[0] == (old, action.deadline):  # kept in action order
+                renamed.append((action.code, unparsed.pop(0)[1]))
+            if action.code in lines:
+                message = MESSAGES["duplicate_action"].format(
+                    number=action.code, first_line=lines[action.code]
+                )
+                raise ImportFormatError(message, action.line)
+            lines[action.code] = action.line
+        code, oo, unique = example
+        self.warnings.insert(0, MESSAGES["renumbered"].format(code=code, oo=oo, unique=unique))
+        self.unparsed_deadlines = renamed + unparsed
+
     def result(self) -> ParsedPST:
         # A plan at the start of a term has its objectives and no action yet.
         if not self.objectives:
             raise ImportFormatError(MESSAGES["nothing"])
+        self._unique_codes()
         # Sheet titles may be given on a later row than the first; actions carry the final ones.
         for action in self.actions:
             action.os_title = self.objectives[action.os_number].title

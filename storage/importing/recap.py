@@ -12,8 +12,8 @@ One row per line, cells separated by tabs, as in the bundled example:
 A .txt or .md file is read by `read_text`: as such a recap when one of its lines starts with
 an O.S., O.O. or "Action n" label; as the bot's own Markdown table (`markdown.py`) when it
 has "## OS n" headings and pipe tables; else as a table saved as text by a spreadsheet
-(Excel's « Texte Unicode »: tab-separated, UTF-16), which `parse_csv` reads under its header
-row.
+(Excel's « Texte Unicode »: tab-separated, UTF-16; or "|"-separated), which `parse_csv`
+reads under its header row.
 """
 
 import re
@@ -78,7 +78,7 @@ def read_text(data: bytes) -> ParsedPST:
     elif is_markdown_table(lines):
         parsed = parse_markdown(text)
     else:
-        parsed = parse_csv(text, delimiter="\t")
+        parsed = parse_csv(text)  # tab, "|" or ";" as the text's lines show
     if guessed:
         parsed.warnings.append(MESSAGES["text_not_utf8"])
     return parsed

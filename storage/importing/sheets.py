@@ -28,18 +28,21 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 
-from storage.importing.headers import Header, find_header, is_own_summary
+from storage.importing.headers import HEADER_SEARCH_ROWS, Header, find_header, is_own_summary
 from storage.importing.labels import (
     is_no_actions_note,
     is_total,
     read_action_code,
     read_oo,
     read_os,
+    read_path,
+    split_code_title,
 )
 from storage.importing.messages import MESSAGES
 from storage.importing.model import (
     MAX_ROWS,
     ImportFormatError,
+    MissingHeader,
     ParsedPST,
     PlanBuilder,
     read_volet,
@@ -52,16 +55,40 @@ Rows = Sequence[tuple[int, Sequence[str]]]
 MAX_SHEETS = 30
 
 _PROGRESS = re.compile(r"^(\d{1,6}(?:[.,]\d{1,6})?)\s*%?$")
-_DELIMITERS = (";", ",", "\t")
+#: Column separators, as users call them: the one on most lines of the file's start is taken.
+DELIMITERS = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
+_NUMBERED = re.compile(r"^\d{1,6}(?:\.\d{1,6})*$")
+
+
+def detect_delimiter(text: str) -> str:
+    """The separator on most of the first lines, then the most frequent one.
+
+    >>> detect_delimiter("N°|Intitulé, court|Pilote\\n1|École|LM"), detect_delimiter("a;b")
+    ('|', ';')
+    """
+    sample = [line for line in text.splitlines()[:30] if line.strip()]
+    return max(
+        DELIMITERS,
+        key=lambda d: (sum(d in line for line in sample), sum(line.count(d) for line in sample)),
+    )
 
 
 def parse_csv(text: str, delimiter: str | None = None) -> ParsedPST:
-    """Parse a CSV export: ";", "," or tab as delimiter (the most frequent one unless given), a
-    header row (a title block above it is skipped)."""
+    """Parse a CSV export: ";", ",", tab or "|" as delimiter (`detect_delimiter` unless given),
+    a header row (a title block above it is skipped). A refusal for want of a header names the
+    separator read, the usual cause of a table read as one column."""
     text = text.lstrip("\ufeff")
     if delimiter is None:
-        sample = text.splitlines()[:30]
-        delimiter = max(_DELIMITERS, key=lambda d: sum(line.count(d) for line in sample))
+        delimiter = detect_delimiter(text)
+    try:
+        return _parse_csv(text, delimiter)
+    except MissingHeader as error:
+        shown = DELIMITERS.get(delimiter, delimiter)
+        text = MESSAGES["csv_separator"].format(text=error.message, name=shown)
+        raise MissingHeader(text, error.line) from error
+
+
+def _parse_csv(text: str, delimiter: str) -> ParsedPST:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     line = 1
@@ -129,7 +156,7 @@ def parse_sheets(sheets: Iterable[tuple[str, Rows]]) -> ParsedPST:
         if total > MAX_ROWS:
             raise ImportFormatError(MESSAGES["too_many_rows"].format(limit=MAX_ROWS))
         try:
-            header = find_header(rows)
+            header = find_header(rows, _sheet_os(name, rows))
         except ImportFormatError as error:
             first_error = first_error or error
             if not is_own_summary(rows):  # the bot's own « Synthèse »: nothing to say
@@ -153,6 +180,9 @@ def read_sheet(name: str, rows: Rows, header: Header, builder: PlanBuilder) -> N
     first_warning = len(builder.warnings)
     body = [(line, cells) for line, cells in rows if line > header.line]
     try:
+        if header.given and not header.flat and not _has_os_rows(body, header):
+            number = int(header.given["os"])  # a sheet per O.S., its O.O. rows below
+            builder.add_sheet_objective(number, header.given.get("os_title"), header.line)
         (read_flat if header.flat else read_outline)(body, header, builder)
     except ImportFormatError as error:
         if not name:
@@ -165,6 +195,38 @@ def read_sheet(name: str, rows: Rows, header: Header, builder: PlanBuilder) -> N
         ]
 
 
+def _sheet_os(name: str, rows: Rows) -> dict[str, str]:
+    """The O.S. a sheet is given to, as its name or a title row above its table says
+    ("OS 1 - Logement", "O.S.2"): {"os": number, "os_title": title}, or {} for neither."""
+    found = read_os(name, prefixed=True) if name else None
+    for _, cells in rows[:HEADER_SEARCH_ROWS]:
+        filled = [cell.strip() for cell in cells if cell.strip()]
+        if (found and found[1]) or len(filled) > 2:
+            break  # the table starts: its O.S. rows are the table's
+        above = read_os(filled[0], prefixed=True) if filled else None
+        if above and not above[1] and len(filled) == 2:
+            above = (above[0], filled[1])
+        if above and (not found or found[0] == above[0]):
+            found = above
+    if not found:
+        return {}
+    return {"os": str(found[0]), **({"os_title": found[1]} if found[1] else {})}
+
+
+def _has_os_rows(rows: Rows, header: Header) -> bool:
+    return any(read_os(header.record(cells)["label"], prefixed=True) for _, cells in rows)
+
+
+def _code_and_title(record: dict[str, str], column: str) -> None:
+    """An action cell holding its title too ("A.7 - titre"), as iA.PST writes it, split into
+    `column` and "title" when the row has no title of its own."""
+    if record.get("title") and record.get(column) != record["title"]:
+        return
+    cell = record.get(column) or record.get("title", "")
+    if split := split_code_title(cell):
+        record[column], record["title"] = split
+
+
 # --- Flat layout: an O.S. and an O.O. column ---------------------------------------------
 
 
@@ -173,7 +235,14 @@ def read_flat(rows: Rows, header: Header, builder: PlanBuilder) -> None:
         if is_total(cells) or is_no_actions_note(cells):
             continue
         record = header.record(cells)
+        _code_and_title(record, "action")
         code_cell, title = record.get("action", ""), record.get("title", "")
+        if path := read_path(code_cell):
+            os_number, index, code = path
+            builder.add_sheet_objective(os_number, record.get("os_title") or None, line)
+            builder.add_sheet_operational(index, record.get("oo_title") or None, line)
+            _add_action(builder, code, record, line)
+            continue
         if not code_cell and not title:
             if not _objectives_only(record, builder, line):
                 _skip(line, cells, builder)
@@ -240,12 +309,23 @@ def _objectives_only(record: dict[str, str], builder: PlanBuilder, line: int) ->
 def read_outline(rows: Rows, header: Header, builder: PlanBuilder, strict: bool = False) -> None:
     """Rows labelled "O.S.n", "O.O.n.m" or with an action code. `strict` (the recap text)
     refuses total rows and one-cell notes instead of skipping them."""
+    by_depth = _numbered_by_depth(rows, header)
     for line, cells in rows:
         if not strict and (is_total(cells) or is_no_actions_note(cells)):
             continue
         record = header.record(cells)
+        if header.columns.get("title") == header.columns["label"]:
+            record["title"] = ""  # one column holds label and title: "O.S.1 - titre"
+        _code_and_title(record, "label")
         label, title = record["label"], record.get("title", "")
-        if objective := read_os(label, prefixed=True):
+        if by_depth and _NUMBERED.match(label):
+            _add_numbered(builder, label, record, line)
+        elif path := read_path(label):
+            os_number, index, code = path
+            builder.add_sheet_objective(os_number, None, line)
+            builder.add_sheet_operational(index, None, line)
+            _add_action(builder, code, record, line)
+        elif objective := read_os(label, prefixed=True):
             number, label_title = objective
             title = title or label_title
             if not title:
@@ -269,6 +349,40 @@ def read_outline(rows: Rows, header: Header, builder: PlanBuilder, strict: bool 
         else:
             shown = _shown(" ".join(cell.strip() for cell in cells if cell.strip()), 60)
             raise ImportFormatError(MESSAGES["unknown_row"].format(text=shown), line)
+
+
+def _numbered_by_depth(rows: Rows, header: Header) -> bool:
+    """Labels numbered by depth, "1" an O.S., "1.1" an O.O., "1.1.1" an action, "1.1.1.1" a
+    sub-action: the first label read is a bare "1", before any "O.S." or "O.O." label."""
+    for _, cells in rows:
+        label = header.record(cells)["label"]
+        if read_os(label, prefixed=True) or read_oo(label, prefixed=True):
+            return False
+        if _NUMBERED.match(label):
+            return "." not in label
+    return False
+
+
+def _add_numbered(builder: PlanBuilder, label: str, record: dict[str, str], line: int) -> None:
+    """One row of a plan numbered by depth; a sub-action (1.1.1.1) is an action of its O.O.,
+    its code saying whose action it details."""
+    parts = [int(part) for part in label.split(".")]
+    title = record.get("title", "")
+    if len(parts) == 1:
+        if not title:
+            raise ImportFormatError(MESSAGES["no_title"].format(label=f"O.S.{label}"), line)
+        builder.add_objective(parts[0], title, None, line)
+    elif len(parts) == 2:
+        if not title:
+            raise ImportFormatError(MESSAGES["no_title"].format(label=f"O.O.{label}"), line)
+        builder.add_operational(parts[0], parts[1], title, f"O.O.{label}", line)
+    else:
+        oo = f"{parts[0]}.{parts[1]}"
+        if oo not in builder.operational:
+            raise ImportFormatError(MESSAGES["oo_out_of_os"].format(code=label, oo=oo), line)
+        builder.current_os = builder.objectives[parts[0]]
+        builder.current_oo = builder.operational[oo]
+        _add_action(builder, label, record, line)
 
 
 # --- Both layouts --------------------------------------------------------------------------

@@ -39,7 +39,9 @@ from storage.importing.xlsx_book import DATE, DURATION, MAIN, PERCENT, Book, rea
 
 #: Merged ranges a sheet may have; a PST's table has a few hundred.
 MAX_MERGED = MAX_ROWS
-ROW, CELL, VALUE, INLINE, MERGED = (MAIN + n for n in ("row", "c", "v", "is", "mergeCell"))
+ROW, CELL, VALUE, INLINE, MERGED, FORMULA = (
+    MAIN + n for n in ("row", "c", "v", "is", "mergeCell", "f")
+)
 _REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 _RANGE = re.compile(r"([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})")
 
@@ -48,17 +50,41 @@ Rows = list[tuple[int, list[str]]]
 
 def parse_xlsx(data: bytes) -> ParsedPST:
     """Parse the sheets of an Excel workbook that hold a PST table (see `parse_sheets`); line
-    numbers are sheet row numbers."""
-    sheets = read_xlsx(data)
+    numbers are sheet row numbers.
+
+    A workbook written by a program that computes nothing (a script, an export) may hold
+    formulas without the value Excel would have saved: such cells would read as empty, so the
+    file is refused, the refusal saying so and how to fix it (`formulas_without_values`)."""
+    formulas: list[tuple[str, str, int]] = []  # (sheet, cell, row) of formulas without values
+    sheets = read_xlsx(data, formulas)
     try:
-        return parse_sheets(sheets)
+        parsed = parse_sheets(sheets)
+    except ImportFormatError as error:
+        if not formulas:
+            raise
+        raise _without_values(formulas) from error
     finally:
         sheets.close()
+    if formulas:  # read as empty cells: a code, a pilot, a deadline would be lost
+        raise _without_values(formulas)
+    return parsed
 
 
-def read_xlsx(data: bytes) -> Iterator[tuple[str, Rows]]:
+def _without_values(formulas: list[tuple[str, str, int]]) -> ImportFormatError:
+    sheet, cell, line = formulas[0]
+    message = MESSAGES["formulas_without_values"].format(
+        count=len(formulas), cell=cell, sheet=sheet
+    )
+    return ImportFormatError(message, line)
+
+
+def read_xlsx(
+    data: bytes, formulas: list[tuple[str, str, int]] | None = None
+) -> Iterator[tuple[str, Rows]]:
     """The workbook's sheets, one at a time (each read when asked for), as (name, rows), each
-    row (row number, cell texts) with merged cells spread; rows that hold nothing are left out."""
+    row (row number, cell texts) with merged cells spread; rows that hold nothing are left out.
+    Formulas without a saved value are listed in `formulas` as (sheet, cell, row)."""
+    formulas = [] if formulas is None else formulas
     budget = CellBudget()
     with open_archive(data, "unreadable_xlsx") as archive:
         book = read_book(archive, budget)
@@ -66,10 +92,15 @@ def read_xlsx(data: bytes) -> Iterator[tuple[str, Rows]]:
             detail = "aucune feuille de calcul"
             raise ImportFormatError(MESSAGES["unreadable_xlsx"].format(detail=detail))
         for name, path in book.sheets:
-            yield name, _read_sheet(archive, path, book, budget)
+            found: list[tuple[str, int]] = []
+            rows = _read_sheet(archive, path, book, budget, found)
+            formulas.extend((name, cell, line) for cell, line in found)
+            yield name, rows
 
 
-def _read_sheet(archive: zipfile.ZipFile, path: str, book: Book, budget: CellBudget) -> Rows:
+def _read_sheet(
+    archive: zipfile.ZipFile, path: str, book: Book, budget: CellBudget, formulas: list
+) -> Rows:
     rows: Rows = []
     merged: list[tuple[int, int, int]] = []  # (column, first row, last row)
     cells: list[str] = []
@@ -87,6 +118,8 @@ def _read_sheet(archive: zipfile.ZipFile, path: str, book: Book, budget: CellBud
             elif tag == CELL:
                 budget.cell()
                 column = _column(element.get("r"), column + 1)
+                if element.find(FORMULA) is not None and not element.findtext(VALUE):
+                    formulas.append((element.get("r") or f"ligne {line}", line))
                 if column <= MAX_COLUMNS and (text := budget.text(_value(element, book), line)):
                     cells.extend([""] * (column - len(cells)))
                     cells[column - 1] = text
@@ -181,3 +214,42 @@ def _spread(rows: Rows, ranges: list[tuple[int, int, int]]) -> None:
                 raise ImportFormatError(message)
             cells.extend([""] * (column - len(cells)))
             cells[column - 1] = value
+
+
+def parse_xls(data: bytes) -> ParsedPST:
+    """An old Excel workbook (.xls, Excel 97-2003), read with `xlrd` when it is installed;
+    without it, refused with how to convert the file (`xls_needs_conversion`)."""
+    try:
+        import xlrd  # optional: only old .xls files need it
+    except ImportError:
+        raise ImportFormatError(MESSAGES["xls_needs_conversion"]) from None
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except Exception as exc:  # xlrd raises its own XLRDError, struct.error, ...
+        raise ImportFormatError(MESSAGES["unreadable_xls"].format(detail=exc)) from exc
+    budget = CellBudget()
+
+    def sheets() -> Iterator[tuple[str, Rows]]:
+        for index in range(book.nsheets):
+            sheet = book.get_sheet(index)
+            rows: Rows = []
+            for number in range(min(sheet.nrows, MAX_ROWS)):
+                cells = []
+                for cell in sheet.row(number)[:MAX_COLUMNS]:
+                    budget.cell()
+                    cells.append(budget.text(_xls_text(cell, book.datemode, xlrd), number + 1))
+                if any(cells):
+                    rows.append((number + 1, cells))
+            yield sheet.name, rows
+
+    return parse_sheets(sheets())
+
+
+def _xls_text(cell, datemode: int, xlrd) -> str:
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        return _text(xlrd.xldate.xldate_as_datetime(cell.value, datemode))
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
+        return number_text(cell.value)
+    if cell.ctype in (xlrd.XL_CELL_TEXT,):
+        return str(cell.value).strip()
+    return "" if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) else str(cell.value)
