@@ -104,7 +104,7 @@ SEASONS["rentree"] = (9, 1, 9, 30)
 #: Words a deadline is written with, for the readers that split a deadline from what follows.
 DEADLINE_WORDS = frozenset(
     {*MONTHS, *ORDINALS, *SEASONS, "trimestre", "trim", "semestre", "sem", "debut", "mi", "fin"}
-    | {"de", "d", "l", "annee"}
+    | {"de", "du", "annee", "d'annee", "l'annee"}
     | {"continu", "continue", "permanent", "permanente", "recurrent", "en", "permanence"}
 )
 
@@ -127,12 +127,12 @@ _TOKEN = re.compile(
     | (?P<qual>\b(?P<qual_w>debut|mi|fin)\s*-?\s*(?:de\s+|d'\s*|du\s+)?(?:l'\s*)?(?:annee\s+)?
         (?:(?P<qual_m>{_MONTH})\.?\s*[-/ ]?\s*(?P<qual_my>\d{{4}})|(?P<qual_y>\d{{4}}))\b)
     # "T2 2026", "Q2-26", "S1 2027": a letter, its number, the year; or the year first.
-    | (?P<code>\b(?P<code_k>[tqs])\s*(?P<code_n>\d)\s*[-/.' ]?\s*(?P<code_y>{_YEAR_2_OR_4})\b)
+    | (?P<code>\b(?P<code_k>[tqs])\s*(?P<code_n>\d)(?:\s*[-/.']\s*|\s+)(?P<code_y>{_YEAR_2_OR_4})\b)
     | (?P<ycode>\b(?P<ycode_y>\d{{4}})\s*[-/ ]?\s*(?P<ycode_k>[tqs])\s*(?P<ycode_n>\d)\b)
     # "2e trimestre 2026", "deuxième semestre de 2026", "trimestre 2 2026".
     | (?P<nth>\b(?:{_NTH.format("nth_n")}|(?P<nth_w>{_ORDINAL}))\s*
         (?P<nth_k>trimestre|trim|semestre|sem)s?\.?\s*(?:de\s+|d'\s*)?(?P<nth_y>\d{{4}})\b)
-    | (?P<unit>\b(?P<unit_k>trimestre|trim|semestre|sem)\.?\s*(?P<unit_n>\d)\s*[-/ ]?\s*
+    | (?P<unit>\b(?P<unit_k>trimestre|trim|semestre|sem)\.?\s*(?P<unit_n>\d)(?:\s*[-/]\s*|\s+)
         (?P<unit_y>\d{{4}})\b)
     | (?P<season>\b(?P<season_w>{_SEASON})\s*(?:de\s+|d'\s*)?(?P<season_y>\d{{4}})\b)
     | (?P<namey>\b(?P<namey_m>{_MONTH})\.?\s*[-/ ]?\s*(?P<namey_y>\d{{4}}|\d{{2}})\b)
