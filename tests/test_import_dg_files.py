@@ -8,7 +8,15 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from storage.importing import ImportFormatError, parse_csv, parse_file, parse_xlsx, read_text
+from storage.db import open_db
+from storage.importing import (
+    ImportFormatError,
+    import_plan,
+    parse_csv,
+    parse_file,
+    parse_xlsx,
+    read_text,
+)
 from storage.importing.sheets import read_csv
 
 
@@ -327,3 +335,32 @@ def test_an_xls_file_without_xlrd_is_refused_with_how_to_convert(tmp_path):
         "LibreOffice et enregistrez-le au format .xlsx (Fichier > Enregistrer sous), ou au "
         "format .ods, puis importez ce fichier."
     )
+
+
+def test_a_workbook_named_xls_is_read_as_the_xlsx_it_is(tmp_path):
+    path = tmp_path / "export-ia-pst.xls"
+    header = ["O.S. Référence", "O.O. Référence", "A. Référence", "A. Titre", "A. Gestionnaires"]
+    rows = [[*header, "A. Échéance"], ["1", "1.1", "A.1", "Acheter", "LM", "2026-06-30"]]
+    path.write_bytes(workbook(("Export", rows)))
+    assert summary(parse_file(path)) == [("A.1", "1.1", ["LM"], date(2026, 6, 30))]
+
+
+def test_a_web_page_named_xls_is_refused_with_how_to_convert(tmp_path):
+    path = tmp_path / "export.xls"
+    path.write_bytes(b"<html><body><table><tr><td>OS</td></tr></table></body></html>")
+    with pytest.raises(ImportFormatError) as error:
+        parse_file(path)
+    assert str(error.value).startswith("Ce fichier .xls est en réalité une page web (HTML)")
+
+
+def test_a_plan_numbered_per_oo_loads_and_reloads_unchanged():
+    text = (
+        "OS;OO;N°;Intitulé;Pilote;Échéance\n"
+        "1;1.1;A1;Acheter;LM;2026\n"
+        "1;1.2;A1;Former;MR;2026-06-30\n"
+        "1;1.2;A2;Informer;MR;2027\n"
+    )
+    db = open_db(":memory:")
+    first = import_plan(db, parse_csv(text))
+    again = import_plan(db, parse_csv(text))
+    assert (first.created, again.created, again.changed) == (3, 0, 0)

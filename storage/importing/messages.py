@@ -147,6 +147,10 @@ MESSAGES = {
         "LibreOffice et enregistrez-le au format .xlsx (Fichier > Enregistrer sous), ou au "
         "format .ods, puis importez ce fichier."
     ),
+    "xls_is_html": (
+        "Ce fichier .xls est en réalité une page web (HTML) : ouvrez-le dans Excel ou "
+        "LibreOffice et enregistrez-le au format .xlsx (ou .ods), puis importez ce fichier."
+    ),
     "unreadable_xls": "Fichier Excel ancien (.xls) illisible : {detail}",
     "oo_out_of_os": "l'action {code} n'appartient à aucun O.O. connu (O.O.{oo} absent).",
     "csv_cell_too_long": (

@@ -42,7 +42,7 @@ _DIRECTORY_ENTRY = b"PK\x01\x02"
 #: What zipfile raises for a damaged archive: a bad header, offset, CRC, compression, version.
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError)
 #: How a file that is an OLE container starts: an old .xls, or an encrypted .xlsx.
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def open_archive(data: bytes, unreadable: str) -> zipfile.ZipFile:
@@ -51,7 +51,7 @@ def open_archive(data: bytes, unreadable: str) -> zipfile.ZipFile:
 
     `unreadable` names the message for a file that is not a zip (e.g. "unreadable_xlsx").
     """
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         raise ImportFormatError(MESSAGES["encrypted_or_xls"])
     # Counted before zipfile reads the directory: each entry it reads costs memory.
     if data.count(_DIRECTORY_ENTRY) > MAX_PARTS:

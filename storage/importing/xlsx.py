@@ -27,9 +27,10 @@ from openpyxl.utils.datetime import from_excel, from_ISO8601
 from storage.importing.messages import MESSAGES
 from storage.importing.model import MAX_ROWS, ImportFormatError, ParsedPST
 from storage.importing.safe_xml import iter_xml
-from storage.importing.sheets import parse_sheets
+from storage.importing.sheets import parse_sheets, read_csv
 from storage.importing.workbooks import (
     MAX_COLUMNS,
+    OLE_MAGIC,
     CellBudget,
     archive_part,
     number_text,
@@ -217,8 +218,15 @@ def _spread(rows: Rows, ranges: list[tuple[int, int, int]]) -> None:
 
 
 def parse_xls(data: bytes) -> ParsedPST:
-    """An old Excel workbook (.xls, Excel 97-2003), read with `xlrd` when it is installed;
-    without it, refused with how to convert the file (`xls_needs_conversion`)."""
+    """A file named .xls: an old Excel workbook (Excel 97-2003), read with `xlrd` when it is
+    installed, else refused with how to convert it (`xls_needs_conversion`); a workbook or a
+    text table that web applications name .xls is read as what it is (.xlsx, CSV)."""
+    if data.startswith(b"PK"):
+        return parse_xlsx(data)
+    if data.lstrip()[:1] == b"<":  # an HTML table named .xls: Excel opens it, we do not
+        raise ImportFormatError(MESSAGES["xls_is_html"])
+    if not data.startswith(OLE_MAGIC):
+        return read_csv(data)
     try:
         import xlrd  # optional: only old .xls files need it
     except ImportError:
