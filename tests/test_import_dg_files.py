@@ -364,3 +364,16 @@ def test_a_plan_numbered_per_oo_loads_and_reloads_unchanged():
     first = import_plan(db, parse_csv(text))
     again = import_plan(db, parse_csv(text))
     assert (first.created, again.created, again.changed) == (3, 0, 0)
+
+
+def test_a_title_column_holding_the_code_too_is_split():
+    rows = [
+        ["O.S.", "O.O.", "A. Titre", "A. Gestionnaires", "A. Échéance"],
+        ["1", "1.1", "A.7 - Rénover la crèche", "LM", "2026-09-30"],
+    ]
+    parsed = parse_xlsx(workbook(("Export", rows)))
+    assert summary(parsed) == [("A.7", "1.1", ["LM"], date(2026, 9, 30))]
+    assert parsed.actions[0].title == "Rénover la crèche"
+    with pytest.raises(ImportFormatError) as error:
+        parse_xlsx(workbook(("Export", [*rows, ["1", "1.1", "Sans numéro", "LM", "2026"]])))
+    assert str(error.value) == "Ligne 3 : ligne « Sans numéro » sans numéro d'action."

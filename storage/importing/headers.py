@@ -195,8 +195,9 @@ class Header:
         if self.flat:
             has_actions = any(name in self.columns for name in ACTION_COLUMNS)
             needed = ACTION_COLUMNS if has_actions else ()
-            if "action" in self.columns and "title" not in self.columns:
-                needed = tuple(n for n in needed if n != "title")  # "A.7 - titre" in one cell
+            if ("action" in self.columns) != ("title" in self.columns):
+                # "A.7 - titre" in one cell, under « Action » or « A. Titre »
+                needed = tuple(n for n in needed if n not in ("action", "title"))
         elif "os" in self.columns or "oo" in self.columns:
             needed = ("os", "oo", *ACTION_COLUMNS)
         else:

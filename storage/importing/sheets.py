@@ -15,7 +15,12 @@ The grammar, row by row below the header row (`headers.py` finds it under any ti
   out for print. A row with an action code is an action; a row with neither code nor title
   only names objectives (a plan at the start of a term has no actions yet);
 - outline layout (one column of labels, as in a PST document's recap table): the label says
-  what the row is, "O.S.1", "O.O.1.1" or an action code ("Action 29", "1.1.1");
+  what the row is, "O.S.1", "O.O.1.1" or an action code ("Action 29", "1.1.1"); labels
+  numbered by depth from a bare "1" are read as "1" an O.S., "1.1" an O.O., "1.1.1" an
+  action, "1.1.1.1" a sub-action (an action of O.O.1.1);
+- in both, an action code may carry its title ("A.7 - titre", under « Action » or « A. Titre »)
+  and be a path ("OS1/OO1.1/A2": the O.S. and O.O. said by the path); a sheet per O.S. gives
+  it once, in its name or a title row above its header ("O.S.2 - titre");
 - any other row with text in one cell only (a note under the table, a section heading) is
   skipped with a warning; any other row is refused, its line named.
 
@@ -220,10 +225,10 @@ def _has_os_rows(rows: Rows, header: Header) -> bool:
 def _code_and_title(record: dict[str, str], column: str) -> None:
     """An action cell holding its title too ("A.7 - titre"), as iA.PST writes it, split into
     `column` and "title" when the row has no title of its own."""
-    if record.get("title") and record.get(column) != record["title"]:
+    code, title = record.get(column, ""), record.get("title", "")
+    if code and title and code != title:
         return
-    cell = record.get(column) or record.get("title", "")
-    if split := split_code_title(cell):
+    if split := split_code_title(code or title):
         record[column], record["title"] = split
 
 
