@@ -12,12 +12,14 @@ from commands.registry import command
 from commands.render import codir_note, codir_post, health_news
 from commands.types import Args, Context, Reply
 from storage import history, requests
-from storage.deadlines import MONTHS, parse_deadline
+from storage.deadlines import MONTHS, ORDINALS, parse_deadline
 from storage.vocabulary import HEALTH, HEALTHS, INDICATOR, NOTE, fold, health_label
 
 MAX_INDICATOR = 200
 #: Words that may belong to a deadline ("avril 2019 - 2024", "fin juin 2025").
 _DEADLINE_WORDS = {"-", "/", "à", "a", "au", "fin", "debut", "mi", "et"}
+#: Words of a part of a year (« 2e trimestre 2026 », « premier semestre 2027 »).
+_PERIOD_WORDS = {"trimestre", "trim", "semestre", "sem", *ORDINALS}
 _DEADLINE_YEARS = range(2000, 2101)
 
 
@@ -36,7 +38,12 @@ def split_deadline(words: list[str]) -> tuple[str, list[str]]:
     taken = 0
     for word in words:
         bare = fold(word).strip(".,;:")
-        if any(c.isdigit() for c in bare) or bare in MONTHS or bare in _DEADLINE_WORDS:
+        if (
+            any(c.isdigit() for c in bare)
+            or bare in MONTHS
+            or bare in _DEADLINE_WORDS
+            or bare in _PERIOD_WORDS
+        ):
             taken += 1
         else:
             break

@@ -8,11 +8,13 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from commands.engine import Engine
+from commands.types import Directory, Message
 from storage.actions import get_action
 from storage.db import open_db
 from storage.deadlines import parse_deadline, read_deadline
-from storage.importing import import_plan, parse_csv
-from tests.conftest import ADMIN
+from storage.importing import import_plan, load_example, parse_csv
+from tests.conftest import ADMIN, NOW, REGISTRY
 
 AS_WRITTEN = [
     ("T2 2026", date(2026, 4, 1), date(2026, 6, 30)),
@@ -184,3 +186,20 @@ def test_random_text_never_gives_a_year_it_does_not_mention(text):
     start, end = parse_deadline(text)
     for day in (start, end):
         assert day is None or day.year in mentioned
+
+
+@pytest.mark.parametrize(
+    ("written", "end"),
+    [("2e trimestre 2026", "30/06/2026"), ("premier semestre 2027", "30/06/2027")],
+)
+def test_echeance_in_chat_reads_quarters_and_semesters_in_words(written, end):
+    db = open_db(":memory:")
+    import_plan(db, load_example())
+    engine = Engine(db, Directory(admins={ADMIN}), REGISTRY, clock=lambda: NOW)
+    reply = engine.handle(
+        Message(sender=ADMIN, text=f"!echeance 23 {written} budget voté", room="!r")
+    )
+    assert not reply.refused, reply.text
+    action = get_action(db, 23)
+    assert action.deadline == written
+    assert action.end.strftime("%d/%m/%Y") == end
