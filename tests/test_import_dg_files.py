@@ -17,7 +17,7 @@ from storage.importing import (
     parse_xlsx,
     read_text,
 )
-from storage.importing.sheets import read_csv
+from storage.importing.delimited import read_csv
 
 
 def workbook(*sheets):

@@ -27,6 +27,7 @@ read within bounds, whatever the file declares (`safe_xml.py`, `workbooks.py`).
 import os
 from pathlib import Path
 
+from storage.importing.delimited import parse_csv, read_csv
 from storage.importing.ecomptes import EcomptesError, parse_ecomptes
 from storage.importing.merge import ImportReport, WrongPlan, import_plan
 from storage.importing.messages import MESSAGES
@@ -39,7 +40,7 @@ from storage.importing.model import (
 )
 from storage.importing.ods import parse_ods
 from storage.importing.recap import EXAMPLE_PATH, load_example, parse_recap, read_text
-from storage.importing.sheets import parse_csv, parse_rows, read_csv
+from storage.importing.sheets import parse_rows
 from storage.importing.xlsx import parse_xls, parse_xlsx
 
 __all__ = [

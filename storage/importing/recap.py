@@ -20,6 +20,7 @@ import re
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+from storage.importing.delimited import decode, parse_csv
 from storage.importing.headers import Header
 from storage.importing.labels import read_action_code, read_oo, read_os
 from storage.importing.markdown import is_markdown_table, parse_markdown
@@ -31,7 +32,7 @@ from storage.importing.model import (
     PlanBuilder,
     without_bidi,
 )
-from storage.importing.sheets import decode, parse_csv, read_outline
+from storage.importing.sheets import read_outline
 
 EXAMPLE_PATH: Traversable = resources.files("storage") / "data" / "pst-cpas-frameries-2019-2024.md"
 

@@ -24,10 +24,11 @@ from datetime import date, datetime, time, timedelta
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
+from storage.importing.delimited import read_csv
 from storage.importing.messages import MESSAGES
 from storage.importing.model import MAX_ROWS, ImportFormatError, ParsedPST
 from storage.importing.safe_xml import iter_xml
-from storage.importing.sheets import parse_sheets, read_csv
+from storage.importing.sheets import parse_sheets
 from storage.importing.workbooks import (
     MAX_COLUMNS,
     OLE_MAGIC,
@@ -37,6 +38,11 @@ from storage.importing.workbooks import (
     open_archive,
 )
 from storage.importing.xlsx_book import DATE, DURATION, MAIN, PERCENT, Book, read_book, string_text
+
+try:  # optional: only old .xls workbooks need it (`parse_xls`)
+    import xlrd
+except ImportError:
+    xlrd = None
 
 #: Merged ranges a sheet may have; a PST's table has a few hundred.
 MAX_MERGED = MAX_ROWS
@@ -227,10 +233,8 @@ def parse_xls(data: bytes) -> ParsedPST:
         raise ImportFormatError(MESSAGES["xls_is_html"])
     if not data.startswith(OLE_MAGIC):
         return read_csv(data)
-    try:
-        import xlrd  # optional: only old .xls files need it
-    except ImportError:
-        raise ImportFormatError(MESSAGES["xls_needs_conversion"]) from None
+    if xlrd is None:
+        raise ImportFormatError(MESSAGES["xls_needs_conversion"])
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
     except Exception as exc:  # xlrd raises its own XLRDError, struct.error, ...
@@ -245,7 +249,7 @@ def parse_xls(data: bytes) -> ParsedPST:
                 cells = []
                 for cell in sheet.row(number)[:MAX_COLUMNS]:
                     budget.cell()
-                    cells.append(budget.text(_xls_text(cell, book.datemode, xlrd), number + 1))
+                    cells.append(budget.text(_xls_text(cell, book.datemode), number + 1))
                 if any(cells):
                     rows.append((number + 1, cells))
             yield sheet.name, rows
@@ -253,7 +257,7 @@ def parse_xls(data: bytes) -> ParsedPST:
     return parse_sheets(sheets())
 
 
-def _xls_text(cell, datemode: int, xlrd) -> str:
+def _xls_text(cell, datemode: int) -> str:
     if cell.ctype == xlrd.XL_CELL_DATE:
         return _text(xlrd.xldate.xldate_as_datetime(cell.value, datemode))
     if cell.ctype == xlrd.XL_CELL_NUMBER:
