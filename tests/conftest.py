@@ -66,6 +66,20 @@ def say(engine):
     return send
 
 
+#: The title of the OO `add_empty_oo` adds.
+OO_WITHOUT_ACTION = "Nouvel objectif sans action"
+
+
+def add_empty_oo(db) -> None:
+    """An OO with no action yet in the first OS (as a plan at the start of a term has)."""
+    plan_id, os_id = db.execute("select plan_id, id from strategic_objectives limit 1").fetchone()
+    db.execute(
+        "insert into operational_objectives (plan_id, os_id, number, title, position)"
+        " values (?, ?, '1.99', ?, 99)",
+        [plan_id, os_id, OO_WITHOUT_ACTION],
+    )
+
+
 def snapshot(db, without: tuple[str, ...] = ("people_seen",)) -> dict:
     """Every row of every table (the plan, the history, the directory, roles and their audit,
     the handled events), to prove a refusal or a read wrote nothing. Left out: the full-text

@@ -7,18 +7,7 @@ from reports.evaluation import NO_ACTIONS_SENTENCE, evaluation_report
 from reports.grouping import Objective
 from reports.labels import NO_ACTIONS_YET
 from storage.vocabulary import fold
-from tests.conftest import ADMIN
-
-OO_WITHOUT_ACTION = "Nouvel objectif sans action"
-
-
-def add_empty_oo(db) -> None:
-    plan_id, os_id = db.execute("select plan_id, id from strategic_objectives limit 1").fetchone()
-    db.execute(
-        "insert into operational_objectives (plan_id, os_id, number, title, position)"
-        " values (?, ?, '1.99', ?, 99)",
-        [plan_id, os_id, OO_WITHOUT_ACTION],
-    )
+from tests.conftest import ADMIN, OO_WITHOUT_ACTION, add_empty_oo
 
 
 def evaluation_text(say, fmt: str) -> str:

@@ -6,9 +6,7 @@ import io
 from openpyxl import load_workbook
 
 from reports.labels import NO_ACTIONS_YET
-from tests.conftest import ADMIN, LUC
-
-OO_WITHOUT_ACTION = "Nouvel objectif sans action"
+from tests.conftest import ADMIN, LUC, OO_WITHOUT_ACTION, add_empty_oo
 
 
 def exported(say, fmt: str) -> bytes:
@@ -16,15 +14,6 @@ def exported(say, fmt: str) -> bytes:
     assert not reply.refused, reply.text
     (attachment,) = reply.attachments
     return attachment.data
-
-
-def add_empty_oo(db) -> None:
-    plan_id, os_id = db.execute("select plan_id, id from strategic_objectives limit 1").fetchone()
-    db.execute(
-        "insert into operational_objectives (plan_id, os_id, number, title, position)"
-        " values (?, ?, '1.99', ?, 99)",
-        [plan_id, os_id, OO_WITHOUT_ACTION],
-    )
 
 
 def test_an_oo_without_action_is_in_the_exported_table(say, db):

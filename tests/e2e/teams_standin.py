@@ -66,6 +66,11 @@ _ids = itertools.count(1)
 # --- RS256 tokens, with `cryptography` alone ---------------------------------------------------
 
 
+def plain(markdown: str) -> str:
+    """Teams markdown back to what a user reads: hard breaks and escapes removed."""
+    return markdown.replace("  \n", "\n").replace("\\", "")
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 

@@ -20,7 +20,7 @@ from .botproc import REPO
 from .chat import Chat
 from .conftest import teams_bot_process
 from .synapse import unique_name
-from .teams_standin import free_port, post_activity, wait_listening
+from .teams_standin import free_port, plain, post_activity, wait_listening
 
 #: Grouped posts; no digest; reminders only in the first minute of the day (out of the way).
 GROUPED = """
@@ -31,10 +31,6 @@ codir_posts = "grouped"
 """
 HEAD = "Changements de "
 ZONE = ZoneInfo("Europe/Brussels")
-
-
-def plain(markdown: str) -> str:
-    return markdown.replace("  \n", "\n").replace("\\", "")
 
 
 def schedule_at(bot, moment: datetime, password: str) -> str:

@@ -27,6 +27,7 @@ from .teams_standin import (
     card_action,
     free_port,
     get,
+    plain,
     post_activity,
     post_invoke,
     wait_listening,
@@ -35,11 +36,6 @@ from .teams_standin import (
 
 def texts(sent: list[Sent]) -> list[str]:
     return [s.text for s in sent if s.text]
-
-
-def plain(markdown: str) -> str:
-    """Teams markdown back to what a user reads: hard breaks and escapes removed."""
-    return markdown.replace("  \n", "\n").replace("\\", "")
 
 
 def updates(team: TeamsTeam, action: int) -> list[tuple]:

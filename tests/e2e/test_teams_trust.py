@@ -26,6 +26,7 @@ from .teams_standin import (
     TeamsStandIn,
     free_port,
     get,
+    plain,
     post_activity,
     wait_listening,
 )
@@ -51,10 +52,6 @@ def handled(bot: BotProcess, activity: dict) -> bool:
         "select 1 from handled_events where event_id like ?", [f"teams:%{activity['id']}"]
     )
     return bool(rows)
-
-
-def plain(markdown: str) -> str:
-    return markdown.replace("  \n", "\n").replace("\\", "")
 
 
 def listening(port: int) -> bool:
