@@ -13,6 +13,7 @@ reports/spreadsheet_ods.py), and both import back (the band rows are the outline
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -253,6 +254,16 @@ def _lay_out_for_print(sheet) -> None:
     sheet.oddFooter.center.size = 9
 
 
+#: Dates print as days: the column is as wide as « 06/12/2021 ».
+DAY_FORMAT = "dd/mm/yyyy"
+
+
+def calibri(size=FONT_SIZE, **style) -> Font:
+    """The font of every cell, named: a style without a font name prints in LibreOffice's
+    default serif, wider than the columns were measured for."""
+    return Font(name="Calibri", size=size, **style)
+
+
 def table_xlsx(
     actions: list[Action],
     heading: TableHeading | None = None,
@@ -265,41 +276,45 @@ def table_xlsx(
     workbook = Workbook(write_only=True)
     top = Alignment(wrap_text=True, vertical="top")
     named = {
-        "Titre": NamedStyle("Titre", font=Font(bold=True, size=14)),
+        "Titre": NamedStyle("Titre", font=calibri(bold=True, size=14)),
         "En-tête": NamedStyle(
             "En-tête",
-            font=Font(bold=True),
+            font=calibri(bold=True),
             fill=PatternFill("solid", fgColor="E8EEF7"),
             alignment=top,
         ),
-        "Texte": NamedStyle("Texte", alignment=top),
-        "Horodatage": NamedStyle("Horodatage", number_format="dd/mm/yyyy", alignment=top),
-        "Pourcentage": NamedStyle("Pourcentage", number_format="0.0", alignment=top),
+        "Texte": NamedStyle("Texte", font=calibri(), alignment=top),
+        "Horodatage": NamedStyle(
+            "Horodatage", font=calibri(), number_format=DAY_FORMAT, alignment=top
+        ),
+        "Pourcentage": NamedStyle(
+            "Pourcentage", font=calibri(), number_format="0.0", alignment=top
+        ),
         "Bande OS": NamedStyle(
             "Bande OS",
-            font=Font(bold=True),
+            font=calibri(bold=True),
             fill=PatternFill("solid", fgColor=OS_FILL),
             alignment=top,
         ),
         "Bande OO": NamedStyle(
             "Bande OO",
-            font=Font(bold=True),
+            font=calibri(bold=True),
             fill=PatternFill("solid", fgColor=OO_FILL),
             alignment=top,
         ),
         "Bande OS sur une ligne": NamedStyle(
             "Bande OS sur une ligne",
-            font=Font(bold=True),
+            font=calibri(bold=True),
             fill=PatternFill("solid", fgColor=OS_FILL),
             alignment=Alignment(vertical="top"),
         ),
         "Bande OO sur une ligne": NamedStyle(
             "Bande OO sur une ligne",
-            font=Font(bold=True),
+            font=calibri(bold=True),
             fill=PatternFill("solid", fgColor=OO_FILL),
             alignment=Alignment(vertical="top"),
         ),
-        "Sans action": NamedStyle("Sans action", font=Font(italic=True), alignment=top),
+        "Sans action": NamedStyle("Sans action", font=calibri(italic=True), alignment=top),
     }
     for style in named.values():
         workbook.add_named_style(style)
@@ -310,6 +325,9 @@ def table_xlsx(
         if isinstance(value, str):
             result.data_type = "s"  # never a formula, even when the text starts with "="
         result.style = style
+        if isinstance(value, date):
+            # openpyxl gives a datetime its own "yyyy-mm-dd h:mm:ss", too wide: « ### ».
+            result.number_format = DAY_FORMAT
         if fill is not None:
             result.fill = fill
         return result
