@@ -331,6 +331,111 @@ def evaluation_texts(db: sqlite_utils.Database) -> None:
     )
 
 
+def pending_imports(db: sqlite_utils.Database) -> None:
+    """A plan file an admin dropped in a room, waiting for « !importer confirmer » (30 minutes
+    at most; deleted once applied, cancelled or expired: storage/pending_imports.py)."""
+    db["pending_imports"].create(
+        {
+            "id": int,
+            "room": str,
+            "sender": str,
+            "plan_id": int,
+            "file_name": str,
+            "data": bytes,
+            "at": str,
+        },
+        pk="id",
+        not_null={"room", "sender", "file_name", "data", "at"},
+    )
+    db["pending_imports"].create_index(["room", "sender"])
+
+
+def plan_fields(db: sqlite_utils.Database) -> None:
+    """What administrations keep per action beside its status (storage/plan_fields.py):
+    indicators with a unit and a target and their dated values, budget lines per year, ODD
+    tags, mandataires, the Collège's and Conseil's decisions, synergies with another plan.
+    A value or a decision said in chat points to its history entry (`update_id`), so an undo
+    takes it back; one imported has none."""
+    db["indicators"].create(
+        {
+            "id": int,
+            "action_number": int,
+            "position": int,
+            "name": str,
+            "unit": str,
+            "target": float,
+        },
+        pk="id",
+        foreign_keys=[("action_number", "actions", "number")],
+        not_null={"action_number", "position", "name"},
+    )
+    db["indicators"].create_index(["action_number", "name"], unique=True)
+    db["indicator_values"].create(
+        {"id": int, "indicator_id": int, "value": float, "day": str, "who": str, "update_id": int},
+        pk="id",
+        foreign_keys=[("indicator_id", "indicators", "id"), ("update_id", "updates", "id")],
+        not_null={"indicator_id", "value", "day"},
+    )
+    db["indicator_values"].create_index(["indicator_id", "day"])
+    db["budget_lines"].create(
+        {
+            "id": int,
+            "action_number": int,
+            "year": int,
+            "amount": float,
+            "kind": str,
+            "funding": str,
+        },
+        pk="id",
+        foreign_keys=[("action_number", "actions", "number")],
+        not_null={"action_number", "year", "amount", "kind"},
+    )
+    db["budget_lines"].create_index(["action_number"])
+    db["action_odd"].create(
+        {"action_number": int, "odd": int},
+        pk=("action_number", "odd"),
+        foreign_keys=[("action_number", "actions", "number")],
+    )
+    db["action_mandataries"].create(
+        {"action_number": int, "position": int, "name": str},
+        pk=("action_number", "name"),
+        foreign_keys=[("action_number", "actions", "number")],
+        not_null={"position"},
+    )
+    db["decisions"].create(
+        {
+            "id": int,
+            "action_number": int,
+            "body": str,
+            "day": str,
+            "point": str,
+            "url": str,
+            "who": str,
+            "at": str,
+            "update_id": int,
+        },
+        pk="id",
+        foreign_keys=[("action_number", "actions", "number"), ("update_id", "updates", "id")],
+        not_null={"action_number", "body", "day"},
+    )
+    db["decisions"].create_index(["action_number"])
+    db["synergies"].create(
+        {
+            "id": int,
+            "action_number": int,
+            "partner_plan": str,
+            "partner_code": str,
+            "who": str,
+            "at": str,
+            "update_id": int,
+        },
+        pk="id",
+        foreign_keys=[("action_number", "actions", "number"), ("update_id", "updates", "id")],
+        not_null={"action_number", "partner_plan"},
+    )
+    db["synergies"].create_index(["action_number"])
+
+
 #: Each step with the version the database is at once it has run, in the order they run.
 STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, plan_and_history),
@@ -344,6 +449,8 @@ STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (9, held_posts),
     (10, pilots_per_plan),
     (11, evaluation_texts),
+    (12, pending_imports),
+    (13, plan_fields),
 ]
 
 #: The version a database is at once every step has run.
