@@ -19,7 +19,7 @@ from commands.chat_ids import well_formed
 from commands.errors import MissingArgument, UnknownAction, UserError
 from commands.formatting import shorten
 from commands.types import Args, Context
-from storage.actions import Action, action_by_code, code_range
+from storage.actions import Action, action_by_code, code_range, codes_ending
 from storage.vocabulary import ACTION_CODE, fold
 
 #: What may stand before a code: "#29", "n°29", "N° 29".
@@ -103,6 +103,18 @@ def lookup_action(db, the_plan, code: str) -> Action:
     """The plan's action with this code; refuses with the plan's first and last codes."""
     action = action_by_code(db, the_plan.id, code)
     if action is None:
+        # « A1 » as the file printed it, when the numbering restarted in each OO (a code
+        # of digits only is never completed: « 3.2 » is not « 1.3.2 »).
+        has_letter = any(character.isalpha() for character in code)
+        printed = codes_ending(db, the_plan.id, code) if has_letter else []
+        if len(printed) == 1:
+            return action_by_code(db, the_plan.id, printed[0])
+        if printed:
+            raise UnknownAction(
+                texts.AMBIGUOUS_ACTION.format(
+                    number=code, codes=", ".join(printed[:6]), first=printed[0]
+                )
+            )
         bounds = code_range(db, the_plan.id)
         if bounds is None:
             raise UnknownAction(texts.EMPTY_PLAN)
@@ -126,6 +138,7 @@ ACTION = Param("action", "N", _action)
 
 
 # ---------------------------------------------------------------- people
+
 
 def chat_id(word: str) -> str:
     """A person as typed: a Matrix id ("@anne:example.org"), a Teams identity

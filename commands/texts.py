@@ -81,6 +81,9 @@ NOT_PILOT = (
 
 MISSING_ARGUMENT = "Il manque {what}. Exemple : {example}"
 NOT_A_NUMBER = "« {word} » n'est pas un numéro d'action. Exemple : {example}"
+AMBIGUOUS_ACTION = (
+    "Plusieurs actions s'appellent {number} : {codes}. Écrivez le code entier, par exemple {first}."
+)
 UNKNOWN_ACTION = "L'action {number} n'existe pas : les actions vont de {low} à {high}."
 EMPTY_PLAN = "Aucun PST n'est chargé : importez-en un avec « pst-bot import FICHIER »."
 NO_PLAN_FOR_ROOM = (

@@ -247,6 +247,16 @@ def actions_of_pilots(db: sqlite_utils.Database, plan_id: int, pilots: set[str])
     return list_actions(db, plan_id, where, sorted(pilots))
 
 
+def codes_ending(db: sqlite_utils.Database, plan_id: int, code: str) -> list[str]:
+    """The plan's codes that end with `code` after a dot, in plan order: « A1 » gives
+    ["1.1.A1", "1.2.A1"] when the numbering restarted in each OO (the file printed « A1 »)."""
+    rows = db.execute(
+        "select code from actions where plan_id = ? and code like ? escape '\\'",
+        [plan_id, "%." + code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")],
+    )
+    return sorted((row[0] for row in rows), key=code_key)
+
+
 def code_range(db: sqlite_utils.Database, plan_id: int) -> tuple[str, str] | None:
     """The first and last action codes of the plan, or None when it has no action."""
     codes = [row[0] for row in db.execute("select code from actions where plan_id = ?", [plan_id])]
