@@ -287,8 +287,8 @@ def test_csv_duplicate_action_number_in_one_oo_is_refused():
 
 
 def test_csv_unknown_columns_are_ignored_with_a_warning():
-    parsed = parse_csv(f"{CSV_HEADER},budget\n1,1.1,1,T,I,LM,2021,5000\n")
-    assert parsed.warnings == ["Colonne « budget » non reconnue, ignorée."]
+    parsed = parse_csv(f"{CSV_HEADER},couleur\n1,1.1,1,T,I,LM,2021,bleu\n")
+    assert parsed.warnings == ["Colonne « couleur » non reconnue, ignorée."]
     assert parsed.actions[0].title == "T"
 
 

@@ -472,7 +472,9 @@ def test_title_block_totals_and_notes_around_the_table_are_skipped():
     parsed = parse_csv(text)
     assert [(a.code, a.line) for a in parsed.actions] == [("1", 4), ("2", 7)]
     assert parsed.warnings == [
-        "Colonne « Budget » non reconnue, ignorée.",
+        # An amount without its year is not a budget line (never a year guessed).
+        "Ligne 4 : ligne de budget « 5000 » non compris, ignoré "
+        "(on attend par ex. « 2026 : 15 000 € ordinaire (SPW) »).",
         "Ligne 9 ignorée (ni action ni objectif) : « * Pil. Adm : pilote administratif ».",
     ]
 

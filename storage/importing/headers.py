@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from storage.importing.fields_cells import FIELD_COLUMNS, FIELD_HEADERS
 from storage.importing.messages import MESSAGES
 from storage.importing.model import ImportFormatError, MissingHeader
 from storage.vocabulary import fold
@@ -96,6 +97,46 @@ COLUMNS = {
         "Observation(s)",
     ),
     "volet": ("volet",),
+    # An action's fields (fields_cells.py says what their cells hold).
+    "indicator_fields": (
+        FIELD_HEADERS["indicators"],
+        "Indicateurs (cibles et valeurs)",
+        "Cibles et valeurs",
+    ),
+    "target": ("Valeur cible", "Cible", "Valeur attendue", "Objectif chiffré"),
+    "unit": ("Unité", "Unité de mesure"),
+    "reached": ("Valeur atteinte", "Valeur réalisée"),
+    "year": ("Année", "Exercice"),
+    "budget": (FIELD_HEADERS["budget"], "Budget(s)", "Budget prévu", "Lignes budgétaires"),
+    "budget_ordinary": ("Budget ordinaire",),
+    "budget_extraordinary": ("Budget extraordinaire",),
+    "budget_kind": ("Budget ordinaire/extraordinaire", "Type de budget"),
+    "amount": ("Montant", "Montant (€)", "Montant prévu"),
+    "funding": ("Financement", "Source de financement", "Sources de financement"),
+    "odd": (FIELD_HEADERS["odd"], "ODD", "Objectifs de développement durable"),
+    "mandataries": (
+        FIELD_HEADERS["mandataries"],
+        "Mandataire(s)",
+        "Mandataire responsable",
+        "Échevin",
+        "Échevin(s) responsable(s)",
+        "Responsable politique",
+    ),
+    "decisions": (
+        FIELD_HEADERS["decisions"],
+        "Décision(s)",
+        "Décisions du Collège et du Conseil",
+        "Points iA.Delib",
+    ),
+    "college": ("Collège", "Décision du Collège", "Collège communal"),
+    "conseil": ("Conseil", "Décision du Conseil", "Conseil communal"),
+    "synergies": (
+        FIELD_HEADERS["synergies"],
+        "Synergie(s)",
+        "Synergie CPAS/commune",
+        "Synergie commune/CPAS",
+        "Synergie Ville/CPAS",
+    ),
     "os_title": ("os_title", "Intitulé OS", "Titre OS", "Intitulé de l'OS", "Objectif stratégique"),
     "oo_title": (
         "oo_title",
@@ -131,6 +172,11 @@ SUMMARY_COLUMNS = ("Total", "% réalisées", "Avancement moyen (%)")
 ACTION_COLUMNS = ("action", "title", "pilots", "deadline")
 #: The header is looked for in the first rows that hold something (a title block above it).
 HEADER_SEARCH_ROWS = 30
+
+#: The columns of an action's fields: they do not make a row a header on their own.
+_FIELD_NAMES = frozenset(
+    {"year", "funding"} | {name for names in FIELD_COLUMNS.values() for name in names}
+)
 
 _SMALL_WORDS = {"de", "du", "des", "d", "l", "la", "le", "les", "en"}
 
@@ -189,6 +235,11 @@ class Header:
     @property
     def flat(self) -> bool:
         return ("os" in self.columns or "os" in self.given) and "oo" in self.columns
+
+    @property
+    def plan_columns(self) -> int:
+        """How many columns say the plan itself (an action's fields left out)."""
+        return sum(1 for name in self.columns if name not in _FIELD_NAMES)
 
     def missing(self) -> list[str]:
         """The columns this header lacks for the layout it is closest to, in order."""
@@ -257,13 +308,13 @@ def find_header(rows: Sequence[tuple[int, Sequence[str]]], given: dict | None = 
     best: Header | None = None
     for line, cells in rows[:HEADER_SEARCH_ROWS]:
         header = read_header(line, cells, given)
-        if len(header.columns) >= 2 and not header.missing():
+        if header.plan_columns >= 2 and not header.missing():
             return header
-        if best is None or len(header.columns) > len(best.columns):
+        if best is None or header.plan_columns > best.plan_columns:
             best = header
     if best is None:
         raise ImportFormatError(MESSAGES["empty_file"])
-    if len(best.columns) < 2:
+    if best.plan_columns < 2:
         raise MissingHeader(MESSAGES["no_header"].format(rows=HEADER_SEARCH_ROWS))
     name = best.missing()[0].replace("label", "action")
     aliases = ", ".join(COLUMNS[name])

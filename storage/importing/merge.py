@@ -10,11 +10,11 @@ status, progress or comment from the file goes to the history through
 """
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlite_utils
 
-from storage import history, plans
+from storage import history, plan_fields, plans
 from storage.deadlines import read_deadline
 from storage.importing.messages import MESSAGES
 from storage.importing.model import ActionRow, ImportFormatError, ParsedPST
@@ -216,7 +216,11 @@ def _load(db, parsed: ParsedPST, plan_id: int, who: str, report: ImportReport) -
             [plan_id, oo.number],
         ).fetchone()[0]
     for position, row in enumerate(parsed.actions):
-        _import_action(db, plan_id, row, oo_ids[row.oo_number], position, existing, who, report)
+        number, *status = _import_action(
+            db, plan_id, row, oo_ids[row.oo_number], position, existing, who, report
+        )
+        if parsed.fields_given:
+            _import_fields(db, number, row, parsed.fields_given, tuple(status), report)
     seen = {row.code for row in parsed.actions}
     report.kept_missing = sorted(set(existing) - seen, key=code_key)
 
@@ -244,7 +248,9 @@ _DEFINITION = ("oo_id", "title", "indicators", "deadline", "start_date", "end_da
 
 def _import_action(
     db, plan_id, row: ActionRow, oo_id, position, existing, who, report: ImportReport
-) -> None:
+) -> tuple[int, bool, bool]:
+    """Write one action's definition, pilots and status: (its number, whether it is new,
+    whether its definition changed)."""
     definition = {
         "oo_id": oo_id,
         "title": row.title,
@@ -263,10 +269,13 @@ def _import_action(
         )
         number = cursor.lastrowid
         current = {**definition, "status": NOT_STARTED, "progress": None, "last_comment": None}
+        created, counted = True, False
     else:
+        created = counted = False
         number = current["number"]
         db.execute("update actions set position = ? where number = ?", [position, number])
         if any(current[key] != definition[key] for key in _DEFINITION):
+            counted = True
             report.changed += 1
             report.changes += _changes(row.code, current, definition)
             db.execute(
@@ -287,6 +296,44 @@ def _import_action(
             [(number, pilot, i) for i, pilot in enumerate(row.pilots)],
         )
     _import_status(db, number, row, current, who, report)
+    return number, created, counted
+
+
+#: The fields `store_imported` replaces whole: a file without their column keeps them.
+_REPLACED = ("budget", "odd", "mandataries")
+#: How a changed field is named in the report.
+_FIELD_NAMES = {
+    "indicators": "indicateurs chiffrés",
+    "budget": "budget",
+    "odd": "ODD",
+    "mandataries": "mandataires",
+    "decisions": "décisions",
+    "synergies": "synergies",
+}
+
+
+def _import_fields(
+    db, number: int, row: ActionRow, given: list[str], status: tuple, report: ImportReport
+) -> None:
+    """Store the fields the file has columns for (`plan_fields.store_imported`); a changed
+    field makes the action one of the changed ones (`status`: whether it is new, whether
+    it already counts as changed)."""
+    created, counted = status
+    before = plan_fields.fields_of(db, [number])[number]
+    kept = {name: getattr(before, name) for name in _REPLACED if name not in given}
+    wanted = replace(row.fields, **kept)
+    if wanted.is_empty and before.is_empty:
+        return
+    plan_fields.store_imported(db, number, wanted)
+    after = plan_fields.fields_of(db, [number])[number]
+    changed = [name for name in _FIELD_NAMES if getattr(before, name) != getattr(after, name)]
+    if not changed or created:
+        return
+    if not counted:
+        report.changed += 1
+    if changed:
+        names = ", ".join(_FIELD_NAMES[name] for name in changed)
+        report.changes.append(f"action {row.code} : {names} modifiés")
 
 
 def _changes(code: str, current: dict, definition: dict) -> list[str]:

@@ -153,6 +153,9 @@ MESSAGES = {
     ),
     "unreadable_xls": "Fichier Excel ancien (.xls) illisible : {detail}",
     "oo_out_of_os": "l'action {code} n'appartient à aucun O.O. connu (O.O.{oo} absent).",
+    "field_not_understood": (
+        "Ligne {line} : {field} « {text} » non compris, ignoré (on attend par ex. « {example} »)."
+    ),
     "csv_cell_too_long": (
         'une cellule de plus de {limit} caractères : un guillemet (") ouvert dans une '
         "cellule n'est sans doute jamais refermé."

@@ -19,9 +19,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from storage.deadlines import parse_deadline
+from storage.importing.fields_cells import FIELDS
 from storage.importing.messages import MESSAGES
 from storage.importing.pilots import split_pilots
 from storage.plain_text import without_bidi  # noqa: F401 (the importers read it here)
+from storage.plan_fields import EMPTY, ActionFields
 from storage.vocabulary import DONE, NOT_STARTED, code_key, fold
 
 #: Largest file the import reads.
@@ -94,6 +96,8 @@ class ActionRow(_Row):
     status: Text | None = None  # raw text; import_plan (merge.py) reads it
     progress: int | None = Field(default=None, ge=0, le=100)
     comment: Text | None = None
+    #: Indicators with targets and values, budget, ODD… (fields_cells.py reads their cells).
+    fields: ActionFields = EMPTY
     line: int  # 1-based line (or sheet row) in the source file
 
 
@@ -103,6 +107,9 @@ class ParsedPST(BaseModel):
     actions: list[ActionRow] = Field(default_factory=list)
     unparsed_deadlines: list[tuple[str, str]] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    #: The fields (fields_cells.FIELDS) the file has a column for: the import sets those,
+    #: and leaves the others as they are.
+    fields_given: list[str] = Field(default_factory=list)
 
 
 def read_volet(cell: str, line: int, warnings: list[str]) -> str | None:
@@ -131,6 +138,7 @@ class PlanBuilder:
         self.action_lines: dict[str, int] = {}
         self.unparsed_deadlines: list[tuple[str, str]] = []
         self.warnings: list[str] = []
+        self.fields_given: set[str] = set()
         self.title_lines: dict[str, int] = {}  # sheet titles: label -> line first given
         self.current_os: StrategicObjectiveRow | None = None
         self.current_oo: OperationalObjectiveRow | None = None
@@ -209,6 +217,7 @@ class PlanBuilder:
         status: str | None = None,
         progress: int | None = None,
         comment: str | None = None,
+        fields: ActionFields = EMPTY,
     ) -> None:
         if self.current_os is None or self.current_oo is None:
             raise ImportFormatError(MESSAGES["action_before_oo"].format(label=label), line)
@@ -240,6 +249,7 @@ class PlanBuilder:
                 status=status,
                 progress=progress,
                 comment=comment,
+                fields=fields,
                 line=line,
             )
         )
@@ -287,6 +297,7 @@ class PlanBuilder:
             actions=self.actions,
             unparsed_deadlines=self.unparsed_deadlines,
             warnings=self.warnings,
+            fields_given=[name for name in FIELDS if name in self.fields_given],
         )
 
 

@@ -33,6 +33,7 @@ comment. Column names and their French synonyms are in `headers.py`.
 import re
 from collections.abc import Iterable, Sequence
 
+from storage.importing.fields_cells import fields_given, read_fields
 from storage.importing.headers import HEADER_SEARCH_ROWS, Header, find_header, is_own_summary
 from storage.importing.labels import (
     is_no_actions_note,
@@ -106,6 +107,7 @@ def read_sheet(name: str, rows: Rows, header: Header, builder: PlanBuilder) -> N
         if (warning := MESSAGES["unknown_column"].format(column=column)) not in builder.warnings:
             builder.warnings.append(warning)
     builder.current_os = builder.current_oo = None  # a sheet continues nothing from the last
+    builder.fields_given.update(fields_given(header.columns))
     first_warning = len(builder.warnings)
     body = [(line, cells) for line, cells in rows if line > header.line]
     try:
@@ -338,6 +340,7 @@ def _add_action(builder: PlanBuilder, code: str, record: dict[str, str], line: i
         status=status,
         progress=progress,
         comment=record.get("comment") or None,
+        fields=read_fields(record, line, builder.warnings),
     )
 
 

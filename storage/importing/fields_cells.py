@@ -1,0 +1,477 @@
+"""The cells of an action's fields (storage/plan_fields.py), read from a file and written by
+the exports: one grammar per field, the same both ways, so an exported plan imports back.
+
+    >>> indicator = read_indicator("dossiers traités : 12 dossiers (atteint 4 le 03/11/2026)")
+    >>> indicator.target, indicator.unit, indicator.values[0].value
+    (12.0, 'dossiers', 4.0)
+    >>> format_indicators((indicator,))
+    'dossiers traités : 12 dossiers (atteint 4 le 03/11/2026)'
+    >>> format_budget((BudgetLine(2026, 15000, "ordinaire", "SPW"),))
+    '2026 : 15 000 € ordinaire (SPW)'
+
+The grammar, one item per line of the cell (ODD, mandataires and synergies also separated by
+« , » or « ; »):
+
+- indicator: NAME [« : » [TARGET] [UNIT]] [« (atteint » VALUE « le » DAY {« ; » VALUE « le »
+  DAY} « ) »] — « dossiers traités : 12 dossiers (atteint 4 le 03/11/2026 ; 9 le 01/12/2026) »;
+  the name ends at the first « : »;
+- budget line: [YEAR « : »] AMOUNT [« € »] [« ordinaire » | « extraordinaire »] [« ( » FUNDING
+  « ) »] — « 2026 : 15 000 € extraordinaire (SPW) »; ordinaire when not said; the year may come
+  from an « Année » column instead;
+- ODD: numbers 1 to 17, « ODD » before them or not — « 3, 11 », « ODD 3 ; ODD 11 »; « Sans ODD »
+  is none;
+- mandataire: a name — « Échevin Dupont ; Mme Martin »;
+- decision: BODY DAY [« point » POINT] [URL] — « Conseil 24/03/2027 point 12 https://… »;
+  « Collège » and « Conseil » are the usual bodies, any other is kept as written; a « Collège »
+  or « Conseil » column gives the body to its lines;
+- synergy: PLAN [« : » CODE] or « oui » — « commune:5.1.4 », « cpas », « oui » (with the other
+  institution, no plan named); « non » is none.
+
+Numbers are written the French way (« 15 000 », « 12,5 »; « 1.500 » is fifteen hundred, as in
+Belgian amounts), days DD/MM/YYYY (or YYYY-MM-DD). An item not understood is never guessed:
+`read_fields` leaves it out and says so, with the line and the cell, in the warnings.
+"""
+
+import re
+from datetime import date
+
+from storage.importing.messages import MESSAGES
+from storage.plan_fields import (
+    BUDGET_KINDS,
+    EXTRAORDINARY,
+    ODD_NUMBERS,
+    ORDINARY,
+    ActionFields,
+    BudgetLine,
+    Decision,
+    Indicator,
+    Measure,
+    Synergy,
+)
+from storage.vocabulary import fold
+
+#: The fields, in the order the exports write their columns.
+FIELDS = ("indicators", "budget", "odd", "mandataries", "decisions", "synergies")
+#: The header each field is exported under (reports/labels.py), the first name the import
+#: knows it by (headers.py).
+FIELD_HEADERS = {
+    "indicators": "Indicateurs chiffrés",
+    "budget": "Budget",
+    "odd": "ODD",
+    "mandataries": "Mandataires",
+    "decisions": "Décisions",
+    "synergies": "Synergies",
+}
+#: The columns (headers.py) that give each field: a file without any leaves the field as it is.
+FIELD_COLUMNS = {
+    "indicators": ("indicator_fields", "target", "unit", "reached"),
+    "budget": ("budget", "budget_ordinary", "budget_extraordinary", "budget_kind", "amount"),
+    "odd": ("odd",),
+    "mandataries": ("mandataries",),
+    "decisions": ("decisions", "college", "conseil"),
+    "synergies": ("synergies",),
+}
+
+
+def fields_given(columns) -> list[str]:
+    """The fields a header's `columns` (names) give, in FIELDS order."""
+    return [name for name in FIELDS if set(FIELD_COLUMNS[name]) & set(columns)]
+
+
+#: How an item of each field is named in a warning, and an example of what is expected.
+SHOWN = {
+    "indicators": ("indicateur", "dossiers traités : 12 dossiers (atteint 4 le 03/11/2026)"),
+    "budget": ("ligne de budget", "2026 : 15 000 € ordinaire (SPW)"),
+    "odd": ("ODD", "3, 11"),
+    "decisions": ("décision", "Conseil 24/03/2027 point 12"),
+    "synergies": ("synergie", "commune:5.1.4 ou oui"),
+    "target": ("valeur cible", "12"),
+    "reached": ("valeur atteinte", "4"),
+    "year": ("année", "2026"),
+    "amount": ("montant", "15 000"),
+    "budget_kind": ("type de budget", "ordinaire"),
+}
+#: Bodies that take decisions, as stored -> as printed.
+BODIES = {"college": "Collège", "conseil": "Conseil"}
+_BODY_WORDS = {
+    "college": "college",
+    "college communal": "college",
+    "conseil": "conseil",
+    "conseil communal": "conseil",
+    "conseil de l'action sociale": "conseil",
+}
+_NONE_WORDS = {"", "-", "–", "/", "non", "aucun", "aucune", "sans", "sans odd", "neant"}
+
+_NUMBER = r"-?(?:\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)"
+_DAY = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
+_GOAL = re.compile(rf"^(?P<target>{_NUMBER})?\s*(?P<unit>.*?)$")
+_MEASURE = re.compile(rf"^(?P<value>{_NUMBER})\s+(?:le\s+(?P<day>{_DAY})|en\s+(?P<year>\d{{4}}))$")
+_BUDGET = re.compile(
+    rf"^(?:(?P<year>\d{{4}})\s*:\s*)?(?P<amount>{_NUMBER})\s*(?:€|eur(?:os?)?\b)?\s*"
+    r"(?P<kind>extraordinaire|ordinaire|extra\.?|ord\.?)?\s*(?:\((?P<funding>.*)\))?$",
+    re.IGNORECASE,
+)
+_DECISION_DAY = re.compile(rf"(?<!\d)({_DAY})(?!\d)")
+_DECISION_REST = re.compile(
+    r"^(?:point\s*(?:n°\s*)?(?P<point>[^\s,;]+)[,;]?)?\s*(?P<url>https?://\S+)?$", re.IGNORECASE
+)
+_SYNERGY = re.compile(r"^(?P<plan>[a-z0-9][a-z0-9-]{0,39})(?:\s*:\s*|\s+)?(?P<code>\S+)?$")
+
+
+# ---------------------------------------------------------------- numbers and days
+
+
+def format_amount(value: float) -> str:
+    """15000.0 -> "15 000", 12.5 -> "12,5", -3 -> "-3": what `read_number` reads back."""
+    text = repr(float(value))
+    if "e" in text:
+        text = f"{value:.15f}".rstrip("0")
+    whole, _, decimals = text.partition(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    grouped = f"{int(digits):,}".replace(",", " ")
+    decimals = decimals.rstrip("0")
+    return f"{sign}{grouped}{',' + decimals if decimals else ''}"
+
+
+def read_number(text: str) -> float | None:
+    """ "15 000" -> 15000.0, "12,5" -> 12.5, "1.500" -> 1500.0; None for anything else."""
+    text = text.strip()
+    if not re.fullmatch(_NUMBER, text):
+        return None
+    if re.fullmatch(r"-?\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?", text):
+        text = re.sub(r"[ \u00a0\u202f.]", "", text)
+    return float(text.replace(",", "."))
+
+
+def format_day(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def read_day(text: str) -> date | None:
+    """ "03/11/2026" or "2026-11-03" -> the day; None when it is no day."""
+    try:
+        if "/" in text:
+            day, month, year = (int(part) for part in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _lines(cell: str) -> list[str]:
+    return [line.strip() for line in cell.replace("\r", "\n").split("\n") if line.strip()]
+
+
+def _items(cell: str) -> list[str]:
+    return [item.strip() for item in re.split(r"[\n\r;,]+", cell) if item.strip()]
+
+
+# ---------------------------------------------------------------- one rule per field
+
+
+def read_indicator(line: str) -> Indicator | None:
+    """One line of an indicators cell (grammar above); None when it is not understood."""
+    rest, values = line.strip(), ()
+    opened = fold(rest).rfind("(atteint")
+    if opened >= 0:
+        if not rest.endswith(")"):
+            return None
+        measures = [_measure(part) for part in rest[opened + 9 : -1].split(";")]
+        if not measures or None in measures:
+            return None
+        rest, values = rest[:opened].strip(), tuple(measures)
+    name, colon, goal = rest.partition(":")
+    name = name.strip()
+    if not name:
+        return None
+    target, unit = None, None
+    if colon and goal.strip():
+        found = _GOAL.match(goal.strip())
+        if found["target"]:
+            target = read_number(found["target"])
+        unit = found["unit"].strip() or None
+    return Indicator(name, unit, target, values)
+
+
+def _measure(text: str) -> Measure | None:
+    found = _MEASURE.match(text.strip())
+    if not found:
+        return None
+    day = read_day(found["day"]) if found["day"] else date(int(found["year"]), 12, 31)
+    return Measure(day, read_number(found["value"])) if day else None
+
+
+def format_indicators(indicators) -> str:
+    return "\n".join(_format_indicator(indicator) for indicator in indicators)
+
+
+def _format_indicator(indicator: Indicator) -> str:
+    goal = " ".join(
+        part
+        for part in (
+            format_amount(indicator.target) if indicator.target is not None else "",
+            indicator.unit or "",
+        )
+        if part
+    )
+    text = f"{indicator.name} : {goal}" if goal else indicator.name
+    if indicator.values:
+        said = " ; ".join(
+            f"{format_amount(m.value)} le {format_day(m.day)}" for m in indicator.values
+        )
+        text += f" (atteint {said})"
+    return text
+
+
+def read_budget_line(
+    line: str, year: int | None = None, kind: str | None = None, funding: str | None = None
+) -> BudgetLine | None:
+    """One line of a budget cell; `year`, `kind` and `funding` from columns of their own
+    fill what the line does not say."""
+    found = _BUDGET.match(line.strip())
+    if not found:
+        return None
+    said_year = int(found["year"]) if found["year"] else year
+    if said_year is None:
+        return None
+    said_kind = fold(found["kind"] or "")
+    if said_kind:
+        kind = EXTRAORDINARY if said_kind.startswith("extra") else ORDINARY
+    said_funding = (found["funding"] or "").strip() or funding
+    return BudgetLine(said_year, read_number(found["amount"]), kind or ORDINARY, said_funding)
+
+
+def format_budget(lines) -> str:
+    return "\n".join(
+        f"{line.year} : {format_amount(line.amount)} € {line.kind}"
+        + (f" ({line.funding})" if line.funding else "")
+        for line in lines
+    )
+
+
+def read_odd(item: str) -> int | None:
+    """ "11", "ODD 11", "odd n° 3" -> the number; None when it is not one of the 17."""
+    found = re.fullmatch(r"(?:odd\s*)?(?:n°\s*)?(\d{1,2})", fold(item))
+    number = int(found[1]) if found else None
+    return number if number in ODD_NUMBERS else None
+
+
+def format_odd(numbers) -> str:
+    return ", ".join(str(number) for number in numbers)
+
+
+def format_mandataries(names) -> str:
+    return ", ".join(names)
+
+
+def read_decision(line: str, body: str | None = None) -> Decision | None:
+    """One line of a decisions cell; `body` is the column's («Collège», «Conseil»)."""
+    found = _DECISION_DAY.search(line)
+    if not found:
+        return None
+    day = read_day(found[1])
+    said = line[: found.start()].strip().rstrip(":,").strip()
+    said = re.sub(r"(?:^|\s+)(?:du|le)$", "", said, flags=re.IGNORECASE).strip()
+    rest = _DECISION_REST.match(line[found.end() :].strip())
+    if day is None or rest is None:
+        return None
+    if said:
+        body = _BODY_WORDS.get(fold(said), said)
+    if not body:
+        return None
+    return Decision(body, day, rest["point"], rest["url"])
+
+
+def format_decisions(decisions) -> str:
+    return "\n".join(
+        " ".join(
+            part
+            for part in (
+                BODIES.get(d.body, d.body),
+                format_day(d.day),
+                f"point {d.point}" if d.point else "",
+                d.url or "",
+            )
+            if part
+        )
+        for d in decisions
+    )
+
+
+def read_synergy(item: str) -> Synergy | None:
+    """ "commune:5.1.4" -> Synergy("commune", "5.1.4"); "oui" -> Synergy("") (with the other
+    institution, no plan named)."""
+    text = fold(item)
+    if text == "oui":
+        return Synergy("")
+    found = _SYNERGY.match(text)
+    if not found:
+        return None
+    return Synergy(found["plan"], found["code"])
+
+
+def format_synergies(synergies) -> str:
+    return ", ".join(
+        "oui"
+        if not s.partner_plan
+        else f"{s.partner_plan}:{s.partner_code}"
+        if s.partner_code
+        else s.partner_plan
+        for s in synergies
+    )
+
+
+#: Field -> how its items are written in a cell.
+FORMATS = {
+    "indicators": format_indicators,
+    "budget": format_budget,
+    "odd": format_odd,
+    "mandataries": format_mandataries,
+    "decisions": format_decisions,
+    "synergies": format_synergies,
+}
+
+
+def format_field(fields: ActionFields, name: str) -> str:
+    """The cell of field `name` ("budget"...) as the exports write it."""
+    return FORMATS[name](getattr(fields, name))
+
+
+# ---------------------------------------------------------------- a row's cells
+
+
+class _Warner:
+    def __init__(self, line: int, warnings: list[str]):
+        self.line, self.warnings = line, warnings
+
+    def __call__(self, field: str, text: str) -> None:
+        name, example = SHOWN[field]
+        shown = text if len(text) <= 80 else text[:79] + "…"
+        self.warnings.append(
+            MESSAGES["field_not_understood"].format(
+                line=self.line, field=name, text=shown, example=example
+            )
+        )
+
+
+def read_fields(record: dict[str, str], line: int, warnings: list[str]) -> ActionFields:
+    """An action row's fields from its cells (`headers.Header.record`), the combined cells
+    and the columns of their own (« Valeur cible », « Montant », « Année »…); every item not
+    understood is left out, with a warning naming `line`."""
+    warn = _Warner(line, warnings)
+    year = _year(record.get("year", ""), warn)
+    return ActionFields(
+        indicators=_indicators(record, year, warn),
+        budget=_budget(record, year, warn),
+        odd=tuple(_each(_items(record.get("odd", "")), read_odd, "odd", warn, none_words=True)),
+        mandataries=tuple(
+            dict.fromkeys(
+                name
+                for column in ("mandataries",)
+                for name in _items(record.get(column, ""))
+                if fold(name) not in _NONE_WORDS
+            )
+        ),
+        decisions=tuple(
+            decision
+            for column, body in (
+                ("decisions", None),
+                ("college", "college"),
+                ("conseil", "conseil"),
+            )
+            for decision in _each(
+                _lines(record.get(column, "")),
+                lambda text, body=body: read_decision(text, body),
+                "decisions",
+                warn,
+            )
+        ),
+        synergies=tuple(
+            _each(_items(record.get("synergies", "")), read_synergy, "synergies", warn, True)
+        ),
+    )
+
+
+def _each(items, read, field: str, warn: _Warner, none_words: bool = False) -> list:
+    if none_words and len(items) == 1 and fold(items[0]) in _NONE_WORDS:
+        return []
+    result = []
+    for item in items:
+        value = read(item)
+        if value is None:
+            warn(field, item)
+        else:
+            result.append(value)
+    return result
+
+
+def _year(cell: str, warn: _Warner) -> int | None:
+    cell = cell.strip()
+    if not cell or fold(cell) in _NONE_WORDS:
+        return None
+    if re.fullmatch(r"\d{4}", cell):
+        return int(cell)
+    warn("year", cell)
+    return None
+
+
+def _indicators(record: dict[str, str], year: int | None, warn: _Warner) -> tuple:
+    found = _each(_lines(record.get("indicator_fields", "")), read_indicator, "indicators", warn)
+    if any(record.get(column) for column in ("target", "unit", "reached")):
+        found += _indicator_columns(record, year, warn)
+    return tuple(found)
+
+
+def _indicator_columns(record: dict[str, str], year: int | None, warn: _Warner) -> list:
+    """iA.PST's shape: the name in the indicators column, its unit, target and reached value
+    in columns of their own, the n-th line of each for the n-th indicator."""
+    names = _lines(record.get("indicators", ""))
+    targets, units, reached = (_lines(record.get(c, "")) for c in ("target", "unit", "reached"))
+    if not names:
+        warn("indicators", " ".join(targets + units + reached))
+        return []
+    found = []
+    for index, name in enumerate(names):
+        target = _number_at(targets, index, "target", warn)
+        value = _number_at(reached, index, "reached", warn)
+        values = ()
+        if value is not None and year is None:
+            warn("year", f"{name} : {reached[index]}")
+        elif value is not None:
+            values = (Measure(date(year, 12, 31), value),)
+        unit = units[index] if index < len(units) else None
+        found.append(Indicator(name, unit, target, values))
+    return found
+
+
+def _number_at(cells: list[str], index: int, field: str, warn: _Warner) -> float | None:
+    if index >= len(cells) or fold(cells[index]) in _NONE_WORDS:
+        return None
+    number = read_number(cells[index].removesuffix("%").strip())
+    if number is None:
+        warn(field, cells[index])
+    return number
+
+
+def _budget(record: dict[str, str], year: int | None, warn: _Warner) -> tuple:
+    funding = record.get("funding", "").strip() or None
+    kind = None
+    if cell := record.get("budget_kind", "").strip():
+        kind = next((k for k in BUDGET_KINDS if fold(cell) == k), None)
+        if kind is None:
+            warn("budget_kind", cell)
+    found = []
+    for column, column_kind in (
+        ("budget", kind),
+        ("budget_ordinary", ORDINARY),
+        ("budget_extraordinary", EXTRAORDINARY),
+        ("amount", kind),
+    ):
+        found += _each(
+            _lines(record.get(column, "")),
+            lambda text, k=column_kind: read_budget_line(text, year, k, funding),
+            "amount" if column == "amount" else "budget",
+            warn,
+            none_words=True,
+        )
+    return tuple(found)
