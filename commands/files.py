@@ -29,6 +29,7 @@ from storage.actions import (
 )
 from storage.clock import local_time
 from storage.evaluation_texts import texts_of
+from storage.plan_fields import fields_of
 from storage.plans import DEFAULT_CODE, Plan
 from storage.vocabulary import fold
 
@@ -52,6 +53,8 @@ EVALUATION_FORMATS = {
 }
 #: Table formats that print a title (organisation, plan, date) and judge lateness on that day.
 _HEADED = frozenset({"xlsx", "ods", "pdf"})
+#: The PDF table for the Conseil keeps its columns: the fields are in the other formats.
+_WITHOUT_FIELDS = frozenset({"pdf"})
 _PLACEHOLDER = Organisation()
 #: Parts of a file name, in characters: the whole stays under 100.
 _ORGANISATION_LENGTH, _PLAN_LENGTH = 32, 24
@@ -167,6 +170,8 @@ def table_file(
     headed = (heading(the_plan, moment, organisation),) if fmt in _HEADED else ()
     # Every OO of the plan, those without an action yet too (CSV: one row per action).
     shaped = {} if fmt == "csv" else {"outline": plan_outline(db, the_plan.id)}
+    if fmt not in _WITHOUT_FIELDS:  # indicators, budget, ODD…: a column each, when present
+        shaped["fields"] = fields_of(db, [row.number for row in rows])
     data = render(rows, *headed, **shaped)
     name = file_name(the_plan, "tableau", moment, fmt, organisation)
     return Attachment(name, data, mimetype)

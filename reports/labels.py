@@ -5,6 +5,7 @@ labels live in `storage/vocabulary.py`; the note that says how "% fait" is count
 with the count, in `storage/progress.py`.
 """
 
+from storage.importing.fields_cells import FIELD_HEADERS  # noqa: F401 (the importer reads them)
 from storage.importing.labels import NO_ACTIONS_YET  # noqa: F401 (the importer skips it)
 from storage.vocabulary import REPORT_ORDER, STATUS_COLUMNS
 
@@ -26,6 +27,9 @@ TABLE_HEADERS = (
     "Dernier commentaire",
     "Dernière mise à jour",
 )
+
+#: An action's fields (storage/plan_fields.py) are printed after these columns, under
+#: FIELD_HEADERS, only when some action of the plan has that field.
 
 SUMMARY_HEADERS = (
     "OS",
@@ -91,6 +95,8 @@ OO_HEADING = "OO {number} — {title}"
 #: Under an OO that has no action yet: NO_ACTIONS_YET, which the importer knows.
 #: After a heading repeated at the top of a page, its group continuing from the page before.
 CONTINUED = "(suite)"
+#: On an OS's and an OO's band row, the budget column holds the total of its actions.
+BUDGET_TOTAL = "Total : {amount} €"
 PDF_HEADERS = (
     "Action",
     "Intitulé",

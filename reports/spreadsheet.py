@@ -6,8 +6,11 @@ OO an "OO n.n" band row with its title, then its actions, one row each ("aucune 
 under an OO without any): each title is written once, in full, wrapped in its column. The
 rows are tinted by status, the header frozen, an autofilter set. Printed, each sheet is A4
 landscape, one page wide, the title and header rows repeated on every page, "page X / Y" at the
-foot. The same sheets are written as xlsx (openpyxl, here) and ods (odfpy,
-reports/spreadsheet_ods.py), and both import back (the band rows are the outline's labels).
+foot. An action's fields (`fields`, as in reports/table.py) are columns after « En retard »,
+only those some action has; with a budget column, an OS's and an OO's band rows hold the total
+of their actions' budget lines in it. The same sheets are written as xlsx (openpyxl, here)
+and ods (odfpy, reports/spreadsheet_ods.py), and both import back (the band rows are the
+outline's labels).
 """
 
 import io
@@ -22,6 +25,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from reports.grouping import Objective, StrategicGroup, group_plan
 from reports.labels import (
+    BUDGET_TOTAL,
     NO_ACTIONS_YET,
     OO_BAND,
     OS_BAND,
@@ -30,9 +34,20 @@ from reports.labels import (
     SUMMARY_SHEET,
     TOTAL,
 )
-from reports.table import STATUS_FILLS, TableHeading, last_update, late_mark
+from reports.table import (
+    STATUS_FILLS,
+    Fields,
+    TableHeading,
+    field_columns,
+    field_headers,
+    field_values,
+    last_update,
+    late_mark,
+)
 from reports.xml_text import clean
 from storage.actions import Action
+from storage.importing.fields_cells import format_amount
+from storage.plan_fields import EMPTY
 from storage.progress import status_summary
 from storage.vocabulary import health_label
 
@@ -41,6 +56,15 @@ from storage.vocabulary import health_label
 COLUMN_WIDTHS = (7, 70, 37, 12, 10, 10, 10, 7, 14, 11, 7)
 SUMMARY_WIDTHS = (5, 50, 11, 11, 11, 12, 13, 8, 11, 13)
 TITLE_COLUMN = 1
+#: Widths of the fields' columns, after COLUMN_WIDTHS (a plan without fields prints as before).
+FIELD_WIDTHS = {
+    "indicators": 30,
+    "budget": 24,
+    "odd": 7,
+    "mandataries": 14,
+    "decisions": 26,
+    "synergies": 12,
+}
 TIMESTAMP_COLUMN = SHEET_HEADERS.index("Dernière mise à jour")
 #: Rows above the data: the title, then the header (repeated on every printed page).
 HEADER_ROWS = 2
@@ -65,12 +89,30 @@ class SheetLine:
     status: str | None = None
 
 
-def _blank(*first) -> tuple:
-    return (*first, *[""] * (len(SHEET_HEADERS) - len(first)))
+def sheet_headers(columns: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """An OS sheet's headers: SHEET_HEADERS, then those of the fields `columns`."""
+    return SHEET_HEADERS + field_headers(columns)
 
 
-def sheet_values(action: Action, heading: TableHeading) -> tuple:
-    """The cells of an action's row on an OS sheet, in SHEET_HEADERS order."""
+def sheet_widths(columns: tuple[str, ...] = ()) -> tuple[int, ...]:
+    return COLUMN_WIDTHS + tuple(FIELD_WIDTHS[name] for name in columns)
+
+
+def _blank(size: int, *first) -> list:
+    return [*first, *[""] * (size - len(first))]
+
+
+def budget_total(actions: Iterable[Action], fields: Fields | None) -> str:
+    """ "Total : 45 000 €" of the actions' budget lines, "" when they have none."""
+    lines = [line for action in actions for line in (fields or {}).get(action.number, EMPTY).budget]
+    total = sum(line.amount for line in lines)
+    return BUDGET_TOTAL.format(amount=format_amount(total)) if lines else ""
+
+
+def sheet_values(
+    action: Action, heading: TableHeading, fields: Fields | None = None, columns=()
+) -> tuple:
+    """The cells of an action's row on an OS sheet, in `sheet_headers(columns)` order."""
     return (
         action.printed_number,
         action.title or "",
@@ -83,25 +125,47 @@ def sheet_values(action: Action, heading: TableHeading) -> tuple:
         action.last_comment or "",
         last_update(action),
         late_mark(action, heading.today),
-    )
+    ) + field_values(action, fields, columns)
 
 
-def sheet_lines(os_group: StrategicGroup, heading: TableHeading) -> Iterator[SheetLine]:
+def sheet_lines(
+    os_group: StrategicGroup,
+    heading: TableHeading,
+    fields: Fields | None = None,
+    columns: tuple[str, ...] = (),
+) -> Iterator[SheetLine]:
     """The rows of an OS's sheet below its header: the OS band, then per OO its band and its
-    actions."""
-    yield SheetLine(OS_ROW, _blank(OS_BAND.format(number=os_group.number), os_group.title))
+    actions; the fields of `columns` after the table's cells, a band's budget total under
+    « Budget »."""
+    size = len(SHEET_HEADERS) + len(columns)
+    budget = len(SHEET_HEADERS) + columns.index("budget") if "budget" in columns else None
+
+    def band(label: str, title: str, actions) -> tuple:
+        values = _blank(size, label, title)
+        if budget is not None:
+            values[budget] = budget_total(actions, fields)
+        return tuple(values)
+
+    every = [action for oo_group in os_group.objectives for action in oo_group.actions]
+    yield SheetLine(OS_ROW, band(OS_BAND.format(number=os_group.number), os_group.title, every))
     for oo_group in os_group.objectives:
-        yield SheetLine(OO_ROW, _blank(OO_BAND.format(number=oo_group.number), oo_group.title))
+        label = OO_BAND.format(number=oo_group.number)
+        yield SheetLine(OO_ROW, band(label, oo_group.title, oo_group.actions))
         if not oo_group.actions:
-            yield SheetLine(EMPTY_ROW, _blank("", NO_ACTIONS_YET))
+            yield SheetLine(EMPTY_ROW, tuple(_blank(size, "", NO_ACTIONS_YET)))
         for action in oo_group.actions:
-            yield SheetLine(ACTION_ROW, sheet_values(action, heading), action.status)
+            values = sheet_values(action, heading, fields, columns)
+            yield SheetLine(ACTION_ROW, values, action.status)
 
 
 def band_spills(line: SheetLine, widths=None) -> bool:
-    """A band's title on one line, over the empty cells to its right, when it fits there; a
-    longer one wraps in its column."""
-    room = sum((widths or COLUMN_WIDTHS)[TITLE_COLUMN:]) * CHARACTERS_PER_WIDTH
+    """A band's title on one line, over the empty cells to its right (up to a budget total),
+    when it fits there; a longer one wraps in its column."""
+    widths = widths or COLUMN_WIDTHS
+    end = next(
+        (i for i in range(TITLE_COLUMN + 1, len(line.values)) if line.values[i]), len(widths)
+    )
+    room = sum(widths[TITLE_COLUMN:end]) * CHARACTERS_PER_WIDTH
     return line.kind in (OS_ROW, OO_ROW) and len(line.values[TITLE_COLUMN]) <= room
 
 
@@ -268,10 +332,14 @@ def table_xlsx(
     actions: list[Action],
     heading: TableHeading | None = None,
     outline: Iterable[Objective] = (),
+    fields: Fields | None = None,
 ) -> bytes:
     """The workbook as xlsx bytes; `heading` names the organisation, plan and moment;
-    `outline` (the plan's OOs) adds the OOs that have no action yet."""
+    `outline` (the plan's OOs) adds the OOs that have no action yet; `fields` the actions'
+    indicators, budget… (a column for each field some action has)."""
     heading = heading or TableHeading()
+    columns = field_columns(actions, fields)
+    headers, widths = sheet_headers(columns), sheet_widths(columns)
     # Write-only mode streams the rows: 10,000 actions in a fraction of the memory.
     workbook = Workbook(write_only=True)
     top = Alignment(wrap_text=True, vertical="top")
@@ -358,22 +426,22 @@ def table_xlsx(
         styles = ["Texte"] * 8 + ["Pourcentage"] * 2
         append(summary, line, styles, SUMMARY_WIDTHS)
 
-    action_styles = ["Texte"] * len(SHEET_HEADERS)
+    action_styles = ["Texte"] * len(headers)
     action_styles[TIMESTAMP_COLUMN] = "Horodatage"
-    last_column = excel_column(len(SHEET_HEADERS) - 1)
+    last_column = excel_column(len(headers) - 1)
     for os_group in group_plan(actions, outline):
-        sheet = start_sheet(sheet_name(os_group.number), SHEET_HEADERS, COLUMN_WIDTHS)
-        lines = list(sheet_lines(os_group, heading))
+        sheet = start_sheet(sheet_name(os_group.number), headers, widths)
+        lines = list(sheet_lines(os_group, heading, fields, columns))
         sheet.auto_filter.ref = f"A{HEADER_ROWS}:{last_column}{len(lines) + HEADER_ROWS}"
         for line in lines:
-            height = line_height(line)
+            height = line_height(line, widths)
             if line.kind == ACTION_ROW:
-                append(sheet, line.values, action_styles, COLUMN_WIDTHS, fills[line.status])
+                append(sheet, line.values, action_styles, widths, fills[line.status])
                 continue
             style = {OS_ROW: "Bande OS", OO_ROW: "Bande OO", EMPTY_ROW: "Sans action"}[line.kind]
-            if band_spills(line):
+            if band_spills(line, widths):
                 style += " sur une ligne"
-            append(sheet, line.values, [style] * len(line.values), COLUMN_WIDTHS, None, height)
+            append(sheet, line.values, [style] * len(line.values), widths, None, height)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

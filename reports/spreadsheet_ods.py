@@ -10,7 +10,6 @@ from reports.grouping import Objective, group_plan
 from reports.labels import SHEET_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET
 from reports.spreadsheet import (
     ACTION_ROW,
-    COLUMN_WIDTHS,
     EMPTY_ROW,
     FONT_SIZE,
     HEADER_ROWS,
@@ -23,11 +22,13 @@ from reports.spreadsheet import (
     SheetLine,
     band_spills,
     excel_column,
+    sheet_headers,
     sheet_lines,
     sheet_name,
+    sheet_widths,
     summary_lines,
 )
-from reports.table import STATUS_FILLS, TableHeading
+from reports.table import STATUS_FILLS, Fields, TableHeading, field_columns
 from reports.xml_text import clean
 from storage.actions import Action
 
@@ -76,9 +77,10 @@ def table_ods(
     actions: list[Action],
     heading: TableHeading | None = None,
     outline: Iterable[Objective] = (),
+    fields: Fields | None = None,
 ) -> bytes:
-    """The workbook as OpenDocument spreadsheet bytes; `heading` and `outline` as for
-    `table_xlsx`."""
+    """The workbook as OpenDocument spreadsheet bytes; `heading`, `outline` and `fields` as
+    for `table_xlsx`."""
     from odf import config as c  # heavy: loaded when this format is asked for
     from odf import number as n
     from odf import style as s
@@ -89,6 +91,8 @@ def table_ods(
     from reports.odfraw import RawXml  # imports odfpy, so it is loaded late too
 
     heading = heading or TableHeading()
+    columns = field_columns(actions, fields)
+    headers, widths = sheet_headers(columns), sheet_widths(columns)
     ods = OpenDocumentSpreadsheet()
     styles = ods.automaticstyles
 
@@ -194,9 +198,9 @@ def table_ods(
 
     def line_style(line: SheetLine) -> list[str]:
         if line.kind != ACTION_ROW:
-            return [bands[line.kind, not band_spills(line)]] * len(SHEET_HEADERS)
+            return [bands[line.kind, not band_spills(line, widths)]] * len(headers)
         text_name, time_name = tinted[line.status]
-        names = [text_name] * len(SHEET_HEADERS)
+        names = [text_name] * len(headers)
         names[TIMESTAMP_COLUMN] = time_name
         return names
 
@@ -212,10 +216,10 @@ def table_ods(
             width_styles[width] = style
         return width_styles[width]
 
-    def add_sheet(name, headers, widths, lines, line_styles=None):
+    def add_sheet(name, names, sizes, lines, line_styles=None):
         sheet = t.Table(name=name, stylename=sheet_style)
-        for index, width in enumerate(widths):
-            dated = headers is SHEET_HEADERS and index == TIMESTAMP_COLUMN
+        for index, width in enumerate(sizes):
+            dated = names[: len(SHEET_HEADERS)] == SHEET_HEADERS and index == TIMESTAMP_COLUMN
             default = timestamp_style if dated else wrap_style
             sheet.addElement(
                 t.TableColumn(stylename=column_style(width), defaultcellstylename=default)
@@ -228,7 +232,7 @@ def table_ods(
         title_row.addElement(title_cell)
         header_rows.addElement(title_row)
         header_row = t.TableRow()
-        for title in headers:
+        for title in names:
             header_cell = t.TableCell(valuetype="string", stylename=header_style)
             header_cell.addElement(tx.P(text=title))
             header_row.addElement(header_cell)
@@ -239,18 +243,18 @@ def table_ods(
 
     sheets = [(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS, summary_lines(actions), None)]
     for os_group in group_plan(actions, outline):
-        rows = list(sheet_lines(os_group, heading))
+        rows = list(sheet_lines(os_group, heading, fields, columns))
         lines = [line.values for line in rows]
         line_styles = [line_style(line) for line in rows]
         name = sheet_name(os_group.number)
-        sheets.append((name, SHEET_HEADERS, COLUMN_WIDTHS, lines, line_styles))
+        sheets.append((name, headers, widths, lines, line_styles))
     for sheet in sheets:
         add_sheet(*sheet)
 
     # Autofilter on every OS sheet: LibreOffice keeps one anonymous database range per sheet.
     ranges = t.DatabaseRanges()
-    for index, (name, headers, _, lines, _) in enumerate(sheets[1:], start=1):
-        last = f"{excel_column(len(headers) - 1)}{len(lines) + HEADER_ROWS}"
+    for index, (name, names, _, lines, _) in enumerate(sheets[1:], start=1):
+        last = f"{excel_column(len(names) - 1)}{len(lines) + HEADER_ROWS}"
         ranges.addElement(
             t.DatabaseRange(
                 name=f"__Anonymous_Sheet_DB__{index}",

@@ -17,11 +17,12 @@ from tests.conftest import LUC, NOW, REGISTRY
 from tests.test_table_for_print import outline
 
 HEADING = TableHeading("CPAS de Frameries", "PST 2019-2024", datetime(2026, 11, 24, 9, 30))
+#: Format -> the export of `actions` with their `fields` (storage.plan_fields.fields_of).
 EXPORTS = {
-    "xlsx": lambda actions: table_xlsx(actions, HEADING),
-    "ods": lambda actions: table_ods(actions, HEADING),
-    "csv": table_csv,
-    "md": table_md,
+    "xlsx": lambda actions, fields=None: table_xlsx(actions, HEADING, fields=fields),
+    "ods": lambda actions, fields=None: table_ods(actions, HEADING, fields=fields),
+    "csv": lambda actions, fields=None: table_csv(actions, fields),
+    "md": lambda actions, fields=None: table_md(actions, fields=fields),
 }
 #: What pilots write after an action's number: statuses, percentages, health, comments with
 #: the characters the formats escape (a pipe, quotes, a formula's "=").
@@ -69,10 +70,10 @@ def updated_example(updates) -> tuple:
 LM_CODES = [a.code for a in updated_example([])[1] if "LM" in a.pilots]
 
 
-def reimported(fmt: str, actions, folder):
+def reimported(fmt: str, actions, folder, fields=None):
     """The export in `fmt` read back and imported into an empty database."""
     path = folder / f"tableau.{fmt}"
-    path.write_bytes(EXPORTS[fmt](actions))
+    path.write_bytes(EXPORTS[fmt](actions, fields))
     parsed = parse_file(path)
     fresh = open_db(":memory:")
     report = import_plan(fresh, parsed)

@@ -20,16 +20,38 @@ DELIMITERS = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "ba
 
 
 def detect_delimiter(text: str) -> str:
-    """The separator on most of the first lines, then the most frequent one.
+    """The separator that reads the first rows as a table (most cells in rows of one same
+    width, quoted cells kept whole: a cell of several lines holding « 0,01 » says nothing),
+    then the one on most of the first lines, then the most frequent one.
 
     >>> detect_delimiter("N°|Intitulé, court|Pilote\\n1|École|LM"), detect_delimiter("a;b")
     ('|', ';')
     """
     sample = [line for line in text.splitlines()[:30] if line.strip()]
+    start = "\n".join(text.splitlines()[:200])
     return max(
         DELIMITERS,
-        key=lambda d: (sum(d in line for line in sample), sum(line.count(d) for line in sample)),
+        key=lambda d: (
+            _table_cells(start, d),
+            sum(d in line for line in sample),
+            sum(line.count(d) for line in sample),
+        ),
     )
+
+
+def _table_cells(text: str, delimiter: str) -> int:
+    """The most cells that rows of one same width (two cells or more) hold, among the first
+    30 rows read with `delimiter`."""
+    widths: dict[int, int] = {}
+    try:
+        for index, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
+            if index == 30:
+                break
+            if len(cells) > 1:
+                widths[len(cells)] = widths.get(len(cells), 0) + 1
+    except csv.Error:
+        return 0
+    return max((width * count for width, count in widths.items()), default=0)
 
 
 def parse_csv(text: str, delimiter: str | None = None) -> ParsedPST:

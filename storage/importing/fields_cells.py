@@ -158,8 +158,14 @@ def read_day(text: str) -> date | None:
         return None
 
 
+#: Between two items written on one line (the Markdown table, whose cells are one line): read
+#: as a line break.
+ONE_LINE = " • "
+
+
 def _lines(cell: str) -> list[str]:
-    return [line.strip() for line in cell.replace("\r", "\n").split("\n") if line.strip()]
+    cell = cell.replace("\r", "\n").replace(ONE_LINE.strip(), "\n")
+    return [line.strip() for line in cell.split("\n") if line.strip()]
 
 
 def _items(cell: str) -> list[str]:
@@ -332,9 +338,10 @@ FORMATS = {
 }
 
 
-def format_field(fields: ActionFields, name: str) -> str:
-    """The cell of field `name` ("budget"...) as the exports write it."""
-    return FORMATS[name](getattr(fields, name))
+def format_field(fields: ActionFields, name: str, separator: str = "\n") -> str:
+    """The cell of field `name` ("budget"...) as the exports write it; the items of a field
+    written one per line are separated by `separator` (ONE_LINE where a cell is one line)."""
+    return FORMATS[name](getattr(fields, name)).replace("\n", separator)
 
 
 # ---------------------------------------------------------------- a row's cells
