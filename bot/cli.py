@@ -25,6 +25,7 @@ from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shel
 from bot.teams.manifest import package
 from bot.web import add_publish
 from commands.catalogue import build_registry
+from commands.chat_import import report_text
 from commands.engine import Engine
 from commands.errors import UserError
 from commands.files import EVALUATION_FORMATS, ecomptes_file, evaluation_file, table_file
@@ -77,8 +78,7 @@ def cmd_import(args) -> int:
     except OSError as error:
         print(texts.CANNOT_READ.format(path=args.file, reason=error.strerror), file=sys.stderr)
         return 2
-    print(texts.IMPORTED_INTO.format(code=report.plan))
-    print(report.summary())
+    print(report_text(report))  # what the chat import's preview says too
     return 0
 
 

@@ -9,10 +9,12 @@ defines them.
 """
 
 from commands import (
+    chat_import,
     directory,
     exports,
     help,
     history,
+    legal_calendar,
     lists,
     plans,
     progress,
@@ -32,8 +34,8 @@ SECTIONS = (
     (texts.SECTION_UPDATING, (updates, progress, undo)),
     (texts.SECTION_REPORTS, (exports, publishing)),
     (texts.SECTION_DIRECTORY, (directory,)),
-    (texts.SECTION_PLANS, (plans,)),
-    (rhythm_texts.SECTION_RHYTHM, (rhythm,)),
+    (texts.SECTION_PLANS, (plans, chat_import)),
+    (rhythm_texts.SECTION_RHYTHM, (rhythm, legal_calendar)),
     (texts.SECTION_HELP, (help,)),
 )
 

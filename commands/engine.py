@@ -21,6 +21,10 @@ that room for PROPOSAL_MINUTES. Their next message decides: « oui », « ok »,
 `Message.confirmation` gesture: a reaction, a button) runs the lines as that person, in one
 transaction under the confirming event's id (a replayed confirmation is applied once); « non »
 drops it; anything else drops it and is handled as usual. A restart forgets every proposal.
+
+A file dropped in a room (`Message.attachment`) runs FILE_DROPPED (`!importer`,
+commands/chat_import.py) when it is in a direct chat or has a file name the import reads; any
+other file shared in a group room is not for the bot.
 """
 
 import logging
@@ -41,9 +45,19 @@ from commands.grammar_refusals import NearStatus
 from commands.proposals import PROPOSAL_MINUTES, Pending, Proposals
 from commands.registry import Command, Registry
 from commands.replies import fit, together
-from commands.types import Args, Context, Directory, Message, Organisation, Refused, Reply
+from commands.types import (
+    FILE_DROPPED,
+    Args,
+    Context,
+    Directory,
+    Message,
+    Organisation,
+    Refused,
+    Reply,
+)
 from storage import bookkeeping, held_posts, outbox, plans
 from storage.clock import now_utc
+from storage.pending_imports import importable
 from storage.plain_text import without_bidi
 from storage.plans import Plan
 from storage.transactions import transaction
@@ -145,6 +159,14 @@ class Engine:
             pending = self.proposals.take(key)  # any message of theirs drops it
             if pending is not None and answer:
                 reply = self._answer_proposal(message, pending, answer)
+            elif message.attachment is not None:
+                if not (message.direct or importable(message.attachment.name)):
+                    return None  # a file shared among colleagues, not for the bot
+                if message.event_id:
+                    prior = bookkeeping.handled_reply(self.db, message.event_id)
+                    if _answered(prior):
+                        return _stored(prior, message.event_id)
+                reply = self._run(message, (FILE_DROPPED,))
             elif message.confirmation:
                 reply = self._answered_now(
                     message, Reply(proposal_texts.NOTHING_PENDING, refused=True)

@@ -25,6 +25,21 @@ ADMIN, CODIR, PILOT, READER = "admin", "codir", "pilot", "reader"
 CODIR_ROOM = "codir"
 
 
+#: The command a file dropped in a room runs (commands/chat_import.py), the file in
+#: `Message.attachment`.
+FILE_DROPPED = "!importer"
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file someone dropped in a room: its name, its declared size and its bytes; `data` is
+    None when the transport did not fetch it (over the size limit, or the download failed)."""
+
+    name: str
+    size: int
+    data: bytes | None
+
+
 @dataclass(frozen=True)
 class Message:
     """A command as it arrived: who, what, where, its id, and the thread it belongs to."""
@@ -46,6 +61,8 @@ class Message:
     #: A gesture that confirms the sender's pending proposal (a 👍 reaction on it, a button):
     #: read as « oui », and answered only when a proposal is pending.
     confirmation: bool = False
+    #: A file dropped with the message: the engine runs FILE_DROPPED on it.
+    attachment: IncomingFile | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,8 @@ class Organisation:
     admin_type: str = "CPAS"  # AC (commune) or CPAS
     ins: str = "00000"
     exercise: int | None = None  # budget year of the eComptes export; default: this year
+    #: The day the Conseil was installed: the legal calendar (commands/legal_calendar.py).
+    installation: date | None = None
 
 
 @dataclass(frozen=True)
