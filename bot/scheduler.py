@@ -76,7 +76,10 @@ def rhythm_of(settings: Settings) -> schedule.Rhythm:
     """The configured rhythm, as the engine's schedule reads it."""
     config = settings.rhythm
     return schedule.Rhythm.from_config(
-        config, digest_time(config.digest), working_hours(config.working_hours)
+        config,
+        digest_time(config.digest),
+        working_hours(config.working_hours),
+        settings.organisation.installation,
     )
 
 

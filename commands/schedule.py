@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from commands import rhythm_texts
+from commands import legal_calendar, legal_texts, rhythm_texts
 from commands.access import effective_directory
 from commands.digest import digest_message
 from commands.formatting import esc
@@ -33,6 +33,7 @@ from storage import absences, held_posts, plans, sends
 from storage.actions import SILENT_AFTER_WEEKS
 
 DIGEST, REMINDER, GROUPED = "digest", "reminder", "grouped"
+LEGAL = legal_calendar.LEGAL
 #: When there was no digest before, the first one tells this far back.
 FIRST_DIGEST_DAYS = 7
 
@@ -58,13 +59,19 @@ class Rhythm:
     conseil: tuple[date, ...] = ()
     #: CODIR posts: "each" as they happen, or "grouped" once per quarter hour.
     codir_posts: str = "each"
+    #: The Conseil's installation day (`[organisation] installation`): the legal calendar.
+    installation: date | None = None
 
     @classmethod
     def from_config(
-        cls, config, digest: tuple[int, time] | None, hours: tuple[time, time]
+        cls,
+        config,
+        digest: tuple[int, time] | None,
+        hours: tuple[time, time],
+        installation: date | None = None,
     ) -> "Rhythm":
         """From a RhythmConfig-like object and its two parsed texts (`digest_time(...)`,
-        `working_hours(...)` in bot/config.py)."""
+        `working_hours(...)` in bot/config.py), and the Conseil's installation day."""
         return cls(
             timezone=config.timezone,
             digest_day=digest[0] if digest else None,
@@ -78,6 +85,7 @@ class Rhythm:
             holiday_country=config.skip_holidays,
             conseil=tuple(sorted(getattr(config, "conseil", ()))),
             codir_posts=getattr(config, "codir_posts", "each"),
+            installation=installation,
         )
 
     @property
@@ -115,6 +123,7 @@ def due(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[Outgoin
     if reminders_allowed(db, rhythm, now):
         found += reminders(db, rhythm, directory, now)
     found += grouped_posts(db, rhythm, now)
+    found += legal(db, rhythm, directory, now)
     already = sends.recorded(db, [o.key for o in found])
     return [o for o in found if o.key not in already]
 
@@ -201,6 +210,33 @@ def _chunks(lines: list[tuple[str, str]], size: int) -> list[list[tuple[str, str
         chunks[-1].append((text, html))
         length = [length[0] + len(text) + 1, length[1] + len(html) + 5]
     return chunks
+
+
+# ---------------------------------------------------------------- the legal calendar
+
+
+def legal(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[Outgoing]:
+    """The legal calendar's notices due at `now`, on a working day within working hours (a
+    pause of the reminders does not hold them: they are the DG's)."""
+    local = now.astimezone(rhythm.zone)
+    if quiet_day(rhythm, local.date()) or not rhythm.work_start <= local.time() < rhythm.work_end:
+        return []
+    notices = legal_calendar.legal_notices(
+        db, rhythm.installation, local.date(), rhythm.silent_after_weeks, directory.admins
+    )
+    return [
+        Outgoing(
+            key=notice.key,
+            kind=LEGAL,
+            recipient=notice.recipient,
+            label=legal_texts.LABEL,
+            text=notice.text,
+            html=notice.html,
+            mentions=() if notice.recipient == CODIR_ROOM else (notice.recipient,),
+            at=now,
+        )
+        for notice in notices
+    ]
 
 
 # ---------------------------------------------------------------- reminders
