@@ -189,6 +189,42 @@ def record_deadline(
     return entry
 
 
+def record_field(
+    db: sqlite_utils.Database,
+    number: int,
+    who: str,
+    *,
+    kind: str,
+    value: str,
+    at: datetime,
+    old_value: str | None = None,
+    source_id: str | None = None,
+) -> dict:
+    """Append the entry of a change to an action's fields (storage/plan_fields.py writes the
+    field in the same transaction); the status and progress stay as they are."""
+    current = db.execute(
+        "select status, progress from actions where number = ?", [number]
+    ).fetchone()
+    if current is None:
+        raise KeyError(number)
+    status, progress = current
+    entry = _append(
+        db,
+        number,
+        who,
+        kind,
+        at,
+        status=(status, status),
+        progress=(progress, progress),
+        comment=None,
+        value=value,
+        old_value=old_value,
+        source_id=source_id,
+    )
+    db.execute("update actions set updated_at = ? where number = ?", [entry["at"], number])
+    return entry
+
+
 def last_undoable(db: sqlite_utils.Database, who: str, number: int | None = None) -> list[dict]:
     """The entries of `who`'s latest command not undone yet (several for a grouped !maj); of
     action `number` only when given."""

@@ -184,5 +184,31 @@ KIND_LABELS = {
     IMPORT: "import",
     UNDO: "annulation",
 }
+#: What the chat says of an action's fields (storage/plan_fields.py): a named indicator's
+#: value, an indicator defined, a budget line, ODD tags, mandataires, a decision, a synergy.
+MEASURE, INDICATOR_SET, BUDGET, ODD, MANDATARY, DECISION, SYNERGY = (
+    "measure",
+    "indicator_set",
+    "budget",
+    "odd",
+    "mandatary",
+    "decision",
+    "synergy",
+)
+KIND_LABELS.update(
+    {
+        MEASURE: "indicateur",
+        INDICATOR_SET: "indicateur défini",
+        BUDGET: "budget",
+        ODD: "ODD",
+        MANDATARY: "mandataire",
+        DECISION: "décision",
+        SYNERGY: "synergie",
+    }
+)
+#: The field kinds (their entry's `value` says what was set).
+FIELD_KINDS = (MEASURE, INDICATOR_SET, BUDGET, ODD, MANDATARY, DECISION, SYNERGY)
+#: Kinds only an admin sets, so only an admin undoes.
+ADMIN_KINDS = frozenset({DEADLINE, INDICATOR_SET, BUDGET, MANDATARY, DECISION})
 #: The kinds of entries a person may undo (not imports, not undos).
-UNDOABLE = (STATUS_CHANGE, NOTE, INDICATOR, HEALTH, DEADLINE)
+UNDOABLE = (STATUS_CHANGE, NOTE, INDICATOR, HEALTH, DEADLINE, *FIELD_KINDS)
