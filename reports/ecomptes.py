@@ -9,6 +9,10 @@ described where it is read back: `storage/importing/ecomptes.py`. How our action
 - Description holds what has no field of its own: full title when the Libelle was cut,
   indicators, deadline text and health, one "Label : value" line each (read back by
   storage.importing.parse_ecomptes). RemarqueStatut holds the last comment. ETP is unknown: 0.
+- An action's fields (`fields`, storage.plan_fields.fields_of): its synergies are its Plans,
+  one Plan each; indicators with target and values, budget lines, ODD, mandataires and
+  decisions have no place in the schema and are Description lines, one item each
+  (FIELD_LABELS; a mandataire known by name cannot fill Mandataire, which wants a civility).
 - OS and OO take their dates, progress (mean of their live actions) and status from their
   actions. Volets: "interne", "externe", and one without volet for OS that have none.
 
@@ -17,6 +21,7 @@ references (&#8211;).
 """
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 
@@ -24,6 +29,8 @@ from reports.grouping import group_plan
 from reports.xml_text import clean
 from storage.actions import Action
 from storage.importing.ecomptes import (
+    FIELD_LABELS,
+    GENERATOR,
     LABEL_DEADLINE,
     LABEL_FULL_TITLE,
     LABEL_HEALTH,
@@ -32,13 +39,15 @@ from storage.importing.ecomptes import (
     SCHEMA_FILE,
     SCHEMA_VERSION,
     STATUS_CODES,
+    SYNERGY_WITHOUT_PLAN,
     EcomptesError,
     parse_xml,
 )
+from storage.importing.fields_cells import format_field, format_synergies
+from storage.plan_fields import EMPTY, ActionFields
 from storage.progress import check_status, effective_progress
 from storage.vocabulary import ABANDONED, BLOCKED, ON_HOLD
 
-GENERATOR = "pst-bot"
 ENCODING = "ISO-8859-1"
 LIBELLE_MAX = 255
 
@@ -56,13 +65,16 @@ def ecomptes_xml(
     pst_id: str,
     version: str = SCHEMA_VERSION,
     description: str,
+    fields: Mapping[int, ActionFields] | None = None,
 ) -> bytes:
     """The plan as an eComptes XML file (ISO-8859-1 bytes), valid against the 201805V1 schema.
 
     `ins` is the INS code of the commune ("53020"), `admin_type` "AC" (commune) or "CPAS",
     `exercise` the budget year, `pst_id` our identifier of the plan (<= 40 characters),
-    `version` the schema version (only "201805V1" exists), `description` the PST's title.
+    `version` the schema version (only "201805V1" exists), `description` the PST's title,
+    `fields` each action's (by number: storage.plan_fields.fields_of).
     """
+    fields = fields or {}
     if admin_type not in ("AC", "CPAS"):
         raise ValueError(f"Type d'administration inconnu : {admin_type!r} (AC ou CPAS)")
     if not str(ins).strip().isdigit():
@@ -132,19 +144,21 @@ def ecomptes_xml(
                 )
                 action_list = ET.SubElement(oo_node, "Actions")
                 for action in oo_group.actions:
+                    own = fields.get(action.number, EMPTY)
                     element(
                         action_list,
                         "Action",
                         f"ACT-{action.code}",
                         title=action.title,
                         actions=[action],
-                        extra_lines=_action_lines(action),
+                        extra_lines=[*_action_lines(action), *_field_lines(own)],
                         start=action.start,
                         end=action.end,
                         status=_status_code(action),
                         progress=_action_progress(action),
                         pilots=action.pilots_text,
                         remark=action.last_comment,
+                        plans=_plans(own),
                     )
     if len(volets) == 0:  # the schema wants at least one Volet, even for an empty plan
         element(volets, "Volet", "VOLET-AUCUN", title=VOLETS[None], actions=[])
@@ -164,6 +178,7 @@ def _fill(
     progress=None,
     pilots="",
     remark=None,
+    plans=(),
 ):
     """Writes the ElementBaseInfo fields; an OS, OO or Volet derives them from its actions."""
     title = " ".join(clean(title).split())
@@ -190,7 +205,9 @@ def _fill(
     ET.SubElement(node, "TauxAvancement").text = str(progress or 0)
     _description(node, "RemarqueStatut", remark or "")
     ET.SubElement(node, "ETP").text = "0"
-    ET.SubElement(node, "Plans")
+    plan_list = ET.SubElement(node, "Plans")
+    for plan in plans:
+        ET.SubElement(plan_list, "Plan").text = clean(plan)
     ET.SubElement(node, "Partenaires")
 
 
@@ -246,6 +263,24 @@ def _action_lines(action: Action) -> list[str]:
         if value:
             lines.append(f"{label} : {' '.join(str(value).split())}")
     return lines
+
+
+def _field_lines(fields: ActionFields) -> list[str]:
+    """The fields without a place in the schema, one labelled line per item (ODD: one line)."""
+    lines = []
+    for label, cell in FIELD_LABELS.items():
+        name = "indicators" if cell == "indicator_fields" else cell
+        items = fields.mandataries if name == "mandataries" else format_field(fields, name)
+        for item in items.splitlines() if isinstance(items, str) else items:
+            lines.append(f"{label} : {' '.join(item.split())}")
+    return lines
+
+
+def _plans(fields: ActionFields) -> list[str]:
+    """The action's synergies as its Plans: « commune:5.1.4 », « synergie »."""
+    return [
+        format_synergies([s]) if s.partner_plan else SYNERGY_WITHOUT_PLAN for s in fields.synergies
+    ]
 
 
 # ---------------------------------------------------------------- validating

@@ -12,6 +12,14 @@ DateDebut?, DateFin?, Description, Statut, Responsable?, Mandataire?, Departemen
 TauxAvancement (0-100), RemarqueStatut, ETP, Plans, Partenaires; attributes ElementId and
 Exercice.
 
+An action's fields (storage/plan_fields.py) go where the schema has a place: its synergies
+are its Plans (one Plan each, « commune:5.1.4 », « synergie » when no plan is named). The
+schema has none for indicators with targets and values, budget lines, ODD, decisions, nor
+for a mandataire known by name only (Mandataire wants a civility, first name, phone and
+e-mail): they are labelled Description lines, one item each, written in the grammar of
+`fields_cells.py` (« Budget : 2026 : 15 000 € ordinaire (SPW) »). A Mandataire element from
+another tool is read as a mandataire's name. `read_plan` gives the plan with its fields.
+
     >>> from reports.ecomptes import ecomptes_xml
     >>> from storage.actions import list_actions
     >>> data = ecomptes_xml(list_actions(db, plan_id), ins="53020", admin_type="CPAS",
@@ -31,12 +39,16 @@ from datetime import date
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+from storage.importing.fields_cells import FIELDS, read_fields
 from storage.importing.messages import MESSAGES
-from storage.importing.model import MAX_FILE_BYTES
+from storage.importing.model import MAX_FILE_BYTES, ParsedPST, plan_from_rows
 from storage.importing.safe_xml import EVERYTHING, iter_xml
+from storage.plan_fields import EMPTY
 from storage.vocabulary import ABANDONED, BLOCKED, DONE, IN_PROGRESS, NOT_STARTED, ON_HOLD
 
 SCHEMA_VERSION = "201805V1"
+#: The Generateur of the files we write (reports/ecomptes.py).
+GENERATOR = "pst-bot"
 SCHEMA_FILE: Traversable = resources.files("storage") / "data" / "ecomptes-pst-201805V1.xsd"
 
 STATUS_CODES = {
@@ -56,7 +68,18 @@ LABEL_FULL_TITLE = "Intitulé complet"
 LABEL_INDICATORS = "Indicateurs"
 LABEL_DEADLINE = "Échéance"
 LABEL_HEALTH = "Santé"
-_LABELS = (LABEL_FULL_TITLE, LABEL_INDICATORS, LABEL_DEADLINE, LABEL_HEALTH)
+#: An action's fields that have no place in the schema: label -> the cell (fields_cells.py)
+#: its lines make, one item a line (ODD: one line « 3, 11 »).
+FIELD_LABELS = {
+    "Indicateur chiffré": "indicator_fields",
+    "Budget": "budget",
+    "ODD": "odd",
+    "Mandataire": "mandataries",
+    "Décision": "decisions",
+}
+#: The Plan of a synergy with the other institution, no plan named.
+SYNERGY_WITHOUT_PLAN = "synergie"
+_LABELS = (LABEL_FULL_TITLE, LABEL_INDICATORS, LABEL_DEADLINE, LABEL_HEALTH, *FIELD_LABELS)
 _LINE = re.compile(rf"^({'|'.join(_LABELS)}) : (.*)$")
 #: Elements a file may hold: an action has about thirty, a PST a few hundred actions.
 MAX_ELEMENTS = 200_000
@@ -83,14 +106,41 @@ def parse_xml(data: bytes) -> ET.Element:
     return root
 
 
+def read_plan(data: bytes) -> ParsedPST:
+    """An eComptes file as a plan, each action with its fields (`plan_from_rows`, then the
+    fields of each row); an item not understood is left out and named in the warnings.
+
+    A file we wrote gives every field (a field it does not write is empty); another tool's
+    gives those it holds, the import leaves the others as they are."""
+    warnings: list[str] = []
+    root = parse_xml(data)
+    rows = _rows(root, warnings)
+    plan = plan_from_rows(rows)
+    ours = (root.findtext("Identifiants/Generateur") or "").strip() == GENERATOR
+    given = {name for row in rows for name in FIELDS if getattr(row["fields"], name)}
+    plan.actions = [
+        action.model_copy(update={"fields": rows[action.line - 1]["fields"]})
+        for action in plan.actions
+    ]
+    plan.fields_given = [name for name in FIELDS if ours or name in given]
+    plan.warnings.extend(warnings)
+    return plan
+
+
 def parse_ecomptes(data: bytes) -> list[dict]:
     """Rows named like an `Action`'s fields ("number" the printed code) from an eComptes PST file.
 
     Reads files from other tools too: objectives without our "OS-1"/"OO-1.1"/"ACT-3"
     identifiers are numbered in document order, and missing optional fields become None.
-    Call reports.validate_ecomptes first to refuse files that do not follow the schema.
+    Call reports.validate_ecomptes first to refuse files that do not follow the schema;
+    `read_plan` reads the actions' fields too.
     """
-    root = parse_xml(data)
+    return _rows(parse_xml(data))
+
+
+def _rows(root: ET.Element, warnings: list[str] | None = None) -> list[dict]:
+    """The rows; with `warnings`, each with its "fields" (what is not understood in them is
+    named in `warnings`)."""
     if root.tag != "dataroot" or root.find("PST/Volets") is None:
         raise EcomptesError("Ce fichier n'est pas un PST eComptes (dataroot/PST/Volets manquant).")
 
@@ -118,6 +168,8 @@ def parse_ecomptes(data: bytes) -> list[dict]:
                         "number": _code(_number_from_id(action_node, "ACT") or str(action_count)),
                     }
                     row.update(_action_fields(action_node))
+                    if warnings is not None:
+                        row["fields"] = _plan_fields(action_node, action_count, warnings)
                     rows.append(row)
     return rows
 
@@ -143,12 +195,33 @@ def _number_from_id(node, prefix: str) -> str | None:
 
 
 def _described(node) -> dict[str, str]:
-    fields = {}
+    """The labelled lines of the Description; a label said on several lines (a budget line
+    each) keeps them all, one a line."""
+    fields: dict[str, str] = {}
     for line in (node.findtext("Description/Valeur") or "").splitlines():
         match = _LINE.match(line.strip())
         if match:
-            fields[match.group(1)] = match.group(2).strip()
+            label, value = match.group(1), match.group(2).strip()
+            if label in FIELD_LABELS and label in fields:
+                value = f"{fields[label]}\n{value}"
+            fields[label] = value
     return fields
+
+
+def _plan_fields(node, index: int, warnings: list[str]):
+    """The action's fields: its labelled lines, its Plans (synergies), another tool's
+    Mandataire; `index` (the action's place in the file) names it in a warning."""
+    described = _described(node)
+    record = {cell: described.get(label, "") for label, cell in FIELD_LABELS.items()}
+    if not record["mandataries"] and node.find("Mandataire") is not None:
+        record["mandataries"] = " ".join(
+            (node.findtext(f"Mandataire/{tag}") or "").strip() for tag in ("Prenom", "Nom")
+        ).strip()
+    plans = [(plan.text or "").strip() for plan in node.iterfind("Plans/Plan")]
+    record["synergies"] = "\n".join(
+        "oui" if plan == SYNERGY_WITHOUT_PLAN else plan for plan in plans if plan
+    )
+    return read_fields(record, index, warnings) if any(record.values()) else EMPTY
 
 
 def _title(node) -> str:
