@@ -300,3 +300,24 @@ def test_a_file_without_a_fields_column_keeps_the_field():
 
     assert report.changed == 0
     assert fields_of(db, [number])[number].budget == (BudgetLine(2026, 100),)
+
+
+def test_a_number_of_thousands_of_digits_is_no_amount():
+    (found,), warnings = fields(
+        ["Budget", "Indicateurs chiffrés"], ["2026 : " + "9" * 5000, "x : 1"]
+    )
+
+    assert found.budget == ()
+    assert found.indicators == (Indicator("x", None, 1),)
+    assert len(warnings) == 1 and warnings[0].startswith("Ligne 2 : ligne de budget « 2026 : 999")
+
+
+@pytest.mark.parametrize(
+    "cell", ["0000 : 100", "x : 1 (atteint 3 en 0000)", "x : 1 (atteint 3 le 31/02/2026)"]
+)
+def test_a_year_or_a_day_that_is_none_is_named(cell):
+    header = "Budget" if cell.startswith("0") else "Indicateurs chiffrés"
+    (found,), warnings = fields([header], [cell])
+
+    assert found.budget == found.indicators == ()
+    assert len(warnings) == 1

@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import pytest
+import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -126,7 +127,7 @@ plans = st.lists(
 )
 
 
-def loaded(plan) -> "sqlite_utils.Database":  # noqa: F821
+def loaded(plan) -> sqlite_utils.Database:
     """A database holding `plan` (built as an import would build it)."""
     builder = PlanBuilder()
     builder.fields_given = set(FIELDS)

@@ -133,6 +133,10 @@ def format_amount(value: float) -> str:
     return f"{sign}{grouped}{',' + decimals if decimals else ''}"
 
 
+#: No indicator nor budget reaches a million billion: a longer number is a damaged cell.
+LARGEST = 1e15
+
+
 def read_number(text: str) -> float | None:
     """ "15 000" -> 15000.0, "12,5" -> 12.5, "1.500" -> 1500.0; None for anything else."""
     text = text.strip()
@@ -140,7 +144,8 @@ def read_number(text: str) -> float | None:
         return None
     if re.fullmatch(r"-?\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?", text):
         text = re.sub(r"[ \u00a0\u202f.]", "", text)
-    return float(text.replace(",", "."))
+    number = float(text.replace(",", "."))
+    return number if abs(number) < LARGEST else None  # thousands of digits: no amount
 
 
 def format_day(day: date) -> str:
@@ -161,6 +166,11 @@ def read_day(text: str) -> date | None:
 #: Between two items written on one line (the Markdown table, whose cells are one line): read
 #: as a line break.
 ONE_LINE = " • "
+
+
+def read_year(text: str) -> int | None:
+    """ "2026" -> 2026; None for what is no year of a plan (« 0000 », « 26 »)."""
+    return int(text) if re.fullmatch(r"(?:19|20|21)\d\d", text.strip()) else None
 
 
 def _lines(cell: str) -> list[str]:
@@ -195,6 +205,8 @@ def read_indicator(line: str) -> Indicator | None:
         found = _GOAL.match(goal.strip())
         if found["target"]:
             target = read_number(found["target"])
+            if target is None:
+                return None
         unit = found["unit"].strip() or None
     return Indicator(name, unit, target, values)
 
@@ -203,8 +215,10 @@ def _measure(text: str) -> Measure | None:
     found = _MEASURE.match(text.strip())
     if not found:
         return None
-    day = read_day(found["day"]) if found["day"] else date(int(found["year"]), 12, 31)
-    return Measure(day, read_number(found["value"])) if day else None
+    year = read_year(found["year"]) if found["year"] else None
+    day = read_day(found["day"]) if found["day"] else year and date(year, 12, 31)
+    value = read_number(found["value"])
+    return Measure(day, value) if day and value is not None else None
 
 
 def format_indicators(indicators) -> str:
@@ -237,14 +251,15 @@ def read_budget_line(
     found = _BUDGET.match(line.strip())
     if not found:
         return None
-    said_year = int(found["year"]) if found["year"] else year
-    if said_year is None:
+    said_year = read_year(found["year"]) if found["year"] else year
+    amount = read_number(found["amount"])
+    if said_year is None or amount is None:
         return None
     said_kind = fold(found["kind"] or "")
     if said_kind:
         kind = EXTRAORDINARY if said_kind.startswith("extra") else ORDINARY
     said_funding = (found["funding"] or "").strip() or funding
-    return BudgetLine(said_year, read_number(found["amount"]), kind or ORDINARY, said_funding)
+    return BudgetLine(said_year, amount, kind or ORDINARY, said_funding)
 
 
 def format_budget(lines) -> str:
@@ -416,8 +431,8 @@ def _year(cell: str, warn: _Warner) -> int | None:
     cell = cell.strip()
     if not cell or fold(cell) in _NONE_WORDS:
         return None
-    if re.fullmatch(r"\d{4}", cell):
-        return int(cell)
+    if found := read_year(cell):
+        return found
     warn("year", cell)
     return None
 
