@@ -311,6 +311,9 @@ class AccessConfig(_Section):
     #: Rooms the bot serves: room ids ("!abc:example.org") or whole servers ("*:example.org").
     #: Empty: every room an allowed inviter brought it into.
     allowed_rooms: list[str] = Field(default_factory=list)
+    #: What a pilot's update only asks for, until an admin's `!valider`: a suspension, an
+    #: abandon, a deadline (a pilot's deadline is always a request: `!report`, `!demande`).
+    validate: list[Literal["abandon", "suspend", "echeance"]] = Field(default_factory=list)
 
 
 class Settings(_Section):
@@ -341,6 +344,7 @@ class Settings(_Section):
             codir=set(self.access.codir),
             links=self.pilot_links(),
             plan_links=self.plan_pilot_links(),
+            validate=frozenset(self.access.validate),
         )
 
 

@@ -20,6 +20,8 @@ from commands import (
     progress,
     publishing,
     reading,
+    requests,
+    requests_texts,
     rhythm,
     rhythm_texts,
     risks,
@@ -32,6 +34,7 @@ from commands.registry import Registry, declared_in
 SECTIONS = (
     (texts.SECTION_READING, (reading, risks, lists, history)),
     (texts.SECTION_UPDATING, (updates, progress, undo)),
+    (requests_texts.SECTION, (requests,)),
     (texts.SECTION_REPORTS, (exports, publishing)),
     (texts.SECTION_DIRECTORY, (directory,)),
     (texts.SECTION_PLANS, (plans, chat_import)),

@@ -188,6 +188,9 @@ class Directory:
     plan_links: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     #: The plan whose pilots this directory knows (`for_plan`); None: the shared ones.
     plan: str | None = None
+    #: What a pilot's update only asks the DG for (`[access] validate`): "abandon",
+    #: "suspend", "echeance"; the DG's `!valider` applies it (commands/requests.py).
+    validate: frozenset[str] = frozenset()
 
     def for_plan(self, code: str | None) -> "Directory":
         """This directory as the plan `code` sees it: its own pilots, or the shared ones.

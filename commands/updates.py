@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from commands import texts
+from commands import requests, texts
 from commands.access import PILOTS_OF_CHANGED_ACTIONS
 from commands.arguments import Param, Reading, limited, lookup_action, plan_of
 from commands.errors import MissingArgument, Proposal, UserError
@@ -121,6 +121,8 @@ def _apply_one(ctx: Context, named: Action, change: Part) -> tuple[str, Post | N
         )
     if not unchanged and after[0] != action.status:
         _require_reason(action, after[0], change.comment)
+        if _validated_by_the_dg(ctx, after[0]):
+            return requests.status_request(ctx, action, after[0], change.comment)
     move = ""
     if not unchanged or not (quiet or new_health):
         # A health said with its reason keeps the reason on the health entry alone.
@@ -153,6 +155,12 @@ def _apply_one(ctx: Context, named: Action, change: Part) -> tuple[str, Post | N
     if change.comment:
         line += texts.UPDATE_COMMENT.format(comment=shorten(change.comment, 80))
     return line, _post(ctx, action, change, moved=not unchanged, new_health=new_health)
+
+
+def _validated_by_the_dg(ctx: Context, status: str) -> bool:
+    """A pilot's suspension or abandon that `[access] validate` makes a request."""
+    kind = requests.KIND_OF_STATUS.get(status)
+    return kind in ctx.directory.validate and not ctx.user.is_admin
 
 
 def _require_reason(action: Action, status: str, comment: str | None) -> None:

@@ -436,6 +436,42 @@ def plan_fields(db: sqlite_utils.Database) -> None:
     db["synergies"].create_index(["action_number"])
 
 
+def requests_for_the_dg(db: sqlite_utils.Database) -> None:
+    """Every kind of request a pilot makes to the DG (storage/requests.py), not only a later
+    deadline: « ce n'est pas moi », a new action in an OO, a suspension or an abandon; who
+    decided and what they answered. The deadline requests already kept are the first rows."""
+    db["requests"].create(
+        {
+            "id": int,
+            "plan_id": int,
+            "action_number": int,
+            "oo_number": str,
+            "kind": str,
+            "who": str,
+            "at": str,
+            "wanted": str,
+            "reason": str,
+            "source_id": str,
+            "decided_at": str,
+            "decided_by": str,
+            "decision": str,
+            "answer": str,
+        },
+        pk="id",
+        foreign_keys=[("action_number", "actions", "number")],
+        not_null={"kind", "who", "at"},
+    )
+    db.execute(
+        "insert into requests (id, plan_id, action_number, kind, who, at, wanted, reason,"
+        " source_id, decided_at, decision)"
+        " select r.id, a.plan_id, r.action_number, 'echeance', r.who, r.at, r.wanted, r.reason,"
+        " r.source_id, r.decided_at, r.decision"
+        " from deadline_requests r left join actions a on a.number = r.action_number"
+    )
+    db["deadline_requests"].drop()
+    db["requests"].create_index(["decided_at", "plan_id"])
+
+
 #: Each step with the version the database is at once it has run, in the order they run.
 STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, plan_and_history),
@@ -451,6 +487,7 @@ STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (11, evaluation_texts),
     (12, pending_imports),
     (13, plan_fields),
+    (14, requests_for_the_dg),
 ]
 
 #: The version a database is at once every step has run.

@@ -270,3 +270,19 @@ def test_held_posts_step_starts_an_empty_table_and_keeps_the_plan():
     assert schema_version(db) == 9
     assert db["held_posts"].count == 0
     assert rows(db, "select pilot from action_pilots where action_number = 29") == [("SV",)]
+
+
+def test_requests_step_keeps_the_deadline_requests_as_the_first_requests():
+    db = at_version(13)
+    one_plan_after_several_plans(db)
+    db.execute(
+        "insert into deadline_requests (action_number, who, at, wanted, reason)"
+        " values (29, ?, '2025-03-14T09:30:00+00:00', '2027', 'marché relancé')",
+        [SYLVIE],
+    )
+    upgrade(db, to=14)
+    assert schema_version(db) == 14
+    assert not db["deadline_requests"].exists()
+    assert rows(
+        db, "select id, plan_id, action_number, kind, who, wanted, reason, decided_at from requests"
+    ) == [(1, 1, 29, "echeance", SYLVIE, "2027", "marché relancé", None)]
