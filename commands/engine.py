@@ -68,6 +68,13 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 20_000
 #: Most lines a grouped command (one !maj per line) may hold.
 MAX_LINES = 50
+def takes_file(message: Message) -> bool:
+    """Whether a file dropped with `message` is for the bot (the transports ask before they
+    download it): in a direct chat any file, in a group room one the import reads."""
+    dropped = message.attachment
+    return dropped is not None and (message.direct or importable(dropped.name))
+
+
 def _storable(text: str | None) -> str:
     """`text` as it can be stored: lone surrogates as "?", bidi controls removed."""
     return without_bidi((text or "").encode("utf-8", "replace").decode("utf-8"))
@@ -160,7 +167,7 @@ class Engine:
             if pending is not None and answer:
                 reply = self._answer_proposal(message, pending, answer)
             elif message.attachment is not None:
-                if not (message.direct or importable(message.attachment.name)):
+                if not takes_file(message):
                     return None  # a file shared among colleagues, not for the bot
                 if message.event_id:
                     prior = bookkeeping.handled_reply(self.db, message.event_id)

@@ -41,6 +41,7 @@ from nio.exceptions import EncryptionError, LocalProtocolError
 
 from bot.delivery import answer, mark_delivered
 from bot.matrix import texts
+from bot.matrix.downloads import FILE_EVENTS, dropped_file
 from bot.matrix.quotes import without_quotes
 from bot.matrix.rooms import RoomPolicy
 from bot.matrix.send import Sender, SendFailed
@@ -233,6 +234,9 @@ class Router:
             room = self.client.rooms.get(room_id)
             if isinstance(event, ReactionEvent):
                 incoming = self._reaction(room_id, event)
+            elif isinstance(event, FILE_EVENTS):  # a plan to import (bot/matrix/downloads.py)
+                name = display_name(room, event.sender)
+                incoming = await dropped_file(self.client, room_id, event, room, sender_name=name)
             else:
                 asked = (getattr(event, "sender", ""), room_id) in self._questions
                 incoming = incoming_command(room_id, event, self.client.user_id, room, asked)

@@ -9,6 +9,7 @@ sees and can wait for the bot's answer to one of its commands.
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 import uuid
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from nio import (
     RoomMessagesResponse,
     RoomSendResponse,
     SyncResponse,
+    UploadResponse,
 )
 
 from .synapse import Homeserver, unique_name
@@ -137,6 +139,30 @@ class Chat:
         )
         assert isinstance(sent, RoomSendResponse), sent
         return sent.event_id
+
+    async def send_file(self, room_id: str, name: str, data: bytes, mimetype: str) -> str:
+        """Upload `data` and drop it in the room as an m.file named `name` (encrypted in an
+        encrypted room, as Element does)."""
+        encrypted = self.client.rooms[room_id].encrypted
+        uploaded, keys = await self.client.upload(
+            io.BytesIO(data),
+            content_type=mimetype,
+            filename=name,
+            encrypt=encrypted,
+            filesize=len(data),
+        )
+        assert isinstance(uploaded, UploadResponse), uploaded
+        content = {
+            "msgtype": "m.file",
+            "body": name,
+            "filename": name,
+            "info": {"size": len(data), "mimetype": mimetype},
+        }
+        if encrypted:
+            content["file"] = {**keys, "url": uploaded.content_uri}
+        else:
+            content["url"] = uploaded.content_uri
+        return await self.send(room_id, content=content)
 
     async def send_event(self, room_id: str, event_type: str, content: dict) -> str:
         """Send `content` exactly as given, even in an encrypted room (nio's room_send would
