@@ -1,10 +1,13 @@
 """A plan file an admin dropped in a room, kept until « !importer confirmer » (at most
 KEPT_MINUTES), then deleted: applied, cancelled or expired, the file is not kept.
 
-    >>> put(db, "!room", "@dg:x", plan_id=1, file_name="pst.csv", data=b"...", at=now)
-    >>> pending = take(db, "!room", "@dg:x")     # the row is deleted; None when nothing waits
-    >>> pending.expired(now + timedelta(minutes=31))
-    True
+    >>> from datetime import UTC, datetime, timedelta
+    >>> now = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+    >>> put(db, "!room", "@dg:x", plan_id=plan_id, file_name="pst.csv", data=b"...", at=now)
+    1
+    >>> pending = take(db, "!room", "@dg:x")     # deleted from the store; None when none waits
+    >>> pending.file_name, pending.expired(now + timedelta(minutes=31))
+    ('pst.csv', True)
 
 One file waits per person and room: a new one replaces the earlier. Writes are plain SQL, in the
 caller's transaction (the engine's, with the command's event id). Reading the file's bytes is
