@@ -7,11 +7,12 @@ bot/teams/bot.py loads it without the SDK's import-time side effects).
 A message: our tenant only; the bot's mention removed; the sender identified (bot/teams/auth.py);
 the engine run in the database worker; the reply sent as markdown in the same conversation
 (files as consent cards in a personal chat, as signed links elsewhere); the command's CODIR
-posts sent to the CODIR channel; then the command marked delivered. A reminder card's button
-(an `adaptiveCard/action` invoke, bot/teams/cards.py) goes the same way, as if the pilot had
-typed its command in that chat; the card shows the reply too. A reply proposing something
-(`Reply.proposal`) is a card with « Oui, enregistrer » / « Non »: the click is the clicker's
-« oui » (`Message.confirmation`) or « non », keyed on the invoke's id like any command.
+posts sent to the CODIR channel; then the command marked delivered. A file sent with it (a
+plan to import) is fetched first from its trusted host (bot/teams/downloads.py). A reminder
+card's button (an `adaptiveCard/action` invoke, bot/teams/cards.py) goes the same way, as if
+the pilot had typed its command in that chat; the card shows the reply too. A reply proposing
+something (`Reply.proposal`) is a card with « Oui, enregistrer » / « Non »: the click is the
+clicker's « oui » (`Message.confirmation`) or « non », keyed on the invoke's id like any command.
 
 Exactly once. Handlers run inside Teams' HTTP request. The engine records each activity by its
 conversation and id ("teams:<conversation>:<id>", `activity_key`: an id is unique only within
@@ -69,10 +70,12 @@ from bot.teams.cards import (
     proposal_card,
     reminder_card,
 )
+from bot.teams.downloads import FileHosts, fetch, file_offered
 from bot.teams.files import FileShelf, upload
 from bot.teams.trust import ServiceUrlRefused, ServiceUrls
 from commands import texts as engine_texts
-from commands.types import CODIR_ROOM, Attachment, Message, Post, Reply
+from commands.engine import takes_file
+from commands.types import CODIR_ROOM, Attachment, IncomingFile, Message, Post, Reply
 from storage import conversations, outbox
 from storage.clock import now_utc
 from storage.transactions import transaction
@@ -105,7 +108,9 @@ class Turns:
         self.urls = urls
         self.tenants = TenantFilter(self.config.tenant_id)
         self.identities = Identities()
-        self.uploads = httpx.AsyncClient(timeout=60)  # OneDrive upload sessions: no bot token
+        # OneDrive upload sessions and the files sent to the bot: no bot token.
+        self.uploads = httpx.AsyncClient(timeout=60)
+        self.file_hosts = FileHosts(urls)
         self._answering: dict[str, tuple[asyncio.Lock, int]] = {}
         self._no_codir_logged = False
         #: person -> (conversation id, service url) last stored: written again only if changed.
@@ -142,6 +147,12 @@ class Turns:
         text = texts.incoming_text(activity.strip_mentions_text(options).text)
         personal = activity.conversation.conversation_type == PERSONAL
         message = await self._message(ctx, text, direct=personal, mentioned=mentioned)
+        offered = file_offered(activity)
+        if offered is not None:  # a plan to import (bot/teams/downloads.py)
+            message = replace(message, attachment=IncomingFile(offered[0], 0, None))
+            if takes_file(message):
+                dropped = await fetch(self.uploads, self.file_hosts, *offered)
+                message = replace(message, attachment=dropped)
         if personal:
             await self._remember(ctx, message.sender)
         await self._run(ctx, message, personal)

@@ -15,6 +15,7 @@ It serves, over HTTPS with a certificate of its own CA (the bot trusts it throug
   PUT  /connector/teams/v3/conversations/{id}/activities/{activity}   edits, recorded
   GET  /connector/teams/v3/conversations/{id}/members/{member}        the members directory
   PUT  /upload/{name}                                     OneDrive's upload URL, recorded
+  GET  /download/{token}                                  a file a user sent (`file_message`)
 Connector routes accept only a token this stand-in issued. Anything else is recorded as
 `unknown` and answered 404, so a test failure shows what the bot asked for.
 
@@ -177,6 +178,10 @@ class Recording:
     unknown: list[str] = field(default_factory=list)  # "METHOD /path" nobody serves
     #: What reached `foreign_url`: (method, path, Authorization header or "").
     foreign: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Files offered at a download URL (`file_message`): token -> (name, bytes).
+    offered: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    #: Downloads of offered files: (token, Authorization header or "").
+    downloads: list[tuple[str, str]] = field(default_factory=list)
 
 
 def post_activity(bot_url: str, activity: dict, authorization: str | None) -> int:
@@ -346,6 +351,11 @@ class TeamsStandIn:
             return [s for s in self.recording.sent if s.conversation.split(";")[0] == room]
 
     @property
+    def downloads(self) -> list[tuple[str, str]]:
+        with self._lock:
+            return list(self.recording.downloads)
+
+    @property
     def uploads(self) -> list[Upload]:
         with self._lock:
             return list(self.recording.uploads)
@@ -476,6 +486,30 @@ class TeamsStandIn:
             )
         return activity
 
+    def file_message(
+        self, sender: TeamsUser, name: str, data: bytes, *, url: str | None = None
+    ) -> dict:
+        """`sender` sends the bot a file in their personal chat, as Teams hands it: a
+        download-info attachment whose pre-authorised downloadUrl this stand-in serves
+        (GET /download/{token}), or `url` instead."""
+        token = f"DL-{next(_ids)}"
+        with self._lock:
+            self.recording.offered[token] = (name, data)
+        activity = self.message(sender, "")
+        activity["attachments"] = [
+            {
+                "contentType": "application/vnd.microsoft.teams.file.download.info",
+                "contentUrl": f"https://frameries-my.sharepoint.example/personal/{name}",
+                "name": name,
+                "content": {
+                    "downloadUrl": url or f"{self.base_url}/download/{token}?tempauth=x",
+                    "uniqueId": token,
+                    "fileType": name.rsplit(".", 1)[-1],
+                },
+            }
+        ]
+        return activity
+
     @staticmethod
     def group_chat(name: str = "pilotes") -> dict:
         return {"id": f"19:{name}@thread.v2", "conversationType": "groupChat", "isGroup": True}
@@ -528,6 +562,7 @@ class TeamsStandIn:
         app.router.add_put(f"{connector}/activities/{{aid}}", self._edit)
         app.router.add_get(f"{connector}/members/{{mid}}", self._member)
         app.router.add_put("/upload/{name}", self._upload)
+        app.router.add_get("/download/{token}", self._download)
         return app
 
     @web.middleware
@@ -675,6 +710,15 @@ class TeamsStandIn:
         return web.json_response(
             {"id": f"file-{next(_ids)}", "name": name, "size": len(data)}, status=201
         )
+
+    async def _download(self, request: web.Request) -> web.Response:
+        token = request.match_info["token"]
+        with self._lock:
+            self.recording.downloads.append((token, request.headers.get("Authorization", "")))
+            offered = self.recording.offered.get(token)
+        if offered is None:
+            raise web.HTTPNotFound()
+        return web.Response(body=offered[1], content_type="application/octet-stream")
 
 
 def free_port() -> int:

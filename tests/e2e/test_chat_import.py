@@ -10,6 +10,7 @@ and the other tests see the same plan.
 from __future__ import annotations
 
 from .botproc import EXAMPLE
+from .teams_standin import plain
 
 RECAP = EXAMPLE.read_bytes()
 
@@ -61,3 +62,59 @@ async def test_matrix_a_file_in_an_encrypted_room_is_fetched_and_decrypted(pst_b
     assert "ignoré" in notice.body, notice.body
     log = team.bot.log_text()
     assert f"Fichier {dropped} non" not in log
+
+
+# --- Teams: a personal chat, the file at the stand-in's download URL -------------------------
+
+
+def test_teams_admin_sends_a_plan_previews_and_confirms_it_once(teams_bot):
+    team = teams_bot
+    activity = team.standin.file_message(team.dg, "pst.md", RECAP)
+    assert team.post(activity) == 200
+    (preview,) = team.answers(activity)
+    assert "Aperçu de l'import" in plain(preview.text), preview.text
+    assert "127 actions seraient importés (0 nouvelles, 0 modifiées" in plain(preview.text)
+    token = activity["attachments"][0]["content"]["uniqueId"]
+    # Fetched once, from the URL the activity named, without the bot's token.
+    assert team.standin.downloads.count((token, "")) == 1
+    assert pending_files(team.bot) == 1
+
+    (applied,) = team.answers(team.say(team.dg, "!importer confirmer"))
+    assert "appliqué" in plain(applied.text), applied.text
+    assert pending_files(team.bot) == 0
+    (again,) = team.answers(team.say(team.dg, "!importer confirmer"))
+    assert "Aucun fichier en attente" in plain(again.text)
+
+
+def test_teams_redelivered_file_is_previewed_once(teams_bot):
+    team = teams_bot
+    activity = team.standin.file_message(team.dg, "pst.md", RECAP)
+    assert team.post(activity) == 200
+    team.answers(activity)
+    assert team.post(activity) == 200  # Teams sends it again: nothing more is said
+    (cancelled,) = team.answers(team.say(team.dg, "!importer annuler"))
+    assert "annulé" in plain(cancelled.text)
+    conversation = activity["conversation"]["id"]
+    since = team.standin.sent(conversation)[team.marks[activity["id"]] :]
+    assert len([s for s in since if "Aperçu de l'import" in s.text]) == 1
+
+
+def test_teams_a_file_at_an_untrusted_host_is_not_fetched(teams_bot):
+    team = teams_bot
+    url = f"{team.standin.foreign_url}download/secret"
+    activity = team.standin.file_message(team.dg, "pst.md", RECAP, url=url)
+    before = len(team.standin.foreign)
+    assert team.post(activity) == 200
+    (refusal,) = team.answers(activity)
+    assert "n'a pas pu être téléchargé" in plain(refusal.text), refusal.text
+    assert len(team.standin.foreign) == before
+    assert pending_files(team.bot) == 0
+
+
+def test_teams_a_pilots_file_is_ignored_with_a_notice(teams_bot):
+    team = teams_bot
+    activity = team.standin.file_message(team.lm, "pst.md", RECAP)
+    assert team.post(activity) == 200
+    (notice,) = team.answers(activity)
+    assert "ignoré" in plain(notice.text) and "administrateurs" in plain(notice.text)
+    assert pending_files(team.bot) == 0
