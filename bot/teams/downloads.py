@@ -1,8 +1,7 @@
 """A file someone sent the bot in Teams, for the chat import (commands/chat_import.py).
 
-    offered = file_offered(activity)              # (name, download URL), or None
     hosts = FileHosts(urls)                       # urls: bot/teams/trust.py ServiceUrls
-    dropped = await fetch(client, hosts, *offered)     # an IncomingFile, bytes or none
+    message = await with_file(message, activity, client, hosts)   # its attachment fetched
 
 In a personal chat Teams hands a file as an attachment of type DOWNLOAD_INFO whose
 `content.downloadUrl` is a short-lived, pre-authorised OneDrive/SharePoint link: fetched without
@@ -14,12 +13,14 @@ network. A file not fetched comes with no bytes, and the engine says so in Frenc
 """
 
 import logging
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import httpx
 
 from bot.teams.trust import ServiceUrls, is_loopback
-from commands.types import IncomingFile
+from commands.engine import takes_file
+from commands.types import IncomingFile, Message
 from storage.importing.model import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,20 @@ DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 #: Where OneDrive and SharePoint serve files: public cloud, US government, China.
 SHAREPOINT_DOMAINS = (".sharepoint.com", ".sharepoint.us", ".sharepoint-mil.us", ".sharepoint.cn")
 _PORTS = {"https": 443, "http": 80}
+
+
+async def with_file(
+    message: Message, activity, client: httpx.AsyncClient, hosts: "FileHosts"
+) -> Message:
+    """`message` with the file `activity` carries, fetched if the engine takes it (a direct
+    chat, or a name the import reads: `takes_file`); as it is when it carries none."""
+    offered = file_offered(activity)
+    if offered is None:
+        return message
+    message = replace(message, attachment=IncomingFile(offered[0], 0, None))
+    if not takes_file(message):
+        return message
+    return replace(message, attachment=await fetch(client, hosts, *offered))
 
 
 def file_offered(activity) -> tuple[str, str] | None:

@@ -70,12 +70,11 @@ from bot.teams.cards import (
     proposal_card,
     reminder_card,
 )
-from bot.teams.downloads import FileHosts, fetch, file_offered
+from bot.teams.downloads import FileHosts, with_file
 from bot.teams.files import FileShelf, upload
 from bot.teams.trust import ServiceUrlRefused, ServiceUrls
 from commands import texts as engine_texts
-from commands.engine import takes_file
-from commands.types import CODIR_ROOM, Attachment, IncomingFile, Message, Post, Reply
+from commands.types import CODIR_ROOM, Attachment, Message, Post, Reply
 from storage import conversations, outbox
 from storage.clock import now_utc
 from storage.transactions import transaction
@@ -108,8 +107,7 @@ class Turns:
         self.urls = urls
         self.tenants = TenantFilter(self.config.tenant_id)
         self.identities = Identities()
-        # OneDrive upload sessions and the files sent to the bot: no bot token.
-        self.uploads = httpx.AsyncClient(timeout=60)
+        self.uploads = httpx.AsyncClient(timeout=60)  # OneDrive, both ways: no bot token
         self.file_hosts = FileHosts(urls)
         self._answering: dict[str, tuple[asyncio.Lock, int]] = {}
         self._no_codir_logged = False
@@ -147,12 +145,7 @@ class Turns:
         text = texts.incoming_text(activity.strip_mentions_text(options).text)
         personal = activity.conversation.conversation_type == PERSONAL
         message = await self._message(ctx, text, direct=personal, mentioned=mentioned)
-        offered = file_offered(activity)
-        if offered is not None:  # a plan to import (bot/teams/downloads.py)
-            message = replace(message, attachment=IncomingFile(offered[0], 0, None))
-            if takes_file(message):
-                dropped = await fetch(self.uploads, self.file_hosts, *offered)
-                message = replace(message, attachment=dropped)
+        message = await with_file(message, activity, self.uploads, self.file_hosts)
         if personal:
             await self._remember(ctx, message.sender)
         await self._run(ctx, message, personal)
