@@ -6,12 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.teams.downloads import FileHosts
+from bot.teams.trust import ServiceUrls
 from commands.engine import Engine
 from commands.types import Directory, IncomingFile, Message
-from storage import pending_imports
+from storage import pending_imports, plans
 from storage.db import open_db
 from storage.importing import import_plan, parse_file
 from storage.importing.model import MAX_FILE_BYTES
+from storage.transactions import transaction
 from tests.conftest import ADMIN, REGISTRY, STRANGER, MovingClock, snapshot
 
 ROOM = "!room"
@@ -177,3 +180,44 @@ def test_the_upkeep_expiry_deletes_only_old_files(empty_engine, clock):
     assert pending_imports.expire(empty_engine.db, clock.now) == 0
     assert pending_imports.expire(empty_engine.db, clock.now.replace(hour=23)) == 1
     assert kept_files(empty_engine) == 0
+
+
+def test_a_new_drop_replaces_the_file_waiting(empty_engine):
+    drop(empty_engine, "first.csv", CSV)
+    drop(empty_engine, "second.csv", CSV, event_id="$drop-2")
+    assert kept_files(empty_engine) == 1
+    assert "second.csv" in say(empty_engine, "!importer annuler").text
+
+
+def test_the_file_goes_into_the_rooms_plan(clock):
+    engine = Engine(open_db(":memory:"), Directory(admins={ADMIN}), REGISTRY, clock=clock)
+    with transaction(engine.db):
+        plans.create_plan(engine.db, "cpas")
+        plans.create_plan(engine.db, "commune")
+    refused = drop(engine, "pst.csv", CSV)
+    assert refused.refused and "commune" in refused.text  # several plans, none chosen here
+    say(engine, "!plan commune")
+    assert "PST « commune »" in drop(engine, "pst.csv", CSV, event_id="$drop-2").text
+    say(engine, "!importer confirmer")
+    commune = plans.plan_by_code(engine.db, "commune").id
+    in_commune = "select count(*) from actions where plan_id = ?"
+    assert engine.db.execute(in_commune, [commune]).fetchone()[0] == 4
+
+
+@pytest.mark.parametrize(
+    "url, allowed",
+    [
+        ("https://frameries-my.sharepoint.com/personal/dg/_layouts/15/download.aspx?x=1", True),
+        ("https://frameries.sharepoint.us/sites/pst/download.aspx?x=1", True),
+        ("http://frameries-my.sharepoint.com/download.aspx", False),
+        ("https://frameries-my.sharepoint.com:8443/download.aspx", False),
+        ("https://sharepoint.com.evil.example/download.aspx", False),
+        ("https://evil.example@frameries-my.sharepoint.com/x", False),
+        ("https://169.254.169.254/latest/meta-data/", False),
+        ("http://127.0.0.1:8080/admin", False),
+        ("https://standin.example:8443/download/1?tempauth=x", True),  # configured
+    ],
+)
+def test_teams_files_are_fetched_only_from_trusted_hosts(url, allowed):
+    hosts = FileHosts(ServiceUrls({("https", "standin.example", 8443)}))
+    assert hosts.allows(url) is allowed
