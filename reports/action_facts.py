@@ -10,13 +10,16 @@ How late and how silent an action is, is the action's own rule (`Action.days_lat
 `Action.is_late`, `Action.is_silent`)."""
 
 import textwrap
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 
-from reports.document_model import Heading, Paragraph, Table
+from reports.document_model import Heading, Link, Paragraph, Table
+from reports.grouping import group_plan
 from reports.labels import EVALUATION_NO_NEWS
 from storage.actions import Action
-from storage.french import format_date_fr, format_weeks
+from storage.french import format_date_fr, format_percent, format_weeks
+from storage.importing.fields_cells import BODIES, format_amount
+from storage.plan_fields import EMPTY, EXTRAORDINARY, ActionFields, BudgetLine, Indicator, Synergy
 from storage.vocabulary import DONE, HEALTH_LABELS, IN_PROGRESS, NOT_STARTED, ON_HOLD, health_label
 
 #: Characters of a title in the annex tables (a title of 2,000 characters would fill a page).
@@ -51,7 +54,7 @@ def action_line(action: Action) -> str:
     """The line that names an action in the report.
 
     >>> from storage.actions import action_by_code
-    >>> print(action_line(action_by_code(db, plan_id, "52")))
+    >>> print(action_line(action_by_code(db, plan_id, "52")))  # doctest: +NORMALIZE_WHITESPACE
     Action 52 – Numérisation du courrier entrant et sortant via IMIO
     (pilotes : LM/ACB ; échéance : 2020 pour entrant - 2022 pour sortant)
     """
@@ -80,6 +83,68 @@ def action_facts(action: Action, today: date) -> str | None:
         shown = f" ; valeur : {value}" if value not in (None, "") else ""
         facts.append(f"Indicateur : {action.indicators.rstrip('.')}{shown}.")
     return " ".join(facts) or None
+
+
+def indicator_text(indicator: Indicator) -> str:
+    """« dossiers traités : 4 / 12 dossiers (33 %) »: the latest value against the target."""
+    unit = f" {indicator.unit}" if indicator.unit else ""
+    latest, target = indicator.latest, indicator.target
+    if latest and target:
+        share = format_percent(round(100 * latest.value / target))
+        reached = f"{format_amount(latest.value)} / {format_amount(target)}{unit} ({share})"
+    elif latest:
+        reached = f"{format_amount(latest.value)}{unit}"
+    elif target is not None:
+        reached = f"objectif {format_amount(target)}{unit}"
+    else:
+        return indicator.name
+    return f"{indicator.name} : {reached}"
+
+
+def decision_link(decision) -> Link:
+    """« Conseil du 24/03/2027, point 12 », pointing to its deliberation when it has one."""
+    body = BODIES.get(decision.body, decision.body)
+    words = f"{body} du {decision.day.strftime('%d/%m/%Y')}"
+    if decision.point:
+        words += f", point {decision.point}"
+    return Link(words, decision.url or "")
+
+
+def fields_paragraph(fields: ActionFields) -> Paragraph | None:
+    """An action's indicators, decisions, mandataires and ODD in sentences (their budget is
+    summed per OO and OS); None when it has none of them."""
+    sentences, links = [], []
+    if fields.indicators:
+        shown = " ; ".join(indicator_text(i) for i in fields.indicators)
+        sentences.append(f"Indicateurs : {shown}.")
+    if fields.decisions:
+        said = [decision_link(d) for d in fields.decisions]
+        links = [link for link in said if link.url]
+        shown = " ; ".join(link.written if link.url else link.words for link in said)
+        sentences.append(f"{'Décisions' if len(said) > 1 else 'Décision'} : {shown}.")
+    if fields.mandataries:
+        label = "Mandataires" if len(fields.mandataries) > 1 else "Mandataire"
+        sentences.append(f"{label} : {', '.join(fields.mandataries)}.")
+    if fields.odd:
+        sentences.append(f"ODD {', '.join(str(n) for n in fields.odd)}.")
+    if not sentences:
+        return None
+    return Paragraph(" ".join(sentences), "history", tuple(links))
+
+
+def budget_text(lines: Iterable[BudgetLine]) -> str | None:
+    """The total of budget lines, split between ordinary and extraordinary when both are
+    there: « Budget : 17 500 € (ordinaire 15 000 €, extraordinaire 2 500 €). »; None for none."""
+    lines = list(lines)
+    if not lines:
+        return None
+    extraordinary = sum(line.amount for line in lines if line.kind == EXTRAORDINARY)
+    ordinary = sum(line.amount for line in lines) - extraordinary
+    total = f"Budget : {format_amount(ordinary + extraordinary)} €"
+    if ordinary and extraordinary:
+        ordinary_text, extra_text = format_amount(ordinary), format_amount(extraordinary)
+        return f"{total} (ordinaire {ordinary_text} €, extraordinaire {extra_text} €)."
+    return f"{total} ({'extraordinaire' if extraordinary else 'ordinaire'})."
 
 
 def not_started_summary(actions: list[Action], today: date) -> str | None:
@@ -120,10 +185,33 @@ def _short(text: str) -> str:
     return textwrap.shorten(" ".join(text.split()), TABLE_TITLE_LIMIT, placeholder=" […]")
 
 
-def synergies_section(actions: list[Action], synergies: Collection[str] | None) -> list:
-    """The synergies between commune and CPAS the law asks the evaluation to review."""
+def partner_text(synergy: Synergy, titles: Mapping[tuple[str, str], str]) -> str:
+    """« plan commune, action 5.1.4 – Maison de l'emploi »: the partner's title when that
+    plan is in the database (`titles`: (plan code, action code) -> title)."""
+    if not synergy.partner_plan:
+        return "l'autre institution (plan non précisé)"
+    if not synergy.partner_code:
+        return f"plan {synergy.partner_plan}"
+    title = titles.get((synergy.partner_plan, synergy.partner_code))
+    shown = f"plan {synergy.partner_plan}, action {synergy.partner_code}"
+    return f"{shown} – {title}" if title else shown
+
+
+def synergies_section(
+    actions: list[Action],
+    synergies: Collection[str] | None,
+    fields: Mapping[int, ActionFields] | None = None,
+    partner_titles: Mapping[tuple[str, str], str] | None = None,
+) -> list:
+    """The synergies between commune and CPAS the law asks the evaluation to review: the
+    actions marked, grouped by OS, each with its partner. With `fields` (by action number),
+    the actions marked are those with a synergy that stands; else those whose code is in
+    `synergies`."""
     blocks: list = [Heading("Bilan des synergies", 1)]
-    marked = [a for a in actions if synergies and a.code in synergies]
+    if fields is not None:
+        marked = [a for a in actions if fields.get(a.number, EMPTY).synergies]
+    else:
+        marked = [a for a in actions if synergies and a.code in synergies]
     if not marked:
         return [*blocks, Paragraph(NO_SYNERGY)]
     done = sum(1 for a in marked if a.status == DONE)
@@ -133,8 +221,18 @@ def synergies_section(actions: list[Action], synergies: Collection[str] | None) 
             f" entre la commune et le CPAS ; {plural(done, 'est réalisée', 'sont réalisées')}."
         )
     )
-    for action in marked:
-        blocks.append(Paragraph(f"{action_line(action)} : {action.status}.", "action"))
+    if fields is None:  # codes only: no partner to name
+        return blocks + [
+            Paragraph(f"{action_line(action)} : {action.status}.", "action") for action in marked
+        ]
+    for os_group in group_plan(marked):
+        blocks.append(Heading(f"Objectif stratégique {os_group.number} : {os_group.title}", 2))
+        for action in os_group.actions:
+            partners = " ; ".join(
+                partner_text(s, partner_titles or {}) for s in fields[action.number].synergies
+            )
+            blocks.append(Paragraph(f"{action_line(action)} : {action.status}.", "action"))
+            blocks.append(Paragraph(f"Avec : {partners}.", "history"))
     return blocks
 
 

@@ -9,7 +9,9 @@ A report is built once as a `Document`, then written as HTML, Markdown, ODT, DOC
 
 Paragraph styles: "body", "meta" (period, generation date), "action" (the line that names an
 action), "comment" (its story), "history" (its facts: pilots, deadline, lateness) and "note"
-(a footnote under a table), "todo" (a place the reader completes, highlighted). The cover's
+(a footnote under a table), "todo" (a place the reader completes, highlighted). A paragraph's
+`links` (a decision's deliberation) are links in HTML, Markdown and DOCX; ODT and PDF print
+their address in parentheses. The cover's
 lines are printed under the title, alone on the first page in the paged formats (ODT, DOCX,
 PDF); with `contents`, a contents page follows, each section with the page it starts on (in
 ODT and DOCX a page reference to a bookmark at its heading, which Writer and Word compute).
@@ -32,12 +34,24 @@ from reports.document_model import (
     PAGE_WORD,
     Document,
     Heading,
+    Link,
     Paragraph,
     Table,
+    spans,
 )
 from reports.xml_text import clean
 
-__all__ = ["FORMATS", "Document", "Heading", "Paragraph", "Table", "render", "to_html", "to_md"]
+__all__ = [
+    "FORMATS",
+    "Document",
+    "Heading",
+    "Link",
+    "Paragraph",
+    "Table",
+    "render",
+    "to_html",
+    "to_md",
+]
 
 FORMATS = ("html", "md", "odt", "docx", "pdf")
 
@@ -111,7 +125,13 @@ def to_html(doc: Document) -> bytes:
             anchor = f' id="{anchors[id(block)]}"' if id(block) in anchors else ""
             out.append(f"<h{level}{anchor}>{_html_text(block.text)}</h{level}>")
         elif isinstance(block, Paragraph):
-            out.append(f'<p class="{block.style}">{_html_text(block.text)}</p>')
+            text = "".join(
+                f'<a href="{html.escape(part.url, quote=True)}">{_html_text(part.words)}</a>'
+                if isinstance(part, Link)
+                else _html_text(part)
+                for part in spans(block)
+            )
+            out.append(f'<p class="{block.style}">{text}</p>')
         else:
             out.append("<table><thead><tr>")
             out.extend(f"<th>{_html_text(h)}</th>" for h in block.headers)
@@ -139,6 +159,11 @@ def _md_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", clean(text))
 
 
+def _md_url(url: str) -> str:
+    """An address as a link's target: its spaces, brackets and parentheses escaped."""
+    return re.sub(r"[\s()<>\[\]]", lambda m: f"%{ord(m.group()):02X}", url)
+
+
 def _md_cell(text: str) -> str:
     text = re.sub(r"/\s*[\r\n]+\s*", "/", _md_text(text))  # initials broken after a "/"
     return re.sub(r"\s*[\r\n]+\s*", " ", text).strip() or " "
@@ -156,7 +181,12 @@ def to_md(doc: Document) -> bytes:
         if isinstance(block, Heading):
             out.append(f"{'#' * min(block.level + 1, 6)} {_md_text(block.text)}")
         elif isinstance(block, Paragraph):
-            text = _md_text(block.text).replace("\n", "  \n")
+            text = "".join(
+                f"[{_md_text(part.words)}]({_md_url(part.url)})"
+                if isinstance(part, Link)
+                else _md_text(part)
+                for part in spans(block)
+            ).replace("\n", "  \n")
             if block.style == "action":
                 text = f"**{text}**"
             elif block.style in ("meta", "history", "note"):
@@ -188,6 +218,7 @@ def to_docx(doc: Document) -> bytes:
     import docx  # heavy: loaded when this format is asked for
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
     from lxml.etree import SubElement
@@ -229,7 +260,9 @@ def to_docx(doc: Document) -> bytes:
     body = document.element.body
     section_properties = body.sectPr
 
-    def add_paragraph(text: str, style, bookmark: tuple[int, str] | None = None) -> None:
+    def add_paragraph(
+        text: str, style, bookmark: tuple[int, str] | None = None, links: tuple = ()
+    ) -> None:
         # document.add_paragraph() scans the whole body to insert before the section
         # properties, then every style to resolve the name: 25 s for 40,000 paragraphs.
         # We write <w:p><w:pPr><w:pStyle/></w:pPr><w:r><w:t/><w:br/>...</w:r></w:p> ourselves
@@ -241,11 +274,21 @@ def to_docx(doc: Document) -> bytes:
         if bookmark:  # where the contents' page reference points
             number, name = str(bookmark[0]), bookmark[1]
             SubElement(paragraph, qn("w:bookmarkStart"), {qn("w:id"): number, qn("w:name"): name})
-        run = SubElement(paragraph, qn("w:r"))
-        for i, line in enumerate(text.split("\n")):
-            if i:
-                SubElement(run, qn("w:br"))
-            SubElement(run, qn("w:t"), {XML_SPACE: "preserve"}).text = line
+        for part in spans(Paragraph(text, links=links)) or [""]:
+            parent = paragraph
+            if isinstance(part, Link):  # an external hyperlink, blue and underlined
+                relation = document.part.relate_to(part.url, RT.HYPERLINK, is_external=True)
+                parent = SubElement(paragraph, qn("w:hyperlink"), {qn("r:id"): relation})
+            run = SubElement(parent, qn("w:r"))
+            if isinstance(part, Link):
+                looks = SubElement(run, qn("w:rPr"))
+                SubElement(looks, qn("w:color"), {qn("w:val"): "1A4F8B"})
+                SubElement(looks, qn("w:u"), {qn("w:val"): "single"})
+            words = part.words if isinstance(part, Link) else part
+            for i, line in enumerate(words.split("\n")):
+                if i:
+                    SubElement(run, qn("w:br"))
+                SubElement(run, qn("w:t"), {XML_SPACE: "preserve"}).text = line
         if bookmark:
             SubElement(paragraph, qn("w:bookmarkEnd"), {qn("w:id"): number})
 
@@ -276,7 +319,8 @@ def to_docx(doc: Document) -> bytes:
             style = headings[max(1, min(block.level, 9))]
             add_paragraph(clean(block.text), style, marks.get(id(block)) if doc.contents else None)
         elif isinstance(block, Paragraph):
-            add_paragraph(clean(block.text), styles.get(block.style, styles["body"]))
+            links = tuple(Link(clean(k.words), k.url) for k in block.links)
+            add_paragraph(clean(block.text), styles.get(block.style, styles["body"]), None, links)
         else:
             body.append(section_properties)
             table = document.add_table(rows=1, cols=len(block.headers))

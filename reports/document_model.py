@@ -20,9 +20,43 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Link:
+    """Words of a paragraph that point to `url`. The paragraph's text says them followed by
+    the address in parentheses (`written`), as the formats without links print them; HTML,
+    Markdown and DOCX make the words a link instead."""
+
+    words: str
+    url: str
+
+    @property
+    def written(self) -> str:
+        return f"{self.words} ({self.url})"
+
+
+@dataclass(frozen=True)
 class Paragraph:
     text: str
     style: str = "body"  # "todo": a place the reader completes (highlighted)
+    links: tuple[Link, ...] = ()
+
+
+def spans(paragraph: Paragraph) -> list[str | Link]:
+    """The paragraph's text cut at its links, in order: plain text and `Link`s.
+
+    >>> link = Link("Conseil du 24/03/2027", "https://example.be/12")
+    >>> spans(Paragraph(f"Décisions : {link.written}.", links=(link,)))[1] == link
+    True
+    """
+    parts: list[str | Link] = []
+    rest = paragraph.text
+    for link in paragraph.links:
+        at = rest.find(link.written)
+        if at < 0 or not link.url.startswith(("https://", "http://")):
+            continue
+        parts.extend([rest[:at], link])
+        rest = rest[at + len(link.written) :]
+    parts.append(rest)
+    return [part for part in parts if part != ""]
 
 
 @dataclass(frozen=True)

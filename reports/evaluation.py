@@ -10,6 +10,13 @@ once, with its pilots, deadline, lateness where it is news, indicator and a shor
 from its updates (`narrative.py`); the synergies between commune and CPAS; a conclusion; with
 `annex`, one table of the late and silent actions.
 
+With `fields` (`plan_fields_report.evaluation_fields`), each action also says its
+indicators (« dossiers traités : 4 / 12 dossiers (33 %) »), decisions (« Conseil du
+24/03/2027, point 12 », linked to the deliberation where the format has links), mandataires
+and ODD; each OS and OO its budget total when its actions have budget lines; and the
+« Bilan des synergies » lists the actions marked as synergies, grouped by OS, with their
+partner. A plan without these fields reads as before.
+
 The introduction and the comment of each OS are the CODIR's words, stored in chat
 (`!evaluation texte intro …`, `!evaluation texte OS 2 …`) and given as `texts` ("intro",
 "os:2"); until then the document marks the place: « [À compléter par le CODIR] ».
@@ -28,6 +35,8 @@ from reports.action_facts import (
     action_facts,
     action_line,
     annex_section,
+    budget_text,
+    fields_paragraph,
     not_started_summary,
     plural,
     synergies_section,
@@ -48,6 +57,7 @@ from reports.labels import (
     VOLET_LABELS,
 )
 from reports.narrative import narrative
+from reports.plan_fields_report import EvaluationFields
 from storage.actions import SILENT_AFTER_WEEKS, Action
 from storage.clock import today as local_today
 from storage.effective import changes_of, last_news, moved_between
@@ -119,6 +129,7 @@ def evaluation_report(
     annex: bool = False,
     synergies: Collection[str] | None = None,
     outline: Iterable[Objective] = (),
+    fields: EvaluationFields | None = None,
 ) -> bytes:
     """The evaluation as file bytes; `fmt` is "html", "md", "odt", "docx" or "pdf".
 
@@ -129,7 +140,9 @@ def evaluation_report(
     table of late and silent actions at the end. `synergies`: the codes of the actions marked
     as synergies between commune and CPAS (None: no marking yet). `outline`: the plan's OOs
     in plan order (`commands.files.plan_outline`); those without an action yet are listed too,
-    with « Aucune action encore. ».
+    with « Aucune action encore. ». `fields`: the actions' indicators, budget, ODD,
+    mandataires, decisions and synergies (`plan_fields_report.evaluation_fields`); with them,
+    the synergies are those the fields hold, `synergies` is not read.
     With `since`, the summary's "what moved" and each action's story cover
     the updates from `since` to `generated_on` (today by default); every action appears,
     whatever `since`. An open action not updated for `silent_after_weeks` is listed as
@@ -151,6 +164,7 @@ def evaluation_report(
         annex=annex,
         synergies=synergies,
         outline=outline,
+        fields=fields,
     )
     return render(document, fmt)
 
@@ -170,6 +184,7 @@ def evaluation_document(
     annex: bool = False,
     synergies: Collection[str] | None = None,
     outline: Iterable[Objective] = (),
+    fields: EvaluationFields | None = None,
 ) -> Document:
     texts = texts or {}
     period = plan_period(plan_title, period, actions)
@@ -191,8 +206,12 @@ def evaluation_document(
     groups = group_plan(actions, outline)
     blocks: list = [Heading("Introduction", 1), _codir_text(texts.get("intro"))]
     blocks.extend(_summary(actions, window, generated_on))
-    blocks.extend(_detail(groups, window, generated_on, texts))
-    blocks.extend(synergies_section(actions, synergies))
+    shown = fields or EvaluationFields()
+    blocks.extend(_detail(groups, window, generated_on, texts, shown))
+    if fields is None:
+        blocks.extend(synergies_section(actions, synergies))
+    else:
+        blocks.extend(synergies_section(actions, None, fields.by_action, fields.partner_titles))
     heard = _as_heard(actions)
     blocks.extend(_conclusion(heard, generated_on, silent_after_weeks, annex))
     if annex:
@@ -205,11 +224,16 @@ def _codir_text(text: str | None) -> Paragraph:
     return Paragraph(text) if text and text.strip() else Paragraph(TO_COMPLETE, "todo")
 
 
-def _action_blocks(action: Action, window, today: date) -> list[Paragraph]:
+def _action_blocks(
+    action: Action, window, today: date, fields: EvaluationFields
+) -> list[Paragraph]:
     blocks = [Paragraph(action_line(action), "action")]
     facts = action_facts(action, today)
     if facts:
         blocks.append(Paragraph(facts, "history"))
+    own = fields_paragraph(fields.of(action.number))
+    if own:
+        blocks.append(own)
     story = narrative(action.history, action.last_comment, window, changes=changes_of(action))
     if story:
         blocks.append(Paragraph(story, "comment"))
@@ -315,7 +339,19 @@ def _volets(groups: list[StrategicGroup]) -> list[tuple[str | None, list[Strateg
     return [(volet, members) for volet, members in by_volet.items() if members]
 
 
-def _detail(groups: list[StrategicGroup], window, today: date, texts: Mapping[str, str]) -> list:
+def _budget(actions: list[Action], fields: EvaluationFields) -> list[Paragraph]:
+    """The budget total of these actions, when any has budget lines."""
+    text = budget_text(line for a in actions for line in fields.of(a.number).budget)
+    return [Paragraph(text, "history")] if text else []
+
+
+def _detail(
+    groups: list[StrategicGroup],
+    window,
+    today: date,
+    texts: Mapping[str, str],
+    fields: EvaluationFields,
+) -> list:
     blocks: list = []
     for volet, members in _volets(groups):
         if volet is None:
@@ -325,12 +361,14 @@ def _detail(groups: list[StrategicGroup], window, today: date, texts: Mapping[st
         blocks.append(Heading(label, 1))
         for os_group in members:
             blocks.append(Heading(f"Objectif stratégique {os_group.number} : {os_group.title}", 2))
+            blocks.extend(_budget(os_group.actions, fields))
             blocks.append(Paragraph("Commentaire du CODIR", "meta"))
             blocks.append(_codir_text(texts.get(f"os:{os_group.number}")))
             for oo_group in os_group.objectives:
                 blocks.append(
                     Heading(f"Objectif opérationnel {oo_group.number} : {oo_group.title}", 3)
                 )
+                blocks.extend(_budget(oo_group.actions, fields))
                 if not oo_group.actions:
                     blocks.append(Paragraph(NO_ACTIONS_SENTENCE, "note"))
                 for status in REPORT_ORDER:
@@ -342,7 +380,7 @@ def _detail(groups: list[StrategicGroup], window, today: date, texts: Mapping[st
                     if late:
                         blocks.append(Paragraph(late, "history"))
                     for action in members:
-                        blocks.extend(_action_blocks(action, window, today))
+                        blocks.extend(_action_blocks(action, window, today, fields))
     return blocks
 
 
