@@ -24,6 +24,7 @@ from bot.scheduler import Scheduler, rhythm_of
 from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory
 from bot.teams.manifest import package
 from bot.web import add_publish
+from commands import campaigns
 from commands.catalogue import build_registry
 from commands.chat_import import report_text
 from commands.engine import Engine
@@ -33,7 +34,7 @@ from commands.types import Directory, Organisation
 from storage import plans, sends
 from storage.actions import SILENT_AFTER_WEEKS
 from storage.backup import backup
-from storage.clock import now_utc
+from storage.clock import now_utc, today
 from storage.db import DatabaseTooNew, open_db, open_existing
 from storage.importing import (
     ImportFormatError,
@@ -172,17 +173,26 @@ def cmd_evaluation(args) -> int:
     db, chosen = _plan_db(args, settings)
     organisation = settings.organisation if settings else None
     weeks = settings.rhythm.silent_after_weeks if settings else SILENT_AFTER_WEEKS
-    attachment = evaluation_file(
-        db,
-        chosen,
-        args.format,
-        now_utc(),
-        args.since,
-        organisation=organisation,
-        silent_after_weeks=weeks,
-        conseil=args.conseil,
-        annex=args.annexe,
-    )
+    now = now_utc()
+    if args.campagne is not None:
+        with transaction(db):  # a campaign closed since the bot last ran: its situation kept
+            campaigns.keep_closed(db, now, today(now))
+    try:
+        attachment = evaluation_file(
+            db,
+            chosen,
+            args.format,
+            now,
+            args.since,
+            organisation=organisation,
+            silent_after_weeks=weeks,
+            conseil=args.conseil,
+            annex=args.annexe,
+            campaign=args.campagne,
+        )
+    except UserError as error:
+        print(error, file=sys.stderr)
+        return 2
     return _write(attachment, args.output)
 
 
@@ -338,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     arg("--since", type=_iso_date, metavar="AAAA-MM-JJ")
     arg("--conseil", type=_iso_date, metavar="AAAA-MM-JJ")
     arg("--annexe", action="store_true")
+    arg("--campagne", type=int, metavar="N")
     arg("-o", "--output")
     arg("--plan", metavar="CODE")
 

@@ -39,10 +39,11 @@ from typing import Protocol
 
 from bot.config import Settings, digest_time, working_hours
 from bot.runtime import Runtime
-from commands import schedule
+from commands import campaigns, schedule
 from commands.schedule import Outgoing
 from storage import sends
 from storage.clock import now_utc
+from storage.transactions import transaction
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ def outgoing_of(row: dict) -> Outgoing:
 def record_due(db, due, rhythm, directory, now: datetime) -> list[Outgoing]:
     """What is due at `now`, each recorded (one worker call); those newly recorded. `due`
     applies the links and roles changed in chat to the configuration's `directory`."""
+    with transaction(db):  # a campaign closed: its situation kept, once
+        campaigns.keep_closed(db, now, now.astimezone(rhythm.zone).date())
     return [outgoing for outgoing in due(db, rhythm, directory, now) if sends.record(db, outgoing)]
 
 

@@ -9,6 +9,7 @@ defines them.
 """
 
 from commands import (
+    campaigns,
     chat_import,
     directory,
     exports,
@@ -38,7 +39,7 @@ SECTIONS = (
     (texts.SECTION_REPORTS, (exports, publishing)),
     (texts.SECTION_DIRECTORY, (directory,)),
     (texts.SECTION_PLANS, (plans, chat_import)),
-    (rhythm_texts.SECTION_RHYTHM, (rhythm, legal_calendar)),
+    (rhythm_texts.SECTION_RHYTHM, (rhythm, campaigns, legal_calendar)),
     (texts.SECTION_HELP, (help,)),
 )
 

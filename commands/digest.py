@@ -13,7 +13,7 @@ What it lists is chosen in commands/digest_agenda.py.
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from commands import rhythm_texts
+from commands import campaigns, rhythm_texts
 from commands.digest_agenda import Section, agenda
 from commands.formatting import PHONE, day, esc, safe
 from commands.types import Directory
@@ -54,6 +54,9 @@ def digest_message(
         if not changed:
             sections.append(Section(rhythm_texts.DIGEST_NO_CHANGE))
         sections += found
+        campaign = campaigns.digest_line(db, the_plan.id, today)
+        if campaign:
+            sections.append(Section(campaign, whole=True))
     if not open_plans:
         sections.append(Section(rhythm_texts.DIGEST_NO_PLAN))
     tail = rhythm_texts.DIGEST_TAIL

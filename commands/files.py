@@ -10,6 +10,7 @@ the minute, so that two evaluations asked the same day do not overwrite each oth
 """
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 
 import sqlite_utils
@@ -19,7 +20,9 @@ from commands import texts
 from commands.errors import UserError
 from commands.types import Attachment, Organisation
 from reports.grouping import Objective
+from reports.plan_fields_report import evaluation_fields
 from reports.table import TableHeading
+from storage import campaigns
 from storage.actions import (
     SILENT_AFTER_WEEKS,
     Action,
@@ -196,15 +199,19 @@ def evaluation_file(
     silent_after_weeks: int = SILENT_AFTER_WEEKS,
     conseil: date | None = None,
     annex: bool = False,
+    campaign: int | None = None,
 ) -> Attachment:
     """The mid-term evaluation report, in the shape of the Bernissart one: with the CODIR's
     texts stored in chat, the day of the Conseil (`conseil`) on the cover, the annex of late
-    and silent actions when `annex`."""
+    and silent actions when `annex`; as a closed campaign kept the plan when `campaign`."""
     today = local_time(moment).date() if isinstance(moment, datetime) else moment
+    actions = plan_actions(db, the_plan, with_history=True)
+    if campaign is not None:
+        actions, today = at_the_close(db, the_plan, actions, campaign)
     # A plan imported without a title is called "PST pst": its code is no title.
     title = "" if the_plan.title.strip() in ("", f"PST {the_plan.code}") else the_plan.title
     data = reports.evaluation_report(
-        plan_actions(db, the_plan, with_history=True),
+        actions,
         fmt,
         since=since,
         generated_on=today,
@@ -215,7 +222,7 @@ def evaluation_file(
         conseil=conseil,
         texts=texts_of(db, the_plan.id),
         annex=annex,
-        synergies=synergy_codes(db, the_plan.id),
+        fields=evaluation_fields(db, actions),
         # Every OO of the plan, those without an action yet too.
         outline=plan_outline(db, the_plan.id),
     )
@@ -223,20 +230,43 @@ def evaluation_file(
     return Attachment(name, data, EVALUATION_FORMATS[fmt])
 
 
-def synergy_codes(db: sqlite_utils.Database, plan_id: int) -> set[str] | None:
-    """The codes of the plan's actions marked as synergies between commune and CPAS: from a
-    `synergy` column of `actions` or a `synergies` table (action_number), once the plan
-    model has one; None while neither exists."""
-    if "synergy" in db["actions"].columns_dict:
-        query = "select code from actions where plan_id = ? and synergy"
-    elif "synergies" in db.table_names() and "action_number" in db["synergies"].columns_dict:
-        query = (
-            "select a.code from actions a join synergies s on s.action_number = a.number"
-            " where a.plan_id = ?"
+def _when(at) -> datetime:
+    return at if isinstance(at, datetime) else datetime.fromisoformat(at)
+
+
+def at_the_close(db, the_plan: Plan, actions: list[Action], campaign_id: int):
+    """The plan as the campaign's close kept it: each action's status, progress, health and
+    comment then, and its history up to that day; refused while it is not closed."""
+    campaign = campaigns.get(db, campaign_id)
+    if campaign is None or campaign.plan_id != the_plan.id:
+        raise UserError(texts.NO_CAMPAIGN.format(id=campaign_id))
+    kept = campaigns.snapshot(db, campaign_id)
+    if not kept:
+        closes = f"{campaign.closes:%d/%m/%Y}"
+        raise UserError(texts.CAMPAIGN_OPEN.format(id=campaign_id, closes=closes))
+    until = campaign.closes.isoformat()
+    situation = []
+    for action in actions:
+        row = kept.get(action.number)
+        if row is None:
+            situation.append(action)
+            continue
+        history = tuple(
+            entry
+            for entry in action.history
+            if local_time(_when(entry["at"])).date().isoformat() <= until
         )
-    else:
-        return None
-    return {code for (code,) in db.execute(query, [plan_id]).fetchall()}
+        situation.append(
+            replace(
+                action,
+                status=row["status"],
+                progress=row["progress"],
+                health=row["health"],
+                last_comment=row["last_comment"],
+                history=history,
+            )
+        )
+    return situation, campaign.closes
 
 
 def ecomptes_file(
@@ -257,8 +287,10 @@ def ecomptes_file(
         )
     today = local_time(moment).date() if isinstance(moment, datetime) else moment
     exercise = organisation.exercise or today.year
+    actions = plan_actions(db, the_plan)
     data = reports.ecomptes_xml(
-        plan_actions(db, the_plan),
+        actions,
+        fields=fields_of(db, [action.number for action in actions]),
         ins=organisation.ins,
         admin_type=organisation.admin_type,
         exercise=exercise,

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from commands import legal_calendar, legal_texts, rhythm_texts
+from commands import campaigns, legal_calendar, legal_texts, rhythm_texts
 from commands.access import effective_directory
 from commands.digest import digest_message
 from commands.formatting import esc
@@ -122,6 +122,7 @@ def due(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[Outgoin
         found.append(digest(db, rhythm, directory, now))
     if reminders_allowed(db, rhythm, now):
         found += reminders(db, rhythm, directory, now)
+        found += campaign_asks(db, rhythm, directory, now)
     found += grouped_posts(db, rhythm, now)
     found += legal(db, rhythm, directory, now)
     already = sends.recorded(db, [o.key for o in found])
@@ -236,6 +237,32 @@ def legal(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[Outgo
             at=now,
         )
         for notice in notices
+    ]
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def campaign_asks(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[Outgoing]:
+    """The open campaigns' requests and their one reminder (commands/campaigns.py), to the
+    people not absent today."""
+    today = now.astimezone(rhythm.zone).date()
+    quiet = absences.quiet_people(db, today)
+    codes = {p.id: p.code for p in plans.all_plans(db) if not p.closed}
+    return [
+        Outgoing(
+            key=ask.key,
+            kind=ask.kind,
+            recipient=ask.recipient,
+            label=person_name(directory, ask.recipient),
+            text=ask.text,
+            html=ask.html,
+            mentions=(ask.recipient,),
+            actions=ask.codes,
+            at=now,
+        )
+        for ask in campaigns.asks(db, directory, today, lambda day: quiet_day(rhythm, day), codes)
+        if ask.recipient not in quiet
     ]
 
 

@@ -81,6 +81,8 @@ NOT_PILOT = (
 
 MISSING_ARGUMENT = "Il manque {what}. Exemple : {example}"
 NOT_A_NUMBER = "« {word} » n'est pas un numéro d'action. Exemple : {example}"
+NO_CAMPAIGN = "Pas de campagne n° {id} pour ce plan."
+CAMPAIGN_OPEN = "La campagne n° {id} n'est pas encore close (clôture le {closes})."
 AMBIGUOUS_ACTION = (
     "Plusieurs actions s'appellent {number} : {codes}. Écrivez le code entier, par exemple {first}."
 )

@@ -472,6 +472,39 @@ def requests_for_the_dg(db: sqlite_utils.Database) -> None:
     db["requests"].create_index(["decided_at", "plan_id"])
 
 
+def campaigns(db: sqlite_utils.Database) -> None:
+    """Reporting campaigns: a window in which every pilot of a scope gives word on their
+    actions, and the situation at its close, kept (storage/campaigns.py)."""
+    db["campaigns"].create(
+        {
+            "id": int,
+            "plan_id": int,
+            "os_number": int,
+            "opens": str,
+            "closes": str,
+            "who": str,
+            "at": str,
+        },
+        pk="id",
+        foreign_keys=[("plan_id", "plans", "id")],
+        not_null={"plan_id", "opens", "closes", "who", "at"},
+    )
+    db["campaign_snapshots"].create(
+        {
+            "campaign_id": int,
+            "action_number": int,
+            "status": str,
+            "progress": int,
+            "health": str,
+            "last_comment": str,
+            "answered": int,
+            "taken_at": str,
+        },
+        pk=("campaign_id", "action_number"),
+        foreign_keys=[("campaign_id", "campaigns", "id"), ("action_number", "actions", "number")],
+    )
+
+
 #: Each step with the version the database is at once it has run, in the order they run.
 STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, plan_and_history),
@@ -488,6 +521,7 @@ STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (12, pending_imports),
     (13, plan_fields),
     (14, requests_for_the_dg),
+    (15, campaigns),
 ]
 
 #: The version a database is at once every step has run.

@@ -27,6 +27,7 @@ read within bounds, whatever the file declares (`safe_xml.py`, `workbooks.py`).
 import os
 from pathlib import Path
 
+from storage.importing import ecomptes
 from storage.importing.delimited import parse_csv, read_csv
 from storage.importing.ecomptes import EcomptesError, parse_ecomptes
 from storage.importing.merge import ImportReport, WrongPlan, import_plan
@@ -66,8 +67,8 @@ __all__ = [
 
 
 def read_ecomptes(data: bytes) -> ParsedPST:
-    """An eComptes file's bytes as a plan (`parse_ecomptes`, then `plan_from_rows`)."""
-    return plan_from_rows(parse_ecomptes(data))
+    """An eComptes file's bytes as a plan, the actions' fields too (`ecomptes.read_plan`)."""
+    return ecomptes.read_plan(data)
 
 
 #: Extension -> the reader of a file's bytes.
