@@ -13,6 +13,7 @@ from commands import (
     chat_import,
     directory,
     exports,
+    fields,
     help,
     history,
     legal_calendar,
@@ -34,7 +35,7 @@ from commands.registry import Registry, declared_in
 
 SECTIONS = (
     (texts.SECTION_READING, (reading, risks, lists, history)),
-    (texts.SECTION_UPDATING, (updates, progress, undo)),
+    (texts.SECTION_UPDATING, (updates, progress, fields, undo)),
     (requests_texts.SECTION, (requests,)),
     (texts.SECTION_REPORTS, (exports, publishing)),
     (texts.SECTION_DIRECTORY, (directory,)),

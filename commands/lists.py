@@ -8,7 +8,8 @@ from commands.formatting import day, paginate, percent, shorten
 from commands.registry import command
 from commands.render import paged
 from commands.types import Args, Context, Reply
-from storage.actions import Action, actions_of_pilots
+from storage.actions import Action, list_actions
+from storage.plan_fields import actions_of_mandataries
 from storage.progress import status_summary
 from storage.vocabulary import DONE, PILOT_ORDER, STATUSES
 
@@ -57,11 +58,21 @@ def my_overdue(ctx: Context, args: Args) -> Reply:
 
 
 def _mine(ctx: Context, args: Args) -> tuple[list[Action], str]:
-    """The actions of the pilots the sender is linked to, and those pilots' codes."""
+    """The actions of the pilots the sender is linked to, and those pilots' codes; with the
+    actions whose mandataire is named as one of them (a mandataire is named as the directory
+    names a pilot: initials or name, accents and case forgiven)."""
     if not ctx.user.pilots:
         raise UserError(texts.NO_PILOT_LINK)
-    actions = actions_of_pilots(ctx.db, args.plan.id, set(ctx.user.pilots))
-    return actions, "/".join(sorted(ctx.user.pilots))
+    names = sorted(ctx.user.pilots)
+    mandated = actions_of_mandataries(ctx.db, args.plan.id, names)
+    where = (
+        f"a.number in (select action_number from action_pilots where pilot in"
+        f" ({','.join('?' * len(names))}))"
+    )
+    if mandated:
+        where += f" or a.number in ({','.join('?' * len(mandated))})"
+    actions = list_actions(ctx.db, args.plan.id, f"({where})", [*names, *mandated])
+    return actions, "/".join(names)
 
 
 def _grouped(head: str, groups: list[tuple[str, list[Action]]], page: int, again: str) -> Reply:

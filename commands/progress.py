@@ -3,7 +3,7 @@ later deadline). !annuler and !corriger are in commands/undo.py."""
 
 from datetime import datetime
 
-from commands import intent_texts, texts
+from commands import fields, intent_texts, texts
 from commands.access import ADMINS, PILOTS_OF_ACTION
 from commands.arguments import ACTION, Param, Reading, text
 from commands.errors import MissingArgument, UserError
@@ -103,10 +103,17 @@ def add_note(ctx: Context, args: Args) -> Reply:
     ],
     who=PILOTS_OF_ACTION,
     summary="Noter la valeur atteinte de l'indicateur d'une action (ex. 12 audits).",
-    examples=["!indicateur 6 4 audits réalisés"],
+    details=(
+        'Un indicateur nommé entre guillemets reçoit une valeur datée : !indicateur 6 "dossiers '
+        'traités" 4 ; un administrateur le définit : !indicateur 6 "dossiers traités" cible 12 '
+        "unité dossiers."
+    ),
+    examples=["!indicateur 6 4 audits réalisés", '!indicateur 6 "dossiers traités" 4'],
 )
 def record_indicator(ctx: Context, args: Args) -> Reply:
     action, value = args.action, args.value
+    if value.startswith(fields.QUOTES):
+        return fields.record_named_indicator(ctx, action, value)
     if fold(value) == fold(action.indicator_value or ""):
         raise UserError(texts.SAME_INDICATOR.format(number=action.code, value=value))
     history.record_update(

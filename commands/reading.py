@@ -2,14 +2,14 @@
 
 import re
 
-from commands import texts
+from commands import fields_texts, texts
 from commands.arguments import ACTION, PLAN, Param, Reading, plan_of
 from commands.errors import MissingArgument, UserError
 from commands.formatting import day, esc, paginate, percent, safe, shorten
 from commands.registry import command
-from commands.render import action_line, describe_update, paged, status_line
+from commands.render import action_line, describe_update, field_lines, paged, status_line
 from commands.types import Args, Context, Reply
-from storage import history
+from storage import history, plan_fields
 from storage.actions import (
     Action,
     actions_of_oo,
@@ -149,6 +149,7 @@ def show_action(ctx: Context, args: Args) -> Reply:
     ]
     if action.indicator_value:
         lines.append(texts.ACTION_REACHED.format(value=action.indicator_value))
+    lines += _fields(ctx, args.plan.code, action)
     if action.last_comment:
         lines.append(texts.ACTION_LAST_COMMENT.format(value=action.last_comment))
     entries = history.last_entries(ctx.db, action.number, 3)
@@ -158,6 +159,23 @@ def show_action(ctx: Context, args: Args) -> Reply:
     text = "\n".join([safe(head)] + [safe(line) for line in lines])
     html = f"<b>{esc(head)}</b><br>\n" + "<br>\n".join(esc(line) for line in lines)
     return Reply(text=text, html=html)
+
+
+def _fields(ctx: Context, plan_code: str, action: Action) -> list[str]:
+    """The action's indicators, budget, ODD, mandataires, decisions and synergies (those other
+    plans' actions mark towards it too), only what is set."""
+    fields = plan_fields.fields_of(ctx.db, [action.number])[action.number]
+    towards = [
+        fields_texts.SYNERGY_FROM.format(
+            partner=f"{row['plan_code']}:{row['action_code']}", plan=row["plan_code"]
+        )
+        for row in plan_fields.synergies_towards(ctx.db, plan_code, action.code)
+    ]
+    return field_lines(fields, towards)
+
+
+def _budget_line(total: float | None) -> list[str]:
+    return [fields_texts.OBJECTIVE_BUDGET.format(total=plan_fields.money(total))] if total else []
 
 
 @command(
@@ -175,6 +193,7 @@ def show_os(ctx: Context, args: Args) -> Reply:
         f"OS {number} — {objective['title']}",
         texts.ACTION_COUNT.format(count=len(actions), statuses=status_counts(actions)),
         progress_line(actions),
+        *_budget_line(plan_fields.budget_totals(ctx.db, plan_id)["os"].get(number)),
         texts.OS_OBJECTIVES,
     ]
     for oo in operational_objectives(ctx.db, plan_id, number):
@@ -208,6 +227,8 @@ def show_oo(ctx: Context, args: Args) -> Reply:
         f"OO {args.oo} — {shorten(objective['title'], 200)}\n"
         f"{progress_line(actions)} — {status_counts(actions)}"
     )
+    budget = plan_fields.budget_totals(ctx.db, args.plan.id)["oo"].get(args.oo)
+    head = "\n".join([head, *_budget_line(budget)])
     items = [action_line(a, ctx.today) for a in actions]
     return paginate(head, [("", items)], args.page, f"!oo {args.oo}", tail=[texts.OO_MORE])
 

@@ -11,14 +11,25 @@ paged(SOME_OS)   # an argument followed by an optional "page 2", read as `args.p
 import re
 import unicodedata
 
-from commands import texts
+from commands import fields_texts, texts
 from commands.arguments import Param, Reading
 from commands.chat_ids import is_teams_object, localpart
 from commands.errors import UserError
 from commands.formatting import esc, moment, percent, safe, shorten
 from commands.types import CODIR_ROOM, Context, Directory, Post
 from storage.actions import Action
-from storage.vocabulary import DEADLINE, DONE, GOOD, HEALTH, INDICATOR, KIND_LABELS, UNDO, fold
+from storage.plan_fields import ActionFields, Indicator, decision_text, money, number_text
+from storage.vocabulary import (
+    DEADLINE,
+    DONE,
+    FIELD_KINDS,
+    GOOD,
+    HEALTH,
+    INDICATOR,
+    KIND_LABELS,
+    UNDO,
+    fold,
+)
 
 #: "page 2", "p2", "p. 2": the last words of a list command asking for a later page.
 _PAGE = re.compile(r"^p(?:age)?\.?\s?(\d{1,4})$", re.ASCII)
@@ -101,10 +112,64 @@ def describe_update(entry: dict, directory: Directory) -> str:
         what.append(percent(entry["new_progress"]))
     if entry["kind"] in (INDICATOR, HEALTH, DEADLINE) and entry["value"]:
         what.append(f"{KIND_LABELS[entry['kind']]} : {entry['value']}")
+    if entry["kind"] in FIELD_KINDS:
+        what.append(f"{KIND_LABELS[entry['kind']]} : {entry['value'] or 'aucun'}")
     text = when_who + (", ".join(what) or KIND_LABELS.get(entry["kind"], entry["kind"]))
     if entry["comment"]:
         text += f" — {entry['comment']}"
     return safe(text)
+
+
+def indicator_line(indicator: Indicator) -> str:
+    """ "dossiers traités : 4 / 12 dossiers (33 %), était 2 le 03/11" """
+    unit = f" {indicator.unit}" if indicator.unit else ""
+    latest = indicator.latest
+    reached = number_text(latest.value) if latest else "—"
+    if indicator.target is None:
+        text = f"{indicator.name} : {reached}{unit}"
+    else:
+        text = f"{indicator.name} : {reached} / {number_text(indicator.target)}{unit}"
+        if latest and indicator.target:
+            text += f" ({round(latest.value / indicator.target * 100)} %)"
+    if len(indicator.values) > 1:
+        before = indicator.values[-2]
+        text += fields_texts.WAS.format(
+            value=number_text(before.value), day=before.day.strftime("%d/%m")
+        )
+    return text
+
+
+def field_lines(fields: ActionFields, towards: list[str] = ()) -> list[str]:
+    """An action's fields for `!action`, only those set: indicators, budget, ODD, mandataires,
+    decisions, synergies (`towards`: those other plans' actions mark towards this one)."""
+    lines = [
+        fields_texts.ACTION_INDICATOR.format(line=indicator_line(i)) for i in fields.indicators
+    ]
+    if fields.budget:
+        years: dict[int, float] = {}
+        for line in fields.budget:
+            years[line.year] = years.get(line.year, 0) + line.amount
+        lines.append(
+            fields_texts.ACTION_BUDGET.format(
+                total=money(sum(years.values())),
+                years=", ".join(f"{year} : {money(amount)}" for year, amount in years.items()),
+            )
+        )
+    if fields.odd:
+        lines.append(fields_texts.ACTION_ODD.format(odd=", ".join(map(str, fields.odd))))
+    if fields.mandataries:
+        lines.append(fields_texts.ACTION_MANDATARIES.format(names=", ".join(fields.mandataries)))
+    lines += [
+        fields_texts.ACTION_DECISION.format(decision=decision_text(d)) for d in fields.decisions
+    ]
+    partners = [
+        s.partner_plan + (f":{s.partner_code}" if s.partner_code else "") for s in fields.synergies
+    ]
+    if partners or towards:
+        lines.append(
+            fields_texts.ACTION_SYNERGIES.format(partners=" ; ".join([*partners, *towards]))
+        )
+    return lines
 
 
 def one_post(posts: list[Post]) -> list[Post]:

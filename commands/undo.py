@@ -9,7 +9,7 @@ the last and apply the corrected one, as a proposal confirmed in one tap).
 import re
 from datetime import datetime, timedelta
 
-from commands import intent_texts, texts
+from commands import fields_texts, intent_texts, texts
 from commands.access import OWN_CHANGES
 from commands.arguments import ACTION, Param, Reading, lookup_action, text
 from commands.errors import NotAllowed, Proposal, UserError
@@ -17,15 +17,20 @@ from commands.formatting import moment, percent, safe, shorten
 from commands.registry import command
 from commands.render import codir_post, one_post, person_name
 from commands.types import Args, Context, Reply
-from storage import history, plans
+from storage import history, plan_fields, plans
 from storage.actions import get_action
 from storage.vocabulary import (
+    ADMIN_KINDS,
     DEADLINE,
     DONE,
+    FIELD_KINDS,
     HEALTH,
     IN_PROGRESS,
     INDICATOR,
+    KIND_LABELS,
+    MANDATARY,
     NOTE,
+    ODD,
     STATUS_CHANGE,
     fold,
 )
@@ -44,6 +49,13 @@ def describe_undone(entry: dict, db) -> str:
         return f"{label} {entry['value']} → {before}"
     if kind == DEADLINE:
         return f"échéance {entry['value']} → {entry['old_value'] or '—'}"
+    if kind in (ODD, MANDATARY):
+        label = KIND_LABELS[kind]
+        return f"{label} {entry['value'] or 'aucun'} → {entry['old_value'] or 'aucun'}"
+    if kind in FIELD_KINDS:
+        return fields_texts.UNDONE_FIELD.format(
+            what=KIND_LABELS[kind], value=shorten(entry["value"] or "", 60)
+        )
     now = entry["new_status"] + _pct(entry["new_progress"])
     before = entry["old_status"] + _pct(entry["old_progress"])
     return f"{now} → {before}"
@@ -99,9 +111,9 @@ def undo(ctx: Context, args: Args) -> Reply:
         if owner.closed:
             raise UserError(texts.PLAN_CLOSED.format(code=owner.code))
         # Rights are today's: a pilot unlinked since, or an admin no longer one, may not undo.
-        if entry["kind"] == DEADLINE and ctx.user.is_admin:
+        if entry["kind"] in ADMIN_KINDS and ctx.user.is_admin:
             continue
-        if entry["kind"] == DEADLINE or not ctx.user.may_update(current.pilots):
+        if entry["kind"] in ADMIN_KINDS or not ctx.user.may_update(current.pilots):
             raise NotAllowed(texts.UNDO_NOT_ALLOWED.format(number=entry["action_code"]))
     group = {e["id"] for e in entries}
     for entry in entries:
@@ -123,6 +135,8 @@ def undo(ctx: Context, args: Args) -> Reply:
         comments={id_: texts.UNDO_COMMENT.format(what=what) for id_, what in undone.items()},
         source_id=ctx.message.event_id,
     )
+    for entry in entries:
+        plan_fields.take_back(ctx.db, entry)
     lines = [
         texts.UNDONE_LINE.format(number=e["action_code"], what=undone[e["id"]]) for e in entries
     ]
@@ -168,6 +182,8 @@ def _entry_line(entry: dict, code: str, progress: int | None = None) -> str:
         return f"!indicateur {code} {entry['value']}"
     if kind == DEADLINE:
         return f"!echeance {code} {entry['value']}{comment}"
+    if kind in FIELD_KINDS:
+        raise UserError(fields_texts.NOTHING_LEFT_TO_CORRECT)
     status = entry["new_status"]
     if progress is None:
         progress = entry["new_progress"]

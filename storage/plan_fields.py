@@ -540,6 +540,8 @@ def take_back(db: sqlite_utils.Database, entry: dict) -> None:
     elif kind == INDICATOR_SET and before.startswith("{"):
         former = json.loads(before)
         if former.get("new"):
+            # Its values said since are undone (an undo waits for every later change's).
+            db.execute("delete from indicator_values where indicator_id = ?", [former["id"]])
             db.execute("delete from indicators where id = ?", [former["id"]])
         else:
             db.execute(
