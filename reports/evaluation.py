@@ -8,7 +8,8 @@ comment on each OS, the actions under "Actions réalisées", "Actions en cours",
 démarrer", "Actions suspendues" and "Actions abandonnées" (empty headings are left out), each
 once, with its pilots, deadline, lateness where it is news, indicator and a short story told
 from its updates (`narrative.py`); the synergies between commune and CPAS; a conclusion; with
-`annex`, one table of the late and silent actions.
+`annex`, one table of the late and silent actions. The summary and the conclusion are
+written by `evaluation_sections.py`.
 
 With `fields` (`plan_fields_report.evaluation_fields`), each action also says its
 indicators (« dossiers traités : 4 / 12 dossiers (33 %) »), decisions (« Conseil du
@@ -38,44 +39,28 @@ from reports.action_facts import (
     budget_text,
     fields_paragraph,
     not_started_summary,
-    plural,
     synergies_section,
 )
-from reports.document import FORMATS, Document, Heading, Paragraph, Table, render
+from reports.document import FORMATS, Document, Heading, Paragraph, render
+from reports.evaluation_sections import conclusion_section, summary_section
 from reports.grouping import Objective, StrategicGroup, group_plan
 from reports.labels import (
     EVALUATION_ORGANISATION,
-    EVALUATION_OS_HEADERS,
-    EVALUATION_OS_LEGEND,
-    EVALUATION_OS_WIDTHS,
     EVALUATION_PERIOD,
     EVALUATION_PLAN_PERIOD,
     EVALUATION_SITUATION,
     EVALUATION_TITLE,
     NO_ACTIONS_YET,
-    TOTAL,
     VOLET_LABELS,
 )
 from reports.narrative import narrative
 from reports.plan_fields_report import EvaluationFields
 from storage.actions import SILENT_AFTER_WEEKS, Action
 from storage.clock import today as local_today
-from storage.effective import changes_of, last_news, moved_between
-from storage.french import format_date_fr, format_percent, format_weeks
-from storage.progress import done_percent_note, status_summary
-from storage.vocabulary import (
-    ABANDONED,
-    DONE,
-    IN_PROGRESS,
-    NOT_STARTED,
-    ON_HOLD,
-    REPORT_ORDER,
-    STATUS_COLUMNS,
-    STATUS_HEADINGS,
-)
+from storage.effective import changes_of, last_news
+from storage.french import format_date_fr
+from storage.vocabulary import NOT_STARTED, REPORT_ORDER, STATUS_HEADINGS
 
-#: Action codes named in the summary's "what moved" paragraph; more are counted.
-MOVED_LIMIT = 12
 #: The mark of a place the CODIR completes, until `!evaluation texte` fills it.
 TO_COMPLETE = "[À compléter par le CODIR]"
 #: What the cover says when the plan has no title of its own.
@@ -205,7 +190,7 @@ def evaluation_document(
     window = (since, generated_on) if since else None
     groups = group_plan(actions, outline)
     blocks: list = [Heading("Introduction", 1), _codir_text(texts.get("intro"))]
-    blocks.extend(_summary(actions, window, generated_on))
+    blocks.extend(summary_section(actions, window, generated_on))
     shown = fields or EvaluationFields()
     blocks.extend(_detail(groups, window, generated_on, texts, shown))
     if fields is None:
@@ -213,7 +198,7 @@ def evaluation_document(
     else:
         blocks.extend(synergies_section(actions, None, fields.by_action, fields.partner_titles))
     heard = _as_heard(actions)
-    blocks.extend(_conclusion(heard, generated_on, silent_after_weeks, annex))
+    blocks.extend(conclusion_section(heard, generated_on, silent_after_weeks, annex))
     if annex:
         blocks.extend(annex_section(heard, generated_on, silent_after_weeks))
     return Document(title, blocks, cover=tuple(cover), contents=True)
@@ -243,82 +228,6 @@ def _action_blocks(
 
 
 # ---------------------------------------------------------------- the parts
-
-
-def _share(count: int, total: int) -> str:
-    return format_percent(100 * count / total if total else 0)
-
-
-def _summary(actions: list[Action], window, today: date) -> list:
-    summary = status_summary(actions)
-    total, counts = summary["total"], summary["by_status"]
-    sentence = (
-        f"{total} actions : {plural(counts[DONE], 'réalisée', 'réalisées')}, "
-        f"{counts[IN_PROGRESS]} en cours, {counts[NOT_STARTED]} à démarrer, "
-        f"{plural(counts[ON_HOLD], 'suspendue', 'suspendues')} et "
-        f"{plural(counts[ABANDONED], 'abandonnée', 'abandonnées')} ; "
-        f"{format_percent(summary['done_percent'])} des actions sont faites."
-    )
-    totals = [(STATUS_COLUMNS[s], str(counts[s]), _share(counts[s], total)) for s in REPORT_ORDER]
-    totals.append((TOTAL, str(total), _share(total, total)))
-    per_os = [
-        (
-            str(os["os_number"]),
-            os["os_title"],
-            str(os["total"]),
-            *(str(count) for count in os["by_status"].values()),
-            format_percent(os["done_percent"]),
-        )
-        for os in summary["by_os"]
-    ]
-    return [
-        Heading("Synthèse", 1),
-        Paragraph(sentence),
-        Table(("Statut", "Actions", "Part du total"), totals, frozenset({1, 2}), widths=(3, 1, 1)),
-        Heading("Avancement par objectif stratégique", 2),
-        Table(
-            EVALUATION_OS_HEADERS,
-            per_os,
-            frozenset(range(2, len(EVALUATION_OS_HEADERS))),
-            widths=EVALUATION_OS_WIDTHS,
-        ),
-        Paragraph(f"{EVALUATION_OS_LEGEND} {done_percent_note(counts)}", "note"),
-        Heading("Ce qui a bougé", 2),
-        *_moves(actions, window, today),
-    ]
-
-
-def _moves(actions: list[Action], window, today: date) -> list[Paragraph]:
-    """What moved over the period (the whole history without one): each action once, in its
-    final state, from the changes that still stand (`storage.effective.moved_between`)."""
-    first, last = window if window else (None, None)
-    moves = moved_between(actions, first, last)
-    updated, changes = len(moves), dict.fromkeys(REPORT_ORDER, 0)
-    finished = []
-    for move in moves:
-        if move.status_moved and move.after in changes:
-            changes[move.after] += 1
-            if move.after == DONE:
-                finished.append(move.action)
-    when = (
-        f"Du {format_date_fr(window[0])} au {format_date_fr(window[1])}"
-        if window
-        else "Depuis le début du suivi"
-    )
-    text = (
-        f"{when}, {plural(updated, 'action a', 'actions ont')} reçu au moins une mise à jour ; "
-        f"{plural(changes[IN_PROGRESS], 'a', 'ont')} démarré, "
-        f"{plural(changes[DONE], 'a été réalisée', 'ont été réalisées')}, "
-        f"{plural(changes[ON_HOLD], 'suspendue', 'suspendues')} et "
-        f"{plural(changes[ABANDONED], 'abandonnée', 'abandonnées')}."
-    )
-    blocks = [Paragraph(text)]
-    if finished:
-        named = ", ".join(action.code for action in finished[:MOVED_LIMIT])
-        more = len(finished) - MOVED_LIMIT
-        tail = f" et {plural(more, 'autre', 'autres')}" if more > 0 else ""
-        blocks.append(Paragraph(f"Réalisées sur la période : actions {named}{tail}."))
-    return blocks
 
 
 def _as_heard(actions: list[Action]) -> list[Action]:
@@ -382,45 +291,3 @@ def _detail(
                     for action in members:
                         blocks.extend(_action_blocks(action, window, today, fields))
     return blocks
-
-
-def _conclusion(actions: list[Action], today: date, weeks: int, annex: bool = False) -> list:
-    summary = status_summary(actions)
-    counts = summary["by_status"]
-    counted = summary["total"] - counts[ABANDONED]
-    late = sum(1 for action in actions if action.is_late(today))
-    silent = sum(1 for action in actions if action.is_silent(today, weeks))
-    paragraphs = [
-        f"Au {format_date_fr(today)}, {counts[DONE]} des {counted} actions du plan hors "
-        f"abandonnées sont réalisées ({format_percent(summary['done_percent'])}), "
-        f"{plural(counts[IN_PROGRESS], 'est', 'sont')} en cours et "
-        f"{plural(counts[NOT_STARTED], 'reste', 'restent')} à démarrer."
-    ]
-    ranked = sorted(
-        (os for os in summary["by_os"] if os["total"] > os["by_status"][ABANDONED]),
-        key=lambda os: os["done_percent"],
-    )
-    if len(ranked) > 1:
-        best, worst = ranked[-1], ranked[0]
-        paragraphs.append(
-            f"L'objectif stratégique le plus avancé est l'OS {best['os_number']} "
-            f"({format_percent(best['done_percent'])} des actions faites) ; le moins avancé "
-            f"est l'OS {worst['os_number']} ({format_percent(worst['done_percent'])})."
-        )
-    if late or silent:
-        paragraphs.append(
-            plural(late, "action a", "actions ont")
-            + " dépassé leur échéance et "
-            + plural(silent, "action ouverte n'a", "actions ouvertes n'ont")
-            + f" reçu aucune mise à jour depuis {format_weeks(weeks)} : elles"
-            + (" sont listées en annexe et" if annex else "")
-            + " appellent un point d'attention du comité de direction."
-        )
-    else:
-        paragraphs.append("Aucune action n'est en retard ni sans nouvelles.")
-    if counts[ABANDONED]:
-        paragraphs.append(
-            plural(counts[ABANDONED], "action a été abandonnée", "actions ont été abandonnées")
-            + " ; les raisons figurent dans le détail par objectif."
-        )
-    return [Heading("Conclusion", 1), *(Paragraph(text) for text in paragraphs)]

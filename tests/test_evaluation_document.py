@@ -392,14 +392,22 @@ def test_synergies_section_says_none_is_marked_yet(month, fmt):
     assert NO_SYNERGY in section
 
 
-def test_synergies_section_lists_the_actions_a_synergies_table_marks(db):
+def test_synergies_section_lists_the_actions_a_synergies_table_marks_with_their_partner(db):
     (plan,) = all_plans(db)
-    db["synergies"].insert_all([{"action_number": n} for n in (1, 2)])
+    db["synergies"].insert_all(
+        [
+            {"action_number": 1, "partner_plan": "commune"},
+            {"action_number": 2, "partner_plan": "commune", "partner_code": "5.1.4"},
+        ]
+    )
     text = text_of(evaluation_file(db, plan, "md", date(2025, 3, 14)).data, "md")
     section = text[text.rindex("Bilan des synergies") : text.rindex("Conclusion")]
 
     assert "2 actions sont marquées comme synergie entre la commune et le CPAS" in section
     assert "Action 1 –" in section and "Action 2 –" in section and "Action 3 –" not in section
+    # The commune's plan is not in this database: its code names the partner, no title.
+    assert "Avec : plan commune." in section
+    assert "Avec : plan commune, action 5.1.4." in section
     assert NO_SYNERGY not in section
 
 
