@@ -6,7 +6,7 @@ the grammar); anything it has no place for is refused, never stored.
 
 Who: a value, ODD tags and a synergy are the pilots' (and the admins'); a definition (an
 indicator's target), a budget line, a mandataire and a decision are the admins'. Every write
-has its history entry (storage/plan_fields.py), so `!annuler` takes it back.
+has its history entry (storage/plan_fields_chat.py), so `!annuler` takes it back.
 
 A mandataire is named as the directory names a pilot (initials or name, a key of [pilots]):
 `!mes-actions` lists the actions whose mandataire is one of the names the person is linked to.
@@ -30,9 +30,10 @@ from commands.formatting import paginate, safe, shorten
 from commands.registry import command
 from commands.render import action_line, indicator_line, paged
 from commands.types import Args, Context, Reply
-from storage import plan_fields
+from storage import plan_fields, plan_fields_chat
 from storage.actions import Action, list_actions
-from storage.plan_fields import fields_of, money, number_text
+from storage.french import number_text
+from storage.plan_fields import fields_of, money
 from storage.vocabulary import fold
 
 # ---------------------------------------------------------------- named indicators
@@ -48,11 +49,11 @@ def record_named_indicator(ctx: Context, action: Action, said: str) -> Reply:
     if match is None:
         raise UserError(t.INDICATOR_NAME_UNCLOSED)
     name, words = match["name"], match["rest"].split()
-    known = plan_fields.indicator_named(ctx.db, action.number, name)
+    known = plan_fields_chat.indicator_named(ctx.db, action.number, name)
     if words and fold(words[0]) == "cible":
         return _define(ctx, action, known["name"] if known else name, words[1:])
     if known is None:
-        names = [row["name"] for row in plan_fields.indicator_rows(ctx.db, action.number)]
+        names = [row["name"] for row in plan_fields_chat.indicator_rows(ctx.db, action.number)]
         refusal = (
             t.UNKNOWN_INDICATOR.format(number=action.code, name=name, names=", ".join(names))
             if names
@@ -73,7 +74,7 @@ def record_named_indicator(ctx: Context, action: Action, said: str) -> Reply:
         raise UserError(
             safe(t.NOT_UNDERSTOOD.format(word=shorten(" ".join(words[1:]), 30), example=example))
         )
-    plan_fields.record_measure(
+    plan_fields_chat.record_measure(
         ctx.db,
         action.number,
         ctx.user.chat_id,
@@ -102,7 +103,7 @@ def _define(ctx: Context, action: Action, name: str, words: list[str]) -> Reply:
     if unit_words and fold(unit_words[0]) in ("unite", "unites", "en"):
         unit_words = unit_words[1:]
     unit = " ".join(unit_words)[:MAX_NAME] or None
-    plan_fields.define_indicator(
+    plan_fields_chat.define_indicator(
         ctx.db,
         action.number,
         ctx.user.chat_id,
@@ -112,7 +113,7 @@ def _define(ctx: Context, action: Action, name: str, words: list[str]) -> Reply:
         at=ctx.now,
         source_id=ctx.message.event_id,
     )
-    defined = plan_fields.indicator_named(ctx.db, action.number, name)
+    defined = plan_fields_chat.indicator_named(ctx.db, action.number, name)
     shown_unit = f" {defined['unit']}" if defined["unit"] else ""
     return Reply(
         text=safe(
@@ -148,7 +149,7 @@ def _rest(name: str, usage_word: str, grammar) -> Param:
 )
 def add_budget(ctx: Context, args: Args) -> Reply:
     action, line = args.action, args.line
-    plan_fields.record_budget(
+    plan_fields_chat.record_budget(
         ctx.db, action.number, ctx.user.chat_id, line, at=ctx.now, source_id=ctx.message.event_id
     )
     total = sum(b.amount for b in fields_of(ctx.db, [action.number])[action.number].budget)
@@ -206,7 +207,7 @@ def odd(ctx: Context, args: Args) -> Reply:
     shown = ", ".join(map(str, tags))
     if before == tags:
         raise UserError(t.SAME_ODD.format(number=action.code, odd=shown or "aucun"))
-    plan_fields.record_odd(
+    plan_fields_chat.record_odd(
         ctx.db, action.number, ctx.user.chat_id, tags, at=ctx.now, source_id=ctx.message.event_id
     )
     if not tags:
@@ -256,14 +257,14 @@ def _names(words: list[str], example: str) -> list[str]:
 )
 def add_mandatary(ctx: Context, args: Args) -> Reply:
     action, names = args.action, args.names
-    before = plan_fields.mandataries_of(ctx.db, action.number)
+    before = plan_fields_chat.mandataries_of(ctx.db, action.number)
     if not names and not before:
         raise UserError(t.NO_MANDATARY.format(number=action.code))
     for name in names:
         if fold(name) in {fold(b) for b in before}:
             raise UserError(safe(t.SAME_MANDATARY.format(name=name, number=action.code)))
     after = [*before, *names] if names else []
-    plan_fields.record_mandataries(
+    plan_fields_chat.record_mandataries(
         ctx.db, action.number, ctx.user.chat_id, after, at=ctx.now, source_id=ctx.message.event_id
     )
     if not after:
@@ -284,7 +285,7 @@ def add_decision(ctx: Context, args: Args) -> Reply:
     action, decision = args.action, args.decision
     if decision in fields_of(ctx.db, [action.number])[action.number].decisions:
         raise UserError(t.SAME_DECISION.format(number=action.code))
-    plan_fields.record_decision(
+    plan_fields_chat.record_decision(
         ctx.db,
         action.number,
         ctx.user.chat_id,
@@ -325,7 +326,7 @@ def add_synergy(ctx: Context, args: Args) -> Reply:
     current = fields_of(ctx.db, [action.number])[action.number].synergies
     if any(fold(plan_fields.synergy_text(s)) == fold(said) for s in current):
         raise UserError(safe(t.SAME_SYNERGY.format(number=action.code, partner=said)))
-    plan_fields.record_synergy(
+    plan_fields_chat.record_synergy(
         ctx.db, action.number, ctx.user.chat_id, partner, at=ctx.now, source_id=ctx.message.event_id
     )
     return Reply(text=safe(t.SYNERGY_SET.format(number=action.code, partner=said)))

@@ -18,7 +18,8 @@ from commands.errors import UserError
 from commands.formatting import esc, moment, percent, safe, shorten
 from commands.types import CODIR_ROOM, Context, Directory, Post
 from storage.actions import Action
-from storage.plan_fields import ActionFields, Indicator, decision_text, money, number_text
+from storage.french import number_text
+from storage.plan_fields import ActionFields, Indicator, decision_text, money
 from storage.vocabulary import (
     DEADLINE,
     DONE,

@@ -17,7 +17,7 @@ from commands.formatting import moment, percent, safe, shorten
 from commands.registry import command
 from commands.render import codir_post, one_post, person_name
 from commands.types import Args, Context, Reply
-from storage import history, plan_fields, plans
+from storage import history, plan_fields_chat, plans
 from storage.actions import get_action
 from storage.vocabulary import (
     ADMIN_KINDS,
@@ -136,7 +136,7 @@ def undo(ctx: Context, args: Args) -> Reply:
         source_id=ctx.message.event_id,
     )
     for entry in entries:
-        plan_fields.take_back(ctx.db, entry)
+        plan_fields_chat.take_back(ctx.db, entry)
     lines = [
         texts.UNDONE_LINE.format(number=e["action_code"], what=undone[e["id"]]) for e in entries
     ]

@@ -59,3 +59,13 @@ def format_progress(progress: int | None) -> str:
 def format_percent(value: float) -> str:
     """31.5 -> "31,5 %" (French decimal comma, non-breaking space)."""
     return f"{format_number(value)}\u00a0%"
+
+
+def number_text(value: float | None) -> str:
+    """`4.0` -> "4", `2.5` -> "2,5", `15000` -> "15 000" (French, a space between thousands);
+    "—" for none."""
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ")
+    return f"{value:,.2f}".rstrip("0").replace(",", " ").replace(".", ",")
