@@ -76,6 +76,21 @@ def test_indicators_one_per_line_with_target_unit_and_dated_values(header):
 
 
 @pytest.mark.parametrize(
+    ("cell", "name", "unit"),
+    [
+        ("Straße : 12 km (atteint 14 le 03/11/2026)", "Straße", "km"),  # fold("ß") is "ss"
+        ("ﬁbre posée : 12 km (atteint 14 le 03/11/2026)", "ﬁbre posée", "km"),  # "ﬁ" is "fi"
+        ("dossiers  traités : 12 (Atteint 14 le 03/11/2026)", "dossiers  traités", None),
+    ],
+)
+def test_an_indicator_whose_folded_text_is_longer_or_shorter_keeps_its_values(cell, name, unit):
+    (found,), warnings = fields(["Indicateurs chiffrés"], [cell])
+
+    assert warnings == []
+    assert found.indicators == (Indicator(name, unit, 12, (Measure(date(2026, 11, 3), 14),)),)
+
+
+@pytest.mark.parametrize(
     ("target", "unit", "reached", "year"),
     [
         ("Valeur cible", "Unité", "Valeur atteinte", "Année"),

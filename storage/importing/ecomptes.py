@@ -39,7 +39,8 @@ from datetime import date
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-from storage.importing.fields_cells import FIELDS, read_fields
+from storage.importing.fields_cells import FIELDS
+from storage.importing.fields_row import read_fields
 from storage.importing.messages import MESSAGES
 from storage.importing.model import MAX_FILE_BYTES, ParsedPST, plan_from_rows
 from storage.importing.safe_xml import EVERYTHING, iter_xml

@@ -25,7 +25,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from storage.importing.fields_cells import FIELD_COLUMNS, FIELD_HEADERS
+from storage.importing.fields_cells import FIELD_HEADERS
+from storage.importing.fields_row import FIELD_COLUMNS
 from storage.importing.messages import MESSAGES
 from storage.importing.model import ImportFormatError, MissingHeader
 from storage.vocabulary import fold

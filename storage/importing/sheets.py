@@ -33,7 +33,7 @@ comment. Column names and their French synonyms are in `headers.py`.
 import re
 from collections.abc import Iterable, Sequence
 
-from storage.importing.fields_cells import fields_given, read_fields
+from storage.importing.fields_row import fields_given, read_fields
 from storage.importing.headers import HEADER_SEARCH_ROWS, Header, find_header, is_own_summary
 from storage.importing.labels import (
     is_no_actions_note,
