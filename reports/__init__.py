@@ -20,8 +20,8 @@ fast.
 from reports.chart import progress_chart_png
 from reports.ecomptes import ecomptes_xml, validate_ecomptes
 from reports.evaluation import evaluation_report
-from reports.spreadsheet import table_xlsx
 from reports.spreadsheet_ods import table_ods
+from reports.spreadsheet_xlsx import table_xlsx
 from reports.table import TableHeading, table_csv, table_html, table_md
 from reports.table_pdf import table_pdf
 

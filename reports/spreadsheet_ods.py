@@ -1,5 +1,6 @@
-"""The recap table as an OpenDocument spreadsheet (odfpy): the same sheets, title rows, print
-layout and tints as the xlsx of reports/spreadsheet.py, written for LibreOffice."""
+"""The recap table as an OpenDocument spreadsheet (odfpy): the sheets, title rows, print layout
+and tints of reports/spreadsheet.py, as the xlsx of reports/spreadsheet_xlsx.py, written for
+LibreOffice."""
 
 import io
 from collections.abc import Iterable

@@ -13,8 +13,8 @@ from odf.table import CoveredTableCell, Table, TableCell, TableRow
 from odf.text import P
 from openpyxl import Workbook
 
-from reports.spreadsheet import table_xlsx
 from reports.spreadsheet_ods import table_ods
+from reports.spreadsheet_xlsx import table_xlsx
 from reports.table import table_csv
 from storage.actions import Action, list_actions
 from storage.db import open_db

@@ -1,6 +1,6 @@
 """An Excel workbook (.xlsx): its sheets with a PST table, merged cells spread.
 
-    >>> from reports.spreadsheet import table_xlsx
+    >>> from reports.spreadsheet_xlsx import table_xlsx
     >>> from storage.actions import list_actions
     >>> data = table_xlsx(list_actions(db, plan_id))  # the bundled plan, exported as a table
     >>> pst = parse_xlsx(data)

@@ -5,7 +5,7 @@ Each part is read as a stream (`safe_xml.iter_xml`), keeping only what the impor
 shared strings (at most MAX_STRINGS, within the workbook's `CellBudget`) and, per cell style,
 whether it shows a date, a duration or a percentage.
 
-    >>> from reports.spreadsheet import table_xlsx
+    >>> from reports.spreadsheet_xlsx import table_xlsx
     >>> from storage.actions import list_actions
     >>> from storage.importing.workbooks import CellBudget, open_archive
     >>> archive = open_archive(table_xlsx(list_actions(db, plan_id)), "unreadable_xlsx")
