@@ -8,7 +8,6 @@ import argparse
 import asyncio
 import logging
 import os
-import re
 import sqlite3
 import sys
 from datetime import UTC, date, datetime
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from bot import console_texts as texts
 from bot.checks import print_check
+from bot.cli_parser import FrenchParser
 from bot.config import ConfigError, Settings, load_config
 from bot.lock import AlreadyRunning, LockIsALink
 from bot.run import run_bot, transports_of
@@ -268,30 +268,6 @@ def cmd_teams_package(args) -> int:
     Path(args.output).write_bytes(data)
     print(texts.TEAMS_PACKAGE_WRITTEN.format(path=args.output, app_id=settings.teams.app_id))
     return 0
-
-
-class _FrenchHelp(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None) -> None:
-        super().add_usage(usage, actions, groups, texts.USAGE if prefix is None else prefix)
-
-
-class FrenchParser(argparse.ArgumentParser):
-    """argparse, with its titles, its -h and its own error messages in French."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("formatter_class", _FrenchHelp)
-        kwargs["add_help"] = False
-        super().__init__(*args, **kwargs)
-        self._positionals.title, self._optionals.title = "arguments", "options"
-        self.add_argument(
-            "-h", "--help", action="help", default=argparse.SUPPRESS, help=texts.HELP_HELP
-        )
-
-    def error(self, message: str):
-        for english, french in texts.ARGPARSE_MESSAGES:
-            message = re.sub(english, french, message)
-        self.print_usage(sys.stderr)
-        self.exit(2, texts.CLI_ERROR.format(prog=self.prog, message=message))
 
 
 def build_parser() -> argparse.ArgumentParser:

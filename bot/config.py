@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.config_errors import described
 from commands.chat_ids import is_matrix_user
 from commands.types import Directory, Organisation
 from storage.actions import SILENT_AFTER_WEEKS
@@ -311,9 +312,8 @@ class AccessConfig(_Section):
     #: Rooms the bot serves: room ids ("!abc:example.org") or whole servers ("*:example.org").
     #: Empty: every room an allowed inviter brought it into.
     allowed_rooms: list[str] = Field(default_factory=list)
-    #: What a pilot's update only asks for, until an admin's `!valider`: a suspension, an
-    #: abandon, a deadline (a pilot's deadline is always a request: `!report`, `!demande`).
-    validate: list[Literal["abandon", "suspend", "echeance"]] = Field(default_factory=list)
+    #: What a pilot's update only asks for until an admin's `!valider` (`[access] validate`).
+    validated: list[Literal["abandon", "suspend", "echeance"]] = Field([], alias="validate")
 
 
 class Settings(_Section):
@@ -344,7 +344,7 @@ class Settings(_Section):
             codir=set(self.access.codir),
             links=self.pilot_links(),
             plan_links=self.plan_pilot_links(),
-            validate=frozenset(self.access.validate),
+            validate=frozenset(self.access.validated),
         )
 
 
@@ -365,25 +365,11 @@ def _apply_env(data: dict) -> dict:
     return data
 
 
-def _describe(error: ValidationError) -> str:
-    problems = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"])
-        if item["type"] == "missing":
-            problems.append(f"clé manquante « {where} »")
-        elif item["type"] == "extra_forbidden":
-            problems.append(f"clé inconnue « {where} »")
-        else:
-            message = item["msg"].removeprefix("Value error, ")
-            problems.append(f"« {where} » : {message}" if where else message)
-    return "; ".join(problems)
-
-
 def parse_config(data: dict, source: str = "configuration") -> Settings:
     try:
         return Settings.model_validate(_apply_env(data))
     except ValidationError as error:
-        raise ConfigError(f"{source} : {_describe(error)}") from None
+        raise ConfigError(f"{source} : {described(error)}") from None
 
 
 def load_config(path: str | Path) -> Settings:

@@ -86,6 +86,7 @@ ARGUMENT_HELP = {
         "--since": "l'historique résumé commence ce jour-là (défaut : depuis le début)",
         "--conseil": "le jour de la séance du Conseil, imprimé sur la couverture",
         "--annexe": "ajouter l'annexe : une table des actions en retard et sans nouvelles",
+        "--campagne": "le plan tel que la campagne N l'a trouvé à sa clôture (!campagne)",
         "--db": _DB,
         "--config": _CONFIG,
         "--output": _NAMED,

@@ -1,5 +1,5 @@
 """The bot's daily upkeep: the nightly backup when it is due, and forgetting old handled events
-and the CODIR posts held for grouped posts long ago.
+the CODIR posts held for grouped posts long ago and the dropped plan files not confirmed.
 
     for line in daily_upkeep(db, settings.storage, now_utc()):
         log.info("%s", line)
@@ -19,6 +19,7 @@ import sqlite_utils
 
 from bot import console_texts as texts
 from bot.config import StorageConfig
+from storage import pending_imports
 from storage.backup import nightly
 from storage.bookkeeping import prune_handled
 from storage.held_posts import prune as prune_held
@@ -48,6 +49,8 @@ def daily_upkeep(db: sqlite_utils.Database, storage: StorageConfig, now: datetim
     try:
         # Held posts are grouped within the day; a week later they are only weight.
         prune_held(db, now - timedelta(days=7))
+        # A dropped plan file not confirmed within its 30 minutes is not kept.
+        pending_imports.expire(db, now)
     except sqlite3.Error as error:
         lines.append(texts.UPKEEP_PRUNE_FAILED.format(reason=error))
     return lines

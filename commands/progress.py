@@ -12,7 +12,7 @@ from commands.registry import command
 from commands.render import codir_note, codir_post, health_news
 from commands.types import Args, Context, Reply
 from storage import history, requests
-from storage.deadlines import MONTHS, ORDINALS, parse_deadline
+from storage.deadlines import MONTHS, ORDINALS, read_deadline
 from storage.vocabulary import HEALTH, HEALTHS, INDICATOR, NOTE, fold, health_label
 
 MAX_INDICATOR = 200
@@ -21,6 +21,8 @@ _DEADLINE_WORDS = {"-", "/", "à", "a", "au", "fin", "debut", "mi", "et"}
 #: Words of a part of a year (« 2e trimestre 2026 », « premier semestre 2027 »).
 _PERIOD_WORDS = {"trimestre", "trim", "semestre", "sem", *ORDINALS}
 _DEADLINE_YEARS = range(2000, 2101)
+#: A deadline without an end, said alone (« !echeance 12 continu »).
+_ONGOING_WORDS = {"continu", "continue", "permanent", "permanente", "recurrent"}
 
 
 def _health(reading: Reading) -> str:
@@ -35,6 +37,8 @@ def _health(reading: Reading) -> str:
 
 def split_deadline(words: list[str]) -> tuple[str, list[str]]:
     """`["juin", "2025", "budget", "reporté"]` -> ("juin 2025", ["budget", "reporté"])."""
+    if words and fold(words[0]).strip(".,;:") in _ONGOING_WORDS:
+        return words[0], words[1:]
     taken = 0
     for word in words:
         bare = fold(word).strip(".,;:")
@@ -57,7 +61,10 @@ def _deadline(reading: Reading) -> tuple[str, datetime]:
     if not reading.words:
         raise MissingArgument(texts.DEADLINE_MISSING)
     deadline, reading.words = split_deadline(reading.words)
-    _, end = parse_deadline(deadline) if deadline else (None, None)
+    read = read_deadline(deadline) if deadline else None
+    if read is not None and read.ongoing:  # « continu », « permanent »: no end, never late
+        return deadline, None
+    end = read.end if read else None
     if end is None or end.year not in _DEADLINE_YEARS:
         word = deadline or reading.words[0]
         raise UserError(texts.BAD_DEADLINE.format(word=shorten(word, 30)))
@@ -186,7 +193,8 @@ def change_deadline(ctx: Context, args: Args) -> Reply:
         source_id=ctx.message.event_id,
         at=ctx.now,
     )
-    what = texts.DEADLINE_MOVED.format(old=action.deadline or "—", new=deadline, end=day(end))
+    moved = texts.DEADLINE_MOVED if end else texts.DEADLINE_MOVED_ONGOING
+    what = moved.format(old=action.deadline or "—", new=deadline, end=day(end) if end else "")
     reply = Reply(text=safe(texts.DEADLINE_SET.format(number=action.code, what=what)))
     reply.posts.append(codir_post(ctx, action, what + (f" — {reason}" if reason else "")))
     return reply

@@ -189,6 +189,7 @@ DEADLINE_MISSING = "Il manque la nouvelle échéance. Exemple : !echeance 12 202
 BAD_DEADLINE = "Échéance « {word} » non reconnue. Exemples : 2025-06, juin 2025, 31/12/2025, 2025."
 SAME_DEADLINE = "L'échéance de l'action {number} est déjà « {deadline} » : rien n'a changé."
 DEADLINE_MOVED = "échéance {old} → {new} (fin : {end})"
+DEADLINE_MOVED_ONGOING = "échéance {old} → {new} (sans fin : jamais en retard)"
 DEADLINE_SET = "Action {number} : {what}."
 NOTHING_TO_UNDO = "Rien à annuler : vous n'avez fait aucune mise à jour."
 NOTHING_MORE_TO_UNDO = "Rien d'autre à annuler : vos mises à jour sont déjà annulées."

@@ -221,3 +221,15 @@ def test_the_file_goes_into_the_rooms_plan(clock):
 def test_teams_files_are_fetched_only_from_trusted_hosts(url, allowed):
     hosts = FileHosts(ServiceUrls({("https", "standin.example", 8443)}))
     assert hosts.allows(url) is allowed
+
+
+def test_the_daily_upkeep_deletes_a_file_left_unconfirmed(empty_engine, clock, tmp_path):
+    from bot.config import StorageConfig
+    from bot.upkeep import daily_upkeep
+
+    storage = StorageConfig(database=tmp_path / "pst.db", backup_dir=None)
+    drop(empty_engine, "pst.csv", CSV)
+    daily_upkeep(empty_engine.db, storage, clock.now)
+    assert kept_files(empty_engine) == 1
+    daily_upkeep(empty_engine.db, storage, clock.now.replace(hour=23))
+    assert kept_files(empty_engine) == 0

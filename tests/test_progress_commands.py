@@ -169,6 +169,17 @@ def test_deadline_change_keeps_the_old_one_in_history(say, db):
     assert reply.posts[0].room == "codir"
 
 
+@pytest.mark.parametrize("word", ["continu", "permanent", "Continue"])
+def test_an_ongoing_deadline_has_no_end_and_is_never_late(say, db, word):
+    reply = say(ADMIN, f"!echeance 23 {word} action récurrente")
+
+    assert reply.text == f"Action 23 : échéance 2020 → {word} (sans fin : jamais en retard)."
+    after = action(db, 23)
+    assert (after.deadline, after.end) == (word, None)
+    assert history.entries(db, 23)[-1]["comment"] == "action récurrente"
+    assert not after.is_late(date(2030, 1, 1))
+
+
 @pytest.mark.parametrize(
     ("text", "deadline", "reason"),
     [
