@@ -1,7 +1,6 @@
 """The files DGs have (issue 23, item 3): each shape built here, read with its counts, codes,
 pilots and end dates, or refused with its real cause and line."""
 
-import importlib.util
 import io
 from datetime import date
 
@@ -324,17 +323,50 @@ def test_a_formula_without_value_anywhere_refuses_the_file():
 # --- 8. Old Excel .xls ------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(importlib.util.find_spec("xlrd") is not None, reason="xlrd reads .xls")
-def test_an_xls_file_without_xlrd_is_refused_with_how_to_convert(tmp_path):
+def old_excel(rows) -> bytes:
+    """An Excel 97-2003 workbook (.xls) of one sheet, as iA.PST and older tools export it:
+    texts, numbers and a date cell."""
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Export")
+    as_day = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, date):
+                sheet.write(r, c, value, as_day)
+            else:
+                sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_ia_pst_export_in_old_excel_xls_is_read(tmp_path):
+    header = ["O.S. Référence", "O.S. Titre", "O.O. Référence", "O.O. Titre", "A. Référence"]
+    header += ["A. Titre", "A. Gestionnaires", "A. Échéance"]
+    rows = [
+        header,
+        [1, "Être un CPAS solidaire", 1.1, "Logement", "A.1", "Acheter", "LM", date(2026, 6, 30)],
+        [1, "Être un CPAS solidaire", 1.2, "Énergie", "A.2", "Isoler", "MR/DB", "T2 2027"],
+    ]
+    path = tmp_path / "export-ia-pst.xls"
+    path.write_bytes(old_excel(rows))
+
+    assert summary(parse_file(path)) == [
+        ("A.1", "1.1", ["LM"], date(2026, 6, 30)),
+        ("A.2", "1.2", ["MR", "DB"], date(2027, 6, 30)),
+    ]
+
+
+def test_a_damaged_xls_is_refused_naming_the_format(tmp_path):
     path = tmp_path / "export-ia-pst.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
     with pytest.raises(ImportFormatError) as error:
         parse_file(path)
-    assert str(error.value) == (
-        "Classeur Excel ancien (.xls, format binaire Excel 97-2003) : ouvrez-le dans Excel ou "
-        "LibreOffice et enregistrez-le au format .xlsx (Fichier > Enregistrer sous), ou au "
-        "format .ods, puis importez ce fichier."
-    )
+    assert str(error.value).startswith("Fichier Excel ancien (.xls) illisible : ")
 
 
 def test_a_workbook_named_xls_is_read_as_the_xlsx_it_is(tmp_path):

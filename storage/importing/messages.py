@@ -142,11 +142,6 @@ MESSAGES = {
         "« {sheet} ») : ouvrez et enregistrez le fichier dans Excel/LibreOffice, puis "
         "importez-le à nouveau."
     ),
-    "xls_needs_conversion": (
-        "Classeur Excel ancien (.xls, format binaire Excel 97-2003) : ouvrez-le dans Excel ou "
-        "LibreOffice et enregistrez-le au format .xlsx (Fichier > Enregistrer sous), ou au "
-        "format .ods, puis importez ce fichier."
-    ),
     "xls_is_html": (
         "Ce fichier .xls est en réalité une page web (HTML) : ouvrez-le dans Excel ou "
         "LibreOffice et enregistrez-le au format .xlsx (ou .ods), puis importez ce fichier."

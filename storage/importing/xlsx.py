@@ -21,6 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
+import xlrd
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
@@ -38,11 +39,6 @@ from storage.importing.workbooks import (
     open_archive,
 )
 from storage.importing.xlsx_book import DATE, DURATION, MAIN, PERCENT, Book, read_book, string_text
-
-try:  # optional: only old .xls workbooks need it (`parse_xls`)
-    import xlrd
-except ImportError:
-    xlrd = None
 
 #: Merged ranges a sheet may have; a PST's table has a few hundred.
 MAX_MERGED = MAX_ROWS
@@ -224,8 +220,7 @@ def _spread(rows: Rows, ranges: list[tuple[int, int, int]]) -> None:
 
 
 def parse_xls(data: bytes) -> ParsedPST:
-    """A file named .xls: an old Excel workbook (Excel 97-2003), read with `xlrd` when it is
-    installed, else refused with how to convert it (`xls_needs_conversion`); a workbook or a
+    """A file named .xls: an old Excel workbook (Excel 97-2003), read with `xlrd`; a workbook or a
     text table that web applications name .xls is read as what it is (.xlsx, CSV)."""
     if data.startswith(b"PK"):
         return parse_xlsx(data)
@@ -233,8 +228,6 @@ def parse_xls(data: bytes) -> ParsedPST:
         raise ImportFormatError(MESSAGES["xls_is_html"])
     if not data.startswith(OLE_MAGIC):
         return read_csv(data)
-    if xlrd is None:
-        raise ImportFormatError(MESSAGES["xls_needs_conversion"])
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
     except Exception as exc:  # xlrd raises its own XLRDError, struct.error, ...
