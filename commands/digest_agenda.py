@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from commands import rhythm_texts as t
 from commands.formatting import day, shorten
 from commands.types import Directory
-from storage import history, sends
+from storage import history_rhythm, sends
 from storage.actions import Action, list_actions
 from storage.effective import Change, standing, status_in, without_given_day
 from storage.french import format_number, format_progress, format_weeks
@@ -260,7 +260,7 @@ def silent_pilots(db, directory, the_plan, actions, now, silent_after) -> list[s
     """The pilots whose open actions had no news for `silent_after`, or who let
     IGNORED_REMINDERS reminders go unanswered since their last news; those with the most open
     actions first."""
-    news = history.last_news(db, the_plan.id)
+    news = history_rhythm.last_news(db, the_plan.id)
     latest: dict[str, datetime | None] = {}
     open_actions: dict[str, int] = {}
     for action in actions:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from commands import rhythm_texts
 from commands.formatting import day, esc, lines_to_html, safe, shorten
-from storage import history, sends
+from storage import history_rhythm, sends
 from storage.actions import Action, actions_of_pilots
 from storage.french import format_weeks
 from storage.vocabulary import CLOSED
@@ -52,7 +52,7 @@ def needs_of(
     reminded = sends.reminders_of(db, person)
     found = []
     for the_plan in open_plans:
-        news = history.last_news(db, the_plan.id)
+        news = history_rhythm.last_news(db, the_plan.id)
         for action in actions_of_pilots(db, the_plan.id, set(pilots_in(the_plan.code))):
             if action.status in CLOSED:
                 continue

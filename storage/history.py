@@ -18,10 +18,11 @@ Every change to an action appends its entry in the same transaction, so the curr
 always the last status of the history. Nothing is ever deleted: an undo is a new entry of kind
 "undo" whose `value` is the id of the entry it cancels. An entry can be undone only while every
 later entry of its action is itself undone or an undo, so an undo never overwrites somebody
-else's newer change.
+else's newer change. What the rhythm reads of it (last news, status changes) is in
+storage/history_rhythm.py.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlite_utils
 
@@ -200,8 +201,8 @@ def record_field(
     old_value: str | None = None,
     source_id: str | None = None,
 ) -> dict:
-    """Append the entry of a change to an action's fields (storage/plan_fields.py writes the
-    field in the same transaction); the status and progress stay as they are."""
+    """Append the entry of a change to an action's fields (storage/plan_fields_chat.py writes
+    the field in the same transaction); the status and progress stay as they are."""
     current = db.execute(
         "select status, progress from actions where number = ?", [number]
     ).fetchone()
@@ -376,42 +377,3 @@ def _append(
         list(entry.values()),
     )
     return {"id": cursor.lastrowid, **entry}
-
-
-# ---------------------------------------------------------------- as the rhythm reads it
-
-
-def _when(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-def last_news(db: sqlite_utils.Database, plan_id: int) -> dict[int, datetime]:
-    """Action number -> when it last had news: its latest history entry, or when its plan came
-    into the bot (reminders and the digest call it silent after a while)."""
-    rows = db.execute(
-        "select u.action_number, max(u.at) from updates u join actions a"
-        " on a.number = u.action_number where a.plan_id = ? group by u.action_number",
-        [plan_id],
-    )
-    news = {number: _when(at) for number, at in rows}
-    created = db.execute("select created_at from plans where id = ?", [plan_id]).fetchone()
-    if created and created[0]:
-        # An action without history has had no news since the plan came into the bot.
-        arrived = _when(created[0])
-        numbers = db.execute("select number from actions where plan_id = ?", [plan_id])
-        for (number,) in numbers:
-            news.setdefault(number, arrived)
-    return news
-
-
-def status_changes(
-    db: sqlite_utils.Database, plan_id: int, since: datetime, until: datetime
-) -> list[dict]:
-    """The plan's history entries in (since, until] that changed a status, oldest first."""
-    sql = (
-        "select u.*, a.code as action_code from updates u join actions a"
-        " on a.number = u.action_number where a.plan_id = ? and u.at > ? and u.at <= ?"
-        " and u.new_status is not u.old_status order by u.id"
-    )
-    moments = [m.astimezone(UTC).replace(microsecond=0).isoformat() for m in (since, until)]
-    return list(db.query(sql, [plan_id, *moments]))
