@@ -40,6 +40,7 @@ from typing import Protocol
 from bot.config import Settings, digest_time, working_hours
 from bot.runtime import Runtime
 from commands import campaigns, schedule
+from commands.departures import UNREACHABLE, record_departure
 from commands.schedule import Outgoing
 from storage import sends
 from storage.clock import now_utc
@@ -204,6 +205,15 @@ class Scheduler:
                     outgoing.label,
                     reason,
                 )
+                if outgoing.kind == schedule.REMINDER:  # the DG is told, once; reminders stop
+                    await self.runtime.worker.run(
+                        record_departure,
+                        self.runtime.db,
+                        self.runtime.engine.base_directory,
+                        outgoing.recipient,
+                        UNREACHABLE,
+                        self.clock(),
+                    )
             except Exception as error:  # network, server: the next pass tries again
                 log.warning(
                     "Envoi %s par %s en échec (%s) : nouvel essai dans une minute",

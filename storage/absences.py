@@ -51,7 +51,36 @@ def quiet_people(db: sqlite_utils.Database, today: date) -> set[str]:
         "select chat_id from reminder_settings where off = 1 or away_until >= ?",
         [today.isoformat()],
     )
-    return {chat_id for (chat_id,) in rows}
+    return {chat_id for (chat_id,) in rows} | departed_people(db)
+
+
+#: The kv keys of the people who left (commands/departures.py): "departed: <chat id>".
+_DEPARTED = "departed: "
+
+
+def set_departed(db: sqlite_utils.Database, chat_id: str, reason: str | None, at) -> bool:
+    """`chat_id` left for `reason` (no reminder any more), or is back when `reason` is None;
+    whether anything changed."""
+    key = _DEPARTED + chat_id
+    if reason is None:
+        return db.execute("delete from kv where key = ?", [key]).rowcount > 0
+    db.execute(
+        "insert into kv (key, value) values (?, ?)"
+        " on conflict(key) do update set value = excluded.value",
+        [key, f"{reason} {at.isoformat()}"],
+    )
+    return True
+
+
+def departed(db: sqlite_utils.Database, chat_id: str) -> bool:
+    return (
+        db.execute("select 1 from kv where key = ?", [_DEPARTED + chat_id]).fetchone() is not None
+    )
+
+
+def departed_people(db: sqlite_utils.Database) -> set[str]:
+    rows = db.execute("select key from kv where key like 'departed: %'")
+    return {key.removeprefix(_DEPARTED) for (key,) in rows}
 
 
 def set_paused(db: sqlite_utils.Database, paused: bool, who: str, at: datetime) -> None:

@@ -46,9 +46,10 @@ from bot.matrix.quotes import without_quotes
 from bot.matrix.rooms import RoomPolicy
 from bot.matrix.send import Sender, SendFailed
 from bot.runtime import Runtime
-from commands import proposal_texts
+from commands import departures, proposal_texts
 from commands.chat_ids import localpart
 from commands.types import Message, Reply
+from storage.clock import now_utc
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +233,9 @@ class Router:
                 await self._undecryptable(room_id, event)
                 continue
             room = self.client.rooms.get(room_id)
+            if isinstance(event, RoomMemberEvent):
+                await self._membership(event)
+                continue
             if isinstance(event, ReactionEvent):
                 incoming = self._reaction(room_id, event)
             elif isinstance(event, FILE_EVENTS):  # a plan to import (bot/matrix/downloads.py)
@@ -278,6 +282,27 @@ class Router:
         self._questions[key] = question
         while len(self._questions) > MOST_QUESTIONS:
             del self._questions[next(iter(self._questions))]
+
+    async def _membership(self, event: RoomMemberEvent) -> None:
+        """A person who left the last room they shared with the bot: the DG is told, their
+        reminders stop (commands/departures.py); back in a room, they go again."""
+        person = event.state_key
+        if person == self.client.user_id or event.membership == event.prev_membership:
+            return
+        engine = self.runtime.engine
+        if event.membership == "join":
+            await self.runtime.worker.run(departures.record_return, engine.db, person)
+        elif event.membership in ("leave", "ban"):
+            if any(person in room.users for room in self.client.rooms.values()):
+                return
+            await self.runtime.worker.run(
+                departures.record_departure,
+                engine.db,
+                engine.base_directory,
+                person,
+                departures.LEFT,
+                now_utc(),
+            )
 
     def _reaction(self, room_id: str, event: ReactionEvent) -> Message | None:
         """A reaction answering the bot's latest question to its sender, or None (another
