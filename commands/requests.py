@@ -355,7 +355,7 @@ def _create_action(ctx: Context, row: dict) -> str:
     who=ADMINS,
     summary="Valider une demande : elle est appliquée (historique, salon CODIR) et le pilote "
     "est prévenu.",
-    examples=["!valider 4", "!valider 5 2027-06-30"],
+    examples=["!valider 3", "!valider 1 2027-06-30"],
 )
 def validate(ctx: Context, args: Args) -> Reply:
     row, words = _open_request(ctx, args.request)
@@ -375,7 +375,7 @@ def validate(ctx: Context, args: Args) -> Reply:
     args=[PLAN, text("request", "N raison", what="Demande", missing=texts.MISSING_NUMBER)],
     who=ADMINS,
     summary="Refuser une demande en disant pourquoi ; le pilote est prévenu.",
-    examples=["!refuser 4 budget 2027 non disponible"],
+    examples=["!refuser 2 le service reste pilote"],
 )
 def refuse(ctx: Context, args: Args) -> Reply:
     row, words = _open_request(ctx, args.request)

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
+from sqlite_utils import Database
 
 from bot.config import load_config
 from commands.engine import Engine
@@ -15,6 +16,7 @@ from commands.types import Directory, Message
 from storage import people
 from storage.db import open_db
 from storage.importing import import_plan, load_example, parse_csv
+from storage.migration_steps import deadline_requests
 from storage.migrations import upgrade
 from tests.conftest import ADMIN, NOW, REGISTRY
 
@@ -140,6 +142,23 @@ def test_a_configuration_without_per_plan_pilots_keeps_working_for_one_plan():
     assert not reply.refused
 
 
+#: The tables the steps after version 10 make (storage/migration_steps.py).
+LATER_TABLES = (
+    "evaluation_texts",
+    "pending_imports",
+    "indicator_values",
+    "indicators",
+    "budget_lines",
+    "action_odd",
+    "action_mandataries",
+    "decisions",
+    "synergies",
+    "requests",
+    "campaign_snapshots",
+    "campaigns",
+)
+
+
 def test_an_old_database_keeps_its_links_on_the_plan_whose_actions_they_lead(tmp_path):
     path = tmp_path / "old.db"
     db = open_db(":memory:")
@@ -154,9 +173,12 @@ def test_an_old_database_keeps_its_links_on_the_plan_whose_actions_they_lead(tmp
         " linked integer not null default 1, primary key (pilot, chat_id));"
         f"insert into pilot_links values ('JD', '{ANNE}', 1), ('SV', '@sylvie:x', 0),"
         " ('XX', '@nobody:x', 1);"
-        "drop table if exists evaluation_texts;"  # a later step (11)
         "pragma user_version = 9;"
     )
+    # The tables of the later steps (11 on) go; version 8's deadline requests come back.
+    for table in LATER_TABLES:
+        old.execute(f"drop table if exists {table}")
+    deadline_requests(Database(old))
     old.execute("alter table directory_audit drop column plan_id")
     old.commit()
     old.close()
