@@ -83,7 +83,7 @@ class MatrixCourier:
             await sender.send(room_id, reminder_content(outgoing), tx_id=tx_id(outgoing))
         except Refused as error:
             raise Unreachable(f"envoi refusé dans {room_id} : {error}") from error
-        log.info("Rappel %s envoyé à %s dans %s", outgoing.key, outgoing.recipient, room_id)
+        log.info("Message %s envoyé à %s dans %s", outgoing.key, outgoing.recipient, room_id)
 
     async def direct_room(self, user_id: str) -> str:
         client = self.bot.client

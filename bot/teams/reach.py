@@ -62,4 +62,4 @@ class TeamsCourier:
                 await turns.send_to(conversation_id, service_url, outgoing.text)
         except ServiceUrlRefused as refused:
             raise Unreachable(f"serviceUrl hors de la liste autorisée ({refused})") from None
-        log.info("Rappel %s envoyé à %s dans Teams", outgoing.key, outgoing.recipient)
+        log.info("Message %s envoyé à %s dans Teams", outgoing.key, outgoing.recipient)
