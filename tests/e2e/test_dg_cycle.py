@@ -231,3 +231,29 @@ async def test_a_campaign_gives_the_pilot_one_grouped_request(cycle):
         "select count(*) from sends where kind = 'campaign-open' and recipient = ?",
         [cycle.lm.user_id],
     ) == [(1,)]
+
+
+async def test_a_pilot_who_leaves_every_room_of_the_bot_is_reported_to_the_dg(cycle):
+    """Last, as it ends LM's part: LM leaves every room shared with the bot; the DG gets one
+    direct message with LM's open actions and the !pilote line; LM's reminders stop."""
+    dg, lm, bot_id = cycle.dg, cycle.lm, cycle.bot_id
+    dg.accept_invites = True  # the bot's direct chat with the DG
+    shared = [room for room, info in lm.client.rooms.items() if bot_id in info.users]
+    assert cycle.room in shared
+    for room in sorted(shared, key=lambda r: r == cycle.room):  # the group room last
+        await lm.client.room_leave(room)
+
+    def told():
+        return [
+            (room, event)
+            for room, event in dg.messages
+            if event.sender == bot_id and event.body.startswith("👋 LM a quitté tous les salons")
+        ]
+
+    await dg.until(told, PASS_S, "the DG told that LM left")
+    [(_, message)] = told()
+    assert "Ses rappels s'arrêtent" in message.body
+    assert message.body.splitlines()[-1] == "!pilote LM @nouvelle.personne:exemple.org"
+    assert cycle.bot.query(
+        "select count(*) from kv where key = ?", [f"departed: {lm.user_id}"]
+    ) == [(1,)]
