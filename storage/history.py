@@ -162,31 +162,23 @@ def record_deadline(
     source_id: str | None = None,
 ) -> dict:
     """Change an action's deadline (text, start and end) and append the change to its history."""
-    current = db.execute(
-        "select status, progress, deadline from actions where number = ?", [number]
-    ).fetchone()
+    current = db.execute("select deadline from actions where number = ?", [number]).fetchone()
     if current is None:
         raise KeyError(number)
-    status, progress, old_deadline = current
-    entry = _append(
+    entry = record_field(
         db,
         number,
         who,
-        DEADLINE,
-        at,
-        status=(status, status),
-        progress=(progress, progress),
-        comment=comment,
+        kind=DEADLINE,
         value=deadline,
-        old_value=old_deadline or "",
+        old_value=current[0] or "",
+        comment=comment,
+        at=at,
         source_id=source_id,
     )
     _set_deadline(db, number, deadline)
-    db.execute(
-        "update actions set updated_at = ?, last_comment = coalesce(?, last_comment)"
-        " where number = ?",
-        [at.isoformat(), comment, number],
-    )
+    if comment is not None:
+        db.execute("update actions set last_comment = ? where number = ?", [comment, number])
     return entry
 
 
@@ -199,10 +191,11 @@ def record_field(
     value: str,
     at: datetime,
     old_value: str | None = None,
+    comment: str | None = None,
     source_id: str | None = None,
 ) -> dict:
-    """Append the entry of a change to an action's fields (storage/plan_fields_chat.py writes
-    the field in the same transaction); the status and progress stay as they are."""
+    """Append the entry of a change that keeps the status and progress: a deadline, or an
+    action's fields (storage/plan_fields_chat.py writes the field in the same transaction)."""
     current = db.execute(
         "select status, progress from actions where number = ?", [number]
     ).fetchone()
@@ -217,7 +210,7 @@ def record_field(
         at,
         status=(status, status),
         progress=(progress, progress),
-        comment=None,
+        comment=comment,
         value=value,
         old_value=old_value,
         source_id=source_id,
