@@ -3,7 +3,7 @@ later deadline). !annuler and !corriger are in commands/undo.py."""
 
 from datetime import datetime
 
-from commands import fields, intent_texts, texts
+from commands import fields, intent_texts, request_records, texts
 from commands.access import ADMINS, PILOTS_OF_ACTION
 from commands.arguments import ACTION, Param, Reading, text
 from commands.errors import MissingArgument, UserError
@@ -221,13 +221,10 @@ def _deferred_action(reading: Reading):
 )
 def request_deferral(ctx: Context, args: Args) -> Reply:
     action, wanted = args.action, args.wanted
-    requests.record_deadline_request(
-        ctx.db,
-        action.number,
-        ctx.user.chat_id,
-        wanted=wanted,
-        source_id=ctx.message.event_id,
-        at=ctx.now,
+    # The same request as « !demande N échéance … », announced to the CODIR room the same way.
+    _, _, post = request_records.announced(
+        ctx, request_records.Asked(requests.DEADLINE, action=action, wanted=wanted)
     )
     said = f" ({wanted})" if wanted else ""
-    return Reply(text=safe(intent_texts.DEFERRAL_NOTED.format(number=action.code, wanted=said)))
+    reply = intent_texts.DEFERRAL_NOTED.format(number=action.code, wanted=said)
+    return Reply(text=safe(reply), posts=[post])

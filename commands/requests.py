@@ -9,21 +9,19 @@ With `[access] validate = ["abandon", "suspend"]`, a pilot's `!maj 95 abandonné
 request too (commands/updates.py calls `status_request`).
 """
 
-from dataclasses import dataclass
-
 from commands import requests_texts as texts
 from commands.access import ADMINS, READERS_OF_REPORTS
 from commands.arguments import PLAN, action_code, lookup_action, text
 from commands.errors import UserError
 from commands.formatting import esc, safe, shorten
 from commands.registry import command
-from commands.render import person_name
+from commands.request_records import STATUS_OF, Asked, announced, describe, name_of
 from commands.schedule import Outgoing
 from commands.types import CODIR_ROOM, Args, Context, Post, Reply
 from storage import history, requests, sends
 from storage.actions import action_by_code, get_action, operational_objective
 from storage.deadlines import read_deadline
-from storage.vocabulary import ABANDONED, NOT_STARTED, NOTE, ON_HOLD, code_key, fold
+from storage.vocabulary import NOT_STARTED, NOTE, code_key, fold
 
 #: `!demande` kind words, folded.
 _KINDS = {
@@ -40,19 +38,7 @@ _KINDS = {
     "abandonne": requests.ABANDON,
 }
 _NEW = {"nouvelle", "nouveau", "nouvel"}
-#: The status a suspension or an abandon request asks for, and back.
-_STATUS_OF = {requests.SUSPEND: ON_HOLD, requests.ABANDON: ABANDONED}
-KIND_OF_STATUS = {ON_HOLD: requests.SUSPEND, ABANDONED: requests.ABANDON}
 REQUEST = "request"
-
-
-@dataclass(frozen=True)
-class Asked:
-    kind: str
-    action: object = None
-    oo: str | None = None
-    wanted: str | None = None
-    reason: str | None = None
 
 
 def _strip_word(words: list[str], *expected: str) -> list[str]:
@@ -110,48 +96,9 @@ def read_request(ctx: Context, said: str | None) -> Asked:
             raise UserError(texts.DEADLINE_NOT_UNDERSTOOD.format(wanted=shorten(wanted, 40)))
         return Asked(kind, action=action, wanted=wanted, reason=reason)
     reason = " ".join(filter(None, [" ".join(body), reason])) or None
-    if kind in _STATUS_OF and not reason:
+    if kind in STATUS_OF and not reason:
         raise UserError(texts.REASON_MISSING.format(code=action.code, kind=rest[0]))
     return Asked(kind, action=action, reason=reason)
-
-
-def describe(ctx: Context, row: dict) -> str:
-    """What a stored request asks, in a few words."""
-    action = get_action(ctx.db, row["action_number"]) if row["action_number"] else None
-    return texts.WHAT[row["kind"]].format(
-        code=action.code if action else "?",
-        wanted=row["wanted"] or "",
-        oo=row["oo_number"] or "",
-        who=_name(ctx, row["who"]),
-    )
-
-
-def _name(ctx: Context, chat_id: str) -> str:
-    return person_name(ctx.directory, chat_id)
-
-
-def _record(ctx: Context, asked: Asked) -> tuple[dict, str]:
-    row = requests.record_request(
-        ctx.db,
-        asked.kind,
-        ctx.user.chat_id,
-        at=ctx.now,
-        plan_id=ctx.plan.id,
-        number=asked.action.number if asked.action else None,
-        oo_number=asked.oo,
-        wanted=asked.wanted,
-        reason=asked.reason,
-        source_id=ctx.message.event_id,
-    )
-    return row, describe(ctx, row)
-
-
-def _codir_post(ctx: Context, row: dict, what: str) -> Post:
-    reason = texts.REASON.format(reason=shorten(row["reason"], 80)) if row["reason"] else ""
-    line = texts.CODIR_NEW.format(
-        id=row["id"], who=_name(ctx, row["who"]), what=what, reason=reason
-    )
-    return Post(room=CODIR_ROOM, text=safe(line), html=esc(line))
 
 
 @command(
@@ -176,20 +123,8 @@ def _codir_post(ctx: Context, row: dict, what: str) -> Post:
     ],
 )
 def ask(ctx: Context, args: Args) -> Reply:
-    asked = read_request(ctx, args.request)
-    row, what = _record(ctx, asked)
-    return Reply(
-        text=safe(texts.RECORDED.format(id=row["id"], what=what)),
-        posts=[_codir_post(ctx, row, what)],
-    )
-
-
-def status_request(ctx: Context, action, status: str, reason: str | None) -> tuple[str, Post]:
-    """A pilot's `!maj` to a status the DG validates (`[access] validate`), recorded as a
-    request: the reply's line and the CODIR post."""
-    row, what = _record(ctx, Asked(KIND_OF_STATUS[status], action=action, reason=reason))
-    line = texts.AS_REQUEST.format(code=action.code, what=what, id=row["id"])
-    return line, _codir_post(ctx, row, what)
+    row, what, post = announced(ctx, read_request(ctx, args.request))
+    return Reply(text=safe(texts.RECORDED.format(id=row["id"], what=what)), posts=[post])
 
 
 @command(
@@ -210,7 +145,7 @@ def list_requests(ctx: Context, args: Args) -> Reply:
         lines.append(
             texts.OPEN_LINE.format(
                 id=row["id"],
-                who=_name(ctx, row["who"]),
+                who=name_of(ctx, row["who"]),
                 day=day,
                 what=describe(ctx, row),
                 reason=reason,
@@ -243,7 +178,7 @@ def _tell(ctx: Context, row: dict, line: str) -> None:
             key=f"{REQUEST}:{row['id']}:{row['decision']}",
             kind=REQUEST,
             recipient=row["who"],
-            label=_name(ctx, row["who"]),
+            label=name_of(ctx, row["who"]),
             text=safe(line),
             html=esc(line),
             mentions=(row["who"],),
@@ -276,7 +211,7 @@ def _apply(ctx: Context, row: dict, words: list[str]) -> str:
         )
     if row["kind"] == requests.NOT_ME:
         theirs = ctx.directory.pilots_of(row["who"]) & set(action.pilots)
-        pilots = "/".join(sorted(theirs)) or _name(ctx, row["who"])
+        pilots = "/".join(sorted(theirs)) or name_of(ctx, row["who"])
         if theirs:
             marks = ",".join("?" * len(theirs))
             ctx.db.execute(
@@ -293,7 +228,7 @@ def _apply(ctx: Context, row: dict, words: list[str]) -> str:
             at=ctx.now,
         )
         return texts.DONE_NOT_ME.format(pilots=pilots, code=action.code)
-    status = _STATUS_OF[row["kind"]]
+    status = STATUS_OF[row["kind"]]
     entry = history.record_update(
         ctx.db,
         action.number,
@@ -363,7 +298,7 @@ def validate(ctx: Context, args: Args) -> Reply:
     done = _apply(ctx, row, words)
     row = requests.decide(ctx.db, row["id"], ctx.user.chat_id, requests.VALIDATED, at=ctx.now)
     _tell(ctx, row, texts.TOLD_VALIDATED.format(id=row["id"], what=what))
-    post = texts.CODIR_VALIDATED.format(id=row["id"], who=_name(ctx, row["who"]), done=done)
+    post = texts.CODIR_VALIDATED.format(id=row["id"], who=name_of(ctx, row["who"]), done=done)
     return Reply(
         text=safe(texts.VALIDATED.format(id=row["id"], done=done)),
         posts=[Post(room=CODIR_ROOM, text=safe(post), html=esc(post))],
@@ -387,4 +322,4 @@ def refuse(ctx: Context, args: Args) -> Reply:
         ctx.db, row["id"], ctx.user.chat_id, requests.REFUSED, at=ctx.now, answer=reason
     )
     _tell(ctx, row, texts.TOLD_REFUSED.format(id=row["id"], what=what, reason=reason))
-    return Reply(text=safe(texts.REFUSED.format(id=row["id"], who=_name(ctx, row["who"]))))
+    return Reply(text=safe(texts.REFUSED.format(id=row["id"], who=name_of(ctx, row["who"]))))

@@ -8,6 +8,7 @@ WHAT = {
     "suspend": "suspendre l'action {code}",
     "abandon": "abandonner l'action {code}",
 }
+WHAT_DEADLINE_UNSAID = "report de l'action {code} (échéance à préciser)"
 RECORDED = "Demande n° {id} envoyée au DG : {what}. Rien ne change avant sa décision."
 CODIR_NEW = "📨 Demande n° {id} de {who} : {what}{reason} — !valider {id} ou !refuser {id} raison"
 REASON = " ({reason})"

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from commands import requests, texts
+from commands import request_records, texts
 from commands.access import PILOTS_OF_CHANGED_ACTIONS
 from commands.arguments import Param, Reading, limited, lookup_action, plan_of
 from commands.errors import MissingArgument, Proposal, UserError
@@ -122,7 +122,7 @@ def _apply_one(ctx: Context, named: Action, change: Part) -> tuple[str, Post | N
     if not unchanged and after[0] != action.status:
         _require_reason(action, after[0], change.comment)
         if _validated_by_the_dg(ctx, after[0]):
-            return requests.status_request(ctx, action, after[0], change.comment)
+            return request_records.status_request(ctx, action, after[0], change.comment)
     move = ""
     if not unchanged or not (quiet or new_health):
         # A health said with its reason keeps the reason on the health entry alone.
@@ -159,7 +159,7 @@ def _apply_one(ctx: Context, named: Action, change: Part) -> tuple[str, Post | N
 
 def _validated_by_the_dg(ctx: Context, status: str) -> bool:
     """A pilot's suspension or abandon that `[access] validate` makes a request."""
-    kind = requests.KIND_OF_STATUS.get(status)
+    kind = request_records.KIND_OF_STATUS.get(status)
     return kind in ctx.directory.validate and not ctx.user.is_admin
 
 

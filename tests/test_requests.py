@@ -206,3 +206,14 @@ def test_a_deadline_request_not_a_date_is_given_its_date_by_the_dg(db, say):
     )
     assert say(DG, "!valider 1 2027-06-30").text.startswith("Demande n° 1 validée")
     assert action(db, "52").end.isoformat() == "2027-06-30"
+
+
+def test_a_report_request_is_announced_and_listed_like_a_demande(db, say):
+    reply = say(LM, "!report 52 2027")
+    unsaid = say(LM, "!report 52")
+
+    assert [post.room for post in reply.posts + unsaid.posts] == ["codir", "codir"]
+    assert "report de l'action 52 au 2027" in reply.posts[0].text
+    listed = say(DG, "!demandes").text
+    assert "report de l'action 52 au 2027" in listed
+    assert texts.WHAT_DEADLINE_UNSAID.format(code="52") in listed
