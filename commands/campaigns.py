@@ -61,8 +61,9 @@ class Rate:
     missing: dict[str, list[Action]]
 
 
-def rate(db, campaign: Campaign) -> Rate:
-    actions = campaigns.scope(db, campaign)
+def rate(db, campaign: Campaign, actions: list[Action] | None = None) -> Rate:
+    """Who answered; `actions` is the campaign's scope when the caller has read it already."""
+    actions = campaigns.scope(db, campaign) if actions is None else actions
     kept = campaigns.snapshot(db, campaign.id)
     missing: dict[str, list[Action]] = {}
     pilots: set[str] = set()
@@ -219,8 +220,8 @@ def asks(
         if not campaign.is_open(today) or campaign.plan_id not in plan_codes:
             continue
         plan_directory = directory.for_plan(plan_codes[campaign.plan_id])
-        counts = rate(db, campaign)
-        actions = campaigns.scope(db, campaign)
+        actions = campaigns.scope(db, campaign)  # read once per pass: rate and requests
+        counts = rate(db, campaign, actions)
         per_person: dict[str, list[Action]] = {}
         for action in actions:
             for pilot in action.pilots:
