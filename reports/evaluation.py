@@ -188,9 +188,10 @@ def evaluation_document(
     cover.append(EVALUATION_SITUATION.format(day=format_date_fr(generated_on)))
 
     window = (since, generated_on) if since else None
+    outline = list(outline)
     groups = group_plan(actions, outline)
     blocks: list = [Heading("Introduction", 1), _codir_text(texts.get("intro"))]
-    blocks.extend(summary_section(actions, window, generated_on))
+    blocks.extend(summary_section(actions, window, generated_on, outline))
     shown = fields or EvaluationFields()
     blocks.extend(_detail(groups, window, generated_on, texts, shown))
     if fields is None:

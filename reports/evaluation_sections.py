@@ -38,10 +38,11 @@ def _share(count: int, total: int) -> str:
     return format_percent(100 * count / total if total else 0)
 
 
-def summary_section(actions: list[Action], window, today: date) -> list:
-    """« Synthèse »: the counts per status and per OS, and what moved over the period
-    (`window`: (first day, last day), None for the whole history)."""
-    summary = status_summary(actions)
+def summary_section(actions: list[Action], window, today: date, outline=()) -> list:
+    """« Synthèse »: the counts per status and per OS (every OS of `outline`, the plan's
+    objectives, even one without an action yet), and what moved over the period (`window`:
+    (first day, last day), None for the whole history)."""
+    summary = status_summary(actions, outline)
     total, counts = summary["total"], summary["by_status"]
     sentence = (
         f"{total} actions : {plural(counts[DONE], 'réalisée', 'réalisées')}, "

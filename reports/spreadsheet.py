@@ -158,8 +158,10 @@ def band_spills(line: SheetLine, widths=None) -> bool:
     return line.kind in (OS_ROW, OO_ROW) and len(line.values[TITLE_COLUMN]) <= room
 
 
-def summary_lines(actions: list[Action]) -> list[tuple]:
-    summary = status_summary(actions)
+def summary_lines(actions: list[Action], outline: Iterable[Objective] = ()) -> list[tuple]:
+    """The summary sheet: a line per OS (each of `outline`'s too, even without actions yet),
+    then the total."""
+    summary = status_summary(actions, outline)
     lines = [
         (
             os["os_number"],
@@ -304,7 +306,7 @@ def xlsx_printed_pages(
     """Landscape pages the xlsx prints on (every sheet), by the fit-to-width arithmetic."""
     heading = heading or TableHeading()
     summary = [TITLE_HEIGHT, row_height(SUMMARY_HEADERS, SUMMARY_WIDTHS)]
-    summary += [row_height(line, SUMMARY_WIDTHS) for line in summary_lines(actions)]
+    summary += [row_height(line, SUMMARY_WIDTHS) for line in summary_lines(actions, outline)]
     pages = printed_pages(summary, SUMMARY_WIDTHS)
     for os_group in group_plan(actions, outline):
         pages += printed_pages(os_sheet_heights(os_group, heading), COLUMN_WIDTHS)

@@ -242,7 +242,8 @@ def table_ods(
         sheet.appendChild(RawXml(_ods_rows(lines, line_styles)))  # see odfraw.py
         ods.spreadsheet.addElement(sheet)
 
-    sheets = [(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS, summary_lines(actions), None)]
+    summary = summary_lines(actions, outline)
+    sheets = [(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS, summary, None)]
     for os_group in group_plan(actions, outline):
         rows = list(sheet_lines(os_group, heading, fields, columns))
         lines = [line.values for line in rows]

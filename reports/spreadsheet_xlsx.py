@@ -160,7 +160,7 @@ def table_xlsx(
         return sheet
 
     summary = start_sheet(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS)
-    for line in summary_lines(actions):
+    for line in summary_lines(actions, outline):
         styles = ["Texte"] * 8 + ["Pourcentage"] * 2
         append(summary, line, styles, SUMMARY_WIDTHS)
 

@@ -85,20 +85,26 @@ def _counts(actions: list[Action]) -> dict:
     }
 
 
-def status_summary(actions: list[Action]) -> dict:
+def status_summary(actions: list[Action], outline: Iterable = ()) -> dict:
     """Counts per status, overall and per OS, for the chat reply and the reports.
 
     Returns {"total", "by_status", "done_percent", "progress_percent", "by_os": [...]} where
-    each item of "by_os" also carries "os_number", "os_title" and "volet", in the order the
-    actions first name the OS. "by_status" always lists the five statuses, in report order
-    (fait, en cours, à démarrer, suspendu, abandonné).
+    each item of "by_os" also carries "os_number", "os_title" and "volet": the OS of
+    `outline` first (the plan's objectives in plan order, each with `os_number`, `os_title`
+    and `volet`: an OS none of whose OOs has an action yet is counted with zeros), then in the
+    order the actions first name them. "by_status" always lists the five statuses, in report
+    order (fait, en cours, à démarrer, suspendu, abandonné).
     """
     summary = _counts(actions)
+    heads: dict[int, tuple[str, str | None]] = {}
     by_os: dict[int, list[Action]] = {}
+    for item in [*outline, *actions]:
+        heads.setdefault(item.os_number, (item.os_title, item.volet))
+        by_os.setdefault(item.os_number, [])
     for action in actions:
-        by_os.setdefault(action.os_number, []).append(action)
+        by_os[action.os_number].append(action)
     summary["by_os"] = [
-        {"os_number": number, "os_title": members[0].os_title, "volet": members[0].volet}
+        {"os_number": number, "os_title": heads[number][0], "volet": heads[number][1]}
         | _counts(members)
         for number, members in by_os.items()
     ]

@@ -6,6 +6,7 @@ import pytest
 from reports.evaluation import NO_ACTIONS_SENTENCE, evaluation_report
 from reports.grouping import Objective
 from reports.labels import NO_ACTIONS_YET
+from reports.spreadsheet import summary_lines
 from storage.vocabulary import fold
 from tests.conftest import ADMIN, OO_WITHOUT_ACTION, add_empty_oo
 
@@ -46,3 +47,28 @@ def test_an_os_whose_oos_have_no_action_yet_is_in_the_evaluation():
     text = evaluation_report([], "md", outline=outline).decode("utf-8")
     assert "Objectif stratégique 1 : Un CPAS solidaire" in text
     assert text.count(NO_ACTIONS_SENTENCE) == 2
+
+
+def test_an_os_without_any_action_is_a_row_of_the_progress_per_os_table():
+    outline = [
+        Objective(1, "Un CPAS solidaire", None, "1.1", "Accès au logement"),
+        Objective(2, "Une administration moderne", None, "2.1", "Guichet numérique"),
+    ]
+    text = evaluation_report([], "md", outline=outline).decode("utf-8")
+    table = text[text.index("### Avancement par objectif stratégique") :]
+    table = table[: table.index("### Ce qui a bougé")]
+    rows = [line for line in table.splitlines() if line.startswith(("| 1 ", "| 2 "))]
+    assert len(rows) == 2, table
+    assert "Une administration moderne" in rows[1] and "| 0 " in rows[1]
+
+
+def test_an_os_without_any_action_is_a_line_of_the_summary_sheet():
+    outline = [
+        Objective(1, "Un CPAS solidaire", None, "1.1", "Accès au logement"),
+        Objective(2, "Une administration moderne", None, "2.1", "Guichet numérique"),
+    ]
+    lines = summary_lines([], outline)
+    assert [line[:2] for line in lines[:2]] == [
+        (1, "Un CPAS solidaire"),
+        (2, "Une administration moderne"),
+    ]
