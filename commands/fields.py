@@ -1,12 +1,12 @@
-"""What administrations keep per action beside its status, said in chat: named indicators
-(through !indicateur, commands/progress.py), !budget, !odd, !mandataire, !decision, !synergie.
+"""What administrations keep per action beside its status, said in chat: !budget, !odd,
+!mandataire, !decision, !synergie (a named indicator: commands/named_indicators.py).
 
 What follows the action's code is read by commands/fields_grammar.py (its docstring states
 the grammar); anything it has no place for is refused, never stored.
 
-Who: a value, ODD tags and a synergy are the pilots' (and the admins'); a definition (an
-indicator's target), a budget line, a mandataire and a decision are the admins'. Every write
-has its history entry (storage/plan_fields_chat.py), so `!annuler` takes it back.
+Who: ODD tags and a synergy are the pilots' (and the admins'); a budget line, a mandataire
+and a decision are the admins'. Every write has its history entry
+(storage/plan_fields_chat.py), so `!annuler` takes it back.
 
 A mandataire is named as the directory names a pilot (initials or name, a key of [pilots]):
 `!mes-actions` lists the actions whose mandataire is one of the names the person is linked to.
@@ -16,116 +16,22 @@ from commands import fields_texts as t
 from commands import texts
 from commands.access import ADMINS, PILOTS_OF_ACTION, Rule
 from commands.arguments import ACTION, PLAN, Param, Reading, action_code, lookup_action
-from commands.errors import MissingArgument, NotAllowed, UserError
+from commands.errors import MissingArgument, UserError
 from commands.fields_grammar import (
     MAX_NAME,
-    NAMED,
     read_budget,
     read_decision,
-    read_number,
     read_odd,
     read_partner,
 )
-from commands.formatting import paginate, safe, shorten
+from commands.formatting import paginate, safe
 from commands.registry import command
-from commands.render import action_line, indicator_line, paged
+from commands.render import action_line, paged
 from commands.types import Args, Context, Reply
 from storage import plan_fields, plan_fields_chat
-from storage.actions import Action, list_actions
-from storage.french import number_text
+from storage.actions import list_actions
 from storage.plan_fields import fields_of, money
 from storage.vocabulary import fold
-
-# ---------------------------------------------------------------- named indicators
-
-#: What a named indicator's name starts with, after `!indicateur N`.
-QUOTES = ('"', "«", "“", "”")
-
-
-def record_named_indicator(ctx: Context, action: Action, said: str) -> Reply:
-    """`!indicateur 6 "dossiers traités" 4` (a value) or `… cible 12 unité dossiers` (an
-    admin's definition); called by !indicateur when its value starts with a quote."""
-    match = NAMED.match(said.strip())
-    if match is None:
-        raise UserError(t.INDICATOR_NAME_UNCLOSED)
-    name, words = match["name"], match["rest"].split()
-    known = plan_fields_chat.indicator_named(ctx.db, action.number, name)
-    if words and fold(words[0]) == "cible":
-        return _define(ctx, action, known["name"] if known else name, words[1:])
-    if known is None:
-        names = [row["name"] for row in plan_fields_chat.indicator_rows(ctx.db, action.number)]
-        refusal = (
-            t.UNKNOWN_INDICATOR.format(number=action.code, name=name, names=", ".join(names))
-            if names
-            else t.NO_INDICATOR_YET.format(number=action.code, name=name)
-        )
-        raise UserError(safe(refusal + t.DEFINE_INDICATOR.format(number=action.code, name=name)))
-    if not words:
-        raise MissingArgument(t.INDICATOR_VALUE_MISSING.format(number=action.code, name=name))
-    value = read_number(words[0])
-    if value is None:
-        refusal = t.BAD_INDICATOR_VALUE.format(
-            word=shorten(words[0], 20), number=action.code, name=known["name"]
-        )
-        raise UserError(safe(refusal))
-    unit = fold(known["unit"] or "")
-    if words[1:] and fold(" ".join(words[1:])) != unit:
-        example = f'!indicateur {action.code} "{known["name"]}" {words[0]}'
-        raise UserError(
-            safe(t.NOT_UNDERSTOOD.format(word=shorten(" ".join(words[1:]), 30), example=example))
-        )
-    plan_fields_chat.record_measure(
-        ctx.db,
-        action.number,
-        ctx.user.chat_id,
-        known,
-        value,
-        at=ctx.now,
-        source_id=ctx.message.event_id,
-    )
-    indicator = next(
-        i
-        for i in fields_of(ctx.db, [action.number])[action.number].indicators
-        if i.name == known["name"]
-    )
-    return Reply(
-        text=safe(t.INDICATOR_VALUE_SET.format(number=action.code, line=indicator_line(indicator)))
-    )
-
-
-def _define(ctx: Context, action: Action, name: str, words: list[str]) -> Reply:
-    if not ctx.user.is_admin:
-        raise NotAllowed(t.DEFINE_ADMIN_ONLY.format(ask=texts.ask_admins(ctx.directory.admins)))
-    target = read_number(words[0]) if words else None
-    if target is None:
-        raise UserError(t.BAD_TARGET.format(word=shorten(words[0] if words else "—", 20)))
-    unit_words = words[1:]
-    if unit_words and fold(unit_words[0]) in ("unite", "unites", "en"):
-        unit_words = unit_words[1:]
-    unit = " ".join(unit_words)[:MAX_NAME] or None
-    plan_fields_chat.define_indicator(
-        ctx.db,
-        action.number,
-        ctx.user.chat_id,
-        name,
-        target=target,
-        unit=unit,
-        at=ctx.now,
-        source_id=ctx.message.event_id,
-    )
-    defined = plan_fields_chat.indicator_named(ctx.db, action.number, name)
-    shown_unit = f" {defined['unit']}" if defined["unit"] else ""
-    return Reply(
-        text=safe(
-            t.INDICATOR_DEFINED.format(
-                number=action.code,
-                name=defined["name"],
-                target=number_text(target),
-                unit=shown_unit,
-            )
-        )
-    )
-
 
 # ---------------------------------------------------------------- the commands
 

@@ -3,7 +3,7 @@ later deadline). !annuler and !corriger are in commands/undo.py."""
 
 from datetime import datetime
 
-from commands import fields, intent_texts, request_records, texts
+from commands import intent_texts, named_indicators, request_records, texts
 from commands.access import ADMINS, PILOTS_OF_ACTION
 from commands.arguments import ACTION, Param, Reading, text
 from commands.errors import MissingArgument, UserError
@@ -119,8 +119,8 @@ def add_note(ctx: Context, args: Args) -> Reply:
 )
 def record_indicator(ctx: Context, args: Args) -> Reply:
     action, value = args.action, args.value
-    if value.startswith(fields.QUOTES):
-        return fields.record_named_indicator(ctx, action, value)
+    if value.startswith(named_indicators.QUOTES):
+        return named_indicators.record_named_indicator(ctx, action, value)
     if fold(value) == fold(action.indicator_value or ""):
         raise UserError(texts.SAME_INDICATOR.format(number=action.code, value=value))
     history.record_update(
