@@ -144,7 +144,6 @@ NO_PLAN_YET = "La base ne contient aucun PST : importez-en un d'abord (pst-bot i
 FILE_WRITTEN = "{path} ({size} octets)"
 BAD_DATE = "date « {text} » illisible (AAAA-MM-JJ)"
 BAD_CONFIG = "Configuration invalide : {error}"
-IMPORTED_INTO = "PST « {code} » :"
 WHICH_PLAN = "La base contient plusieurs PST ({codes}) : choisissez-en un avec --plan CODE."
 UNKNOWN_PLAN = "PST « {code} » inconnu. Les PST de la base : {codes}."
 PLAN_ROW = "{code} — {title} : {os} OS, {oo} OO, {actions} actions{state}"

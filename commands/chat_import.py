@@ -23,7 +23,7 @@ from commands.formatting import safe, shorten
 from commands.registry import command
 from commands.types import ADMIN, Args, Context, IncomingFile, Reply
 from storage import pending_imports, plans
-from storage.importing import ImportFormatError, ImportReport, import_plan
+from storage.importing import ImportFormatError, ImportReport, import_plan, parse_bytes
 from storage.importing.model import MAX_FILE_BYTES
 
 CONFIRM, CANCEL = "confirmer", "annuler"
@@ -146,7 +146,7 @@ def _imported(
     dry_run: bool,
 ) -> ImportReport:
     try:
-        parsed = pending_imports.parse_dropped(file_name, data)
+        parsed = parse_bytes(file_name, data)
         code = target.code if target else None
         return import_plan(ctx.db, parsed, code, who=ctx.user.chat_id, dry_run=dry_run)
     except ImportFormatError as error:

@@ -10,8 +10,8 @@ KEPT_MINUTES), then deleted: applied, cancelled or expired, the file is not kept
     ('pst.csv', True)
 
 One file waits per person and room: a new one replaces the earlier. Writes are plain SQL, in the
-caller's transaction (the engine's, with the command's event id). Reading the file's bytes is
-`parse_dropped`, the same readers as `pst-bot import` (chosen by the file's extension).
+caller's transaction (the engine's, with the command's event id). The file's bytes are read by
+`storage.importing.parse_bytes`, as `pst-bot import` reads a file of that name.
 """
 
 from dataclasses import dataclass
@@ -20,8 +20,7 @@ from pathlib import PurePath
 
 import sqlite_utils
 
-from storage.importing import READERS, EcomptesError, ImportFormatError, ParsedPST, UnsafeFile
-from storage.importing.messages import MESSAGES
+from storage.importing import READERS
 
 #: How long a dropped file waits for its confirmation.
 KEPT_MINUTES = 30
@@ -49,20 +48,6 @@ def importable(file_name: str) -> bool:
     (True, False)
     """
     return PurePath(file_name).suffix.lower() in READERS
-
-
-def parse_dropped(file_name: str, data: bytes) -> ParsedPST:
-    """The plan in a dropped file's bytes, read as `pst-bot import` reads a file of that name;
-    `ImportFormatError` (in French) for anything that cannot be imported."""
-    suffix = PurePath(file_name).suffix.lower()
-    if suffix not in READERS:
-        raise ImportFormatError(MESSAGES["unknown_format"].format(suffix=suffix or file_name))
-    try:
-        return READERS[suffix](data)
-    except UnsafeFile as error:
-        raise error.named(file_name) from None
-    except EcomptesError as error:
-        raise ImportFormatError(str(error)) from error
 
 
 def put(

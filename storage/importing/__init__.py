@@ -25,7 +25,7 @@ read within bounds, whatever the file declares (`safe_xml.py`, `workbooks.py`).
 """
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from storage.importing import ecomptes
 from storage.importing.delimited import parse_csv, read_csv
@@ -56,6 +56,7 @@ __all__ = [
     "load_example",
     "parse_csv",
     "parse_ecomptes",
+    "parse_bytes",
     "parse_file",
     "parse_ods",
     "parse_recap",
@@ -94,12 +95,23 @@ def parse_file(path: str | Path) -> ParsedPST:
         size = os.fstat(file.fileno()).st_size
         # Never more than the bound, even from a file whose size is not known (a pipe).
         data = file.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
-    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
-        size, limit = max(size, len(data)) // (1024 * 1024), MAX_FILE_BYTES // (1024 * 1024)
+    return parse_bytes(path.name, data, size)
+
+
+def parse_bytes(file_name: str, data: bytes, size: int | None = None) -> ParsedPST:
+    """The plan in a file's bytes (a file dropped in chat, or read by `parse_file`; `size` its
+    size on disk when known), read by the reader its name's extension chooses;
+    `ImportFormatError` (in French) for anything that cannot be imported."""
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix not in READERS:
+        raise ImportFormatError(MESSAGES["unknown_format"].format(suffix=suffix or file_name))
+    size = max(size or 0, len(data))
+    if size > MAX_FILE_BYTES:
+        size, limit = size // (1024 * 1024), MAX_FILE_BYTES // (1024 * 1024)
         raise ImportFormatError(MESSAGES["file_too_large"].format(size=size, limit=limit))
     try:
         return READERS[suffix](data)
     except UnsafeFile as error:
-        raise error.named(path.name) from None
+        raise error.named(file_name) from None
     except EcomptesError as error:
         raise ImportFormatError(str(error)) from error
