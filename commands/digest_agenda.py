@@ -24,7 +24,7 @@ from commands.formatting import day, shorten
 from commands.types import Directory
 from storage import history_rhythm, sends
 from storage.actions import Action, list_actions
-from storage.effective import Change, standing, status_in, without_given_day
+from storage.effective import Change, standing, status_in, without_given_day, worry_of
 from storage.french import format_number, format_progress, format_weeks
 from storage.progress import count_statuses, done_percent
 from storage.vocabulary import (
@@ -34,7 +34,6 @@ from storage.vocabulary import (
     CLOSED,
     DEADLINE,
     DONE,
-    HEALTH,
     IN_PROGRESS,
     ON_HOLD,
     STATUS_CHANGE,
@@ -131,23 +130,16 @@ def agenda(
 def _risks(told: list[_Told]) -> Section:
     """Open actions blocked, then at risk, the longest-waiting first (as !risques orders
     them), each with the last reason given for its health."""
-    worry = []
-    for one in told:
-        action = one.action
-        if action.status in CLOSED or action.health not in (BLOCKED, AT_RISK):
-            continue
-        run = []  # the latest run of standing health changes to the current health
-        for change in reversed([c for c in one.changes if c.kind == HEALTH]):
-            if change.value != action.health:
-                break
-            run.append(change)
-        reasons = [c.comment for c in run if c.comment]
-        worry.append((action, run[-1].day if run else None, reasons[0] if reasons else None))
-    worry.sort(key=lambda w: (w[0].health != BLOCKED, w[1] is None, w[1] or date.min))
+    worry = [
+        worry_of(one.action)
+        for one in told
+        if one.action.status not in CLOSED and one.action.health in (BLOCKED, AT_RISK)
+    ]
+    worry.sort(key=lambda w: (w.action.health != BLOCKED, w.since is None, w.since or date.min))
     lines = []
-    for action, _, reason in worry:
-        label = health_label(action.health)
-        lines.append(action_line(action, f"{label} : {reason}" if reason else label))
+    for one in worry:
+        label = health_label(one.action.health)
+        lines.append(action_line(one.action, f"{label} : {one.reason}" if one.reason else label))
     return Section(t.DIGEST_RISKS.format(count=len(lines)), lines, t.DIGEST_RISKS_COMMAND)
 
 

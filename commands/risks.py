@@ -6,7 +6,6 @@ health change is not a reason).
     !risques page 2
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from commands import texts
@@ -15,35 +14,12 @@ from commands.formatting import day, paginate, shorten
 from commands.registry import command
 from commands.render import paged
 from commands.types import Args, Context, Reply
-from storage.actions import Action, list_actions
-from storage.effective import Change, standing
-from storage.vocabulary import AT_RISK, BLOCKED, CLOSED, HEALTH
+from storage.actions import list_actions
+from storage.effective import Worry, worry_of
+from storage.vocabulary import AT_RISK, BLOCKED, CLOSED
 
 #: Longest title and reason in a line: two lines of a phone at most.
 TITLE_WIDTH, REASON_WIDTH = 45, 80
-
-
-@dataclass(frozen=True)
-class Worry:
-    """An action at risk or blocked, since the day its health became so, and the last reason
-    its pilot gave for it (a later « !sante 12 risque toujours rien » keeps the day)."""
-
-    action: Action
-    since: date | None
-    reason: str | None
-
-
-def worry_of(action: Action) -> Worry:
-    """The action's current health as the standing history tells it (a health imported with
-    the plan has no day and no reason)."""
-    healths = [c for c in standing(action.history) if c.kind == HEALTH]
-    run: list[Change] = []
-    for change in reversed(healths):  # the latest run of changes to the current health
-        if change.value != action.health:
-            break
-        run.append(change)
-    reasons = [c.comment for c in run if c.comment]
-    return Worry(action, run[-1].day if run else None, reasons[0] if reasons else None)
 
 
 def risk_line(worry: Worry) -> str:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from storage.clock import today as local_day
-from storage.vocabulary import DONE, UNDO, fold
+from storage.vocabulary import DONE, HEALTH, UNDO, fold
 
 
 @dataclass(frozen=True)
@@ -259,3 +259,26 @@ def moved_between(actions: Iterable, first: date | None, last: date | None) -> l
         after = action.status if last is None else status_in(changes, last, action.status)
         moves.append(Move(action, before, after, inside))
     return moves
+
+
+@dataclass(frozen=True)
+class Worry:
+    """An action at risk or blocked, since the day its health became so, and the last reason
+    its pilot gave for it (a later « !sante 12 risque toujours rien » keeps the day)."""
+
+    action: object
+    since: date | None
+    reason: str | None
+
+
+def worry_of(action) -> Worry:
+    """The action's current health as the standing history tells it (a health imported with
+    the plan has no day and no reason): !risques and the digest's « à risque » read it here."""
+    healths = [c for c in standing(action.history) if c.kind == HEALTH]
+    run: list[Change] = []
+    for change in reversed(healths):  # the latest run of changes to the current health
+        if change.value != action.health:
+            break
+        run.append(change)
+    reasons = [c.comment for c in run if c.comment]
+    return Worry(action, run[-1].day if run else None, reasons[0] if reasons else None)
