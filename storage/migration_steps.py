@@ -1,6 +1,6 @@
 """The schema steps of version 8 onwards (storage/migrations.py gives each its version in
 `STEPS` and runs them): deadline requests, held posts, pilots per plan, the evaluation's texts,
-pending imports, the actions' fields, requests for the DG, campaigns.
+pending imports, the actions' fields, requests for the DG, campaigns, the reminders' events.
 
 A step released is never changed (databases out there have run it); a new one is appended here
 and to `STEPS`.
@@ -249,4 +249,21 @@ def campaigns(db: sqlite_utils.Database) -> None:
         },
         pk=("campaign_id", "action_number"),
         foreign_keys=[("campaign_id", "campaigns", "id"), ("action_number", "actions", "number")],
+    )
+
+
+def reminder_events(db: sqlite_utils.Database) -> None:
+    """The chat event of each direct message the bot sent (a reminder among them), and the
+    reactions on a reminder it applied, so that a ✅ on a reminder and its removal are
+    understood after a restart too (storage/sends.py, commands/reminder_taps.py)."""
+    db["sent_events"].create(
+        {"event_id": str, "send_key": str, "room": str},
+        pk="event_id",
+        foreign_keys=[("send_key", "sends", "key")],
+        not_null={"send_key"},
+    )
+    db["reminder_taps"].create(
+        {"event_id": str, "reminder_event_id": str, "sender": str, "at": str},
+        pk="event_id",
+        not_null={"reminder_event_id", "sender", "at"},
     )

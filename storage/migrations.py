@@ -24,6 +24,7 @@ from storage.migration_steps import (
     pending_imports,
     pilots_per_plan,
     plan_fields,
+    reminder_events,
     requests_for_the_dg,
 )
 from storage.transactions import transaction
@@ -290,6 +291,7 @@ STEPS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (13, plan_fields),
     (14, requests_for_the_dg),
     (15, campaigns),
+    (16, reminder_events),
 ]
 
 #: The version a database is at once every step has run.

@@ -10,9 +10,19 @@ before it goes out, marked once it went, so a restart never sends twice.
 A reminder also records which actions it was about and why ("before-30:2026-12-31",
 "overdue", "silent"), per person, so a threshold is reminded once and a cadence is kept
 (`reminders_of`).
+
+Once a direct message went out, the chat event it became is kept, and a reaction on a reminder
+that the bot applied, so that a tap on it, or taking the tap back, is understood even after a
+restart:
+
+    remember_event(db, "reminder:@luc:x:2026-11-24", "$ev", "!direct:x")
+    reminder_of_event(db, "$ev")           # SentReminder(recipient, actions, …) or None
+    remember_tap(db, "$reaction", "$ev", "@luc:x", at)
+    tap_of(db, "$reaction")                # {"reminder_event_id", "sender", "at"} or None
 """
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlite_utils
@@ -123,6 +133,65 @@ def reminder_times(db: sqlite_utils.Database, chat_id: str) -> list[datetime]:
         [chat_id],
     )
     return [_moment(at) for (at,) in rows]
+
+
+@dataclass(frozen=True)
+class SentReminder:
+    """A reminder as it went out: to whom, about which actions (codes, in the order of its
+    lines), under which key, in which room."""
+
+    key: str
+    recipient: str
+    actions: tuple[str, ...]
+    room: str | None = None
+
+
+def remember_event(db: sqlite_utils.Database, key: str, event_id: str, room: str) -> None:
+    """The send recorded under `key` became the chat event `event_id` in `room` (a resend after
+    a crash gives the same event again)."""
+    with transaction(db):
+        db.execute(
+            "insert or replace into sent_events (event_id, send_key, room) values (?,?,?)",
+            [event_id, key, room],
+        )
+
+
+def reminder_of_event(db: sqlite_utils.Database, event_id: str) -> SentReminder | None:
+    """The reminder that became the chat event `event_id`, or None (another message, or an
+    event the bot did not send)."""
+    row = db.execute(
+        "select s.key, s.recipient, s.actions, e.room from sent_events e"
+        " join sends s on s.key = e.send_key where e.event_id = ? and s.kind = 'reminder'",
+        [event_id],
+    ).fetchone()
+    if row is None:
+        return None
+    key, recipient, actions, room = row
+    return SentReminder(key, recipient, tuple(json.loads(actions or "[]")), room)
+
+
+def remember_tap(
+    db: sqlite_utils.Database, event_id: str, reminder_event_id: str, sender: str, at: datetime
+) -> None:
+    """`sender`'s reaction `event_id` on the reminder `reminder_event_id` stands for a command
+    (kept once: a replayed reaction changes nothing)."""
+    with transaction(db):
+        db.execute(
+            "insert or ignore into reminder_taps (event_id, reminder_event_id, sender, at)"
+            " values (?,?,?,?)",
+            [event_id, reminder_event_id, sender, _utc(at)],
+        )
+
+
+def tap_of(db: sqlite_utils.Database, event_id: str) -> dict | None:
+    """The reaction on a reminder kept under `event_id`, or None."""
+    rows = list(
+        db.query(
+            "select reminder_event_id, sender, at from reminder_taps where event_id = ?",
+            [event_id],
+        )
+    )
+    return rows[0] if rows else None
 
 
 def _utc(moment: datetime) -> str:

@@ -286,3 +286,29 @@ def test_requests_step_keeps_the_deadline_requests_as_the_first_requests():
     assert rows(
         db, "select id, plan_id, action_number, kind, who, wanted, reason, decided_at from requests"
     ) == [(1, 1, 29, "echeance", SYLVIE, "2027", "marché relancé", None)]
+
+
+def test_reminder_events_step_starts_empty_tables_and_keeps_the_sends():
+    db = at_version(15)
+    one_plan_after_several_plans(db)
+    db.execute(
+        "insert into sends (key, kind, recipient, label, text, actions)"
+        " values ('reminder:@sylvie:example.org:2025-03-14', 'reminder', ?, 'SV', 'Bonjour',"
+        " '[\"1.1.1\"]')",
+        [SYLVIE],
+    )
+    upgrade(db, to=16)
+    assert schema_version(db) == 16
+    assert (db["sent_events"].count, db["reminder_taps"].count) == (0, 0)
+    db.execute(
+        "insert into sent_events (event_id, send_key, room)"
+        " values ('$reminder', 'reminder:@sylvie:example.org:2025-03-14', '!direct')"
+    )
+    assert rows(
+        db,
+        "select e.event_id, s.recipient, s.actions from sent_events e"
+        " join sends s on s.key = e.send_key",
+    ) == [("$reminder", SYLVIE, '["1.1.1"]')]
+    with pytest.raises(sqlite3.IntegrityError):  # only the event of a recorded send
+        db.execute("insert into sent_events (event_id, send_key) values ('$other', 'unknown')")
+    assert rows(db, "select pilot from action_pilots where action_number = 29") == [("SV",)]
