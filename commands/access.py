@@ -59,14 +59,16 @@ def roles(*allowed: str) -> Rule:
 
 
 def _pilot_of_action(ctx: Context, args: Args) -> str | None:
-    return _pilot_of_each(ctx, [args.action])
+    return pilot_refusal(ctx, [args.action])
 
 
 def _pilot_of_changed_actions(ctx: Context, args: Args) -> str | None:
-    return _pilot_of_each(ctx, args.change.actions)
+    return pilot_refusal(ctx, args.change.actions)
 
 
-def _pilot_of_each(ctx: Context, actions) -> str | None:
+def pilot_refusal(ctx: Context, actions) -> str | None:
+    """Why this person may not update one of `actions` (the first they do not pilot), or
+    None: also checked before proposing a line, so that « oui » never meets a refusal."""
     for action in actions:
         if not ctx.user.may_update(action.pilots):
             pilots = ", ".join(action.pilots) or "aucun"

@@ -1,11 +1,12 @@
 """Reporting progress: !maj, one action (or several) per line, each line on its own."""
 
+import contextlib
 from dataclasses import dataclass
 
 from commands import request_records, texts
-from commands.access import PILOTS_OF_CHANGED_ACTIONS
+from commands.access import PILOTS_OF_CHANGED_ACTIONS, pilot_refusal
 from commands.arguments import Param, Reading, limited, lookup_action, plan_of
-from commands.errors import MissingArgument, Proposal, UserError
+from commands.errors import MissingArgument, NotAllowed, Proposal, UserError
 from commands.formatting import percent, safe, shorten
 from commands.grammar import UpdateLine, read_updates
 from commands.grammar_refusals import GrammarError, Unsure
@@ -49,6 +50,16 @@ class Change:
     parts: tuple[Part, ...]
 
 
+def _may_propose(reading: Reading, codes: list[str]) -> None:
+    """Before a line is proposed: an unknown action, or one this person does not pilot, is
+    said now, not after « oui »."""
+    the_plan = plan_of(reading)
+    actions = [lookup_action(reading.ctx.db, the_plan, code) for code in codes]
+    refusal = pilot_refusal(reading.ctx, actions)
+    if refusal:
+        raise NotAllowed(refusal)
+
+
 def _update(reading: Reading) -> Change:
     """One update line, read by the grammar (commands/grammar.py) and made coherent; a line
     the grammar is unsure of is proposed (`Proposal`), never applied."""
@@ -56,13 +67,13 @@ def _update(reading: Reading) -> Change:
     try:
         lines = read_updates(reading.rest())
     except Unsure as unsure:
-        for segment in unsure.segments:  # an unknown action is said now, not after « oui »
-            for code in segment.codes:
-                lookup_action(reading.ctx.db, the_plan, code)
+        _may_propose(reading, [code for segment in unsure.segments for code in segment.codes])
         raise Proposal(str(unsure), [safe(line) for line in unsure.lines]) from None
     except GrammarError as near:  # "47 fiat", "47 en cours 50": the corrected line, to confirm
         if near.line is None:
             raise
+        with contextlib.suppress(GrammarError):  # read again after « oui » anyway
+            _may_propose(reading, [code for line in read_updates(near.line) for code in line.codes])
         raise Proposal(near.question(), [safe(f"!maj {near.line}")]) from None
     parts = []
     for line in lines:

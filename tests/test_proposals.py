@@ -23,7 +23,7 @@ from commands.types import Message
 from storage import history
 from storage.db import open_db
 from storage.importing import import_plan, load_example
-from tests.conftest import ADMIN, LUC, NOW, SYLVIE, MovingClock, snapshot
+from tests.conftest import ADMIN, LUC, NOW, STRANGER, SYLVIE, MovingClock, snapshot
 
 ROOM = "!room"
 #: A test-only command proposing two updates of Sylvie's actions (23 and 24).
@@ -303,3 +303,18 @@ def test_a_grouped_message_whose_every_line_is_proposed_stores_nothing_until_oui
     assert snapshot(db) == before
     say(SYLVIE, "oui", event_id="$yes")
     assert status(db, 23) == ("fait", 100) and status(db, 24) == ("fait", 100)
+
+
+@pytest.mark.parametrize("line", ["!maj 23 fiat", "!maj 23 fait ?", "23 fait ?"])
+def test_a_line_on_an_action_one_does_not_pilot_is_refused_not_proposed(db, say, line):
+    before = snapshot(db)
+    reply = say(LUC, line, event_id="$p", direct=True)
+    assert reply.refused and reply.proposal == ()
+    assert "Vous n'êtes pas pilote de l'action 23" in reply.text
+    after = say(LUC, "oui", event_id="$yes", direct=True)
+    assert snapshot(db) == before, after.text
+
+
+def test_a_stranger_proposed_nothing_learns_nothing_more_than_the_refusal(db, say):
+    reply = say(STRANGER, "!maj 23 fait ?", event_id="$p")
+    assert reply.refused and reply.proposal == ()
