@@ -1,5 +1,6 @@
 """The Teams transport's plain parts, without the SDK nor a network: how replies read in Teams,
-who the sender is, the signed download links, which tenant is served, the bot's token cache.
+who the sender is, who leaves a team, the signed download links, which tenant is served, the
+bot's token cache.
 (The whole transport against a stand-in for Microsoft is tested in tests/e2e/.)"""
 
 import logging
@@ -464,3 +465,135 @@ def test_anything_else_in_a_card_button_is_refused_in_french(data):
         command_of(data)
     assert str(refused.value) == texts.CARD_REFUSED
     assert "rien n'a été modifié" in str(refused.value)
+
+
+# ---------------------------------------------------------------- who joins or leaves a team
+
+
+def team_update(removed=(), added=(), *, tenant=TENANT, team=True, bot="28:bot") -> SimpleNamespace:
+    """A conversationUpdate as the SDK reads it: members as (Teams id, object id or None)."""
+
+    def accounts(members):
+        return [SimpleNamespace(id=i, aad_object_id=aad) for i, aad in members]
+
+    return SimpleNamespace(
+        id="1712345",
+        conversation=SimpleNamespace(
+            id="19:general@thread.tacv2", conversation_type="channel", tenant_id=tenant
+        ),
+        channel_data=SimpleNamespace(
+            tenant=SimpleNamespace(id=tenant),
+            team=SimpleNamespace(id="19:general@thread.tacv2") if team else None,
+        ),
+        recipient=SimpleNamespace(id=bot),
+        from_=SimpleNamespace(id="29:owner", aad_object_id="00owner"),
+        service_url="https://smba.trafficmanager.net/emea/",
+        members_removed=accounts(removed),
+        members_added=accounts(added),
+    )
+
+
+class Roster:
+    """The team's roster at the Bot Connector: a removed member is not found any more."""
+
+    def __init__(self, upns: dict[str, str]) -> None:
+        self.upns, self.asked = upns, []
+
+    async def get_member_by_id(self, conversation: str, member: str):
+        self.asked.append((conversation, member))
+        if member not in self.upns:
+            request = httpx.Request("GET", f"https://connector/{conversation}/members/{member}")
+            raise httpx.HTTPStatusError("404", request=request, response=httpx.Response(404))
+        return SimpleNamespace(user_principal_name=self.upns[member])
+
+
+def team_members(db, directory: Directory):
+    from bot.delivery import DatabaseWorker
+    from bot.teams.members import Members
+
+    engine = SimpleNamespace(db=db, directory=directory, base_directory=directory)
+    runtime = SimpleNamespace(db=db, engine=engine, worker=DatabaseWorker())
+    return Members(runtime, TenantFilter(TENANT))
+
+
+def departures_told(db) -> list[tuple[str, str]]:
+    return [
+        (r["recipient"], r["text"])
+        for r in db.query("select * from sends where kind = 'departure'")
+    ]
+
+
+TEAM_DIRECTORY = Directory(
+    admins={"aad:00dg"}, links={"LM": {"aad:00luc"}, "SV": {"sylvie@cpas.be"}}
+)
+
+
+async def test_a_pilot_removed_from_the_team_is_told_to_the_dg_once(db):
+    from commands import departure_texts
+    from storage import absences
+
+    members = team_members(db, TEAM_DIRECTORY)
+    ctx = SimpleNamespace(activity=team_update(removed=[("29:luc", "00luc")]), api=None)
+    await members.on_conversation_update(ctx)
+    await members.on_conversation_update(ctx)  # Teams delivers it again
+
+    [(recipient, text)] = departures_told(db)
+    assert recipient == "aad:00dg"
+    assert text.splitlines()[0].startswith(f"👋 LM {departure_texts.WHY['removed']}")
+    assert "!pilote LM " in text
+    assert absences.departed(db, "aad:00luc")
+
+
+async def test_a_pilot_known_by_upn_is_recognised_once_the_bot_has_met_them(db):
+    members = team_members(db, TEAM_DIRECTORY)
+    roster = Roster({"29:sylvie": "Sylvie@CPAS.be"})
+    # Sylvie wrote to the bot: her UPN was asked then, while she was in the team.
+    wrote = SimpleNamespace(activity=team_update(), api=None)
+    wrote.activity.from_ = SimpleNamespace(id="29:sylvie", aad_object_id="00sylvie")
+    wrote.api = SimpleNamespace(conversations=roster)
+    assert await members.sender(wrote) == "sylvie@cpas.be"
+
+    del roster.upns["29:sylvie"]  # removed: the roster no longer knows her
+    removed = team_update(removed=[("29:sylvie", "00sylvie")])
+    await members.on_conversation_update(SimpleNamespace(activity=removed, api=wrote.api))
+    [(_, text)] = departures_told(db)
+    assert text.startswith("👋 SV ")
+    assert len(roster.asked) == 1
+
+
+async def test_a_pilot_by_upn_the_bot_never_met_cannot_be_told(db):
+    members = team_members(db, TEAM_DIRECTORY)
+    api = SimpleNamespace(conversations=Roster({}))
+    removed = team_update(removed=[("29:sylvie", "00sylvie")])
+    await members.on_conversation_update(SimpleNamespace(activity=removed, api=api))
+    assert departures_told(db) == []
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        team_update(removed=[("28:bot", None)]),  # the bot removed from the team
+        team_update(removed=[("29:luc", "00luc")], tenant="99999999-another-tenant"),
+        team_update(removed=[("29:luc", "00luc")], team=False),  # a group chat, not a team
+    ],
+    ids=["the bot itself", "another tenant", "a group chat"],
+)
+async def test_no_pilot_leaves_when_the_bot_another_tenant_or_a_group_chat_is_meant(db, update):
+    from storage import absences
+
+    members = team_members(db, TEAM_DIRECTORY)
+    await members.on_conversation_update(SimpleNamespace(activity=update, api=None))
+    assert departures_told(db) == []
+    assert not absences.departed(db, "aad:00luc")
+
+
+async def test_a_pilot_added_to_a_team_again_is_back(db):
+    from storage import absences
+
+    members = team_members(db, TEAM_DIRECTORY)
+    removed = team_update(removed=[("29:luc", "00luc")])
+    await members.on_conversation_update(SimpleNamespace(activity=removed, api=None))
+    assert absences.departed(db, "aad:00luc")
+    added = team_update(added=[("29:luc", "00luc")])
+    await members.on_conversation_update(SimpleNamespace(activity=added, api=None))
+    assert not absences.departed(db, "aad:00luc")

@@ -15,11 +15,12 @@ off loopback: the transport does not start (`unauthenticated_refusal`, bot/teams
 
 Layout, one concern per module of bot/teams/: this one starts, serves and stops; `app` builds
 the SDK's App behind the gate; `trust` the gate, `signatures` the Bot Connector's tokens;
-`turns` holds the SDK handlers (what a message, an installation, a file consent does;
-exactly-once is explained there); `auth` the tenant filter, the sender's identity and the bot's own
-token; `files` the files on their way; `cards` the cards (reminders with a button per action,
-file consent); `reach` the scheduler's sends; `manifest` the app package; `texts` what users
-read.
+`turns` holds the SDK handlers (what a message, a card's button, a file consent does;
+exactly-once is explained there); `members` who wrote, installations and the members removed
+from a team or added to one (a pilot leaving, or back); `auth` the tenant filter, identities and
+the bot's own token; `files` the files on their way; `cards` the cards (reminders with a button
+per action, requests with « Valider » / « Refuser », proposals, file consent); `reach` the
+scheduler's sends; `manifest` the app package; `texts` what users read.
 
 The SDK (microsoft-teams-apps) is imported only here, when Teams is configured: it takes
 seconds to load, and at import it reads any `.env` file above the working directory

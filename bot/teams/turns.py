@@ -4,15 +4,16 @@ bot/teams/bot.py loads it without the SDK's import-time side effects).
     turns = Turns(app, runtime, shelf)   # registers the handlers on `app`
     await turns.post_codir("…")                              # a CODIR post (the outbox's too)
 
-A message: our tenant only; the bot's mention removed; the sender identified (bot/teams/auth.py);
-the engine run in the database worker; the reply sent as markdown in the same conversation
-(files as consent cards in a personal chat, as signed links elsewhere); the command's CODIR
-posts sent to the CODIR channel; then the command marked delivered. A file sent with it (a
-plan to import) is fetched first from its trusted host (bot/teams/downloads.py). A reminder
-card's button (an `adaptiveCard/action` invoke, bot/teams/cards.py) goes the same way, as if
-the pilot had typed its command in that chat; the card shows the reply too. A reply proposing
-something (`Reply.proposal`) is a card with « Oui, enregistrer » / « Non »: the click is the
-clicker's « oui » (`Message.confirmation`) or « non », keyed on the invoke's id like any command.
+A message: our tenant only; the bot's mention removed; the sender identified (bot/teams/
+members.py, which also handles installations and who joins or leaves a team); the engine run
+in the database worker; the reply sent as markdown in the same conversation (files as consent
+cards in a personal chat, as signed links elsewhere); the command's CODIR posts sent to the
+CODIR channel; then the command marked delivered. A file sent with it (a plan to import) is
+fetched first from its trusted host (bot/teams/downloads.py). A reminder card's button (an
+`adaptiveCard/action` invoke, bot/teams/cards.py) goes the same way, as if the pilot had typed
+its command in that chat; the card shows the reply too. A reply proposing something
+(`Reply.proposal`) is a card with « Oui, enregistrer » / « Non »: the click is the clicker's
+« oui » (`Message.confirmation`) or « non », keyed on the invoke's id like any command.
 
 Exactly once. Handlers run inside Teams' HTTP request. The engine records each activity by its
 conversation and id ("teams:<conversation>:<id>", `activity_key`: an id is unique only within
@@ -41,9 +42,7 @@ import httpx
 from microsoft_teams.api import AdaptiveCardActionMessageResponse as CardAnswer
 from microsoft_teams.api import (
     AdaptiveCardInvokeActivity,
-    ConversationUpdateActivity,
     FileConsentInvokeActivity,
-    InstalledActivity,
     MessageActivity,
     MessageActivityInput,
 )
@@ -53,14 +52,7 @@ from microsoft_teams.apps import ActivityContext, App
 from bot.delivery import answer
 from bot.runtime import Runtime
 from bot.teams import texts
-from bot.teams.auth import (
-    PERSONAL,
-    Identities,
-    TenantFilter,
-    activity_key,
-    describe,
-    room_of,
-)
+from bot.teams.auth import PERSONAL, TenantFilter, activity_key, describe, room_of
 from bot.teams.cards import (
     YES,
     CardDataRefused,
@@ -72,11 +64,11 @@ from bot.teams.cards import (
 )
 from bot.teams.downloads import FileHosts, with_file
 from bot.teams.files import FileShelf, upload
+from bot.teams.members import Members
 from bot.teams.trust import ServiceUrlRefused, ServiceUrls
 from commands import texts as engine_texts
 from commands.types import CODIR_ROOM, Attachment, Message, Post, Reply
-from storage import conversations, outbox
-from storage.clock import now_utc
+from storage import outbox
 from storage.transactions import transaction
 
 log = logging.getLogger(__name__)
@@ -106,16 +98,14 @@ class Turns:
         self.shelf = shelf
         self.urls = urls
         self.tenants = TenantFilter(self.config.tenant_id)
-        self.identities = Identities()
+        self.members = Members(runtime, self.tenants)
         self.uploads = httpx.AsyncClient(timeout=60)  # OneDrive, both ways: no bot token
         self.file_hosts = FileHosts(urls)
         self._answering: dict[str, tuple[asyncio.Lock, int]] = {}
         self._no_codir_logged = False
-        #: person -> (conversation id, service url) last stored: written again only if changed.
-        self._remembered: dict[str, tuple[str, str]] = {}
         app.on_message(self.on_message)
-        app.on_install_add(self.on_install)
-        app.on_conversation_update(self.on_conversation_update)
+        app.on_install_add(self.members.on_install)
+        app.on_conversation_update(self.members.on_conversation_update)
         app.on_file_consent(self.on_file_consent)
         app.on_card_action(self.on_card_action)
 
@@ -147,13 +137,13 @@ class Turns:
         message = await self._message(ctx, text, direct=personal, mentioned=mentioned)
         message = await with_file(message, activity, self.uploads, self.file_hosts)
         if personal:
-            await self._remember(ctx, message.sender)
+            await self.members.remember(ctx, message.sender)
         await self._run(ctx, message, personal)
 
     async def _message(self, ctx, text: str, *, direct: bool, mentioned: bool = False) -> Message:
         activity = ctx.activity
         return Message(
-            sender=await self._sender(ctx),
+            sender=await self.members.sender(ctx),
             text=text,
             room=room_of(activity.conversation.id),
             event_id=activity_key(activity.conversation.id, activity.id),
@@ -289,62 +279,6 @@ class Turns:
     def _check_stored(self, service_url: str) -> None:
         if not self.urls.allows(service_url):
             raise ServiceUrlRefused(str(service_url)[:120].encode("unicode_escape").decode())
-
-    # ------------------------------------------------------------ who, and where to reach them
-
-    async def _sender(self, ctx) -> str:
-        activity = ctx.activity
-        if not activity.from_.aad_object_id:
-            return f"{TRANSPORT}:{activity.from_.id}"
-
-        async def lookup_upn() -> str | None:
-            member = await ctx.api.conversations.get_member_by_id(
-                room_of(activity.conversation.id), activity.from_.id
-            )
-            return member.user_principal_name
-
-        return await self.identities.sender(
-            activity.from_.aad_object_id, self.runtime.engine.directory, lookup_upn
-        )
-
-    async def _remember(self, ctx, sender: str) -> None:
-        activity = ctx.activity
-        where = (activity.conversation.id, activity.service_url)
-        if self._remembered.get(sender) == where:
-            return
-        try:
-            await self.runtime.worker.run(
-                conversations.remember,
-                self.runtime.db,
-                sender,
-                TRANSPORT,
-                activity.conversation.id,
-                activity.service_url,
-                now_utc(),
-            )
-        except sqlite3.OperationalError as fault:  # kept at the next message
-            log.warning("Conversation de %s non enregistrée (%s)", sender, fault)
-            return
-        self._remembered[sender] = where
-
-    async def on_install(self, ctx: ActivityContext[InstalledActivity]) -> None:
-        await self._remember_personal(ctx)
-
-    async def on_conversation_update(self, ctx: ActivityContext[ConversationUpdateActivity]):
-        added = ctx.activity.members_added or []
-        if any(member.id == ctx.activity.recipient.id for member in added):
-            await self._remember_personal(ctx)
-
-    async def _remember_personal(self, ctx) -> None:
-        activity = ctx.activity
-        if not self.tenants.allows(activity) or not activity.from_:
-            return
-        if activity.conversation.conversation_type != PERSONAL:
-            return
-        try:
-            await self._remember(ctx, await self._sender(ctx))
-        except Exception:
-            log.exception("Installation Teams %s : conversation non enregistrée", activity.id)
 
     # ------------------------------------------------------------ files
 
