@@ -116,7 +116,7 @@ def reminder_message(
     more = len(needs) - MOST_LINES
     tail = [rhythm_texts.REMINDER_MORE.format(count=more)] if more > 0 else []
     first = needs[0].action.code
-    tail.append(rhythm_texts.REMINDER_HOW.format(code=first))
+    tail.append(rhythm_texts.REMINDER_HOW.format(code=first, away=rhythm_texts.away_example(today)))
     text = "\n".join([head, *(f"• {line}" for line in lines), *tail])
     html = (
         f"<p>{esc(head)}</p><ul>"

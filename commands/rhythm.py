@@ -67,7 +67,8 @@ def _refuse(text: str):
 
 def _until(reading: Reading) -> date | None:
     if not reading.words:
-        raise MissingArgument(rhythm_texts.AWAY_MISSING)
+        example = rhythm_texts.away_example(local_today(reading.ctx.now))
+        raise MissingArgument(rhythm_texts.AWAY_MISSING.format(away=example))
     until = read_until(reading.rest())
     today = local_today(reading.ctx.now)
     if until is not None and until < today:

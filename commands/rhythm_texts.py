@@ -2,6 +2,8 @@
 !digest (commands/schedule.py, digest.py, reminders.py, rhythm.py).
 """
 
+from datetime import timedelta
+
 SECTION_RHYTHM = "Rythme : digest et rappels"
 CODIR_LABEL = "salon CODIR"
 GROUPED_HEAD = "Changements de {start} à {end}"
@@ -54,12 +56,19 @@ REMINDER_MORE = "… et {count} autres : !mes-actions"
 REMINDER_HOW = (
     "Répondez ici : « !maj {code} fait », « !maj {code} en cours 40 % » ou « !note {code} … » ; "
     "dans cette conversation directe, « {code} fait » suffit. "
-    "Absent ? « !absent jusqu'au 20/12/2026 ». Plus de rappels : « !rappels off »."
+    "Absent ? « !absent jusqu'au {away} ». Plus de rappels : « !rappels off »."
 )
 AWAY_SET = "Noté : pas de rappel jusqu'au {until} inclus. De retour plus tôt : !absent fin"
 AWAY_ENDED = "Bon retour : les rappels reprennent."
 AWAY_NOT_SET = "Vous n'étiez pas noté absent : rien n'a changé."
-AWAY_MISSING = "Jusqu'à quand ? Exemple : !absent jusqu'au 20/12/2026 (ou !absent fin au retour)."
+AWAY_MISSING = "Jusqu'à quand ? Exemple : !absent jusqu'au {away} (ou !absent fin au retour)."
+#: The example day of an absence, that many days after today (never a day already gone).
+AWAY_EXAMPLE_DAYS = 14
+
+
+def away_example(today) -> str:
+    """The day an « !absent jusqu'au … » example names: two weeks ahead, as pilots write it."""
+    return f"{today + timedelta(days=AWAY_EXAMPLE_DAYS):%d/%m/%Y}"
 AWAY_BAD_DATE = "« {word} » n'est pas une date. Exemple : !absent jusqu'au 20/12/2026"
 AWAY_PAST = "Le {until} est déjà passé : rien n'a changé. Exemple : !absent jusqu'au 20/12/2026"
 REMINDERS_MISSING = (

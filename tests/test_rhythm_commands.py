@@ -134,3 +134,9 @@ def test_digest_command_uses_the_configured_silence(db, directory):
     )
     assert "sans nouvelles" not in weeks_52.handle(ask).text.lower()
     assert "sans nouvelles" in weeks_6.handle(ask).text.lower()
+
+
+def test_the_absence_example_is_two_weeks_ahead_never_a_day_gone(say):
+    reply = say(LUC, "!absent")
+    assert reply.refused
+    assert "!absent jusqu'au 28/03/2025" in reply.text  # NOW is 14/03/2025

@@ -127,6 +127,7 @@ def test_reminders_group_all_of_a_persons_actions_in_one_message(db, directory):
     assert "échéance dépassée (01/11/2026) → !maj 53 fait" in luc.text
     assert "sans nouvelles depuis 6 semaines → !maj 54 fait" in luc.text
     assert "« 52 fait » suffit" in luc.text
+    assert "« !absent jusqu'au 08/12/2026 »" in luc.text  # two weeks ahead, never a day gone
 
 
 def test_an_action_of_a_group_reaches_each_of_its_people(db, directory):
