@@ -9,7 +9,11 @@ replies are `m.notice`, which push rules keep silent; a name in the body alone p
 It goes to the direct chat with that person: a room the bot is in with them and nobody else
 (joined or invited); if there is none, the bot creates one (`is_direct`, the pilot invited).
 The pilot answers there, `47 fait` without `!`: a two-member room is a direct chat for the
-engine. The room is unencrypted when the bot creates it (its keys would not be known yet).
+engine, or in one tap: a ✅ reaction on a reminder about one action, or the keycap numbering
+a line (1️⃣ … 🔟) of a reminder about several, marks that action done (bot/matrix/taps.py,
+commands/reminder_taps.py). The event each direct message became is kept
+(`sends.remember_event`) for that. The room is unencrypted when the bot creates it (its keys
+would not be known yet).
 
 The digest is an `m.notice` in the CODIR room, like the status posts: it is read, not answered.
 Each send's transaction id is derived from the message's key, so a send repeated after a crash
@@ -17,16 +21,21 @@ is dropped by the homeserver.
 """
 
 import logging
+import re
 
 from nio import MatrixRoom, RoomCreateResponse, RoomPreset
 
+from bot.matrix import texts
 from bot.matrix.bot import MatrixBot
 from bot.matrix.send import HTML_FORMAT, Refused, SendFailed, describe, is_transient
 from bot.scheduler import CODIR, Unreachable
 from commands.chat_ids import is_matrix_user
-from commands.formatting import lines_to_html
-from commands.schedule import Outgoing
+from commands.formatting import esc, lines_to_html
+from commands.reminder_taps import KEYCAPS, numbered
+from commands.reminders import MOST_LINES
+from commands.schedule import REMINDER, Outgoing
 from commands.types import Post
+from storage import sends
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +45,51 @@ def tx_id(outgoing: Outgoing) -> str:
 
 
 def reminder_content(outgoing: Outgoing) -> dict:
-    """An m.text that notifies the people it mentions (the pilot at least)."""
+    """An m.text that notifies the people it mentions (the pilot at least); a reminder says
+    how to answer it in one tap."""
     mentions = list(dict.fromkeys([*outgoing.mentions, outgoing.recipient]))
+    text, html = outgoing.text, outgoing.html or lines_to_html(outgoing.text.splitlines())
+    if outgoing.kind == REMINDER and outgoing.actions:
+        text, html = tappable(text, html, outgoing.actions)
     return {
         "msgtype": "m.text",
-        "body": outgoing.text,
+        "body": text,
         "format": HTML_FORMAT,
-        "formatted_body": outgoing.html or lines_to_html(outgoing.text.splitlines()),
+        "formatted_body": html,
         "m.mentions": {"user_ids": mentions},
     }
+
+
+_BULLET = re.compile(r"^• ", re.MULTILINE)
+_ITEM = re.compile(r"<li>")
+
+
+def tappable(text: str, html: str, actions: tuple[str, ...]) -> tuple[str, str]:
+    """A reminder's text and HTML with its lines numbered by keycaps when it is about several
+    actions (line n is `actions[n - 1]`, as commands/reminder_taps.py reads a keycap), and a
+    last line saying which reaction answers it."""
+    lines = numbered(actions)
+    if len(actions) == 1:
+        hint = texts.TAP_ONE
+    elif lines and len(_BULLET.findall(text)) == min(len(actions), MOST_LINES):
+        text = _BULLET.sub(_numbering("{} ", "• ", len(lines)), text)
+        html = _ITEM.sub(_numbering("<li>{} ", "<li>", len(lines)), html)
+        hint = texts.TAP_LINE
+    else:  # its lines are not its actions one by one (two plans' actions of the same code)
+        return text, html
+    return f"{text}\n{hint}", f"{html}<p>{esc(hint)}</p>"
+
+
+def _numbering(numbered_as: str, left_as: str, count: int):
+    """A replacement for `re.sub`: the first `count` matches numbered by keycaps, the others
+    left as they were."""
+    keycaps = iter(KEYCAPS[:count])
+
+    def replace(_match) -> str:
+        keycap = next(keycaps, None)
+        return numbered_as.format(keycap) if keycap else left_as
+
+    return replace
 
 
 def direct_room_in(rooms: dict[str, MatrixRoom], user_id: str) -> str | None:
@@ -80,10 +125,13 @@ class MatrixCourier:
             return
         room_id = await self.direct_room(outgoing.recipient)
         try:
-            await sender.send(room_id, reminder_content(outgoing), tx_id=tx_id(outgoing))
+            event_id = await sender.send(room_id, reminder_content(outgoing), tx_id=tx_id(outgoing))
         except Refused as error:
             raise Unreachable(f"envoi refusé dans {room_id} : {error}") from error
         log.info("Message %s envoyé à %s dans %s", outgoing.key, outgoing.recipient, room_id)
+        # Kept for a tap on it; a resend after a crash gives the same event (same tx id).
+        runtime = self.bot.runtime
+        await runtime.worker.run(sends.remember_event, runtime.db, outgoing.key, event_id, room_id)
 
     async def direct_room(self, user_id: str) -> str:
         client = self.bot.client

@@ -33,6 +33,7 @@ from nio import (
     AsyncClient,
     MegolmEvent,
     ReactionEvent,
+    RedactionEvent,
     RoomMemberEvent,
     RoomMessageText,
     SyncResponse,
@@ -45,6 +46,7 @@ from bot.matrix.downloads import FILE_EVENTS, dropped_file
 from bot.matrix.quotes import without_quotes
 from bot.matrix.rooms import RoomPolicy
 from bot.matrix.send import Sender, SendFailed
+from bot.matrix.taps import ReminderTaps
 from bot.runtime import Runtime
 from commands import departures, proposal_texts
 from commands.chat_ids import localpart
@@ -195,6 +197,8 @@ class Router:
         #: (person, room) -> the bot's question (a reply proposing something) awaiting their
         #: answer: a reaction on it confirms, their next message (even without "!") answers it.
         self._questions: dict[tuple[str, str], str] = {}
+        #: A reaction on a reminder, and its removal (bot/matrix/taps.py).
+        self.taps = ReminderTaps(self.runtime, self.sender, self.answer)
 
     def take_posts(self) -> list[asyncio.Task]:
         """The post tasks queued since the last call; each ends once its command is delivered,
@@ -238,6 +242,12 @@ class Router:
                 continue
             if isinstance(event, ReactionEvent):
                 incoming = self._reaction(room_id, event)
+                if incoming is None:  # not on a question: perhaps on a reminder
+                    await self.taps.reaction(room_id, event)
+                    continue
+            elif isinstance(event, RedactionEvent):
+                await self.taps.redaction(room_id, event)
+                continue
             elif isinstance(event, FILE_EVENTS):  # a plan to import (bot/matrix/downloads.py)
                 name = display_name(room, event.sender)
                 incoming = await dropped_file(self.client, room_id, event, room, sender_name=name)

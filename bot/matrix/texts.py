@@ -24,6 +24,17 @@ REPLY_REFUSED = (
     "PST, elle a bien été appliquée : vérifiez avec !historique N."
 )
 
+# ---------------------------------------------------------------- a tap on a reminder
+
+#: The last line of a reminder about one action, and of one about several (its lines numbered).
+TAP_ONE = "Ou réagissez ✅ à ce message : l'action est notée faite."
+TAP_LINE = "Ou réagissez avec le chiffre de la ligne : cette action est notée faite."
+#: A ✅ on a reminder about several actions: which one? Nothing is recorded.
+WHICH_LINE = (
+    "Ce rappel porte sur {count} actions : réagissez avec le chiffre de la ligne ({keycaps}) "
+    "ou écrivez « {code} fait »."
+)
+
 
 def size(n: int) -> str:
     """12_345_678 -> "11,8 Mo"."""
