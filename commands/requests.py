@@ -26,34 +26,57 @@ from storage.vocabulary import NOT_STARTED, NOTE, code_key, fold
 #: `!demande` kind words, folded.
 _KINDS = {
     "echeance": requests.DEADLINE,
+    "echeances": requests.DEADLINE,
     "report": requests.DEADLINE,
+    "reporter": requests.DEADLINE,
     "delai": requests.DEADLINE,
+    "prolongation": requests.DEADLINE,
+    "prolonger": requests.DEADLINE,
     "pas-moi": requests.NOT_ME,
     "pasmoi": requests.NOT_ME,
     "suspendre": requests.SUSPEND,
     "suspension": requests.SUSPEND,
     "suspendu": requests.SUSPEND,
+    "suspendue": requests.SUSPEND,
     "abandon": requests.ABANDON,
     "abandonner": requests.ABANDON,
     "abandonne": requests.ABANDON,
+    "abandonnee": requests.ABANDON,
 }
 _NEW = {"nouvelle", "nouveau", "nouvel"}
+#: « pas moi » as pilots say it, folded: [c'est | ce n'est | c] pas [à | a | pour] moi.
+_NOT_ME_LEADS = (("c'est",), ("cest",), ("c", "est"), ("c",), ("ce", "n'est"), ("ce", "n", "est"))
+_NOT_ME_TO = {"a", "pour"}
+#: Words that may stand before the wanted deadline (« report au 30 juin 2027 »), folded.
+_BEFORE_DEADLINE = {":", "au", "a", "le", "pour", "en", "vers", "d'ici", "jusqu'au", "jusqu'a"}
+#: Words that may close the line and are no part of the deadline (« 2028 svp »), folded.
+_POLITE = {"svp", "stp", "merci", "please", "pls"}
+#: The words that start the reason, folded (« parce que » drops its « que »).
+_REASON_WORDS = {"raison", "parce", "car"}
+_PUNCTUATION = ".,;:!?"
 REQUEST = "request"
 
 
 def _strip_word(words: list[str], *expected: str) -> list[str]:
-    return words[1:] if words and fold(words[0]) in expected else words
+    return words[1:] if words and fold(words[0]).strip(_PUNCTUATION) in expected else words
+
+
+def _said(words: list[str]) -> str | None:
+    """The words as one text, None when they hold no letter nor digit (« ! », « 👍 »)."""
+    joined = " ".join(words).strip(" :")
+    return joined if any(c.isalnum() for c in joined) else None
 
 
 def _read_new_action(ctx: Context, words: list[str]) -> Asked:
     words = _strip_word(words, "action")
-    words = _strip_word(words, "oo", "o.o.", "o.o")
+    words = _strip_word(words, "dans")
+    words = _strip_word(words, "oo", "l'oo", "o.o", "l'o.o")
     if not words:
         raise UserError(texts.OO_MISSING)
-    oo = words[0].removeprefix("OO").removeprefix("oo").strip(".,;:")
+    oo = words[0].removeprefix("OO").removeprefix("oo").strip(_PUNCTUATION)
     if operational_objective(ctx.db, ctx.plan.id, oo) is None:
         raise UserError(texts.OO_UNKNOWN.format(oo=shorten(oo, 20)))
-    title = " ".join(_strip_word(words[1:], "titre", "titre:", "intitule")).strip(" :")
+    title = " ".join(_strip_word(words[1:], "titre", "intitule")).strip(" :")
     if not title:
         raise UserError(texts.TITLE_MISSING.format(oo=oo))
     if not ctx.user.is_admin and not ctx.user.pilots:
@@ -63,41 +86,82 @@ def _read_new_action(ctx: Context, words: list[str]) -> Asked:
 
 def _split_reason(words: list[str]) -> tuple[list[str], str | None]:
     for index, word in enumerate(words):
-        if fold(word).rstrip(":") in ("raison", "parce", "car"):
-            return words[:index], " ".join(words[index + 1 :]).strip(" :") or None
+        if fold(word).strip(_PUNCTUATION) in _REASON_WORDS:
+            rest = words[index + 1 :]
+            if fold(word) == "parce" and rest and fold(rest[0]) == "que":
+                rest = rest[1:]
+            elif fold(word) == "parce" and rest and fold(rest[0]).startswith("qu'"):
+                rest = [rest[0][3:], *rest[1:]]  # « parce qu'il manque … »
+            return words[:index], _said(rest)
     return words, None
 
 
+def _not_me(rest: list[str]) -> list[str]:
+    """« c'est pas moi », « pas à moi » … as the one word « pas-moi »."""
+    folded = [fold(word).strip(_PUNCTUATION) for word in rest]
+    for lead in ((), *_NOT_ME_LEADS):
+        start = len(lead)
+        if tuple(folded[:start]) != lead or folded[start : start + 1] != ["pas"]:
+            continue
+        end = start + 1
+        if end < len(folded) and folded[end] in _NOT_ME_TO:
+            end += 1
+        if folded[end : end + 1] == ["moi"]:
+            return ["pas-moi", *rest[end + 1 :]]
+    return rest
+
+
+def _deadline_of(body: list[str]) -> str:
+    """The deadline asked for, without the words around it (« au 30 juin 2027 svp »)."""
+    words = list(body)
+    while words and fold(words[0]) in _BEFORE_DEADLINE:
+        words = words[1:]
+    while len(words) > 1 and (fold(words[-1]) in _POLITE or not _said(words[-1:])):
+        words = words[:-1]
+    return " ".join(words).strip(_PUNCTUATION + " ")
+
+
 def read_request(ctx: Context, said: str | None) -> Asked:
-    """What `!demande …` asks; refuses in French what it cannot read."""
+    """What `!demande …` asks; refuses in French what it cannot read. The grammar:
+
+    request   = "nouvelle" new-action | ["action"] code kind [what] [reason]
+    kind      = échéance|report|délai|prolongation | pas-moi | suspendre | abandon
+    what      = a deadline (« au 30 juin 2027 svp » is « 30 juin 2027 ») after échéance;
+                the reason itself after suspendre or abandon (required)
+    reason    = (raison | car | parce que) words
+    pas-moi   = [c'est | ce n'est] pas [à | pour] moi
+    new-action = [action] [dans] [l']OO number [titre] title
+    """
     words = (said or "").split()
     if not words:
         raise UserError(texts.MISSING)
     if fold(words[0]) in _NEW:
         return _read_new_action(ctx, words[1:])
+    words = _strip_word(words, "action", "l'action")
+    if not words:
+        raise UserError(texts.MISSING)
     action = lookup_action(ctx.db, ctx.plan, action_code(words[0], "!demande 95 échéance 2027"))
     if not ctx.user.may_update(action.pilots) and not ctx.user.is_admin:
         pilots = ", ".join(action.pilots) or "aucun"
         raise UserError(texts.NOT_PILOT.format(code=action.code, pilots=pilots))
-    rest = words[1:]
-    if len(rest) >= 2 and fold(rest[0]) == "pas" and fold(rest[1]) == "moi":
-        rest = ["pas-moi", *rest[2:]]
+    rest = _not_me(words[1:])
     if not rest:
         raise UserError(texts.MISSING)
-    kind = _KINDS.get(fold(rest[0]).strip(".,;:"))
+    word = rest[0].strip(_PUNCTUATION)
+    kind = _KINDS.get(fold(word))
     if kind is None:
         raise UserError(texts.UNKNOWN_KIND.format(word=shorten(rest[0], 30)))
     body, reason = _split_reason(rest[1:])
     if kind == requests.DEADLINE:
-        if not body:
+        wanted = _deadline_of(body)
+        if not wanted:
             raise UserError(texts.DEADLINE_MISSING.format(code=action.code))
-        wanted = " ".join(body)
         if not read_deadline(wanted).understood:
             raise UserError(texts.DEADLINE_NOT_UNDERSTOOD.format(wanted=shorten(wanted, 40)))
         return Asked(kind, action=action, wanted=wanted, reason=reason)
-    reason = " ".join(filter(None, [" ".join(body), reason])) or None
+    reason = " ".join(filter(None, [_said(body), reason])) or None
     if kind in STATUS_OF and not reason:
-        raise UserError(texts.REASON_MISSING.format(code=action.code, kind=rest[0]))
+        raise UserError(texts.REASON_MISSING.format(code=action.code, kind=word))
     return Asked(kind, action=action, reason=reason)
 
 
