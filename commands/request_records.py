@@ -67,7 +67,7 @@ def _codir_post(ctx: Context, row: dict, what: str) -> Post:
     line = texts.CODIR_NEW.format(
         id=row["id"], who=name_of(ctx, row["who"]), what=what, reason=reason
     )
-    return Post(room=CODIR_ROOM, text=safe(line), html=esc(line))
+    return Post(room=CODIR_ROOM, text=safe(line), html=esc(line), request=row["id"])
 
 
 def status_request(ctx: Context, action, status: str, reason: str | None) -> tuple[str, Post]:

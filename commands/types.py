@@ -89,6 +89,11 @@ class Post:
     room: str
     text: str
     html: str
+    #: A request awaiting the DG's decision (its number): a transport may offer buttons
+    #: (Teams: « Valider » / « Refuser », bot/teams/cards.py); the others post the text. Only
+    #: the transport that ran the command sees it: the outbox (posts for the other transports,
+    #: storage/outbox.py) and the grouped CODIR post keep the text alone.
+    request: int | None = None
 
 
 @dataclass

@@ -5,6 +5,8 @@ no state).
     command_of({"pst": "!maj 47 fait"})                       # "!maj 47 fait"
     command_of({"pst": "!plan supprimer"})                    # raises CardDataRefused
     proposal_card(reply.text)                                 # « Oui, enregistrer » / « Non »
+    request_card(post.text, post.request)                     # « Valider » / « Refuser »
+    command_of({"pst": "!refuser 4", "raison": "budget"})     # "!refuser 4 budget"
     consent_card(attachment, file_id)                         # a file offered in a personal chat
 
 Each action gets three buttons (Action.Execute: Teams sends an `adaptiveCard/action` invoke):
@@ -21,9 +23,15 @@ Adaptive Cards never read as markdown, so an action titled `[Cliquez ici](https:
 comment with `**` shows as typed, never as a link or bold (a TextBlock would read it as
 markdown).
 
-A button's data comes back from the client: it is read as the pilot's own words, never trusted
-further. Only the three forms above, for one action code, are run; the engine then applies its
-own rules (only the action's pilot may update it), as for a typed command.
+A request the DG decides (`Post.request`, posted in the CODIR channel) is a card with its text,
+a one-line field for the reason of a refusal, « Valider » (`!valider 4`) and « Refuser »
+(`!refuser 4`, the field's words added as the reason: without any, the engine asks for one).
+
+A button's data comes back from the client: it is read as the clicker's own words, never
+trusted further. Only the forms above are run (a reminder's three for one action code, a
+proposal's two answers, `!valider N` and `!refuser N [raison]` on one line, the reason at most
+MOST_REASON characters); the engine then applies its own rules (only the action's pilot may
+update it, only an admin may decide a request), as for a typed command.
 """
 
 import re
@@ -37,6 +45,7 @@ from microsoft_teams.cards import (
     ColumnSet,
     ExecuteAction,
     RichTextBlock,
+    TextInput,
     TextRun,
 )
 
@@ -64,9 +73,15 @@ ANSWERS = (
 
 #: What a proposal's buttons answer.
 YES, NO = "oui", "non"
+#: The id of a request card's reason field: Teams adds its words to the button's data.
+REASON = "raison"
+#: A refusal's reason longer than this did not come from our card's field.
+MOST_REASON = 500
 
 _UPDATE = re.compile(rf"!maj (\S+) ({DONE}|{IN_PROGRESS}|{NOT_STARTED})")
 _NOTE = re.compile(r"!note (\S+) (\S.*)")
+_VALIDATE = re.compile(r"!valider [0-9]{1,9}")
+_REFUSE = re.compile(r"!refuser ([0-9]{1,9})(?: (\S.*))?")
 
 
 class CardDataRefused(Exception):
@@ -120,16 +135,65 @@ def proposal_card(text: str) -> MessageActivityInput:
     return MessageActivityInput().add_card(card)
 
 
+def request_card(text: str, request: int) -> MessageActivityInput:
+    """A request awaiting the DG's decision: its text, a field for a refusal's reason, then
+    « Valider » and « Refuser » (the field goes with « Refuser » only). `text` is also the
+    card's fallback and the message's summary."""
+    body = [plain(line) for line in text.splitlines() if line.strip()]
+    reason = TextInput(
+        id=REASON, placeholder=texts.CARD_REASON, max_length=MOST_REASON, is_multiline=False
+    )
+    buttons = [
+        ExecuteAction(
+            title=texts.CARD_VALIDATE,
+            verb=VERB,
+            data={VERB: f"!valider {request}"},
+            style="positive",
+            associated_inputs="none",
+        ),
+        ExecuteAction(
+            title=texts.CARD_REFUSE,
+            verb=VERB,
+            data={VERB: f"!refuser {request}"},
+            style="destructive",
+            associated_inputs="auto",
+        ),
+    ]
+    card = AdaptiveCard(
+        version="1.4", body=[*body, reason, ActionSet(actions=buttons)], fallback_text=text
+    )
+    return MessageActivityInput(summary=text.splitlines()[0] if text else None).add_card(card)
+
+
+def _one_line(words: object) -> str:
+    """`words` as one line, spaces collapsed; CardDataRefused unless a string of one line."""
+    if not isinstance(words, str) or "\n" in words or "\r" in words:
+        raise CardDataRefused()
+    return " ".join(words.split())
+
+
+def _refusal(found: re.Match, field: object) -> str:
+    """`!refuser N`, with the reason the button carried and the field's words."""
+    words = [found.group(2) or "", _one_line(field) if field is not None else ""]
+    reason = " ".join(word for word in words if word)
+    if len(reason) > MOST_REASON:
+        raise CardDataRefused()
+    return f"!refuser {found.group(1)} {reason}".rstrip()
+
+
 def command_of(data: object) -> str:
     """The command a button's data stands for: `!maj <code> fait|en cours|à démarrer` or
-    `!note <code> <text>` on one line, or a proposal's answer (YES, NO); CardDataRefused for
+    `!note <code> <text>` on one line, a proposal's answer (YES, NO), `!valider N`, or
+    `!refuser N [reason]` (with the card's reason field, `data[REASON]`); CardDataRefused for
     anything else."""
-    command = data.get(VERB) if isinstance(data, dict) else None
-    if not isinstance(command, str) or "\n" in command or "\r" in command:
+    if not isinstance(data, dict):
         raise CardDataRefused()
-    command = " ".join(command.split())
-    if command in (YES, NO):
+    command = _one_line(data.get(VERB))
+    if command in (YES, NO) or _VALIDATE.fullmatch(command):
         return command
+    refusal = _REFUSE.fullmatch(command)
+    if refusal is not None:
+        return _refusal(refusal, data.get(REASON))
     found = _UPDATE.fullmatch(command) or _NOTE.fullmatch(command)
     if found is None or not ACTION_CODE.match(found.group(1)):
         raise CardDataRefused()

@@ -99,3 +99,7 @@ CARD_ALREADY = "Réponse déjà reçue : rien de plus à faire."
 #: A proposal's buttons (bot/teams/cards.py, proposal_card).
 CARD_YES = "Oui, enregistrer"
 CARD_NO = "Non"
+#: A request's card in the CODIR channel (bot/teams/cards.py, request_card).
+CARD_VALIDATE = "Valider"
+CARD_REFUSE = "Refuser"
+CARD_REASON = "Raison du refus (le pilote la lira)"

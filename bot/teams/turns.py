@@ -13,7 +13,11 @@ fetched first from its trusted host (bot/teams/downloads.py). A reminder card's 
 `adaptiveCard/action` invoke, bot/teams/cards.py) goes the same way, as if the pilot had typed
 its command in that chat; the card shows the reply too. A reply proposing something
 (`Reply.proposal`) is a card with « Oui, enregistrer » / « Non »: the click is the clicker's
-« oui » (`Message.confirmation`) or « non », keyed on the invoke's id like any command.
+« oui » (`Message.confirmation`) or « non », keyed on the invoke's id like any command. A
+pilot's request (`Post.request`) reaches the CODIR channel as a card with « Valider » and
+« Refuser » and a field for the reason: the click is the clicker's `!valider N` or `!refuser N
+raison`, with the engine's rules (an admin only) and its answer shown by the card. A request
+posted from another transport comes through the outbox as text only.
 
 Exactly once. Handlers run inside Teams' HTTP request. The engine records each activity by its
 conversation and id ("teams:<conversation>:<id>", `activity_key`: an id is unique only within
@@ -61,6 +65,7 @@ from bot.teams.cards import (
     file_info,
     proposal_card,
     reminder_card,
+    request_card,
 )
 from bot.teams.downloads import FileHosts, with_file
 from bot.teams.files import FileShelf, upload
@@ -178,18 +183,20 @@ class Turns:
     async def on_card_action(
         self, ctx: ActivityContext[AdaptiveCardInvokeActivity]
     ) -> CardAnswer | None:
-        """A reminder card's button: its command run as if typed in that chat, exactly once
-        (keyed on the invoke's id); the reply is sent in the chat and shown by the card."""
+        """A card's button (a reminder's, a proposal's, a request's in the CODIR channel): its
+        command run as if the clicker had typed it in that chat, exactly once (keyed on the
+        invoke's id); the reply is sent in the chat and shown by the card."""
         activity = ctx.activity
         if not self.tenants.allows(activity):
             return None
         async with self._one_at_a_time(activity_key(activity.conversation.id, activity.id)):
             try:
                 command = command_of(activity.value.action.data)
-                message = await self._message(ctx, command, direct=True)
+                personal = activity.conversation.conversation_type == PERSONAL
+                message = await self._message(ctx, command, direct=personal, mentioned=True)
                 # « Oui, enregistrer » confirms the clicker's proposal (nothing pending: said so).
                 message = replace(message, confirmation=command == YES)
-                reply = await self._run(ctx, message, personal=True)
+                reply = await self._run(ctx, message, personal)
                 return CardAnswer(value=reply.text if reply else texts.CARD_ALREADY)
             except CardDataRefused as refused:
                 data = str(activity.value.action.data)[:200]
@@ -240,7 +247,7 @@ class Turns:
                 log.warning("Annonce pour un salon inconnu « %s » ignorée", post.room)
                 continue
             try:
-                await self.post_codir(post.text)
+                await self.post_codir(post.text, request=post.request)
             except Exception as error:
                 log.warning("Annonce CODIR non envoyée (%s) : remise à plus tard", describe(error))
                 try:
@@ -249,16 +256,18 @@ class Turns:
                     log.error("Annonces CODIR perdues (base indisponible : %s)", fault)
                 return
 
-    async def post_codir(self, text: str) -> bool:
-        """Post `text` in the CODIR channel; False when none is configured (the post is
-        dropped). Raises what the Bot Connector raised."""
+    async def post_codir(self, text: str, *, request: int | None = None) -> bool:
+        """Post `text` in the CODIR channel (a request awaiting the DG's decision as a card with
+        « Valider » / « Refuser »); False when none is configured (the post is dropped).
+        Raises what the Bot Connector raised."""
         codir = self.config.codir_conversation
         if not codir:
             if not self._no_codir_logged:
                 self._no_codir_logged = True
                 log.warning("Aucun canal CODIR Teams (teams.codir_conversation) : annonces perdues")
             return False
-        await self.app.send(codir, markdown(text), service_url=self.config.service_url)
+        message = request_card(text, request) if request is not None else markdown(text)
+        await self.app.send(codir, message, service_url=self.config.service_url)
         return True
 
     async def send_to(self, conversation_id: str, service_url: str, text: str) -> None:
