@@ -21,7 +21,14 @@ from bot.lock import AlreadyRunning, LockIsALink
 from bot.run import run_bot, transports_of
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler, rhythm_of
-from bot.shell import SHELL_ROOM, resolve_sender, run_shell, seed_if_empty, shell_directory
+from bot.shell import (
+    SHELL_ROOM,
+    Rehearsal,
+    resolve_sender,
+    run_shell,
+    seed_if_empty,
+    shell_directory,
+)
 from bot.teams.manifest import package
 from bot.web import add_publish
 from commands import campaigns
@@ -113,12 +120,21 @@ def cmd_shell(args) -> int:
     if args.plan:
         _chosen_plan(db, args.plan)
         room_plans[SHELL_ROOM] = args.plan
+    rehearsal = Rehearsal(settings or Settings(), configured=settings is not None)
+    if args.now:
+        rehearsal.clock.moment = rehearsal.local(args.now.strftime("%Y-%m-%d %H:%M"))
     engine = Engine(
-        db, directory, build_registry(), organisation=organisation, room_plans=room_plans
+        db,
+        directory,
+        build_registry(),
+        organisation=organisation,
+        room_plans=room_plans,
+        clock=rehearsal.clock,
+        rhythm=rhythm_of(rehearsal.settings),
     )
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return run_shell(engine, sender, out_dir)
+    return run_shell(engine, sender, out_dir, rehearsal=rehearsal)
 
 
 def _chosen_plan(db, code: str | None) -> plans.Plan:
@@ -312,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     arg("--admin", action="store_true")
     arg("--out", default=".", metavar="DOSSIER")
     arg("--plan", metavar="CODE")
+    arg("--now", type=_local_moment, metavar="'AAAA-MM-JJ HH:MM'")
 
     arg = command("export", cmd_export, db=True)
     arg("--format", choices=EXPORT_FORMATS, default="csv", metavar="FORMAT")

@@ -72,6 +72,11 @@ ARGUMENT_HELP = {
         "--admin": "droits d'administrateur (DG)",
         "--out": "dossier des fichiers reçus (défaut : le dossier courant)",
         "--plan": "le PST de la console (si la base en a plusieurs)",
+        "--now": (
+            "l'heure de la console, heure locale de rhythm.timezone (défaut : maintenant) ; "
+            "dans la console, « :date AAAA-MM-JJ HH:MM » la déplace et affiche ce que le bot "
+            "enverrait alors, « :as QUI » change qui parle, « :quitte QUI » fait partir un pilote"
+        ),
     },
     "export": {
         "--format": "csv (défaut), xlsx, ods, pdf, md, html, ou ecomptes (XML régional)",
@@ -155,6 +160,13 @@ PLAN_STATES = {"active": "ouvert aux mises à jour", "closed": "clôturé (lectu
 
 EXAMPLE_LOADED = "PST d'exemple chargé (CPAS de Frameries 2019-2024) : {summary}"
 POSTED = "  → salon {room} : {text}"
+SHELL_NOW_AS = "(la suite est dite par {sender})"
+SHELL_LEFT = "({who} a quitté tous les salons du bot : le DG est prévenu au prochain envoi)"
+SHELL_LEFT_NOTHING = "({who} a quitté tous les salons du bot : déjà noté, ou aucune action)"
+SHELL_UNKNOWN_DIRECTIVE = (
+    "« {line} » : la console connaît « :as QUI » (qui parle), « :quitte QUI » (qui s'en va) et "
+    "« :date AAAA-MM-JJ HH:MM » (l'heure de la console)."
+)
 FILE_SAVED = "  📎 fichier enregistré : {path}"
 CONNECTED = "Connecté(e) en tant que {sender}. Tapez !aide, ou « quitter »."
 NOT_A_COMMAND = "(rien à faire : tapez « aide » pour la liste des commandes)"

@@ -1,6 +1,6 @@
 """What the legal calendar says (commands/legal_calendar.py)."""
 
-LABEL = "calendrier légal"
+LABEL = "{who} (calendrier légal)"
 MILESTONE_PST = "la présentation du PST au Conseil (neuf mois après l'installation)"
 MILESTONE_PUBLICATION = "la publication du PST sur le site de l'institution (!publier)"
 MILESTONE_MIDTERM = "l'évaluation à mi-législature (!evaluation)"

@@ -230,7 +230,11 @@ def legal(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[Outgo
             key=notice.key,
             kind=LEGAL,
             recipient=notice.recipient,
-            label=legal_texts.LABEL,
+            label=legal_texts.LABEL.format(
+                who=rhythm_texts.CODIR_LABEL
+                if notice.recipient == CODIR_ROOM
+                else person_name(directory, notice.recipient)
+            ),
             text=notice.text,
             html=notice.html,
             mentions=() if notice.recipient == CODIR_ROOM else (notice.recipient,),
