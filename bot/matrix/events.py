@@ -4,7 +4,9 @@
     await router.handle_batch(sync_response)   # invites, then every served room's commands
     posts = router.take_posts()                # the batch's CODIR posts, still being sent
 
-A batch's rooms are answered concurrently, each room's commands in order. The engine runs in a
+A reaction on the bot's question is its sender's « oui »; a reaction on a reminder, and its
+removal, go to bot/matrix/taps.py. A batch's rooms are answered concurrently, each room's
+commands in order. The engine runs in a
 worker thread, one command at a time, and each message is answered the way every transport
 answers (bot/delivery.py), so that the other rooms' answers go out while a report is being
 built. The CODIR posts go out behind the replies, one at a time and in order, from a queue
