@@ -175,6 +175,8 @@ def run_shell(
             continue
         if rehearsal is not None and line.startswith(":"):
             sender = _directive(line, engine, rehearsal, sender, out)
+            if not interactive:
+                print(file=out)
             continue
         # The console is a direct chat with the bot: the "!" is optional.
         reply = engine.handle(Message(sender=sender, text=line, room=SHELL_ROOM, direct=True))
