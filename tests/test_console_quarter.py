@@ -145,9 +145,9 @@ def test_a_console_line_it_does_not_know_is_explained_and_changes_nothing(tmp_pa
         cwd=ROOT,
         timeout=60,
     )
-    out = blocks(result.stdout)
     assert result.returncode == 0, result.stderr
-    assert "moment « demain » illisible (AAAA-MM-JJ HH:MM, heure locale)" in out
-    assert "moment « 2027-02-30 10:00 » illisible (AAAA-MM-JJ HH:MM, heure locale)" in out
-    assert any(b.startswith("« :what » : la console connaît « :as QUI »") for b in out)
-    assert any(b.startswith("Action 52") and "à démarrer" in b for b in out)
+    lines = result.stdout.splitlines()
+    assert "moment « demain » illisible (AAAA-MM-JJ HH:MM, heure locale)" in lines
+    assert "moment « 2027-02-30 10:00 » illisible (AAAA-MM-JJ HH:MM, heure locale)" in lines
+    assert any(line.startswith("« :what » : la console connaît « :as QUI »") for line in lines)
+    assert "Statut : à démarrer — ⚠ en retard" in lines
