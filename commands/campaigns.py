@@ -2,8 +2,9 @@
 every pilot of the scope for word on their open actions within the window; `!campagne` tells
 where it stands (« 34/52 pilotes, 101/127 actions »). The schedule gives each person one
 grouped request when it opens and one reminder two working days before the close to those
-still missing; at the close the situation is kept for `pst-bot evaluation --campagne N`; the
-weekly digest says where an open campaign stands.
+still missing, never the day their request went (a campaign started late); at the close
+the situation is kept for `pst-bot evaluation --campagne N`; the weekly digest says where an
+open campaign stands.
 """
 
 from collections.abc import Callable
@@ -17,9 +18,10 @@ from commands.errors import NotAllowed, UserError
 from commands.formatting import esc, safe, shorten
 from commands.registry import command
 from commands.types import ADMIN, Args, Context, Directory, Reply
-from storage import campaigns
+from storage import campaigns, sends
 from storage.actions import Action, list_actions
 from storage.campaigns import Campaign
+from storage.clock import today as local_day
 from storage.vocabulary import fold
 
 #: Working days before the close the one reminder goes.
@@ -214,7 +216,8 @@ def asks(
 ) -> list[Ask]:
     """The campaign messages due on `today` (a working day, within working hours): the
     opening request to every person of the scope while the window is open, the reminder from
-    its day to the close to those still missing. `plan_codes`: plan id -> code."""
+    its day to the close to those still missing whose request went on an earlier day.
+    `plan_codes`: plan id -> code."""
     found = []
     for campaign in campaigns.every(db):
         if not campaign.is_open(today) or campaign.plan_id not in plan_codes:
@@ -232,12 +235,22 @@ def asks(
             theirs = list({a.number: a for a in theirs}.values())
             closes = f"{campaign.closes:%d/%m/%Y}"
             head = texts.OPEN_HEAD.format(count=len(theirs), closes=closes)
-            found.append(_ask(campaign, OPENING, person, head, theirs))
+            opening = _ask(campaign, OPENING, person, head, theirs)
+            found.append(opening)
             missing = [a for a in theirs if any(a in counts.missing.get(p, []) for p in a.pilots)]
-            if nudging and missing:
+            if nudging and missing and asked_before(db, opening, today):
                 head = texts.NUDGE_HEAD.format(count=len(missing), closes=closes)
                 found.append(_ask(campaign, NUDGE, person, head, missing))
     return found
+
+
+def asked_before(db, opening: Ask, today: date) -> bool:
+    """Whether the person's opening request was recorded on a day before `today`: a request
+    and its reminder never come together (a campaign started two days before its close)."""
+    if not sends.recorded(db, [opening.key]):
+        return False
+    latest = sends.last_due(db, OPENING, opening.recipient)  # this one's, or a later one's
+    return latest is not None and local_day(latest) < today
 
 
 def _ask(campaign: Campaign, kind: str, person: str, head: str, actions) -> Ask:

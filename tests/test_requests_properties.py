@@ -25,12 +25,12 @@ from hypothesis import strategies as st
 
 from commands import campaign_texts
 from commands import requests_texts as texts
-from commands.campaigns import NUDGE, Rate, asks, nudge_day, rate
+from commands.campaigns import NUDGE, OPENING, Rate, asks, nudge_day, rate
 from commands.catalogue import build_registry
 from commands.engine import Engine
-from commands.schedule import Rhythm, quiet_day
+from commands.schedule import Rhythm, campaign_asks, due, quiet_day
 from commands.types import Directory, Message
-from storage import campaigns
+from storage import campaigns, sends
 from storage.actions import list_actions
 from storage.db import open_db
 from storage.deadlines import read_deadline
@@ -322,6 +322,14 @@ def test_the_rate_stays_within_the_scope_and_the_reminder_goes_only_to_those_mis
     assert reply.text.startswith("Campagne n° 1 du "), reply.text
     [campaign] = campaigns.every(db)
     in_scope = {a.code: a for a in campaigns.scope(db, campaign)}
+    codes = {_PLAN: only_plan(db).code}
+    quiet = lambda day: quiet_day(RHYTHM, day)  # noqa: E731
+    opening = datetime.combine(opens, time(9, 0), ZONE)
+    requested = campaign_asks(db, RHYTHM, DIRECTORY, opening)
+    assert {o.kind for o in requested} <= {OPENING}  # never a reminder with its request
+    for outgoing in requested:
+        assert sends.record(db, outgoing)
+    assert [a for a in asks(db, DIRECTORY, opens, quiet, codes) if a.kind == NUDGE] == []
 
     answered: set[str] = set()
     for index, (offset, person, pick, how, undone) in enumerate(sorted(said, key=lambda s: s[0])):
@@ -347,10 +355,9 @@ def test_the_rate_stays_within_the_scope_and_the_reminder_goes_only_to_those_mis
     unanswered = {p for a in in_scope.values() if a.code not in answered for p in a.pilots}
     assert counts.pilots_answered == len(pilots - unanswered) <= counts.pilots
 
-    quiet = lambda day: quiet_day(RHYTHM, day)  # noqa: E731
     nudged = {
         ask.recipient: set(ask.codes)
-        for ask in asks(db, DIRECTORY, closes, quiet, {_PLAN: only_plan(db).code})
+        for ask in asks(db, DIRECTORY, closes, quiet, codes)
         if ask.kind == NUDGE
     }
     missing = {
@@ -358,9 +365,9 @@ def test_the_rate_stays_within_the_scope_and_the_reminder_goes_only_to_those_mis
         for person, pilot in PEOPLE.items()
     }
     assert nudged == {person: codes for person, codes in missing.items() if codes}
-    if nudge_day(campaign, quiet) > opens:
-        early = asks(db, DIRECTORY, opens, quiet, {_PLAN: only_plan(db).code})
-        assert [ask for ask in early if ask.kind == NUDGE] == []
+    before = nudge_day(campaign, quiet) - timedelta(days=1)
+    if before > opens:
+        assert [a for a in asks(db, DIRECTORY, before, quiet, codes) if a.kind == NUDGE] == []
 
     clock.now = datetime.combine(closes + timedelta(days=1), time(10, 0), ZONE)
     assert say(engine, ADMIN, "!campagne").text.splitlines()[0] == campaign_texts.RATE.format(
@@ -373,3 +380,18 @@ def test_the_rate_stays_within_the_scope_and_the_reminder_goes_only_to_those_mis
     )
     assert seen(rate(db, campaign)) == counts  # read from the situation kept at the close
     assert all(a.status not in CLOSED for a in in_scope.values())
+
+
+def test_a_campaign_started_two_days_before_its_close_reminds_the_day_after_its_request():
+    engine, clock = fresh()
+    db = engine.db
+    clock.now = datetime(2027, 3, 8, 8, tzinfo=ZONE)  # a Monday
+    say(engine, ADMIN, "!campagne 2027-03-08 2027-03-10 OS 6")  # its reminder day: Monday
+    given_on = {}
+    for day in (8, 9, 10, 11):
+        for hour in (9, 15):
+            for outgoing in due(db, RHYTHM, DIRECTORY, datetime(2027, 3, day, hour, tzinfo=ZONE)):
+                if outgoing.kind.startswith("campaign") and sends.record(db, outgoing):
+                    given_on[(outgoing.kind, outgoing.recipient)] = day
+
+    assert given_on == {(OPENING, LUC): 8, (NUDGE, LUC): 9}
