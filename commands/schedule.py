@@ -121,8 +121,9 @@ def due(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[Outgoin
     if digest_is_due(rhythm, now):
         found.append(digest(db, rhythm, directory, now))
     if reminders_allowed(db, rhythm, now):
-        found += reminders(db, rhythm, directory, now)
-        found += campaign_asks(db, rhythm, directory, now)
+        asks = campaign_asks(db, rhythm, directory, now)
+        found += reminders(db, rhythm, directory, now, _asked_today(db, rhythm, asks, now))
+        found += asks
     found += grouped_posts(db, rhythm, now)
     found += legal(db, rhythm, directory, now)
     already = sends.recorded(db, [o.key for o in found])
@@ -295,10 +296,23 @@ def reminders_allowed(db, rhythm: Rhythm, now: datetime) -> bool:
     return not absences.paused(db)
 
 
-def reminders(db, rhythm: Rhythm, directory: Directory, now: datetime) -> list[Outgoing]:
-    """One reminder per person with actions that need a word today (quiet times aside)."""
+def _asked_today(db, rhythm: Rhythm, asks: list[Outgoing], now: datetime) -> set[str]:
+    """Who gets (or got) a campaign's request or its reminder today: that message lists their
+    actions, a reminder the same day would be noise (tomorrow's says what still holds)."""
+    local = now.astimezone(rhythm.zone)
+    midnight = datetime.combine(local.date(), time(0), rhythm.zone)
+    already = sends.recorded(db, [ask.key for ask in asks])
+    due_now = {ask.recipient for ask in asks if ask.key not in already}
+    return due_now | sends.recipients_since(db, (campaigns.OPENING, campaigns.NUDGE), midnight)
+
+
+def reminders(
+    db, rhythm: Rhythm, directory: Directory, now: datetime, asked: set[str] = frozenset()
+) -> list[Outgoing]:
+    """One reminder per person with actions that need a word today (quiet times aside, and
+    those a campaign asks today: `asked`)."""
     today = now.astimezone(rhythm.zone).date()
-    quiet = absences.quiet_people(db, today)
+    quiet = absences.quiet_people(db, today) | set(asked)
     open_plans = [p for p in plans.all_plans(db) if not p.closed]
     people = sorted(directory.linked_people())
     found = []

@@ -105,6 +105,18 @@ def _latest(db, column: str, kind: str, recipient: str | None) -> datetime | Non
     return _moment(db.execute(sql, params).fetchone()[0])
 
 
+def recipients_since(
+    db: sqlite_utils.Database, kinds: tuple[str, ...], since: datetime
+) -> set[str]:
+    """Who has a send of one of `kinds` due at or after `since` (sent or not)."""
+    marks = ",".join("?" * len(kinds))
+    rows = db.execute(
+        f"select distinct recipient from sends where kind in ({marks}) and due_at >= ?",
+        [*kinds, _utc(since)],
+    )
+    return {row[0] for row in rows}
+
+
 def recorded(db: sqlite_utils.Database, keys: list[str]) -> set[str]:
     """Which of `keys` are already recorded."""
     found: set[str] = set()

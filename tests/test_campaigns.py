@@ -12,7 +12,7 @@ from commands import campaign_texts as texts
 from commands.catalogue import build_registry
 from commands.engine import Engine
 from commands.files import evaluation_file
-from commands.schedule import Rhythm, due
+from commands.schedule import Rhythm, due, reminders
 from commands.types import Directory, Message
 from storage import sends
 from storage.actions import list_actions
@@ -98,6 +98,26 @@ def test_each_person_gets_one_grouped_request_at_the_opening_once(db, setup):
     for outgoing in found.values():
         assert sends.record(db, outgoing)
     assert asks(db, directory, datetime(2027, 3, 2, 9, tzinfo=UTC)) == {}
+
+
+def test_no_regular_reminder_the_day_a_campaign_asks_the_next_working_day_it_comes(db, setup):
+    say, _, directory = setup
+    opening = datetime(2027, 3, 1, 9, tzinfo=UTC)
+    assert LM in {o.recipient for o in reminders(db, Rhythm(), directory, opening)}
+    say(DG, "!campagne 2027-03-01 2027-03-15 OS 3")
+
+    first = [(o.kind, o.recipient) for o in due(db, Rhythm(), directory, opening)]
+    for outgoing in due(db, Rhythm(), directory, opening):
+        sends.record(db, outgoing)
+    later = [(o.kind, o.recipient) for o in due(db, Rhythm(), directory, opening.replace(hour=14))]
+    next_day = [
+        (o.kind, o.recipient)
+        for o in due(db, Rhythm(), directory, datetime(2027, 3, 2, 9, tzinfo=UTC))
+    ]
+
+    assert ("campaign-open", LM) in first and ("reminder", LM) not in first
+    assert ("reminder", LM) not in later
+    assert ("reminder", LM) in next_day
 
 
 def test_one_reminder_two_working_days_before_the_close_to_those_missing(db, setup):
