@@ -686,7 +686,9 @@ class TeamsStandIn:
             return web.json_response({"error": {"code": "Unauthorized"}}, status=401)
         user = self.members.get(request.match_info["mid"])
         if user is None:
-            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, 404)
+            return web.json_response(
+                {"error": {"code": "MemberNotFoundInConversation"}}, status=404
+            )
         given, _, surname = user.name.partition(" ")
         return web.json_response(
             {
@@ -747,13 +749,52 @@ def wait_listening(port: int, alive: Callable[[], bool], timeout: float = 60) ->
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 
 
-def card_action(standin: TeamsStandIn, user: TeamsUser, data: dict, verb: str = "pst") -> dict:
+def card_action(
+    standin: TeamsStandIn,
+    user: TeamsUser,
+    data: dict,
+    verb: str = "pst",
+    *,
+    conversation: dict | None = None,
+) -> dict:
     """The invoke Teams sends when `user` presses an Action.Execute button whose data was
-    `data`, on a card in their personal chat with the bot."""
+    `data` (with the card's inputs merged in, as Teams does), on a card in their personal chat
+    with the bot unless `conversation` says where (`TeamsStandIn.channel()`)."""
     value = {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"}
     return standin._activity(
-        "invoke", user, standin.personal(user), name="adaptiveCard/action", value=value
+        "invoke",
+        user,
+        conversation or standin.personal(user),
+        name="adaptiveCard/action",
+        value=value,
     )
+
+
+# --- a team's members (appended: people who leave) --------------------------------------------
+
+TEAM = "19:team-pst@thread.tacv2"
+
+
+def team_members_update(
+    standin: TeamsStandIn, owner: TeamsUser, *, removed=(), added=()
+) -> dict:
+    """The conversationUpdate Teams sends when `owner` removes (or adds) people from the team
+    (its General channel's id is the team's). A removed person also leaves the roster: the
+    connector no longer finds them (404), as Teams does; an added one joins it."""
+    for user in removed:
+        standin.members.pop(user.id, None)
+    for user in added:
+        standin.members[user.id] = user
+    event = "teamMemberRemoved" if removed else "teamMemberAdded"
+    activity = standin._activity(
+        "conversationUpdate",
+        owner,
+        {"id": TEAM, "conversationType": "channel", "isGroup": True},
+        membersRemoved=[user.account() for user in removed],
+        membersAdded=[user.account() for user in added],
+    )
+    activity["channelData"].update({"eventType": event, "team": {"id": TEAM, "name": "PST"}})
+    return activity
 
 
 def post_invoke(bot_url: str, activity: dict, authorization: str | None) -> tuple[int, dict]:
