@@ -1,6 +1,7 @@
 """The DG's cycle on a real Synapse with the real bot process: a pilot's `!demande` reaches the
 CODIR room, the DG's `!valider` applies it and `!refuser` does not, and either way the pilot is
-told in a direct chat; the DG's `!campagne` gives the pilot one grouped request.
+told in a direct chat; the DG's `!campagne` gives the pilot one grouped request, and one reminder
+about the actions still without news.
 
 The decisions are recorded in `sends` and the campaign's request is recorded by the bot's
 scheduler; both go out at its next pass (bot/scheduler.py: at start, then every EVERY_S). The
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -138,7 +140,10 @@ async def cycle(homeserver, tmp_path_factory):
         refused = request_number(await say(lm, room, asked))
         await say(dg, codir, f"!refuser {refused} {REFUSAL}")
         today = datetime.now(ZONE).date()
-        opens, closes = today.isoformat(), (today + timedelta(days=10)).isoformat()
+        # Opened yesterday, closing in two days: its reminder is due today (two working days
+        # before the close), once its request has gone on an earlier day (see the reminder test).
+        opens = (today - timedelta(days=1)).isoformat()
+        closes = (today + timedelta(days=2)).isoformat()
         await say(dg, codir, f"!campagne {opens} {closes}")
         yield Cycle(bot, bot_id, dg, lm, codir, room, answers, validated, refused, opens, closes)
     finally:
@@ -231,6 +236,55 @@ async def test_a_campaign_gives_the_pilot_one_grouped_request(cycle):
         "select count(*) from sends where kind = 'campaign-open' and recipient = ?",
         [cycle.lm.user_id],
     ) == [(1,)]
+
+
+def back_a_day(bot: BotProcess, key: str) -> None:
+    """The send `key` as if it had gone yesterday: the campaign opened yesterday, and the bot
+    asked then (a reminder never comes the day of its request, commands/campaigns.py). The
+    one change a test makes to the bot's database: the calendar, not the bot's behaviour."""
+    conn = sqlite3.connect(bot.database, timeout=5)
+    try:
+        with conn:
+            ((due, sent),) = conn.execute("select due_at, sent_at from sends where key = ?", [key])
+            day = timedelta(days=1)
+            earlier = [(datetime.fromisoformat(t) - day).isoformat() for t in (due, sent)]
+            conn.execute("update sends set due_at = ?, sent_at = ? where key = ?", [*earlier, key])
+    finally:
+        conn.close()
+
+
+def actions_answered(rate_reply: str) -> int:
+    found = re.search(r"pilotes, (\d+)/\d+ actions", rate_reply)
+    assert found, rate_reply
+    return int(found.group(1))
+
+
+async def test_a_pilot_still_missing_gets_one_reminder_about_the_actions_without_news(cycle):
+    """After the request test. LM gives news of one action; the request as if it went
+    yesterday: the next pass reminds LM of the others."""
+    lm, dg, bot_id = cycle.lm, cycle.dg, cycle.bot_id
+    ((_, asked),) = direct_messages(lm, bot_id, "Campagne de suivi : ")
+    answered = [line.split()[1] for line in asked.body.splitlines() if line.startswith("• ")][0]
+    before = actions_answered((await dg.command(cycle.codir, "!campagne", 20)).body)
+    await lm.command(cycle.room, f"!maj {answered} ras", 20)
+    after = actions_answered((await dg.command(cycle.codir, "!campagne", 20)).body)
+    assert after == before + 1
+    opening = cycle.bot.query(
+        "select key from sends where kind = 'campaign-open' and recipient = ?", [lm.user_id]
+    )
+    back_a_day(cycle.bot, opening[0][0])
+
+    start = "Rappel : "
+    await lm.until(lambda: direct_messages(lm, bot_id, start), PASS_S, "the campaign's reminder")
+    ((_, reminder),) = direct_messages(lm, bot_id, start)
+    head, *lines = reminder.body.splitlines()
+    closes = datetime.fromisoformat(cycle.closes).strftime("%d/%m/%Y")
+    assert head.endswith(f"attendent encore des nouvelles, clôture le {closes}.")
+    listed = {line.split()[1] for line in lines if line.startswith("• ")}
+    assert listed and answered not in listed
+    # Recorded once under its key (campaign-nudge:campaign:person): a later pass finds it.
+    nudges = "select recipient from sends where kind = 'campaign-nudge' and sent_at is not null"
+    await lm.until(lambda: cycle.bot.query(nudges) == [(lm.user_id,)], 10, "marked sent")
 
 
 async def test_a_pilot_who_leaves_every_room_of_the_bot_is_reported_to_the_dg(cycle):
