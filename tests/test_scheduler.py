@@ -209,13 +209,15 @@ def test_a_matrix_reminder_notifies_the_pilot_in_text_not_notice():
     assert tx_id(TO_LUC) == "rhythm-reminder:luc:2026-11-23"  # the same after a restart
 
 
-def test_the_direct_chat_is_the_room_with_that_person_alone():
-    def room(room_id: str, *users: str) -> MatrixRoom:
-        matrix_room = MatrixRoom(room_id, "@bot:example.org")
-        for user in ("@bot:example.org", *users):
-            matrix_room.add_member(user, None, None)
-        return matrix_room
+def room_with_the_bot(room_id: str, *users: str) -> MatrixRoom:
+    matrix_room = MatrixRoom(room_id, "@bot:example.org")
+    for user in ("@bot:example.org", *users):
+        matrix_room.add_member(user, None, None)
+    return matrix_room
 
+
+def test_the_direct_chat_is_the_room_with_that_person_alone():
+    room = room_with_the_bot
     rooms = {
         "!group": room("!group", LUC, "@anne:example.org"),
         "!direct": room("!direct", LUC),
@@ -223,6 +225,14 @@ def test_the_direct_chat_is_the_room_with_that_person_alone():
     }
     assert direct_room_in(rooms, LUC) == "!direct"
     assert direct_room_in(rooms, "@zoe:example.org") is None
+
+
+def test_a_configured_room_of_one_person_and_the_bot_is_not_their_direct_chat():
+    """The DG alone with the bot in the CODIR room: their notice must not go there too."""
+    codir = room_with_the_bot("!codir", LUC)
+
+    assert direct_room_in({"!codir": codir}, LUC) == "!codir"
+    assert direct_room_in({"!codir": codir}, LUC, frozenset({"!codir"})) is None
 
 
 def test_each_chat_id_has_its_transport():

@@ -7,7 +7,9 @@ the CODIR room.
 A reminder is an `m.text` with `m.mentions` naming the pilot, so that it notifies (the bot's
 replies are `m.notice`, which push rules keep silent; a name in the body alone pings nobody).
 It goes to the direct chat with that person: a room the bot is in with them and nobody else
-(joined or invited); if there is none, the bot creates one (`is_direct`, the pilot invited).
+(joined or invited), never a room it is configured to post in (the CODIR room, a plan's room:
+a CODIR room of the DG and the bot alone is not the DG's direct chat, or their notice would
+reach it twice); if there is none, the bot creates one (`is_direct`, the pilot invited).
 The pilot answers there, `47 fait` without `!`: a two-member room is a direct chat for the
 engine, or in one tap: a ✅ reaction on a reminder about one action, or the keycap numbering
 a line (1️⃣ … 🔟) of a reminder about several, marks that action done (bot/matrix/taps.py,
@@ -92,12 +94,18 @@ def _numbering(numbered_as: str, left_as: str, count: int):
     return replace
 
 
-def direct_room_in(rooms: dict[str, MatrixRoom], user_id: str) -> str | None:
-    """A room with `user_id` and nobody else but the bot; one they joined first."""
+def direct_room_in(
+    rooms: dict[str, MatrixRoom], user_id: str, not_these: frozenset[str] = frozenset()
+) -> str | None:
+    """A room with `user_id` and nobody else but the bot, other than the rooms `not_these`
+    (those the bot is configured to post in); one they joined first."""
     found = [
         room
         for room in rooms.values()
-        if user_id in room.users and room.member_count == 2 and len(room.users) == 2
+        if user_id in room.users
+        and room.member_count == 2
+        and len(room.users) == 2
+        and room.room_id not in not_these
     ]
     found.sort(key=lambda room: (user_id in room.invited_users, room.room_id))
     return found[0].room_id if found else None
@@ -133,6 +141,12 @@ class MatrixCourier:
         runtime = self.bot.runtime
         await runtime.worker.run(sends.remember_event, runtime.db, outgoing.key, event_id, room_id)
 
+    def _configured_rooms(self) -> frozenset[str]:
+        """The CODIR room (as resolved at start) and the plans' rooms (`[rooms] plans`)."""
+        codir = self.bot.router.sender.codir_room
+        plan_rooms = self.bot.runtime.settings.rooms.plans
+        return frozenset(room for room in (codir, *plan_rooms) if room)
+
     async def direct_room(self, user_id: str) -> str:
         client = self.bot.client
         created_room = self._created.get(user_id)
@@ -140,7 +154,7 @@ class MatrixCourier:
         if known is not None and user_id not in known.users:  # they left it
             del self._created[user_id]
             created_room = None
-        room_id = direct_room_in(client.rooms, user_id) or created_room
+        room_id = direct_room_in(client.rooms, user_id, self._configured_rooms()) or created_room
         if room_id:
             return room_id
         created = await client.room_create(

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest_asyncio
+from dateutil.relativedelta import relativedelta
 
 from bot.scheduler import EVERY_S
 from commands.campaigns import MOST_LINES
@@ -38,6 +39,9 @@ skip_weekends = false
 skip_holidays = ""
 """
 ZONE = ZoneInfo("Europe/Brussels")
+#: The Conseil installed nine months before a day 30 days ahead: the PST's legal day (and its
+#: publication's) is that day, its 30 days' notice due today.
+INSTALLATION = datetime.now(ZONE).date() + timedelta(days=30) - relativedelta(months=9)
 #: A pass of the scheduler, and the time its sends take.
 PASS_S = EVERY_S + 20
 VALIDATED_ACTION, VALIDATED_DEADLINE = "52", "2027-06-30"
@@ -101,6 +105,7 @@ async def cycle(homeserver, tmp_path_factory):
     dg = await Chat.login(homeserver, "dg")
     lm = await Chat.login(homeserver, "lm")
     lm.accept_invites = True  # the group room, and the bot's direct chat
+    dg.accept_invites = True  # the bot's direct chat with the DG (a legal notice)
     codir = await dg.create_room([bot_id], name="CODIR")
     bot = BotProcess(
         tmp_path_factory.mktemp("dg-cycle"),
@@ -111,7 +116,8 @@ async def cycle(homeserver, tmp_path_factory):
         pilots={"LM": lm.user_id},
         codir_room=codir,
     )
-    bot.config_path.write_text(bot.config_path.read_text("utf-8") + RHYTHM, "utf-8")
+    installed = f'\n[organisation]\ninstallation = "{INSTALLATION.isoformat()}"\n'
+    bot.config_path.write_text(bot.config_path.read_text("utf-8") + RHYTHM + installed, "utf-8")
     bot.seed()
     bot.start()
     try:
@@ -287,11 +293,39 @@ async def test_a_pilot_still_missing_gets_one_reminder_about_the_actions_without
     await lm.until(lambda: cycle.bot.query(nudges) == [(lm.user_id,)], 10, "marked sent")
 
 
+async def test_a_legal_notice_reaches_the_codir_room_and_the_dg_once(cycle):
+    dg, bot_id = cycle.dg, cycle.bot_id
+    legal_day = INSTALLATION + relativedelta(months=9)
+    days = (legal_day - datetime.now(ZONE).date()).days
+    head = (
+        "Calendrier légal : la présentation du PST au Conseil (neuf mois après l'installation),"
+        f" au plus tard le {legal_day:%d/%m/%Y} (dans {days} jours)."
+    )
+
+    def to_the_dg():
+        return [
+            (room, e)
+            for room, e in dg.messages
+            if room != cycle.codir and e.sender == bot_id and e.body.startswith(head)
+        ]
+
+    await dg.until(lambda: from_bot(dg, cycle.codir, bot_id, head), PASS_S, "the CODIR notice")
+    await dg.until(to_the_dg, PASS_S, "the DG's notice")
+    [(room, told)] = to_the_dg()
+    assert told.source["content"]["m.mentions"] == {"user_ids": [dg.user_id]}
+    [post] = from_bot(dg, cycle.codir, bot_id, head)
+    assert post.body == told.body
+    assert post.body.splitlines()[1:], post.body  # what is missing, named
+    assert cycle.bot.query(
+        "select recipient from sends where kind = 'legal' and key like 'legal:pst:%'"
+        " order by recipient"
+    ) == sorted([("codir",), (dg.user_id,)])
+
+
 async def test_a_pilot_who_leaves_every_room_of_the_bot_is_reported_to_the_dg(cycle):
     """Last, as it ends LM's part: LM leaves every room shared with the bot; the DG gets one
     direct message with LM's open actions and the !pilote line; LM's reminders stop."""
     dg, lm, bot_id = cycle.dg, cycle.lm, cycle.bot_id
-    dg.accept_invites = True  # the bot's direct chat with the DG
     shared = [room for room, info in lm.client.rooms.items() if bot_id in info.users]
     assert cycle.room in shared
     for room in sorted(shared, key=lambda r: r == cycle.room):  # the group room last
