@@ -5,12 +5,14 @@
 from dataclasses import dataclass
 
 from commands import requests_texts as texts
+from commands.errors import UserError
 from commands.formatting import esc, safe, shorten
 from commands.render import person_name
 from commands.types import CODIR_ROOM, Context, Post
 from storage import requests
 from storage.actions import get_action
-from storage.vocabulary import ABANDONED, ON_HOLD
+from storage.deadlines import read_deadline
+from storage.vocabulary import ABANDONED, ON_HOLD, fold
 
 #: The status a suspension or an abandon request asks for, and back.
 STATUS_OF = {requests.SUSPEND: ON_HOLD, requests.ABANDON: ABANDONED}
@@ -46,7 +48,53 @@ def name_of(ctx: Context, chat_id: str) -> str:
     return person_name(ctx.directory, chat_id)
 
 
+def _same_request(row: dict, asked: Asked, who: str) -> bool:
+    """Whether the open request `row` already asks what `asked` asks: the same change of the
+    same action (a « pas moi » is each pilot's own; a deadline request with no date, or the
+    same date, adds nothing to an open one), or the same new action in the same OO."""
+    if row["kind"] != asked.kind:
+        return False
+    if asked.kind == requests.NEW_ACTION:
+        return row["oo_number"] == asked.oo and fold(row["wanted"] or "") == fold(asked.wanted)
+    if asked.kind == requests.NOT_ME and row["who"] != who:
+        return False
+    if row["action_number"] != asked.action.number:
+        return False
+    if asked.kind != requests.DEADLINE or not asked.wanted:
+        return True
+    if not row["wanted"]:
+        return False
+    wanted, open_one = read_deadline(asked.wanted), read_deadline(row["wanted"])
+    if wanted.understood and open_one.understood:
+        return wanted == open_one
+    return fold(asked.wanted) == fold(row["wanted"])
+
+
+def refusal(ctx: Context, asked: Asked) -> str | None:
+    """Why `asked` is not worth the DG's decision, in French; None when it is. A request the
+    DG already has, a deadline already passed or already the action's, a status the action
+    already has: nothing is recorded, nothing is posted."""
+    who = ctx.user.chat_id
+    for row in requests.open_requests(ctx.db, ctx.plan.id):
+        if _same_request(row, asked, who):
+            line = texts.ALREADY_MINE if row["who"] == who else texts.ALREADY_ASKED
+            return line.format(id=row["id"], who=name_of(ctx, row["who"]), what=describe(ctx, row))
+    action = asked.action
+    if asked.kind == requests.DEADLINE and asked.wanted:
+        wanted, current = read_deadline(asked.wanted), read_deadline(action.deadline)
+        if wanted.end is not None and wanted.end < ctx.today:
+            return texts.DEADLINE_PAST.format(wanted=shorten(asked.wanted, 40))
+        if wanted.understood and wanted == current:
+            return texts.DEADLINE_SAME.format(code=action.code, deadline=action.deadline)
+    if asked.kind in STATUS_OF and action.status == STATUS_OF[asked.kind]:
+        return texts.STATUS_SAME.format(code=action.code, status=action.status)
+    return None
+
+
 def _record(ctx: Context, asked: Asked) -> tuple[dict, str]:
+    refused = refusal(ctx, asked)
+    if refused:
+        raise UserError(refused)
     row = requests.record_request(
         ctx.db,
         asked.kind,

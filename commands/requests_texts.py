@@ -55,6 +55,18 @@ OO_UNKNOWN = "L'OO {oo} n'existe pas dans ce plan."
 TITLE_MISSING = "Quel titre ? Exemple : !demande nouvelle OO {oo} titre Créer un guichet"
 NOT_PILOT = "Seuls les pilotes de l'action {code} ({pilots}) peuvent faire cette demande."
 NOT_A_PILOT = "Seuls les pilotes du plan peuvent demander une nouvelle action."
+#: A request not worth the DG's decision: nothing recorded, nothing posted.
+ALREADY_MINE = (
+    "Votre demande n° {id} ({what}) attend déjà la décision du DG : rien n'est envoyé "
+    "une seconde fois."
+)
+ALREADY_ASKED = (
+    "La demande n° {id} de {who} ({what}) attend déjà la décision du DG : rien n'est envoyé "
+    "une seconde fois."
+)
+DEADLINE_PAST = "L'échéance « {wanted} » est déjà passée : rien n'est envoyé au DG."
+DEADLINE_SAME = "L'action {code} a déjà l'échéance « {deadline} » : rien n'est envoyé au DG."
+STATUS_SAME = "L'action {code} a déjà le statut « {status} » : rien n'est envoyé au DG."
 AS_REQUEST = (
     "Action {code} : demande n° {id} envoyée au DG ({what}) ; rien ne change avant sa décision"
 )

@@ -209,11 +209,98 @@ def test_a_deadline_request_not_a_date_is_given_its_date_by_the_dg(db, say):
 
 
 def test_a_report_request_is_announced_and_listed_like_a_demande(db, say):
-    reply = say(LM, "!report 52 2027")
     unsaid = say(LM, "!report 52")
+    reply = say(LM, "!report 52 2027")
 
     assert [post.room for post in reply.posts + unsaid.posts] == ["codir", "codir"]
     assert "report de l'action 52 au 2027" in reply.posts[0].text
     listed = say(DG, "!demandes").text
     assert "report de l'action 52 au 2027" in listed
     assert texts.WHAT_DEADLINE_UNSAID.format(code="52") in listed
+
+
+def sent_and_asked(db):
+    """Everything a refused request must leave as it was: the plan, the requests, the sends."""
+    asked = [(row["id"], row["kind"]) for row in db.query("select * from requests")]
+    return plan_state(db), asked, told(db)
+
+
+def test_a_request_typed_twice_is_recorded_once(db, say):
+    say(LM, "!demande 52 échéance 2027-06-30 raison marché relancé")
+    before = sent_and_asked(db)
+
+    again = say(LM, "!demande 52 echeance 30/06/2027")
+
+    assert again.text == texts.ALREADY_MINE.format(
+        id=1, what="report de l'action 52 au 2027-06-30"
+    )
+    assert again.posts == []
+    assert sent_and_asked(db) == before
+
+
+def test_another_pilots_same_request_names_the_open_one(db, say):
+    say(LM, "!demande 63 abandon projet repris par la commune")
+
+    again = say(SV, "!demande 63 abandon plus de budget")
+
+    assert again.text == texts.ALREADY_ASKED.format(
+        id=1, who="LM", what="abandonner l'action 63"
+    )
+    assert again.posts == []
+
+
+def test_a_not_me_is_each_pilots_own(db, say):
+    say(LM, "!demande 63 pas moi")
+
+    assert say(LM, "!demande 63 pas moi").posts == []
+    assert [post.room for post in say(SV, "!demande 63 pas moi").posts] == ["codir"]
+
+
+def test_a_deadline_already_passed_is_refused(db, say):
+    before = sent_and_asked(db)
+
+    reply = say(LM, "!demande 52 échéance 2020-01-01 raison oubli")
+
+    assert reply.text == texts.DEADLINE_PAST.format(wanted="2020-01-01")
+    assert sent_and_asked(db) == before
+
+
+def test_the_actions_own_deadline_is_not_asked_again(db, say):
+    say(LM, "!demande 53 échéance 2027-06-30")
+    say(DG, "!valider 1")
+    before = sent_and_asked(db)
+
+    reply = say(LM, "!report 53 30/06/2027")
+
+    assert reply.text == texts.DEADLINE_SAME.format(code="53", deadline="2027-06-30")
+    assert sent_and_asked(db) == before
+
+
+def test_abandoning_an_abandoned_action_is_refused(db, say):
+    say(LM, "!maj 52 abandonné projet repris par la commune")
+    before = sent_and_asked(db)
+
+    reply = say(LM, "!demande 52 abandon plus de budget")
+
+    assert reply.text == texts.STATUS_SAME.format(code="52", status="abandonné")
+    assert sent_and_asked(db) == before
+
+
+def test_a_new_action_asked_twice_is_recorded_once(db, say):
+    say(LM, "!demande nouvelle OO 3.1 titre Créer un guichet unique")
+
+    again = say(SV, "!demande nouvelle OO 3.1 titre creer un GUICHET unique")
+
+    assert again.posts == []
+    assert again.text.startswith("La demande n° 1 de LM")
+    elsewhere = say(SV, "!demande nouvelle OO 3.2 titre Créer un guichet unique")
+    assert [post.room for post in elsewhere.posts] == ["codir"]
+
+
+def test_a_decided_request_can_be_asked_again(db, say):
+    say(LM, "!demande 52 abandon plus de budget")
+    say(DG, "!refuser 1 on continue")
+
+    assert [post.room for post in say(LM, "!demande 52 abandon budget supprimé").posts] == [
+        "codir"
+    ]

@@ -3,7 +3,7 @@ and the phone-typed `!demande` corpus (tests/corpus/requests_by_phone.toml) with
 
 - Nothing a pilot asks changes the plan before `!valider`: any run of `!demande` forms, `!report`
   and, with `[access] validate`, `!maj N suspendu|abandonné …` leaves actions, pilots and
-  history as they were.
+  history as they were; a request the DG already has open is refused and recorded once.
 - `!valider N` applies exactly what request N asks, once: a second `!valider N` is refused in
   French and applies nothing; `!refuser N` without a reason is refused; either way the pilot
   is told once.
@@ -135,14 +135,31 @@ def asked(draw):
     sender = draw(st.sampled_from(sorted(PEOPLE)))
     form = draw(st.sampled_from(sorted(FORMS)))
     kind, line = FORMS[form]
-    text = line.format(
-        code=draw(st.sampled_from(THEIRS[sender])),
-        other=draw(st.sampled_from(NOT_THEIRS[sender])),
-        deadline=draw(st.sampled_from(DEADLINES)),
-        reason=draw(st.sampled_from(REASONS)),
-        oo=draw(st.sampled_from(OOS)),
+    code, deadline, oo = (
+        draw(st.sampled_from(THEIRS[sender])),
+        draw(st.sampled_from(DEADLINES)),
+        draw(st.sampled_from(OOS)),
     )
-    return sender, kind, text
+    text = line.format(
+        code=code,
+        other=draw(st.sampled_from(NOT_THEIRS[sender])),
+        deadline=deadline,
+        reason=draw(st.sampled_from(REASONS)),
+        oo=oo,
+    )
+    return sender, kind, text, same_as(kind, sender, code, deadline, oo)
+
+
+def same_as(kind: str | None, sender: str, code: str, deadline: str, oo: str) -> tuple:
+    """What makes two requests one: the same change of the same action (a « pas moi » is each
+    person's own, a deadline is what it says), or the same new action in the same OO."""
+    if kind == "nouvelle-action":
+        return kind, oo, f"guichet {code}"
+    if kind == "pas-moi":
+        return kind, code, sender
+    if kind == "echeance":
+        return kind, code, read_deadline(deadline)
+    return kind, code
 
 
 def expected_after(before: dict, row: dict, pilots: set[str], code: str | None) -> dict:
@@ -176,11 +193,17 @@ def test_nothing_changes_before_validation_and_each_request_applies_once(lines, 
     db = engine.db
     before = plan_state(db)
     history = counts(db)[0]
-    recorded = 0
-    for sender, kind, text in lines:
+    recorded, open_ones = 0, set()
+    for sender, kind, text, key in lines:
         clock.now += timedelta(minutes=20)
         reply = say(engine, sender, text)
-        assert reply.refused == (kind is None), (text, reply.text)
+        again = kind is not None and key in open_ones
+        assert reply.refused == (kind is None or again), (text, reply.text)
+        if again:
+            event("the same request asked again: refused")
+            assert "attend déjà la décision du DG" in reply.text, reply.text
+            kind = None
+        open_ones.add(key)
         recorded += kind is not None
         assert db["requests"].count == recorded, text
         if kind is not None:
