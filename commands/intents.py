@@ -30,6 +30,8 @@ from rapidfuzz.distance import OSA
 from commands import intent_texts, texts
 from commands.grammar import parse_update
 from commands.grammar_refusals import GrammarError, Unsure
+from commands.request_words import deadline_and_reason
+from storage.deadlines import read_deadline
 from storage.vocabulary import fold
 
 
@@ -68,6 +70,9 @@ def _correction(folded: str, line: str) -> Understood | None:
 # ---------------------------------------------------------------- a deadline request
 
 _DEFERRAL = re.compile(r"\b(?:report|prolongation|delai\s+supplementaire)\b")
+#: The words that name the action in « report de l'action 47 … », not part of the deadline.
+_ACTION = ("action", "l'action")
+_PUNCTUATION = ".,;:!?"
 
 
 def _deferral(folded: str, line: str) -> Understood | None:
@@ -76,8 +81,31 @@ def _deferral(folded: str, line: str) -> Understood | None:
     codes = [c for c in _CODE.findall(folded) if not _YEAR.fullmatch(c)]
     if not codes:
         return Understood(text="!report")
-    wanted = _YEAR.search(folded)
-    return Understood(text=f"!report {codes[0]}" + (f" {wanted.group(1)}" if wanted else ""))
+    return Understood(text=" ".join(["!report", codes[0], *_deferral_said(line, codes[0])]))
+
+
+def _deferral_said(line: str, code: str) -> list[str]:
+    """The deadline the line asks for after « report » (« jusqu'au 31 mars 2028 » is « 31 mars
+    2028 », never its year alone), with its reason; nothing when it says no deadline."""
+    words = line.split()
+    bare = [fold(word).strip(_PUNCTUATION) for word in words]
+    after = next(
+        (
+            index + 1 + (bare[index + 1 : index + 2] == ["supplementaire"])
+            for index, word in enumerate(bare)
+            if word in ("report", "prolongation", "delai")
+        ),
+        None,
+    )
+    if after is None:  # « (report) »: the word is there, not alone
+        return []
+    said = [
+        w for w, b in zip(words[after:], bare[after:], strict=True) if b not in (code, *_ACTION)
+    ]
+    wanted, reason = deadline_and_reason(said)
+    if not read_deadline(wanted).understood:
+        return []
+    return [wanted, *(["car", reason] if reason else [])]
 
 
 # ---------------------------------------------------------------- one's own late actions
@@ -195,9 +223,7 @@ def _note_only(folded: str, line: str) -> Understood | None:
 
 
 def _states_something(parsed) -> bool:
-    return any(
-        (parsed.status, parsed.progress is not None, parsed.health, parsed.checkin)
-    )
+    return any((parsed.status, parsed.progress is not None, parsed.health, parsed.checkin))
 
 
 _POINT_ON = re.compile(

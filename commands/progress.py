@@ -10,19 +10,14 @@ from commands.errors import MissingArgument, UserError
 from commands.formatting import day, safe, shorten
 from commands.registry import command
 from commands.render import codir_note, codir_post, health_news
+from commands.request_words import deadline_and_reason
 from commands.types import Args, Context, Reply
 from storage import history, requests
-from storage.deadlines import MONTHS, ORDINALS, read_deadline
+from storage.deadlines import read_deadline, split_deadline
 from storage.vocabulary import HEALTH, HEALTHS, INDICATOR, NOTE, fold, health_label
 
 MAX_INDICATOR = 200
-#: Words that may belong to a deadline ("avril 2019 - 2024", "fin juin 2025").
-_DEADLINE_WORDS = {"-", "/", "à", "a", "au", "fin", "debut", "mi", "et"}
-#: Words of a part of a year (« 2e trimestre 2026 », « premier semestre 2027 »).
-_PERIOD_WORDS = {"trimestre", "trim", "semestre", "sem", *ORDINALS}
 _DEADLINE_YEARS = range(2000, 2101)
-#: A deadline without an end, said alone (« !echeance 12 continu »).
-_ONGOING_WORDS = {"continu", "continue", "permanent", "permanente", "recurrent"}
 
 
 def _health(reading: Reading) -> str:
@@ -33,27 +28,6 @@ def _health(reading: Reading) -> str:
     if health is None:
         raise UserError(texts.UNKNOWN_HEALTH.format(word=shorten(word, 20)))
     return health
-
-
-def split_deadline(words: list[str]) -> tuple[str, list[str]]:
-    """`["juin", "2025", "budget", "reporté"]` -> ("juin 2025", ["budget", "reporté"])."""
-    if words and fold(words[0]).strip(".,;:") in _ONGOING_WORDS:
-        return words[0], words[1:]
-    taken = 0
-    for word in words:
-        bare = fold(word).strip(".,;:")
-        if (
-            any(c.isdigit() for c in bare)
-            or bare in MONTHS
-            or bare in _DEADLINE_WORDS
-            or bare in _PERIOD_WORDS
-        ):
-            taken += 1
-        else:
-            break
-    while taken and fold(words[taken - 1]) in _DEADLINE_WORDS:
-        taken -= 1
-    return " ".join(words[:taken]), words[taken:]
 
 
 def _deadline(reading: Reading) -> tuple[str, datetime]:
@@ -220,10 +194,14 @@ def _deferred_action(reading: Reading):
     examples=["!report 95 2027", "!report 95 juin 2026 marché relancé"],
 )
 def request_deferral(ctx: Context, args: Args) -> Reply:
-    action, wanted = args.action, args.wanted
+    action = args.action
+    wanted, reason = deadline_and_reason((args.wanted or "").split())
     # The same request as « !demande N échéance … », announced to the CODIR room the same way.
     _, _, post = request_records.announced(
-        ctx, request_records.Asked(requests.DEADLINE, action=action, wanted=wanted)
+        ctx,
+        request_records.Asked(
+            requests.DEADLINE, action=action, wanted=wanted or None, reason=reason
+        ),
     )
     said = f" ({wanted})" if wanted else ""
     reply = intent_texts.DEFERRAL_NOTED.format(number=action.code, wanted=said)

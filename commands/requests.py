@@ -16,6 +16,7 @@ from commands.errors import UserError
 from commands.formatting import esc, safe, shorten
 from commands.registry import command
 from commands.request_records import STATUS_OF, Asked, announced, describe, name_of
+from commands.request_words import PUNCTUATION, deadline_and_reason, split_reason, text_of
 from commands.schedule import Outgoing
 from commands.types import CODIR_ROOM, Args, Context, Post, Reply
 from storage import history, requests, sends
@@ -44,27 +45,16 @@ _KINDS = {
     "abandonnee": requests.ABANDON,
 }
 _NEW = {"nouvelle", "nouveau", "nouvel"}
+#: Words that may stand before the kind (« une nouvelle échéance », « un report »), folded.
+_BEFORE_KIND = {"un", "une", "mon", "ma", *_NEW}
 #: « pas moi » as pilots say it, folded: [c'est | ce n'est | c] pas [à | a | pour] moi.
 _NOT_ME_LEADS = (("c'est",), ("cest",), ("c", "est"), ("c",), ("ce", "n'est"), ("ce", "n", "est"))
 _NOT_ME_TO = {"a", "pour"}
-#: Words that may stand before the wanted deadline (« report au 30 juin 2027 »), folded.
-_BEFORE_DEADLINE = {":", "au", "a", "le", "pour", "en", "vers", "d'ici", "jusqu'au", "jusqu'a"}
-#: Words that may close the line and are no part of the deadline (« 2028 svp »), folded.
-_POLITE = {"svp", "stp", "merci", "please", "pls"}
-#: The words that start the reason, folded (« parce que » drops its « que »).
-_REASON_WORDS = {"raison", "parce", "car"}
-_PUNCTUATION = ".,;:!?"
 REQUEST = "request"
 
 
 def _strip_word(words: list[str], *expected: str) -> list[str]:
-    return words[1:] if words and fold(words[0]).strip(_PUNCTUATION) in expected else words
-
-
-def _said(words: list[str]) -> str | None:
-    """The words as one text, None when they hold no letter nor digit (« ! », « 👍 »)."""
-    joined = " ".join(words).strip(" :")
-    return joined if any(c.isalnum() for c in joined) else None
+    return words[1:] if words and fold(words[0]).strip(PUNCTUATION) in expected else words
 
 
 def _read_new_action(ctx: Context, words: list[str]) -> Asked:
@@ -73,7 +63,7 @@ def _read_new_action(ctx: Context, words: list[str]) -> Asked:
     words = _strip_word(words, "oo", "l'oo", "o.o", "l'o.o")
     if not words:
         raise UserError(texts.OO_MISSING)
-    oo = words[0].removeprefix("OO").removeprefix("oo").strip(_PUNCTUATION)
+    oo = words[0].removeprefix("OO").removeprefix("oo").strip(PUNCTUATION)
     if operational_objective(ctx.db, ctx.plan.id, oo) is None:
         raise UserError(texts.OO_UNKNOWN.format(oo=shorten(oo, 20)))
     title = " ".join(_strip_word(words[1:], "titre", "intitule")).strip(" :")
@@ -84,21 +74,9 @@ def _read_new_action(ctx: Context, words: list[str]) -> Asked:
     return Asked(requests.NEW_ACTION, oo=oo, wanted=title)
 
 
-def _split_reason(words: list[str]) -> tuple[list[str], str | None]:
-    for index, word in enumerate(words):
-        if fold(word).strip(_PUNCTUATION) in _REASON_WORDS:
-            rest = words[index + 1 :]
-            if fold(word) == "parce" and rest and fold(rest[0]) == "que":
-                rest = rest[1:]
-            elif fold(word) == "parce" and rest and fold(rest[0]).startswith("qu'"):
-                rest = [rest[0][3:], *rest[1:]]  # « parce qu'il manque … »
-            return words[:index], _said(rest)
-    return words, None
-
-
 def _not_me(rest: list[str]) -> list[str]:
     """« c'est pas moi », « pas à moi » … as the one word « pas-moi »."""
-    folded = [fold(word).strip(_PUNCTUATION) for word in rest]
+    folded = [fold(word).strip(PUNCTUATION) for word in rest]
     for lead in ((), *_NOT_ME_LEADS):
         start = len(lead)
         if tuple(folded[:start]) != lead or folded[start : start + 1] != ["pas"]:
@@ -111,20 +89,10 @@ def _not_me(rest: list[str]) -> list[str]:
     return rest
 
 
-def _deadline_of(body: list[str]) -> str:
-    """The deadline asked for, without the words around it (« au 30 juin 2027 svp »)."""
-    words = list(body)
-    while words and fold(words[0]) in _BEFORE_DEADLINE:
-        words = words[1:]
-    while len(words) > 1 and (fold(words[-1]) in _POLITE or not _said(words[-1:])):
-        words = words[:-1]
-    return " ".join(words).strip(_PUNCTUATION + " ")
-
-
 def read_request(ctx: Context, said: str | None) -> Asked:
     """What `!demande …` asks; refuses in French what it cannot read. The grammar:
 
-    request   = "nouvelle" new-action | ["action"] code kind [what] [reason]
+    request   = "nouvelle" new-action | ["action"] code [un|une|nouvelle …] kind [what] [reason]
     kind      = échéance|report|délai|prolongation | pas-moi | suspendre | abandon
     what      = a deadline (« au 30 juin 2027 svp » is « 30 juin 2027 ») after échéance;
                 the reason itself after suspendre or abandon (required)
@@ -145,21 +113,23 @@ def read_request(ctx: Context, said: str | None) -> Asked:
         pilots = ", ".join(action.pilots) or "aucun"
         raise UserError(texts.NOT_PILOT.format(code=action.code, pilots=pilots))
     rest = _not_me(words[1:])
+    while len(rest) > 1 and fold(rest[0]) in _BEFORE_KIND:
+        rest = rest[1:]
     if not rest:
         raise UserError(texts.MISSING)
-    word = rest[0].strip(_PUNCTUATION)
+    word = rest[0].strip(PUNCTUATION)
     kind = _KINDS.get(fold(word))
     if kind is None:
         raise UserError(texts.UNKNOWN_KIND.format(word=shorten(rest[0], 30)))
-    body, reason = _split_reason(rest[1:])
     if kind == requests.DEADLINE:
-        wanted = _deadline_of(body)
+        wanted, reason = deadline_and_reason(rest[1:])
         if not wanted:
             raise UserError(texts.DEADLINE_MISSING.format(code=action.code))
         if not read_deadline(wanted).understood:
             raise UserError(texts.DEADLINE_NOT_UNDERSTOOD.format(wanted=shorten(wanted, 40)))
         return Asked(kind, action=action, wanted=wanted, reason=reason)
-    reason = " ".join(filter(None, [_said(body), reason])) or None
+    body, reason = split_reason(rest[1:])
+    reason = " ".join(filter(None, [text_of(body), reason])) or None
     if kind in STATUS_OF and not reason:
         raise UserError(texts.REASON_MISSING.format(code=action.code, kind=word))
     return Asked(kind, action=action, reason=reason)

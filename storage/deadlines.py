@@ -101,12 +101,12 @@ UNTIL = re.compile(r"\b(?:jusqu|d'ici|au plus tard|avant)\b")
 SEASONS = {"printemps": (3, 21, 6, 20), "ete": (6, 21, 9, 22), "automne": (9, 23, 12, 20)}
 SEASONS["rentree"] = (9, 1, 9, 30)
 
-#: Words a deadline is written with, for the readers that split a deadline from what follows.
-DEADLINE_WORDS = frozenset(
-    {*MONTHS, *ORDINALS, *SEASONS, "trimestre", "trim", "semestre", "sem", "debut", "mi", "fin"}
-    | {"de", "du", "annee", "d'annee", "l'annee"}
-    | {"continu", "continue", "permanent", "permanente", "recurrent", "en", "permanence"}
-)
+#: Words that may belong to a deadline ("avril 2019 - 2024", "fin juin 2025").
+_DEADLINE_WORDS = {"-", "/", "à", "a", "au", "fin", "debut", "mi", "et"}
+#: Words of a part of a year (« 2e trimestre 2026 », « premier semestre 2027 »).
+_PERIOD_WORDS = {"trimestre", "trim", "semestre", "sem", *ORDINALS}
+#: A deadline without an end, said alone (« !echeance 12 continu »).
+_ONGOING_WORDS = {"continu", "continue", "permanent", "permanente", "recurrent"}
 
 # Words worth correcting when a letter or two is off (short words are left alone: « mai »;
 # the ongoing words too: « continuer » is no « continu »).
@@ -120,7 +120,9 @@ _SEASON = "|".join([*SEASONS, "hiver"])
 # One alternative per kind of date expression, tried left to right at each position.
 _TOKEN = re.compile(
     rf"""
-      (?P<dmy>\b(?P<dmy_d>\d{{1,2}})[/.](?P<dmy_m>\d{{1,2}})[/.](?P<dmy_y>\d{{4}})\b)
+      (?P<dmy>\b(?P<dmy_d>\d{{1,2}})[/.-](?P<dmy_m>\d{{1,2}})[/.-](?P<dmy_y>\d{{4}})\b)
+    # "06/2027", "6-2027": a month and its year (never "1.2027": a code, not a month).
+    | (?P<my>\b(?P<my_m>\d{{1,2}})[/-](?P<my_y>\d{{4}})\b)
     | (?P<ymd>\b(?P<ymd_y>\d{{4}})-(?P<ymd_m>\d{{2}})-(?P<ymd_d>\d{{2}})\b)
     | (?P<dny>\b(?P<dny_d>\d{{1,2}})(?:er)?\s+(?P<dny_m>{_MONTH})\.?\s+(?P<dny_y>\d{{4}})\b)
     # "début juin 2026", "mi-2026", "fin d'annee"-less forms: a qualifier, a month or a year.
@@ -179,6 +181,27 @@ def read_deadline(raw: str | None) -> Deadline:
     return Deadline(start=start, end=max(end for _, end in periods))
 
 
+def split_deadline(words: list[str]) -> tuple[str, list[str]]:
+    """`["juin", "2025", "budget", "reporté"]` -> ("juin 2025", ["budget", "reporté"])."""
+    if words and fold(words[0]).strip(".,;:") in _ONGOING_WORDS:
+        return words[0], words[1:]
+    taken = 0
+    for word in words:
+        bare = fold(word).strip(".,;:")
+        if (
+            any(c.isdigit() for c in bare)
+            or bare in MONTHS
+            or bare in _DEADLINE_WORDS
+            or bare in _PERIOD_WORDS
+        ):
+            taken += 1
+        else:
+            break
+    while taken and fold(words[taken - 1]) in _DEADLINE_WORDS:
+        taken -= 1
+    return " ".join(words[:taken]), words[taken:]
+
+
 def parse_deadline(raw: str | None) -> tuple[date | None, date | None]:
     """Return (start, end) for a deadline cell, or (None, None) when it holds no end.
 
@@ -234,6 +257,10 @@ def _period(match: re.Match[str]) -> list[Period]:
     if g("dmy"):
         day = date(int(g("dmy_y")), int(g("dmy_m")), int(g("dmy_d")))
         return [(_checked(day), day)]
+    if g("my"):
+        if not 1 <= int(g("my_m")) <= 12:
+            raise ValueError(g("my"))  # « 13/2027 »: no month, and no guess
+        return [_month(int(g("my_y")), int(g("my_m")))]
     if g("ymd"):
         day = date(int(g("ymd_y")), int(g("ymd_m")), int(g("ymd_d")))
         return [(_checked(day), day)]

@@ -70,11 +70,23 @@ def test_deadline_day_first_numeric_date_is_that_day():
     assert parse_deadline("31/12/2022") == (date(2022, 12, 31), date(2022, 12, 31))
 
 
+@pytest.mark.parametrize("raw", ["30-06-2027", "30.06.2027", "30/06/2027"])
+def test_deadline_day_first_date_with_dashes_or_dots_is_that_day(raw):
+    assert parse_deadline(raw) == (date(2027, 6, 30), date(2027, 6, 30))
+
+
+@pytest.mark.parametrize("raw", ["06/2027", "6-2027", "6/2027"])
+def test_deadline_numeric_month_and_year_is_that_month(raw):
+    assert parse_deadline(raw) == (date(2027, 6, 1), date(2027, 6, 30))
+
+
 def test_deadline_day_with_french_month_name_is_that_day():
     assert parse_deadline("15 juin 2025") == (date(2025, 6, 15), date(2025, 6, 15))
     assert parse_deadline("1er mars 2024") == (date(2024, 3, 1), date(2024, 3, 1))
 
 
-@pytest.mark.parametrize("raw", ["-", "", "  ", "à définir", "continu", "31/02/2022", None])
+@pytest.mark.parametrize(
+    "raw", ["-", "", "  ", "à définir", "continu", "31/02/2022", "31-02-2027", "13/2027", None]
+)
 def test_deadline_without_a_date_gives_none_and_never_raises(raw):
     assert parse_deadline(raw) == (None, None)

@@ -27,7 +27,9 @@ def make_say(db, validate=frozenset()):
         validate=frozenset(validate),
     )
     engine = Engine(db, directory, build_registry(), clock=lambda: NOW)
-    return lambda sender, text: engine.handle(Message(sender=sender, text=text, room="!room"))
+    return lambda sender, text, direct=False: engine.handle(
+        Message(sender=sender, text=text, room="!room", direct=direct)
+    )
 
 
 @pytest.fixture
@@ -304,3 +306,19 @@ def test_a_decided_request_can_be_asked_again(db, say):
     assert [post.room for post in say(LM, "!demande 52 abandon budget supprimé").posts] == [
         "codir"
     ]
+
+
+def test_a_report_with_words_after_the_date_asks_for_the_date_alone(db, say):
+    say(LM, "!report 52 juin 2027 marché relancé")
+
+    [row] = db.query("select wanted, reason from requests")
+    assert (row["wanted"], row["reason"]) == ("juin 2027", "marché relancé")
+    say(DG, "!valider 1")
+    assert action(db, "52").deadline == "juin 2027"
+
+
+def test_a_report_said_in_a_sentence_keeps_the_day_not_only_the_year(db, say):
+    say(LM, "52 on demande une prolongation jusqu'au 31 mars 2028 svp", direct=True)
+
+    [row] = db.query("select wanted from requests")
+    assert row["wanted"] == "31 mars 2028"
