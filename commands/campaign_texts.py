@@ -14,6 +14,7 @@ CREATED = (
     "Campagne n° {id} du {opens} au {closes} : {pilots} pilotes, {actions} actions. Chaque "
     "pilote reçoit sa demande à l'ouverture, un rappel deux jours ouvrés avant la clôture."
 )
+NO_SUCH_CAMPAIGN = "Pas de campagne n° {id} dans ce plan ; !campagne montre la dernière."
 NONE = "Aucune campagne. Exemple : !campagne 2027-03-01 2027-03-15"
 SCOPE_OS = ", OS {os}"
 RATE = "Campagne n° {id} ({opens} → {closes}{scope}) : {pilots} pilotes, {actions} actions."

@@ -28,6 +28,8 @@ from storage.vocabulary import fold
 NUDGE_WORKING_DAYS = 2
 #: Actions a request lists at most (the count says the rest).
 MOST_LINES = 12
+#: Those missing named by `!campagne`, the rest counted.
+MISSING_NAMED = 10
 OPENING, NUDGE = "campaign-open", "campaign-nudge"
 
 
@@ -110,7 +112,8 @@ def rate_line(db, campaign: Campaign) -> str:
     who=READERS_OF_REPORTS,
     summary="Lancer une campagne de suivi (chaque pilote est sollicité dans la fenêtre), "
     "ou voir où en est la dernière.",
-    details="Lancer une campagne est réservé aux administrateurs.",
+    details="Lancer une campagne est réservé aux administrateurs ; « !campagne 2 » montre la "
+    "campagne n° 2.",
     examples=[
         "!campagne 2027-03-01 2027-03-15",
         "!campagne 01/03/2027 15/03/2027 OS 2",
@@ -121,6 +124,9 @@ def campaign(ctx: Context, args: Args) -> Reply:
     words = (args.window or "").split()
     if not words:
         return _where_it_stands(ctx)
+    number = words[0].removeprefix("n°").removeprefix("#")
+    if len(words) == 1 and number.isdigit() and len(number) < 4:  # « !campagne 2 »: that one
+        return _where_it_stands(ctx, int(number))
     if ctx.user.role != ADMIN:
         raise NotAllowed(texts.ADMINS_ONLY)
     if len(words) < 2:
@@ -155,18 +161,24 @@ def _plan_actions(ctx: Context) -> list[Action]:
     return list_actions(ctx.db, ctx.plan.id)
 
 
-def _where_it_stands(ctx: Context) -> Reply:
+def _where_it_stands(ctx: Context, number: int | None = None) -> Reply:
+    """The latest campaign's rate and who is missing, or campaign `number`'s."""
     keep_closed(ctx.db, ctx.now, ctx.today)
     found = campaigns.of_plan(ctx.db, ctx.plan.id)
     if not found:
         return Reply(text=texts.NONE)
+    if number is not None:
+        found = [c for c in found if c.id == number]
+        if not found:
+            raise UserError(texts.NO_SUCH_CAMPAIGN.format(id=number))
     latest = found[0]
     lines = [rate_line(ctx.db, latest)]
     counts = rate(ctx.db, latest)
     if counts.missing:
-        named = ", ".join(
-            f"{pilot} ({len(actions)})" for pilot, actions in sorted(counts.missing.items())[:10]
-        )
+        missing = sorted(counts.missing.items())
+        named = ", ".join(f"{pilot} ({len(actions)})" for pilot, actions in missing[:MISSING_NAMED])
+        if len(missing) > MISSING_NAMED:
+            named += " " + texts.MORE.format(count=len(missing) - MISSING_NAMED)
         lines.append(texts.MISSING_LINE.format(names=named))
     if latest.closes < ctx.today:
         lines.append(texts.CLOSED_KEPT.format(id=latest.id))

@@ -217,3 +217,27 @@ def test_one_campaign_at_a_time_and_only_admins_start_one(db, setup):
     assert say(DG, "!campagne 2027-03-10 2027-03-20") == texts.OVERLAP.format(id=1)
     assert say("@codir:example.org", "!campagne 2027-04-01 2027-04-15") == texts.ADMINS_ONLY
     assert db["campaigns"].count == 1
+
+
+def test_those_missing_beyond_ten_are_counted_not_dropped(db, setup):
+    say, _, _ = setup
+    say(DG, "!campagne 2027-03-01 2027-03-15")
+    pilots = {p for os_number in range(1, 7) for a in in_scope(db, os_number) for p in a.pilots}
+
+    missing = say(DG, "!campagne").splitlines()[1]
+
+    assert missing.startswith("Sans réponse : ")
+    assert missing.count("(") == 10
+    assert missing.endswith(texts.MORE.format(count=len(pilots) - 10))
+
+
+def test_a_campaign_is_shown_by_its_number(db, setup):
+    say, clock, _ = setup
+    say(DG, "!campagne 2027-03-01 2027-03-15 OS 3")
+    clock.now = datetime(2027, 3, 20, 9, tzinfo=UTC)
+    say(DG, "!campagne 2027-04-01 2027-04-15")
+
+    assert say(DG, "!campagne 1").startswith("Campagne n° 1 (01/03 → 15/03/2027, OS 3)")
+    assert say("@codir:example.org", "!campagne n°2").startswith("Campagne n° 2 (01/04")
+    assert say(DG, "!campagne 7") == texts.NO_SUCH_CAMPAIGN.format(id=7)
+    assert db["campaigns"].count == 2
