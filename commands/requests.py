@@ -228,9 +228,12 @@ def _apply(ctx: Context, row: dict, words: list[str]) -> str:
         return _create_action(ctx, row)
     action = get_action(ctx.db, row["action_number"])
     if row["kind"] == requests.DEADLINE:
-        wanted = " ".join(words) or row["wanted"] or ""
-        if not read_deadline(wanted).understood:
+        wanted = deadline_and_reason(words)[0] or row["wanted"] or ""
+        read = read_deadline(wanted)
+        if not read.understood:
             raise UserError(texts.BAD_DEADLINE.format(wanted=shorten(wanted, 40), id=row["id"]))
+        if read.end is not None and read.end < ctx.today:
+            raise UserError(texts.PAST_DEADLINE.format(wanted=shorten(wanted, 40), id=row["id"]))
         entry = history.record_deadline(
             ctx.db,
             action.number,
@@ -348,7 +351,7 @@ def validate(ctx: Context, args: Args) -> Reply:
 )
 def refuse(ctx: Context, args: Args) -> Reply:
     row, words = _open_request(ctx, args.request)
-    reason = " ".join(words).strip()
+    reason = text_of(words)  # « . » or « 👍 » is no reason
     if not reason:
         raise UserError(texts.MISSING_REASON)
     what = describe(ctx, row)

@@ -38,6 +38,10 @@ BAD_DEADLINE = (
     "L'échéance demandée « {wanted} » n'est pas une date comprise : donnez-la en validant, "
     "par exemple !valider {id} 2027-06-30"
 )
+PAST_DEADLINE = (
+    "L'échéance « {wanted} » est déjà passée : donnez une date à venir en validant, par "
+    "exemple !valider {id} 2027-06-30"
+)
 #: `!demande` refusals.
 FORMS = (
     "Exemples : !demande 95 échéance 2027-06-30 raison marché relancé ; !demande 12 pas-moi ; "

@@ -86,6 +86,8 @@ def test_refusing_needs_a_reason_and_tells_the_pilot(db, say):
     before = plan_state(db)
 
     assert say(DG, "!refuser 1").text == texts.MISSING_REASON
+    assert say(DG, "!refuser 1 .").text == texts.MISSING_REASON
+    assert say(DG, "!refuser 1 👍").text == texts.MISSING_REASON
     reply = say(DG, "!refuser 1 on continue cette année")
 
     assert reply.text == texts.REFUSED.format(id=1, who="LM")
@@ -322,3 +324,22 @@ def test_a_report_said_in_a_sentence_keeps_the_day_not_only_the_year(db, say):
 
     [row] = db.query("select wanted from requests")
     assert row["wanted"] == "31 mars 2028"
+
+
+def test_validating_with_a_past_date_is_refused_and_changes_nothing(db, say):
+    say(LM, "!report 52 quand le marché sera relancé")
+    before = sent_and_asked(db)
+
+    reply = say(DG, "!valider 1 2020-01-01")
+
+    assert reply.text == texts.PAST_DEADLINE.format(wanted="2020-01-01", id=1)
+    assert sent_and_asked(db) == before
+    assert db["requests"].get(1)["decided_at"] is None
+
+
+def test_the_dgs_date_is_the_deadline_words_alone(db, say):
+    say(LM, "!report 52 quand le marché sera relancé")
+
+    say(DG, "!valider 1 fin juin 2027 svp, vu avec le service")
+
+    assert action(db, "52").deadline == "fin juin 2027"
