@@ -11,9 +11,10 @@ what the plans still miss; `!calendrier` shows the same at any time.
     mi-legislature 02/12/2027
     fin-legislature 02/10/2030
 
-`legal_notices` only reads; commands/schedule.py gives its notices with the rest. Each has
-its key (`legal:<milestone>:<day>:<90|30>:<recipient>`), recorded in `sends` before it goes
-out, so it is given once, never twice, even after a restart. A notice whose window passed
+`legal_notices` only reads; commands/schedule.py gives its notices with the rest. Milestones
+of the same day (the PST and its publication) make one notice. Each has its key
+(`legal:<milestone>[+<milestone>]:<day>:<90|30>:<recipient>`), recorded in `sends` before it
+goes out, so it is given once, never twice, even after a restart. A notice whose window passed
 while the bot was down is not given late: the 90-day one stops when the 30-day one starts.
 """
 
@@ -28,7 +29,7 @@ from commands.access import READERS_OF_REPORTS
 from commands.formatting import esc
 from commands.registry import command
 from commands.types import CODIR_ROOM, Args, Context, Reply
-from storage import plans
+from storage import plans, sends
 from storage.actions import Action, list_actions
 from storage.plan_fields import fields_of
 
@@ -147,10 +148,14 @@ def missing_lines(found: list[Missing], several: bool) -> list[str]:
     return lines
 
 
-def notice_text(milestone: Milestone, today: date, found: list[Missing]) -> str:
-    days = (milestone.day - today).days
+def notice_text(group: list[Milestone], today: date, found: list[Missing]) -> str:
+    """One notice for the milestones of one day (the PST and its publication: one message,
+    what is missing said once)."""
+    day = group[0].day
     head = legal_texts.NOTICE_HEAD.format(
-        what=milestone.label, day=f"{milestone.day:%d/%m/%Y}", days=days
+        what=legal_texts.AND.join(m.label for m in group),
+        day=f"{day:%d/%m/%Y}",
+        days=(day - today).days,
     )
     return "\n".join([head, *missing_lines(found, len(found) > 1)])
 
@@ -169,22 +174,33 @@ class Notice:
 def legal_notices(
     db, installation: date | None, today: date, silent_weeks: int, admins: Iterable[str]
 ) -> list[Notice]:
-    """The notices due on `today`: for each milestone whose notice window is open, one to the
-    CODIR room and one to each admin (the DG). Nothing without an installation day."""
+    """The notices due on `today`: for the milestones of a day whose notice window is open,
+    one to the CODIR room and one to each admin (the DG). Nothing without an installation
+    day."""
     if installation is None:
         return []
-    due = [(m, days) for m in milestones(installation) if (days := notice_due(m, today))]
-    if not due:
+    groups: dict[tuple[date, int], list[Milestone]] = {}
+    for milestone in milestones(installation):
+        if days := notice_due(milestone, today):
+            groups.setdefault((milestone.day, days), []).append(milestone)
+    if not groups:
         return []
     found = missing(db, today, silent_weeks)
     notices = []
-    for milestone, days in due:
-        text = notice_text(milestone, today, found)
+    for (day, days), group in groups.items():
+        text = notice_text(group, today, found)
         html = "<br>\n".join(esc(line) for line in text.split("\n"))
         for recipient in [CODIR_ROOM, *sorted(admins)]:
-            key = f"{LEGAL}:{milestone.key}:{milestone.day.isoformat()}:{days}:{recipient}"
+            keys = [_key(m.key, day, days, recipient) for m in group]
+            if len(group) > 1 and sends.recorded(db, keys):
+                continue  # given one by one before they were grouped: not again
+            key = _key("+".join(m.key for m in group), day, days, recipient)
             notices.append(Notice(key, recipient, text, html))
     return notices
+
+
+def _key(what: str, day: date, days: int, recipient: str) -> str:
+    return f"{LEGAL}:{what}:{day.isoformat()}:{days}:{recipient}"
 
 
 @command(

@@ -5,6 +5,7 @@ MILESTONE_PST = "la présentation du PST au Conseil (neuf mois après l'installa
 MILESTONE_PUBLICATION = "la publication du PST sur le site de l'institution (!publier)"
 MILESTONE_MIDTERM = "l'évaluation à mi-législature (!evaluation)"
 MILESTONE_END = "l'évaluation de fin de législature (!evaluation)"
+AND = " et "
 NOTICE_HEAD = "Calendrier légal : {what}, au plus tard le {day} (dans {days} jours)."
 PLAN_HEAD = "— {title} —"
 WITHOUT_PILOT = "Sans pilote ({count}) : {codes}"

@@ -280,12 +280,14 @@ def test_the_legal_notice_goes_once_at_ninety_and_once_at_thirty_days(quarter):
     recipients = ["codir", DG]
 
     by_notice = Counter((r["key"].split(":")[3], r["due_at"][:10]) for r in notices)
-    assert by_notice == {("90", "2027-02-01"): 4, ("30", "2027-03-31"): 4}  # PST, publication
-    assert sorted(r["recipient"] for r in notices) == sorted(recipients * 4)
-    assert len(quarter.days_of("legal")) == 8  # two passes recorded them, none again
+    # The PST and its publication, due the same day: one notice to each, at 90 and at 30 days.
+    assert by_notice == {("90", "2027-02-01"): 2, ("30", "2027-03-31"): 2}
+    assert sorted(r["recipient"] for r in notices) == sorted(recipients * 2)
+    assert len(quarter.days_of("legal")) == 4  # two passes recorded them, none again
     first = next(r["text"] for r in notices if r["key"].split(":")[3] == "90")
+    both = legal_texts.AND.join([legal_texts.MILESTONE_PST, legal_texts.MILESTONE_PUBLICATION])
     assert first.splitlines()[0] == legal_texts.NOTICE_HEAD.format(
-        what=legal_texts.MILESTONE_PST, day="30/04/2027", days=88
+        what=both, day="30/04/2027", days=88
     )
     without_deadline = next(line for line in first.splitlines() if line.startswith("Sans éché"))
     assert "128" in without_deadline  # the action validated in January has none

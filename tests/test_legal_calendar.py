@@ -2,6 +2,7 @@
 publication, the mid-term and end-of-term evaluations; one notice 90 and one 30 days ahead of
 each to the CODIR room and to each admin, saying what the plans miss, never twice."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -52,18 +53,34 @@ def test_the_milestones_follow_the_installation_day():
     }
 
 
+#: The PST and its publication fall on the same day: one notice says both.
+PST_AND_PUBLICATION = legal_texts.AND.join(
+    [legal_texts.MILESTONE_PST, legal_texts.MILESTONE_PUBLICATION]
+)
+
+
 def test_ninety_days_ahead_the_codir_and_each_admin_get_one_notice(db, directory):
     now = at("2025-06-04 09:00")  # 90 days before 02/09/2025, a Wednesday
 
     found = legal(db, directory, now)
 
-    assert sorted({o.recipient for o in found}) == sorted({"codir", *directory.admins})
+    assert sorted(o.recipient for o in found) == sorted({"codir", *directory.admins})
     heads = {o.text.splitlines()[0] for o in found}
     assert heads == {
-        legal_texts.NOTICE_HEAD.format(what=what, day="02/09/2025", days=90)
-        for what in (legal_texts.MILESTONE_PST, legal_texts.MILESTONE_PUBLICATION)
+        legal_texts.NOTICE_HEAD.format(what=PST_AND_PUBLICATION, day="02/09/2025", days=90)
     }
     assert {o.mentions for o in found if o.recipient == ADMIN} == {(ADMIN,)}
+
+
+def test_milestones_given_one_by_one_before_are_not_given_again_as_one(db, directory):
+    now = at("2025-06-04 09:00")
+    [to_codir] = [o for o in legal(db, directory, now) if o.recipient == "codir"]
+    for what in ("pst", "publication"):  # as an earlier version gave them
+        assert sends.record(db, replace(to_codir, key=f"legal:{what}:2025-09-02:90:codir"))
+
+    found = legal(db, directory, now)
+
+    assert sorted(o.recipient for o in found) == sorted(directory.admins)
 
 
 def test_a_notice_is_given_once_never_twice(db, directory):
@@ -81,8 +98,7 @@ def test_the_thirty_day_notice_waits_for_a_working_day(db, directory):
     assert legal(db, directory, sunday) == []
     monday = legal(db, directory, at("2025-08-04 09:00"))
     assert {o.text.splitlines()[0] for o in monday} == {
-        legal_texts.NOTICE_HEAD.format(what=what, day="02/09/2025", days=29)
-        for what in (legal_texts.MILESTONE_PST, legal_texts.MILESTONE_PUBLICATION)
+        legal_texts.NOTICE_HEAD.format(what=PST_AND_PUBLICATION, day="02/09/2025", days=29)
     }
     assert {o.key.split(":")[3] for o in monday} == {"30"}
 
