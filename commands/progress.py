@@ -4,6 +4,7 @@ later deadline). !annuler and !corriger are in commands/undo.py."""
 from datetime import datetime
 
 from commands import intent_texts, named_indicators, request_records, texts
+from commands import requests_texts as texts_of_requests
 from commands.access import ADMINS, PILOTS_OF_ACTION
 from commands.arguments import ACTION, Param, Reading, text
 from commands.errors import MissingArgument, UserError
@@ -191,18 +192,20 @@ def _deferred_action(reading: Reading):
     who=PILOTS_OF_ACTION,
     summary="Demander au DG un report d'échéance ; rien ne change avant sa décision.",
     details="« 95 on demande un report à 2027 » est compris aussi.",
-    examples=["!report 95 2027", "!report 95 juin 2026 marché relancé"],
+    examples=["!report 96 2027", "!report 98 juin 2027 marché relancé"],
 )
 def request_deferral(ctx: Context, args: Args) -> Reply:
     action = args.action
     wanted, reason = deadline_and_reason((args.wanted or "").split())
     # The same request as « !demande N échéance … », announced to the CODIR room the same way.
-    _, _, post = request_records.announced(
+    row, _, post = request_records.announced(
         ctx,
         request_records.Asked(
             requests.DEADLINE, action=action, wanted=wanted or None, reason=reason
         ),
     )
     said = f" ({wanted})" if wanted else ""
+    if row.get("replaces"):
+        said += texts_of_requests.REPLACES.format(id=row["replaces"])
     reply = intent_texts.DEFERRAL_NOTED.format(number=action.code, wanted=said)
     return Reply(text=safe(reply), posts=[post])

@@ -91,10 +91,23 @@ def refusal(ctx: Context, asked: Asked) -> str | None:
     return None
 
 
+def _replaced(ctx: Context, asked: Asked) -> dict | None:
+    """The pilot's own open deadline request on the same action that `asked` replaces: a
+    pilot who asks another date has changed their mind, the DG decides on the last one."""
+    if asked.kind != requests.DEADLINE:
+        return None
+    for row in requests.open_requests(ctx.db, ctx.plan.id):
+        mine = row["who"] == ctx.user.chat_id and row["kind"] == requests.DEADLINE
+        if mine and row["action_number"] == asked.action.number:
+            return row
+    return None
+
+
 def _record(ctx: Context, asked: Asked) -> tuple[dict, str]:
     refused = refusal(ctx, asked)
     if refused:
         raise UserError(refused)
+    old = _replaced(ctx, asked)
     row = requests.record_request(
         ctx.db,
         asked.kind,
@@ -107,7 +120,14 @@ def _record(ctx: Context, asked: Asked) -> tuple[dict, str]:
         reason=asked.reason,
         source_id=ctx.message.event_id,
     )
-    return row, describe(ctx, row)
+    if old is None:
+        return row, describe(ctx, row)
+    answer = texts.REPLACED_BY.format(id=row["id"])
+    requests.decide(
+        ctx.db, old["id"], ctx.user.chat_id, requests.REPLACED, at=ctx.now, answer=answer
+    )
+    row = {**row, "replaces": old["id"]}
+    return row, describe(ctx, row) + texts.REPLACES.format(id=old["id"])
 
 
 def _codir_post(ctx: Context, row: dict, what: str) -> Post:

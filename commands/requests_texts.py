@@ -59,6 +59,9 @@ OO_UNKNOWN = "L'OO {oo} n'existe pas dans ce plan."
 TITLE_MISSING = "Quel titre ? Exemple : !demande nouvelle OO {oo} titre Créer un guichet"
 NOT_PILOT = "Seuls les pilotes de l'action {code} ({pilots}) peuvent faire cette demande."
 NOT_A_PILOT = "Seuls les pilotes du plan peuvent demander une nouvelle action."
+#: A pilot's second deadline request on an action replaces their first, still open.
+REPLACES = ", à la place de la n° {id}"
+REPLACED_BY = "remplacée par la demande n° {id}"
 #: A request not worth the DG's decision: nothing recorded, nothing posted.
 ALREADY_MINE = (
     "Votre demande n° {id} ({what}) attend déjà la décision du DG : rien n'est envoyé "

@@ -29,6 +29,8 @@ DEADLINE, NOT_ME, NEW_ACTION, SUSPEND, ABANDON = (
 )
 KINDS = (DEADLINE, NOT_ME, NEW_ACTION, SUSPEND, ABANDON)
 VALIDATED, REFUSED = "validée", "refusée"
+#: A request the same pilot asked again differently (another date) before the decision.
+REPLACED = "remplacée"
 
 
 def record_request(
@@ -118,8 +120,9 @@ def decide(
     at: datetime,
     answer: str | None = None,
 ) -> dict:
-    """Mark the request decided (VALIDATED or REFUSED) by `who`, in the caller's transaction;
-    the row as it now stands. Deciding a decided request changes nothing (the caller checks)."""
+    """Mark the request decided (VALIDATED, REFUSED or REPLACED) by `who`, in the caller's
+    transaction; the row as it now stands. Deciding a decided request changes nothing (the
+    caller checks)."""
     db.execute(
         "update requests set decided_at = ?, decided_by = ?, decision = ?, answer = ?"
         " where id = ? and decided_at is null",

@@ -11,6 +11,7 @@ from commands import requests_texts as texts
 from commands.catalogue import build_registry
 from commands.engine import Engine
 from commands.types import Directory, Message
+from storage import requests
 from storage.actions import action_by_code, list_actions
 from storage.history import entries
 from storage.plans import only_plan
@@ -213,14 +214,14 @@ def test_a_deadline_request_not_a_date_is_given_its_date_by_the_dg(db, say):
 
 
 def test_a_report_request_is_announced_and_listed_like_a_demande(db, say):
-    unsaid = say(LM, "!report 52")
+    unsaid = say(LM, "!report 53")
     reply = say(LM, "!report 52 2027")
 
     assert [post.room for post in reply.posts + unsaid.posts] == ["codir", "codir"]
     assert "report de l'action 52 au 2027" in reply.posts[0].text
     listed = say(DG, "!demandes").text
     assert "report de l'action 52 au 2027" in listed
-    assert texts.WHAT_DEADLINE_UNSAID.format(code="52") in listed
+    assert texts.WHAT_DEADLINE_UNSAID.format(code="53") in listed
 
 
 def sent_and_asked(db):
@@ -343,3 +344,25 @@ def test_the_dgs_date_is_the_deadline_words_alone(db, say):
     say(DG, "!valider 1 fin juin 2027 svp, vu avec le service")
 
     assert action(db, "52").deadline == "fin juin 2027"
+
+
+def test_a_pilots_new_date_replaces_their_open_request(db, say):
+    say(LM, "!demande 52 échéance 2027-06-30 raison marché relancé")
+
+    reply = say(LM, "!report 52 2027-09-30")
+
+    assert texts.REPLACES.format(id=1) in reply.text
+    assert texts.REPLACES.format(id=1) in reply.posts[0].text
+    assert [r["id"] for r in requests.open_requests(db)] == [2]
+    assert say(DG, "!valider 1").text == texts.DECIDED.format(id=1, decision="remplacée")
+    say(DG, "!valider 2")
+    assert action(db, "52").deadline == "2027-09-30"
+    assert [who for who, _ in told(db)] == [LM]  # told of the decision, not of the replacement
+
+
+def test_another_pilots_date_does_not_replace_a_request(db, say):
+    say(LM, "!demande 63 échéance 2027-06-30")
+
+    say(SV, "!demande 63 échéance 2027-09-30")
+
+    assert [r["id"] for r in requests.open_requests(db)] == [1, 2]

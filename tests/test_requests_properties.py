@@ -3,7 +3,8 @@ and the phone-typed `!demande` corpus (tests/corpus/requests_by_phone.toml) with
 
 - Nothing a pilot asks changes the plan before `!valider`: any run of `!demande` forms, `!report`
   and, with `[access] validate`, `!maj N suspendu|abandonné …` leaves actions, pilots and
-  history as they were; a request the DG already has open is refused and recorded once.
+  history as they were; a request the DG already has open is refused and recorded once;
+  another date from the same person replaces their open request on that action.
 - `!valider N` applies exactly what request N asks, once: a second `!valider N` is refused in
   French and applies nothing; `!refuser N` without a reason is refused; either way the pilot
   is told once.
@@ -193,7 +194,7 @@ def test_nothing_changes_before_validation_and_each_request_applies_once(lines, 
     db = engine.db
     before = plan_state(db)
     history = counts(db)[0]
-    recorded, open_ones = 0, set()
+    recorded, open_ones, dates = 0, set(), {}
     for sender, kind, text, key in lines:
         clock.now += timedelta(minutes=20)
         reply = say(engine, sender, text)
@@ -203,6 +204,12 @@ def test_nothing_changes_before_validation_and_each_request_applies_once(lines, 
             event("the same request asked again: refused")
             assert "attend déjà la décision du DG" in reply.text, reply.text
             kind = None
+        if kind == "echeance":  # another date from the same person replaces their first
+            replaced = dates.pop((sender, key[1]), None)
+            open_ones.discard(replaced)
+            dates[(sender, key[1])] = key
+            if replaced is not None:
+                event("another date replaces the person's open request")
         open_ones.add(key)
         recorded += kind is not None
         assert db["requests"].count == recorded, text
@@ -216,6 +223,11 @@ def test_nothing_changes_before_validation_and_each_request_applies_once(lines, 
     for number, decision in zip(ids, decisions, strict=False):
         row = db["requests"].get(number)
         state, (entries, told) = plan_state(db), counts(db)
+        if row["decision"] == "remplacée":
+            replaced = texts.DECIDED.format(id=number, decision="remplacée")
+            assert say(engine, ADMIN, f"!valider {number}").text == replaced
+            assert (plan_state(db), counts(db)) == (state, (entries, told))
+            continue
         if decision == "refuser sans raison":
             assert say(engine, ADMIN, f"!refuser {number}").text == texts.MISSING_REASON
             assert db["requests"].get(number)["decided_at"] is None
