@@ -36,6 +36,13 @@ def split_reason(words: list[str]) -> tuple[list[str], str | None]:
     return words, None
 
 
+def without_polite(words: list[str]) -> list[str]:
+    """The words without the « svp », « merci » that close them."""
+    while words and fold(words[-1]).strip(PUNCTUATION) in _POLITE:
+        words = words[:-1]
+    return words
+
+
 def _trimmed(body: list[str]) -> list[str]:
     """The words without those around the deadline (« au … svp »)."""
     words = list(body)
@@ -55,7 +62,6 @@ def deadline_and_reason(words: list[str]) -> tuple[str, str | None]:
     words = _trimmed(body)
     head, rest = split_deadline(words)
     if rest and read_deadline(head).understood:
-        while rest and fold(rest[-1]).strip(PUNCTUATION) in _POLITE:
-            rest = rest[:-1]
-        words, reason = head.split(), " ".join(filter(None, [text_of(rest), reason]))
+        words = head.split()
+        reason = " ".join(filter(None, [text_of(without_polite(rest)), reason]))
     return " ".join(words).strip(PUNCTUATION + " "), reason or None

@@ -16,7 +16,13 @@ from commands.errors import UserError
 from commands.formatting import esc, safe, shorten
 from commands.registry import command
 from commands.request_records import STATUS_OF, Asked, announced, describe, name_of
-from commands.request_words import PUNCTUATION, deadline_and_reason, split_reason, text_of
+from commands.request_words import (
+    PUNCTUATION,
+    deadline_and_reason,
+    split_reason,
+    text_of,
+    without_polite,
+)
 from commands.schedule import Outgoing
 from commands.types import CODIR_ROOM, Args, Context, Post, Reply
 from storage import history, requests, sends
@@ -66,7 +72,7 @@ def _read_new_action(ctx: Context, words: list[str]) -> Asked:
     oo = words[0].removeprefix("OO").removeprefix("oo").strip(PUNCTUATION)
     if operational_objective(ctx.db, ctx.plan.id, oo) is None:
         raise UserError(texts.OO_UNKNOWN.format(oo=shorten(oo, 20)))
-    title = " ".join(_strip_word(words[1:], "titre", "intitule")).strip(" :")
+    title = text_of(_strip_word(words[1:], "titre", "intitule"))  # « 👍 » is no title
     if not title:
         raise UserError(texts.TITLE_MISSING.format(oo=oo))
     if not ctx.user.is_admin and not ctx.user.pilots:
@@ -129,7 +135,7 @@ def read_request(ctx: Context, said: str | None) -> Asked:
             raise UserError(texts.DEADLINE_NOT_UNDERSTOOD.format(wanted=shorten(wanted, 40)))
         return Asked(kind, action=action, wanted=wanted, reason=reason)
     body, reason = split_reason(rest[1:])
-    reason = " ".join(filter(None, [text_of(body), reason])) or None
+    reason = " ".join(filter(None, [text_of(without_polite(body)), reason])) or None
     if kind in STATUS_OF and not reason:
         raise UserError(texts.REASON_MISSING.format(code=action.code, kind=word))
     return Asked(kind, action=action, reason=reason)
