@@ -9,6 +9,8 @@ With `[access] validate = ["abandon", "suspend"]`, a pilot's `!maj 95 abandonné
 request too (commands/updates.py calls `status_request`).
 """
 
+from datetime import datetime
+
 from commands import requests_texts as texts
 from commands.access import ADMINS, READERS_OF_REPORTS
 from commands.arguments import PLAN, action_code, lookup_action, text
@@ -27,6 +29,7 @@ from commands.schedule import Outgoing
 from commands.types import CODIR_ROOM, Args, Context, Post, Reply
 from storage import history, requests, sends
 from storage.actions import action_by_code, get_action, operational_objective
+from storage.clock import today as local_day
 from storage.deadlines import read_deadline
 from storage.vocabulary import NOT_STARTED, NOTE, code_key, fold
 
@@ -181,7 +184,7 @@ def list_requests(ctx: Context, args: Args) -> Reply:
     lines = [texts.OPEN_HEAD.format(count=len(rows))]
     for row in rows:
         reason = texts.REASON.format(reason=shorten(row["reason"], 60)) if row["reason"] else ""
-        day = row["at"][8:10] + "/" + row["at"][5:7]
+        day = f"{local_day(datetime.fromisoformat(row['at'])):%d/%m}"  # Brussels, not UTC
         lines.append(
             texts.OPEN_LINE.format(
                 id=row["id"],

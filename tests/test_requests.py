@@ -366,3 +366,14 @@ def test_another_pilots_date_does_not_replace_a_request(db, say):
     say(SV, "!demande 63 échéance 2027-09-30")
 
     assert [r["id"] for r in requests.open_requests(db)] == [1, 2]
+
+
+def test_the_list_gives_the_day_a_request_was_made_in_brussels(db):
+    directory = Directory(admins={DG}, links={"LM": {LM}})
+    late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # 00:30 on 03/03 in Brussels
+    engine = Engine(db, directory, build_registry(), clock=lambda: late)
+    engine.handle(Message(sender=LM, text="!demande 52 échéance 2027-06-30", room="!room"))
+
+    listed = engine.handle(Message(sender=DG, text="!demandes", room="!room")).text
+
+    assert "n° 1 — LM, le 03/03 :" in listed
