@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA
 from commands import intent_texts, texts
 from commands.grammar import parse_update
 from commands.grammar_refusals import GrammarError, Unsure
-from commands.request_words import deadline_and_reason
+from commands.request_words import PUNCTUATION, deadline_and_reason
 from storage.deadlines import read_deadline
 from storage.vocabulary import fold
 
@@ -72,7 +72,6 @@ def _correction(folded: str, line: str) -> Understood | None:
 _DEFERRAL = re.compile(r"\b(?:report|prolongation|delai\s+supplementaire)\b")
 #: The words that name the action in « report de l'action 47 … », not part of the deadline.
 _ACTION = ("action", "l'action")
-_PUNCTUATION = ".,;:!?"
 
 
 def _deferral(folded: str, line: str) -> Understood | None:
@@ -88,7 +87,7 @@ def _deferral_said(line: str, code: str) -> list[str]:
     """The deadline the line asks for after « report » (« jusqu'au 31 mars 2028 » is « 31 mars
     2028 », never its year alone), with its reason; nothing when it says no deadline."""
     words = line.split()
-    bare = [fold(word).strip(_PUNCTUATION) for word in words]
+    bare = [fold(word).strip(PUNCTUATION) for word in words]
     after = next(
         (
             index + 1 + (bare[index + 1 : index + 2] == ["supplementaire"])

@@ -70,12 +70,12 @@ def _same_request(row: dict, asked: Asked, who: str) -> bool:
     return fold(asked.wanted) == fold(row["wanted"])
 
 
-def refusal(ctx: Context, asked: Asked) -> str | None:
+def _refusal(ctx: Context, asked: Asked, waiting: list[dict]) -> str | None:
     """Why `asked` is not worth the DG's decision, in French; None when it is. A request the
-    DG already has, a deadline already passed or already the action's, a status the action
-    already has: nothing is recorded, nothing is posted."""
+    DG already has (among `waiting`), a deadline already passed or already the action's, a
+    status the action already has: nothing is recorded, nothing is posted."""
     who = ctx.user.chat_id
-    for row in requests.open_requests(ctx.db, ctx.plan.id):
+    for row in waiting:
         if _same_request(row, asked, who):
             line = texts.ALREADY_MINE if row["who"] == who else texts.ALREADY_ASKED
             return line.format(id=row["id"], who=name_of(ctx, row["who"]), what=describe(ctx, row))
@@ -91,12 +91,12 @@ def refusal(ctx: Context, asked: Asked) -> str | None:
     return None
 
 
-def _replaced(ctx: Context, asked: Asked) -> dict | None:
+def _replaced(ctx: Context, asked: Asked, waiting: list[dict]) -> dict | None:
     """The pilot's own open deadline request on the same action that `asked` replaces: a
     pilot who asks another date has changed their mind, the DG decides on the last one."""
     if asked.kind != requests.DEADLINE:
         return None
-    for row in requests.open_requests(ctx.db, ctx.plan.id):
+    for row in waiting:
         mine = row["who"] == ctx.user.chat_id and row["kind"] == requests.DEADLINE
         if mine and row["action_number"] == asked.action.number:
             return row
@@ -104,10 +104,11 @@ def _replaced(ctx: Context, asked: Asked) -> dict | None:
 
 
 def _record(ctx: Context, asked: Asked) -> tuple[dict, str]:
-    refused = refusal(ctx, asked)
+    waiting = requests.open_requests(ctx.db, ctx.plan.id)
+    refused = _refusal(ctx, asked, waiting)
     if refused:
         raise UserError(refused)
-    old = _replaced(ctx, asked)
+    old = _replaced(ctx, asked, waiting)
     row = requests.record_request(
         ctx.db,
         asked.kind,
